@@ -1,0 +1,1 @@
+"""Policy, rules, checklists and runbooks shipped with opskit."""

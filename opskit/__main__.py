@@ -1,0 +1,5 @@
+"""Allow ``python -m opskit``."""
+
+from opskit.cli import run
+
+run()

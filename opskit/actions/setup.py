@@ -1,0 +1,75 @@
+"""Setting up: the sample config and where opskit keeps things."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from opskit.config.sample import sample_config
+from opskit.context import AppContext
+from opskit.errors import ConfigError, OpskitError
+from opskit.outcome import Outcome
+from opskit.paths import CONFIG_ENV, checks_dir, playbooks_dir, user_config_file
+
+
+def init_target(explicit: str | None) -> Path:
+    """Where ``opskit init`` writes: --config, $OPSKIT_CONFIG, else the user config dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]).expanduser()
+    return user_config_file()
+
+
+def write_config(path: Path, text: str, force: bool) -> None:
+    """Write ``text`` to ``path`` with mode 0600, refusing to overwrite unless ``force``."""
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; add --force to overwrite it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        temporary.chmod(0o600)
+        temporary.replace(path)
+    except OSError as error:
+        raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def init(explicit_path: str | None, force: bool) -> Outcome:
+    path = init_target(explicit_path)
+    write_config(path, sample_config(), force)
+    return Outcome(
+        command="init",
+        data={"path": str(path)},
+        messages=[
+            f"wrote {path} (mode 0600)",
+            "next: edit the organisation, people and hosts, then run "
+            f"`opskit --config {path} config validate`" if explicit_path else
+            "next: edit the organisation, people and hosts, then run `opskit config validate`",
+        ],
+    )
+
+
+PATH_NAMES = ("config", "state", "history", "known-hosts", "reports", "playbooks", "checks")
+
+
+def paths(context: AppContext, name: str | None) -> Outcome:
+    """Where each thing is; config-dependent paths need a valid config."""
+    found: dict[str, str] = {"playbooks": str(playbooks_dir()), "checks": str(checks_dir())}
+    if name not in ("playbooks", "checks"):
+        config = context.config
+        found = {
+            "config": str(context.config_file),
+            "state": str(config.state_dir),
+            "history": str(config.history_db),
+            "known-hosts": str(config.state_dir / "known_hosts"),
+            "reports": str(config.output_dir),
+            **found,
+        }
+    if name is not None:
+        return Outcome(command="paths", data={"paths": {name: found[name]}, "text": found[name] + "\n"},
+                       view="text")
+    text = "".join(f"{key:<12} {value}\n" for key, value in found.items())
+    return Outcome(command="paths", data={"paths": found, "text": text}, view="text")

@@ -1,0 +1,30 @@
+"""``opskit check ...``: checks that produce results, usable as Nagios plugins."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from opskit.commands import add_command, add_group, add_jobs_option
+from opskit.context import AppContext
+from opskit.outcome import Outcome
+
+
+def _host(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from opskit.actions.hosts import check_hosts
+
+    return check_hosts(context, args.names, args.jobs)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(subparsers, "check", "run checks; exit code = worst status (Nagios convention)")
+    parser = add_command(
+        group, common, "host", _host, command_name="check host",
+        help_text="disk, memory and load of each host (SOP C5)",
+        description="Gather facts on each host (the facts playbook, over SSH or locally) and judge "
+        "disk space and inodes per mount (WARNING 80%%, CRITICAL 90%% by default), memory in use "
+        "and load per CPU against host_checks in the config. Results are recorded in history.",
+        examples=["opskit check host", "opskit check host web1 --format json"],
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="hosts to check (default: all)")
+    add_jobs_option(parser)

@@ -1,0 +1,232 @@
+"""Connections to inventory hosts: one code path for this machine and SSH hosts.
+
+The local host gets an invoke ``Context``, an SSH host a Fabric
+``Connection``; playbooks receive either and call ``c.run``. SSH host keys
+are verified against opskit's own known_hosts file: an unknown or changed
+key is refused (never Fabric's default of accepting anything), and
+``opskit hosts trust`` is the only way a key gets in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from opskit.config.schema import Host
+from opskit.config.secrets import read_secret
+from opskit.errors import HostError
+
+logger = logging.getLogger(__name__)
+
+
+class UntrustedHostKey(Exception):
+    """The host offered a key that is not in opskit's known_hosts."""
+
+    def __init__(self, hostname: str, key_type: str, fingerprint: str) -> None:
+        super().__init__(f"{hostname}: {key_type} {fingerprint} is not trusted")
+        self.hostname = hostname
+        self.key_type = key_type
+        self.fingerprint = fingerprint
+
+
+def fingerprint(key: Any) -> str:
+    """The SHA256 fingerprint as ``ssh-keygen -l`` prints it."""
+    digest = hashlib.sha256(key.asbytes()).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+def known_hosts_name(host: Host) -> str:
+    """The known_hosts entry name: ``address`` or ``[address]:port``."""
+    return host.address if host.port == 22 else f"[{host.address}]:{host.port}"  # type: ignore[return-value]
+
+
+class KnownHosts:
+    """opskit's own known_hosts file (OpenSSH format, mode 0600)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _load(self) -> Any:
+        from paramiko.hostkeys import HostKeys
+
+        keys = HostKeys()
+        if self.path.exists():
+            keys.load(str(self.path))
+        return keys
+
+    def keys_for(self, host: Host) -> dict[str, Any]:
+        """Trusted keys of ``host`` by key type (empty if none)."""
+        entry = self._load().lookup(known_hosts_name(host))
+        return dict(entry) if entry else {}
+
+    def trust(self, host: Host, key: Any, replace: bool = False) -> None:
+        """Record ``key`` for ``host``; with ``replace`` drop keys recorded before."""
+        keys = self._load()
+        name = known_hosts_name(host)
+        while replace and keys.lookup(name):
+            del keys[name]
+        keys.add(name, key.get_name(), key)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.touch(mode=0o600)
+        keys.save(str(temporary))
+        temporary.chmod(0o600)
+        temporary.replace(self.path)
+
+
+def _reject_policy() -> Any:
+    from paramiko.client import MissingHostKeyPolicy
+
+    class RejectUnknown(MissingHostKeyPolicy):
+        def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
+            raise UntrustedHostKey(hostname, key.get_name(), fingerprint(key))
+
+    return RejectUnknown()
+
+
+def _invoke_overrides(host: Host) -> dict[str, Any]:
+    sudo_password = read_secret(file=host.sudo_password_file, env=host.sudo_password_env,
+                                what=f"hosts.{host.name}.sudo_password")
+    overrides: dict[str, Any] = {
+        "run": {"hide": True, "warn": True, "in_stream": False},
+        "timeouts": {"command": host.command_timeout_seconds},
+    }
+    if sudo_password is not None:
+        overrides["sudo"] = {"password": sudo_password}
+    return overrides
+
+
+def local_context(host: Host) -> Any:
+    import invoke
+
+    return invoke.Context(config=invoke.Config(overrides=_invoke_overrides(host), lazy=True))
+
+
+def ssh_connection(host: Host, known_hosts: KnownHosts) -> Any:
+    """An unopened Fabric Connection that refuses unknown and changed host keys."""
+    import fabric
+    from paramiko.config import SSHConfig
+
+    connect_kwargs: dict[str, Any] = {
+        "banner_timeout": host.connect_timeout_seconds,
+        "auth_timeout": host.connect_timeout_seconds,
+        "channel_timeout": host.connect_timeout_seconds,
+    }
+    if host.key_file is not None:
+        connect_kwargs.update(key_filename=[str(host.key_file)], look_for_keys=False, allow_agent=False)
+    passphrase = read_secret(file=host.key_passphrase_file, env=host.key_passphrase_env,
+                             what=f"hosts.{host.name}.key_passphrase")
+    if passphrase is not None:
+        connect_kwargs["passphrase"] = passphrase
+    password = read_secret(file=host.password_file, env=host.password_env,
+                           what=f"hosts.{host.name}.password")
+    if password is not None:
+        connect_kwargs["password"] = password
+    # lazy + an empty SSHConfig: no ~/.fabric.yml or ~/.ssh/config changes what the inventory says.
+    config = fabric.Config(overrides=_invoke_overrides(host), lazy=True, ssh_config=SSHConfig())
+    connection = fabric.Connection(
+        host.address,
+        user=host.user,
+        port=host.port,
+        config=config,
+        connect_timeout=max(1, round(host.connect_timeout_seconds)),
+        connect_kwargs=connect_kwargs,
+    )
+    connection.client.set_missing_host_key_policy(_reject_policy())
+    if known_hosts.path.exists():
+        connection.client.load_host_keys(str(known_hosts.path))
+    return connection
+
+
+@contextmanager
+def session(host: Host, known_hosts: KnownHosts) -> Iterator[Any]:
+    """An open Context/Connection for ``host``; failures become HostError with the reason."""
+    if host.local:
+        yield local_context(host)
+        return
+    connection = ssh_connection(host, known_hosts)
+    try:
+        try:
+            connection.open()
+        except Exception as error:  # noqa: BLE001 - every connect failure is explained below
+            raise explain(host, error) from None
+        yield connection
+    finally:
+        connection.close()
+
+
+def explain(host: Host, error: BaseException) -> HostError:
+    """A readable HostError for a connection or command failure on ``host``."""
+    import paramiko
+    from invoke.exceptions import AuthFailure, CommandTimedOut
+
+    where = f"{host.name} ({host.destination})"
+    timeout = f"{host.connect_timeout_seconds:g} s"
+    if isinstance(error, HostError):
+        return error
+    if isinstance(error, UntrustedHostKey):
+        return HostError(
+            f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint})",
+            details=[f"check the fingerprint with the server's admin, then run: opskit hosts trust {host.name}"],
+        )
+    if isinstance(error, paramiko.BadHostKeyException):
+        return HostError(
+            f"{where}: HOST KEY CHANGED: expected {fingerprint(error.expected_key)}, "
+            f"got {error.key.get_name()} {fingerprint(error.key)}",
+            details=[
+                "someone may be intercepting the connection, or the server was reinstalled;",
+                f"only if the change is confirmed: opskit hosts trust {host.name} --replace",
+            ],
+        )
+    if isinstance(error, paramiko.PasswordRequiredException):
+        return HostError(f"{where}: the key file is encrypted; set key_passphrase_env or key_passphrase_file")
+    if isinstance(error, paramiko.AuthenticationException):
+        return HostError(f"{where}: authentication as {host.user or 'the current user'} failed "
+                         "(check user, key_file or password)")
+    if isinstance(error, AuthFailure):
+        return HostError(f"{where}: sudo refused the password (check sudo_password_env/_file)")
+    if isinstance(error, CommandTimedOut):
+        return HostError(f"{where}: a command did not finish within {host.command_timeout_seconds:g} s")
+    if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
+        return HostError(f"{where}: connection refused on port {host.port}")
+    if isinstance(error, socket.gaierror):
+        return HostError(f"{where}: cannot resolve the address {host.address!r}")
+    if isinstance(error, TimeoutError | socket.timeout):
+        return HostError(f"{where}: no answer within {timeout}")
+    if isinstance(error, ConnectionRefusedError):
+        return HostError(f"{where}: connection refused on port {host.port}")
+    if isinstance(error, paramiko.SSHException):
+        message = str(error)
+        if "banner" in message.lower():
+            return HostError(f"{where}: no SSH greeting within {timeout} (is an SSH server listening there?)")
+        return HostError(f"{where}: SSH error: {message}")
+    if isinstance(error, OSError):
+        return HostError(f"{where}: {error.strerror or error}")
+    if isinstance(error, EOFError):
+        return HostError(f"{where}: the server closed the connection")
+    return HostError(f"{where}: {error.__class__.__name__}: {error}")
+
+
+def fetch_host_key(host: Host) -> Any:
+    """The host key the server offers now (for ``opskit hosts trust``)."""
+    import paramiko
+
+    try:
+        sock = socket.create_connection((host.address, host.port), timeout=host.connect_timeout_seconds)
+    except OSError as error:
+        raise explain(host, error) from None
+    transport = paramiko.Transport(sock)
+    transport.banner_timeout = host.connect_timeout_seconds
+    try:
+        transport.start_client(timeout=host.connect_timeout_seconds)
+        return transport.get_remote_server_key()
+    except (paramiko.SSHException, OSError, EOFError) as error:
+        raise explain(host, error) from None
+    finally:
+        transport.close()

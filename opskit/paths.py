@@ -1,0 +1,44 @@
+"""Where opskit looks for things: config, state, and its shipped data."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "opskit"
+CONFIG_FILE_NAME = "opskit.yaml"
+CONFIG_ENV = "OPSKIT_CONFIG"
+
+
+def user_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
+
+
+def default_state_dir() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:
+    """The places a config is looked for, in order, each with why it is there."""
+    if explicit:
+        return [("--config", Path(explicit).expanduser())]
+    candidates = []
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        candidates.append((f"${CONFIG_ENV}", Path(from_env).expanduser()))
+    candidates.append(("current directory", Path.cwd() / CONFIG_FILE_NAME))
+    candidates.append(("user config directory", user_config_file()))
+    return candidates
+
+
+def checks_dir() -> Path:
+    """The shipped policy, rules, checklists and runbooks (``checks/``)."""
+    return Path(str(resources.files("opskit.checks")))
+
+
+def playbooks_dir() -> Path:
+    """The shipped Fabric playbooks (``playbooks/``)."""
+    return Path(str(resources.files("opskit.playbooks")))

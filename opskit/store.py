@@ -1,0 +1,322 @@
+"""History: an SQLite database of runs and their results.
+
+WAL mode and ``BEGIN IMMEDIATE`` transactions let several opskit processes
+(cron, a CI job, an admin at the terminal) write at once without losing
+anything; ``busy_timeout`` makes a writer wait its turn instead of failing.
+The schema version lives in ``PRAGMA user_version``; migrations run in
+order, inside a write transaction, so two processes never migrate twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from opskit import __version__
+from opskit.errors import StoreError
+from opskit.masking import mask, mask_data
+from opskit.result import Result, Status
+
+BUSY_TIMEOUT_MILLISECONDS = 30_000
+
+# Each entry upgrades the schema by one version. Append only; never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT,
+        exit_code INTEGER,
+        machine TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        opskit_version TEXT NOT NULL
+    );
+    CREATE INDEX runs_started ON runs (started_at);
+    CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        check_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        remediation TEXT,
+        sop_row TEXT,
+        observed_at TEXT NOT NULL
+    );
+    CREATE INDEX results_run ON results (run_id);
+    CREATE INDEX results_check_target ON results (check_id, target, observed_at);
+    CREATE INDEX results_observed ON results (observed_at);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded command run with a count of its results per status."""
+
+    id: int
+    command: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: Status | None
+    exit_code: int | None
+    machine: str
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "command": self.command,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "status": self.status.value if self.status else None,
+            "exit_code": self.exit_code,
+            "machine": self.machine,
+            "counts": self.counts,
+        }
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """Which stored results to list; every field is optional."""
+
+    check_id: str | None = None
+    target: str | None = None
+    status: Status | None = None
+    since: datetime | None = None
+    run_id: int | None = None
+    limit: int = 100
+
+
+class Store:
+    """The history database. Open with ``Store.open(path)``; close when done."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating and migrating as needed); raises StoreError with the path."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MILLISECONDS / 1000,
+                                         isolation_level=None, check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}")
+            _retry_locked(lambda: connection.execute("PRAGMA journal_mode = WAL"))
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            store = cls(connection, path)
+            store._migrate()
+            path.chmod(0o600)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"history database {path}: {error}") from None
+        except OSError as error:
+            raise StoreError(f"history database {path}: {error.strerror or error}") from None
+        return store
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
+        _retry_locked(lambda: self._connection.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self._connection
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        if self.schema_version == len(MIGRATIONS):
+            return
+        with self.transaction() as connection:
+            current = self.schema_version  # re-read under the lock: another process may have migrated
+            if current > len(MIGRATIONS):
+                raise StoreError(
+                    f"history database {self.path} has schema version {current}, newer than this "
+                    f"opskit ({__version__}) understands ({len(MIGRATIONS)}); upgrade opskit"
+                )
+            for version in range(current, len(MIGRATIONS)):
+                for statement in _statements(MIGRATIONS[version]):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version + 1}")
+
+    def record_run(self, command: str, started_at: datetime, finished_at: datetime,
+                   results: Sequence[Result], status: Status) -> int:
+        """Store a finished run and all its results at once; returns the run id."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine, pid,"
+                " opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (command, _time(started_at), _time(finished_at), status.value, status.exit_code,
+                 socket.gethostname(), os.getpid(), __version__),
+            )
+            run_id = int(cursor.lastrowid or 0)
+            connection.executemany(
+                "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
+                " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_result_row(run_id, result) for result in results],
+            )
+        return run_id
+
+    def runs(self, since: datetime | None = None, command: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """Recent runs, newest first."""
+        query = "SELECT * FROM runs WHERE 1 = 1"
+        parameters: list[Any] = []
+        if since is not None:
+            query += " AND started_at >= ?"
+            parameters.append(_time(since))
+        if command is not None:
+            query += " AND command = ?"
+            parameters.append(command)
+        query += " ORDER BY started_at DESC, id DESC LIMIT ?"
+        parameters.append(limit)
+        rows = self._connection.execute(query, parameters).fetchall()
+        counts = self._counts([row["id"] for row in rows])
+        return [_run_record(row, counts.get(row["id"], {})) for row in rows]
+
+    def run(self, run_id: int) -> RunRecord | None:
+        row = self._connection.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _run_record(row, self._counts([run_id]).get(run_id, {})) if row else None
+
+    def results(self, where: ResultFilter) -> list[Result]:
+        """Stored results matching ``where``, newest first."""
+        query = "SELECT * FROM results WHERE 1 = 1"
+        parameters: list[Any] = []
+        for column, value in (("check_id", where.check_id), ("target", where.target), ("run_id", where.run_id)):
+            if value is not None:
+                if column == "check_id" and isinstance(value, str) and not value.count("."):
+                    query += " AND (check_id = ? OR check_id LIKE ?)"
+                    parameters += [value, f"{value}.%"]
+                    continue
+                query += f" AND {column} = ?"  # nosec B608: column names are the fixed literals above
+                parameters.append(value)
+        if where.status is not None:
+            query += " AND status = ?"
+            parameters.append(where.status.value)
+        if where.since is not None:
+            query += " AND observed_at >= ?"
+            parameters.append(_time(where.since))
+        query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
+        parameters.append(where.limit)
+        return [_result(row) for row in self._connection.execute(query, parameters)]
+
+    def count(self, table: str) -> int:
+        if table not in ("runs", "results"):
+            raise ValueError(table)
+        return int(self._connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # nosec B608
+
+    def _counts(self, run_ids: list[int]) -> dict[int, dict[str, int]]:
+        if not run_ids:
+            return {}
+        marks = ",".join("?" * len(run_ids))
+        counts: dict[int, dict[str, int]] = {}
+        for row in self._connection.execute(
+            f"SELECT run_id, status, COUNT(*) AS n FROM results WHERE run_id IN ({marks})"  # nosec B608
+            " GROUP BY run_id, status",
+            run_ids,
+        ):
+            counts.setdefault(row["run_id"], {})[row["status"]] = row["n"]
+        return counts
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def _retry_locked(operation: Any, attempts: int = 50) -> Any:
+    """Retry an operation SQLite refused with "database is locked" despite busy_timeout.
+
+    WAL-mode switching and BEGIN IMMEDIATE can fail fast under contention
+    (the busy handler is not always invoked), so back off and try again.
+    """
+    delay = 0.01
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    return None
+
+
+def _time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
+    return (
+        run_id,
+        result.check_id,
+        mask(result.target),
+        result.status.value,
+        mask(result.summary),
+        json.dumps(mask_data(result.evidence), default=str, ensure_ascii=False),
+        json.dumps([metric.to_dict() for metric in result.metrics]),
+        result.remediation,
+        result.sop_row,
+        _time(result.observed_at),
+    )
+
+
+def _result(row: sqlite3.Row) -> Result:
+    return Result.from_dict({
+        "check_id": row["check_id"],
+        "target": row["target"],
+        "status": row["status"],
+        "summary": row["summary"],
+        "evidence": json.loads(row["evidence"]),
+        "metrics": json.loads(row["metrics"]),
+        "remediation": row["remediation"],
+        "sop_row": row["sop_row"],
+        "observed_at": row["observed_at"],
+    })
+
+
+def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        command=row["command"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        finished_at=_parse_time(row["finished_at"]),
+        status=Status(row["status"]) if row["status"] else None,
+        exit_code=row["exit_code"],
+        machine=row["machine"],
+        counts=counts,
+    )
+

@@ -1,0 +1,25 @@
+"""Reading the moments admins type (``7d``, ``2026-11-01``) as aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime:
+    """``30m``/``24h``/``7d``/``2w`` ago, or an ISO date/time (in ``zone`` unless it says otherwise).
+
+    Raises ValueError with an example of what is accepted.
+    """
+    text = text.strip()
+    relative = re.fullmatch(r"(\d+)\s*([mhdw])", text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        return now - timedelta(**{UNITS[unit]: amount})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time; use e.g. 7d, 24h, 2026-11-01 or 2026-11-01T08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

@@ -1,0 +1,1 @@
+"""Fabric playbooks: tasks that gather raw facts on a host."""

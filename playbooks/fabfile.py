@@ -1,0 +1,9 @@
+"""Entry point for the ``fab`` command: every opskit playbook task by name.
+
+    fab -r "$(opskit paths playbooks)" --list
+    fab -r "$(opskit paths playbooks)" -H admin@web1 facts
+"""
+
+from opskit.playbooks.facts import facts
+
+__all__ = ["facts"]
