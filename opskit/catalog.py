@@ -16,6 +16,14 @@ import yaml
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
 
+# Every check id opskit reports, and the module that implements it.
+REGISTRY: dict[str, str] = {
+    "host.ssh": "opskit.actions.hosts",
+    "host.disk": "opskit.hosts.facts",
+    "host.memory": "opskit.hosts.facts",
+    "host.load": "opskit.hosts.facts",
+}
+
 LANGUAGES = ("id", "en")
 SECTIONS = ("title", "meaning", "first_steps", "call_provider")
 
@@ -53,14 +61,16 @@ def _runbook(file_name: str, check_id: str, entry: Any) -> Runbook:
     texts: dict[str, dict[str, str]] = {}
     for section in SECTIONS:
         value = entry.get(section)
-        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGUAGES):
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(lang), str) for lang in LANGUAGES
+        ):
             raise ConfigError(f"{where}.{section}: needs text in both 'id' and 'en'")
         texts[section] = {lang: value[lang].strip() for lang in LANGUAGES}
     return Runbook(check_id=check_id, sop_row=entry["sop"], texts=texts)
 
 
 def runbook(check_id: str) -> Runbook | None:
-    """The runbook for ``check_id``, falling back to its parent (``web.tls.expiry`` -> ``web.tls``)."""
+    """The runbook for ``check_id``, else its parent's (``web.tls.expiry`` -> ``web.tls``)."""
     book = runbooks()
     while check_id:
         if check_id in book:

@@ -60,14 +60,29 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
     default = (lambda value: value) if with_defaults else (lambda value: argparse.SUPPRESS)
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("common options")
-    group.add_argument("-c", "--config", metavar="PATH", default=default(None),
-                       help="config file (default: $OPSKIT_CONFIG, ./opskit.yaml, then the user config dir)")
-    group.add_argument("--format", choices=("human", "json"), default=default("human"),
-                       help="human: tables for people; json: one versioned envelope on stdout")
-    group.add_argument("-v", "--verbose", action="count", default=default(0),
-                       help="more log detail on stderr (-vv for debug)")
-    group.add_argument("-q", "--quiet", action="store_true", default=default(False),
-                       help="only errors on stderr")
+    group.add_argument(
+        "-c",
+        "--config",
+        metavar="PATH",
+        default=default(None),
+        help="config file (default: $OPSKIT_CONFIG, ./opskit.yaml, then the user config dir)",
+    )
+    group.add_argument(
+        "--format",
+        choices=("human", "json"),
+        default=default("human"),
+        help="human: tables for people; json: one versioned envelope on stdout",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="more log detail on stderr (-vv for debug)",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="only errors on stderr"
+    )
     return parent
 
 
@@ -134,9 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a message
         logger.debug("internal error", exc_info=True)
-        _emit_error(command, OpskitError(f"internal error: {error.__class__.__name__}: {error}",
-                                         details=["run again with -vv to see where it happened"]),
-                    json_output)
+        _emit_error(
+            command,
+            OpskitError(
+                f"internal error: {error.__class__.__name__}: {error}",
+                details=["run again with -vv to see where it happened"],
+            ),
+            json_output,
+        )
         return Status.UNKNOWN.exit_code
     finally:
         if context is not None:
@@ -162,14 +182,19 @@ def _emit_error(command: str, error: OpskitError, json_output: bool) -> None:
 def _wants_json(arguments: list[str]) -> bool:
     """Whether JSON was asked for, known even when parsing fails later."""
     for index, argument in enumerate(arguments):
-        if argument == "--format=json" or (argument == "--format" and arguments[index + 1:index + 2] == ["json"]):
+        if argument == "--format=json" or (
+            argument == "--format" and arguments[index + 1 : index + 2] == ["json"]
+        ):
             return True
     return False
 
 
 def _peek_verbosity(arguments: list[str]) -> tuple[int, bool]:
-    verbose = sum(argument.count("v") for argument in arguments
-                  if argument.startswith("-") and not argument.startswith("--") and set(argument[1:]) == {"v"})
+    verbose = sum(
+        argument.count("v")
+        for argument in arguments
+        if argument.startswith("-") and not argument.startswith("--") and set(argument[1:]) == {"v"}
+    )
     verbose += arguments.count("--verbose")
     quiet = "-q" in arguments or "--quiet" in arguments
     return verbose, quiet
@@ -177,7 +202,9 @@ def _peek_verbosity(arguments: list[str]) -> tuple[int, bool]:
 
 def configure_logging(verbose: int, quiet: bool) -> None:
     """Logs to stderr, secrets masked; third-party chatter only at -vv."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("opskit: %(levelname)s: %(message)s"))
     handler.addFilter(MaskingFilter())

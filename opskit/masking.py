@@ -17,40 +17,54 @@ MASK = "***"
 # Shorter values cannot be masked without mangling ordinary text.
 MIN_SECRET_LENGTH = 4
 
-_lock = threading.Lock()
-_secrets: set[str] = set()
-_ordered: tuple[str, ...] = ()
-
 logger = logging.getLogger(__name__)
+
+
+class _Registry:
+    """The secrets seen so far, longest first so a secret containing another is masked whole."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.values: set[str] = set()
+        self.ordered: tuple[str, ...] = ()
+
+    def add(self, values: set[str]) -> None:
+        with self.lock:
+            self.values |= values
+            self.ordered = tuple(sorted(self.values, key=len, reverse=True))
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+            self.ordered = ()
+
+
+_registry = _Registry()
 
 
 def register_secret(value: str, origin: str = "a secret") -> None:
     """Remember ``value`` so every later output masks it."""
-    global _ordered
-    candidates = {value, value.strip()}
-    with _lock:
-        for candidate in candidates:
-            if len(candidate) < MIN_SECRET_LENGTH:
-                if candidate:
-                    logger.warning("%s is shorter than %d characters and cannot be masked reliably",
-                                   origin, MIN_SECRET_LENGTH)
-                continue
-            _secrets.add(candidate)
-        # Longest first, so a secret containing another is masked whole.
-        _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+    accepted = set()
+    for candidate in {value, value.strip()}:
+        if len(candidate) >= MIN_SECRET_LENGTH:
+            accepted.add(candidate)
+        elif candidate:
+            logger.warning(
+                "%s is shorter than %d characters and cannot be masked reliably",
+                origin,
+                MIN_SECRET_LENGTH,
+            )
+    _registry.add(accepted)
 
 
 def forget_secrets() -> None:
     """Clear the registry (between independent runs in one process, e.g. tests)."""
-    global _ordered
-    with _lock:
-        _secrets.clear()
-        _ordered = ()
+    _registry.clear()
 
 
 def mask(text: str) -> str:
     """``text`` with every registered secret replaced by ``***``."""
-    for secret in _ordered:
+    for secret in _registry.ordered:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
@@ -58,7 +72,7 @@ def mask(text: str) -> str:
 
 def mask_data(data: Any) -> Any:
     """A copy of JSON-like ``data`` with secrets masked in every string."""
-    if not _ordered:
+    if not _registry.ordered:
         return data
     if isinstance(data, str):
         return mask(data)
@@ -73,7 +87,7 @@ class MaskingFilter(logging.Filter):
     """A logging filter that masks secrets in the formatted message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _ordered:
+        if _registry.ordered:
             record.msg = mask(record.getMessage())
             record.args = None
             if record.exc_info and record.exc_info[1] is not None:

@@ -30,21 +30,27 @@ STATUS_STYLES = {
 }
 
 
-def envelope(command: str, outcome: Outcome | None, error: OpskitError | None = None) -> dict[str, Any]:
+def envelope(
+    command: str, outcome: Outcome | None, error: OpskitError | None = None
+) -> dict[str, Any]:
     """The JSON document for a command: stable keys whatever happened."""
     status = error.status if error else (outcome.final_status if outcome else Status.UNKNOWN)
-    return mask_data({
-        "schema": ENVELOPE_SCHEMA,
-        "opskit_version": __version__,
-        "command": command,
-        "status": status.value,
-        "exit_code": status.exit_code,
-        "run_id": outcome.run_id if outcome else None,
-        "results": [result.to_dict() for result in outcome.results] if outcome else [],
-        "data": _jsonable(outcome.data) if outcome else None,
-        "messages": list(outcome.messages) if outcome else [],
-        "error": {"kind": error.kind, "message": error.message, "details": error.details} if error else None,
-    })
+    return mask_data(
+        {
+            "schema": ENVELOPE_SCHEMA,
+            "opskit_version": __version__,
+            "command": command,
+            "status": status.value,
+            "exit_code": status.exit_code,
+            "run_id": outcome.run_id if outcome else None,
+            "results": [result.to_dict() for result in outcome.results] if outcome else [],
+            "data": _jsonable(outcome.data) if outcome else None,
+            "messages": list(outcome.messages) if outcome else [],
+            "error": {"kind": error.kind, "message": error.message, "details": error.details}
+            if error
+            else None,
+        }
+    )
 
 
 def write_json(document: dict[str, Any], stream: IO[str] | None = None) -> None:
@@ -132,11 +138,21 @@ def simple_table(columns: list[str], rows: list[list[Any]], title: str | None = 
     from rich import box
     from rich.table import Table
 
-    table = Table(*columns, title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  title_justify="left")
+    table = Table(
+        *columns,
+        title=title,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
+    )
     for row in rows:
-        table.add_row(*(value if hasattr(value, "__rich__") or _is_text(value) else mask(_cell(value))
-                        for value in row))
+        table.add_row(
+            *(
+                value if hasattr(value, "__rich__") or _is_text(value) else mask(_cell(value))
+                for value in row
+            )
+        )
     return table
 
 
@@ -155,10 +171,13 @@ def _cell(value: Any) -> str:
 
 
 def _jsonable(data: Any) -> Any:
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False)) if data is not None else None
+    return (
+        json.loads(json.dumps(data, default=str, ensure_ascii=False)) if data is not None else None
+    )
 
 
 # Human renderers of command-specific data, by Outcome.view.
+
 
 def _render_problems(console: Any, outcome: Outcome) -> None:
     data = outcome.data
@@ -168,7 +187,9 @@ def _render_problems(console: Any, outcome: Outcome) -> None:
         console.print(mask(problem["text"]), markup=False, highlight=False)
     errors = sum(1 for problem in data["problems"] if problem["severity"] == "error")
     if errors:
-        console.print(f"{data['path']}: {errors} error{'s' if errors != 1 else ''}", highlight=False)
+        console.print(
+            f"{data['path']}: {errors} error{'s' if errors != 1 else ''}", highlight=False
+        )
     else:
         console.print(f"{data['path']}: valid", style="green", highlight=False)
 
@@ -178,8 +199,16 @@ def _render_text(console: Any, outcome: Outcome) -> None:
 
 
 def _render_hosts(console: Any, outcome: Outcome) -> None:
-    rows = [[host["name"], host["destination"], "yes" if host["sudo"] else "no",
-             host["trusted"], host.get("description") or ""] for host in outcome.data["hosts"]]
+    rows = [
+        [
+            host["name"],
+            host["destination"],
+            "yes" if host["sudo"] else "no",
+            host["trusted"],
+            host.get("description") or "",
+        ]
+        for host in outcome.data["hosts"]
+    ]
     console.print(simple_table(["Host", "Connects to", "Sudo", "Host key", "Description"], rows))
 
 
@@ -188,24 +217,41 @@ def _render_runs(console: Any, outcome: Outcome) -> None:
     for run in outcome.data["runs"]:
         counts = ", ".join(f"{count} {status}" for status, count in sorted(run["counts"].items()))
         status = Status(run["status"]) if run["status"] else Status.UNKNOWN
-        rows.append([str(run["id"]), run["started_at_local"], run["command"], _status_text(status),
-                     counts or "-"])
+        rows.append(
+            [
+                str(run["id"]),
+                run["started_at_local"],
+                run["command"],
+                _status_text(status),
+                counts or "-",
+            ]
+        )
     console.print(simple_table(["Run", "Started", "Command", "Status", "Results"], rows))
     if not rows:
         console.print("no runs recorded yet", highlight=False)
 
 
 def _render_history_results(console: Any, outcome: Outcome) -> None:
-    rows = [[result["observed_at_local"], _status_text(Status(result["status"])), result["check_id"],
-             result["target"], result["summary"]] for result in outcome.data["results"]]
+    rows = [
+        [
+            result["observed_at_local"],
+            _status_text(Status(result["status"])),
+            result["check_id"],
+            result["target"],
+            result["summary"],
+        ]
+        for result in outcome.data["results"]
+    ]
     console.print(simple_table(["Time", "Status", "Check", "Target", "Summary"], rows))
     if not rows:
         console.print("no results match", highlight=False)
 
 
 def _render_steps(console: Any, outcome: Outcome) -> None:
-    rows = [[step["name"], _status_text(Status(step["status"])), step.get("output") or "-"]
-            for step in outcome.data["steps"]]
+    rows = [
+        [step["name"], _status_text(Status(step["status"])), step.get("output") or "-"]
+        for step in outcome.data["steps"]
+    ]
     console.print(simple_table(["Step", "Status", "Output"], rows, title=outcome.data.get("title")))
 
 

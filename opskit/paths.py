@@ -11,6 +11,7 @@ import platformdirs
 APP_NAME = "opskit"
 CONFIG_FILE_NAME = "opskit.yaml"
 CONFIG_ENV = "OPSKIT_CONFIG"
+PATH_NAMES = ("config", "state", "history", "known-hosts", "reports", "playbooks", "checks")
 
 
 def user_config_file() -> Path:

@@ -113,8 +113,12 @@ class Store:
         """Open (creating and migrating as needed); raises StoreError with the path."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MILLISECONDS / 1000,
-                                         isolation_level=None, check_same_thread=False)
+            connection = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_MILLISECONDS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}")
             _retry_locked(lambda: connection.execute("PRAGMA journal_mode = WAL"))
@@ -157,7 +161,9 @@ class Store:
         if self.schema_version == len(MIGRATIONS):
             return
         with self.transaction() as connection:
-            current = self.schema_version  # re-read under the lock: another process may have migrated
+            current = (
+                self.schema_version
+            )  # re-read under the lock: another process may have migrated
             if current > len(MIGRATIONS):
                 raise StoreError(
                     f"history database {self.path} has schema version {current}, newer than this "
@@ -168,15 +174,30 @@ class Store:
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {version + 1}")
 
-    def record_run(self, command: str, started_at: datetime, finished_at: datetime,
-                   results: Sequence[Result], status: Status) -> int:
+    def record_run(
+        self,
+        command: str,
+        started_at: datetime,
+        finished_at: datetime,
+        results: Sequence[Result],
+        status: Status,
+    ) -> int:
         """Store a finished run and all its results at once; returns the run id."""
         with self.transaction() as connection:
             cursor = connection.execute(
-                "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine, pid,"
+                "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
+                " pid,"
                 " opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (command, _time(started_at), _time(finished_at), status.value, status.exit_code,
-                 socket.gethostname(), os.getpid(), __version__),
+                (
+                    command,
+                    _time(started_at),
+                    _time(finished_at),
+                    status.value,
+                    status.exit_code,
+                    socket.gethostname(),
+                    os.getpid(),
+                    __version__,
+                ),
             )
             run_id = int(cursor.lastrowid or 0)
             connection.executemany(
@@ -186,7 +207,9 @@ class Store:
             )
         return run_id
 
-    def runs(self, since: datetime | None = None, command: str | None = None, limit: int = 50) -> list[RunRecord]:
+    def runs(
+        self, since: datetime | None = None, command: str | None = None, limit: int = 50
+    ) -> list[RunRecord]:
         """Recent runs, newest first."""
         query = "SELECT * FROM runs WHERE 1 = 1"
         parameters: list[Any] = []
@@ -210,13 +233,18 @@ class Store:
         """Stored results matching ``where``, newest first."""
         query = "SELECT * FROM results WHERE 1 = 1"
         parameters: list[Any] = []
-        for column, value in (("check_id", where.check_id), ("target", where.target), ("run_id", where.run_id)):
+        for column, value in (
+            ("check_id", where.check_id),
+            ("target", where.target),
+            ("run_id", where.run_id),
+        ):
             if value is not None:
                 if column == "check_id" and isinstance(value, str) and not value.count("."):
                     query += " AND (check_id = ? OR check_id LIKE ?)"
                     parameters += [value, f"{value}.%"]
                     continue
-                query += f" AND {column} = ?"  # nosec B608: column names are the fixed literals above
+                # Column names come from the fixed literals above, never from input.
+                query += f" AND {column} = ?"
                 parameters.append(value)
         if where.status is not None:
             query += " AND status = ?"
@@ -229,19 +257,16 @@ class Store:
         return [_result(row) for row in self._connection.execute(query, parameters)]
 
     def count(self, table: str) -> int:
-        if table not in ("runs", "results"):
-            raise ValueError(table)
-        return int(self._connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # nosec B608
+        """Rows in ``runs`` or ``results`` (for tests and diagnostics)."""
+        query = {"runs": "SELECT COUNT(*) FROM runs", "results": "SELECT COUNT(*) FROM results"}
+        return int(self._connection.execute(query[table]).fetchone()[0])
 
     def _counts(self, run_ids: list[int]) -> dict[int, dict[str, int]]:
-        if not run_ids:
-            return {}
-        marks = ",".join("?" * len(run_ids))
         counts: dict[int, dict[str, int]] = {}
         for row in self._connection.execute(
-            f"SELECT run_id, status, COUNT(*) AS n FROM results WHERE run_id IN ({marks})"  # nosec B608
-            " GROUP BY run_id, status",
-            run_ids,
+            "SELECT run_id, status, COUNT(*) AS n FROM results"
+            " WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status",
+            (json.dumps(run_ids),),
         ):
             counts.setdefault(row["run_id"], {})[row["status"]] = row["n"]
         return counts
@@ -295,17 +320,19 @@ def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
 
 
 def _result(row: sqlite3.Row) -> Result:
-    return Result.from_dict({
-        "check_id": row["check_id"],
-        "target": row["target"],
-        "status": row["status"],
-        "summary": row["summary"],
-        "evidence": json.loads(row["evidence"]),
-        "metrics": json.loads(row["metrics"]),
-        "remediation": row["remediation"],
-        "sop_row": row["sop_row"],
-        "observed_at": row["observed_at"],
-    })
+    return Result.from_dict(
+        {
+            "check_id": row["check_id"],
+            "target": row["target"],
+            "status": row["status"],
+            "summary": row["summary"],
+            "evidence": json.loads(row["evidence"]),
+            "metrics": json.loads(row["metrics"]),
+            "remediation": row["remediation"],
+            "sop_row": row["sop_row"],
+            "observed_at": row["observed_at"],
+        }
+    )
 
 
 def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
@@ -319,4 +346,3 @@ def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
         machine=row["machine"],
         counts=counts,
     )
-

@@ -9,7 +9,7 @@ UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime:
-    """``30m``/``24h``/``7d``/``2w`` ago, or an ISO date/time (in ``zone`` unless it says otherwise).
+    """``30m``/``24h``/``7d``/``2w`` ago, or an ISO date/time (in ``zone`` unless it has a zone).
 
     Raises ValueError with an example of what is accepted.
     """
@@ -21,5 +21,7 @@ def parse_moment(text: str, now: datetime, zone: tzinfo) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a time; use e.g. 7d, 24h, 2026-11-01 or 2026-11-01T08:00") from None
+        raise ValueError(
+            f"{text!r} is not a time; use e.g. 7d, 24h, 2026-11-01 or 2026-11-01T08:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)

@@ -1,7 +1,7 @@
 """Entry point for the ``fab`` command: every opskit playbook task by name.
 
-    fab -r "$(opskit paths playbooks)" --list
-    fab -r "$(opskit paths playbooks)" -H admin@web1 facts
+fab -r "$(opskit paths playbooks)" --list
+fab -r "$(opskit paths playbooks)" -H admin@web1 facts
 """
 
 from opskit.playbooks.facts import facts

@@ -50,11 +50,13 @@ def split_sections(text: str) -> dict[str, dict[str, Any]]:
     lines: list[str] = []
     for line in text.splitlines():
         if line.startswith(MARKER):
-            label = line[len(MARKER):]
+            label = line[len(MARKER) :]
             if ":exit " in label and current is not None:
                 code = label.rpartition(":exit ")[2]
-                sections[current] = {"output": "\n".join(lines),
-                                      "exit_code": int(code) if code.isdigit() else None}
+                sections[current] = {
+                    "output": "\n".join(lines),
+                    "exit_code": int(code) if code.isdigit() else None,
+                }
                 current, lines = None, []
             else:
                 current, lines = label, []

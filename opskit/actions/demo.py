@@ -23,10 +23,18 @@ from opskit.result import Status, worst
 logger = logging.getLogger(__name__)
 
 DEMO_PEOPLE = [
-    {"name": "Rahmat Hidayat", "roles": ["penanggung_jawab"], "position": "Panitera",
-     "email": "penanggungjawab@demo.example"},
-    {"name": "Siti Aminah", "roles": ["kasubbag_ti"], "position": "Kasubbag Perencanaan, TI dan Pelaporan",
-     "email": "ti@demo.example"},
+    {
+        "name": "Rahmat Hidayat",
+        "roles": ["penanggung_jawab"],
+        "position": "Panitera",
+        "email": "penanggungjawab@demo.example",
+    },
+    {
+        "name": "Siti Aminah",
+        "roles": ["kasubbag_ti"],
+        "position": "Kasubbag Perencanaan, TI dan Pelaporan",
+        "email": "ti@demo.example",
+    },
     {"name": "Dewi Lestari", "roles": ["sekretaris"], "position": "Sekretaris"},
     {"name": "Ahmad Fauzi", "roles": ["ketua"], "position": "Ketua"},
     {"name": "Budi Santoso", "roles": ["operator"], "position": "Pranata Komputer"},
@@ -42,14 +50,21 @@ class Step:
 
 
 def demo_config(workspace: Path) -> str:
-    return sample_config({
-        "organisation": {"name": "Pengadilan Agama Demo", "short_name": "PA Demo",
-                         "address": "Jl. Contoh No. 1", "timezone": "Asia/Makassar", "language": "id"},
-        "people": DEMO_PEOPLE,
-        "paths": {"state_dir": "state", "output_dir": "output"},
-        "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
-        "sites": [],
-    })
+    return sample_config(
+        {
+            "organisation": {
+                "name": "Pengadilan Agama Demo",
+                "short_name": "PA Demo",
+                "address": "Jl. Contoh No. 1",
+                "timezone": "Asia/Makassar",
+                "language": "id",
+            },
+            "people": DEMO_PEOPLE,
+            "paths": {"state_dir": "state", "output_dir": "output"},
+            "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
+            "sites": [],
+        }
+    )
 
 
 def steps() -> list[Step]:
@@ -63,7 +78,7 @@ def steps() -> list[Step]:
 
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
-    """Build the workspace in ``directory`` and run every step; a failed step does not stop the rest."""
+    """Build the workspace in ``directory``, run every step; a failed step does not stop others."""
     workspace = Path(directory).expanduser().resolve()
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
@@ -83,8 +98,13 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             status = Status.UNKNOWN
             _write_envelope(target, " ".join(step.argv), None, error)
         statuses.append(status)
-        rows.append({"name": f"opskit {' '.join(step.argv)}", "status": status.value,
-                     "output": str(target.relative_to(workspace))})
+        rows.append(
+            {
+                "name": f"opskit {' '.join(step.argv)}",
+                "status": status.value,
+                "output": str(target.relative_to(workspace)),
+            }
+        )
     failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
     return Outcome(
         command="demo",
@@ -113,8 +133,12 @@ def _dispatch(config_path: Path, argv: list[str]) -> Outcome:
         context.close()
 
 
-def _write_envelope(target: Path, command: str, outcome: Outcome | None, error: OpskitError | None) -> None:
+def _write_envelope(
+    target: Path, command: str, outcome: Outcome | None, error: OpskitError | None
+) -> None:
     from opskit.output import envelope
 
-    target.write_text(json.dumps(envelope(command, outcome, error), indent=2, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps(envelope(command, outcome, error), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )

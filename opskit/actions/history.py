@@ -41,8 +41,16 @@ def history(
         return Outcome(command="history", data={"runs": rows}, view="runs")
     if run_id is not None and store.run(run_id) is None:
         raise NotFoundError(f"no run {run_id} in history ({store.path})")
-    found = store.results(ResultFilter(check_id=check_id, target=target, status=wanted_status,
-                                       since=since_moment, run_id=run_id, limit=limit))
+    found = store.results(
+        ResultFilter(
+            check_id=check_id,
+            target=target,
+            status=wanted_status,
+            since=since_moment,
+            run_id=run_id,
+            limit=limit,
+        )
+    )
     rows = []
     for result in found:
         row = result.to_dict()

@@ -24,15 +24,19 @@ def list_hosts(context: AppContext) -> Outcome:
             key_state = "-"
         else:
             keys = trusted.keys_for(host)
-            key_state = ", ".join(fingerprint(key) for key in keys.values()) if keys else "not trusted"
-        rows.append({
-            "name": host.name,
-            "destination": host.destination,
-            "local": host.local,
-            "sudo": host.sudo,
-            "trusted": key_state,
-            "description": host.description,
-        })
+            key_state = (
+                ", ".join(fingerprint(key) for key in keys.values()) if keys else "not trusted"
+            )
+        rows.append(
+            {
+                "name": host.name,
+                "destination": host.destination,
+                "local": host.local,
+                "sudo": host.sudo,
+                "trusted": key_state,
+                "description": host.description,
+            }
+        )
     return Outcome(command="hosts list", data={"hosts": rows}, view="hosts")
 
 
@@ -40,8 +44,11 @@ def _probe(connection: Any, host: Any) -> dict[str, Any]:
     started = time.monotonic()
     answer = connection.run("id -un")
     round_trip_ms = (time.monotonic() - started) * 1000
-    facts: dict[str, Any] = {"user": answer.stdout.strip(), "round_trip_ms": round(round_trip_ms, 1),
-                             "command_ok": answer.exited == 0}
+    facts: dict[str, Any] = {
+        "user": answer.stdout.strip(),
+        "round_trip_ms": round(round_trip_ms, 1),
+        "command_ok": answer.exited == 0,
+    }
     if host.sudo:
         if connection.config.sudo.password:
             sudo = connection.sudo("true", hide=True, warn=True)
@@ -63,21 +70,27 @@ def ping(context: AppContext, names: Sequence[str], jobs: int) -> Outcome:
         if isinstance(answer, HostError):
             results.append(unknown("host.ssh", host.name, answer.message, details=answer.details))
             continue
-        summary = f"reachable as {answer['user']}, command round trip {answer['round_trip_ms']:.0f} ms"
+        summary = (
+            f"reachable as {answer['user']}, command round trip {answer['round_trip_ms']:.0f} ms"
+        )
         status = Status.OK if answer["command_ok"] else Status.UNKNOWN
         if "sudo_ok" in answer:
-            summary += "; sudo works" if answer["sudo_ok"] else f"; sudo FAILED: {answer['sudo_error']}"
+            summary += (
+                "; sudo works" if answer["sudo_ok"] else f"; sudo FAILED: {answer['sudo_error']}"
+            )
             if not answer["sudo_ok"]:
                 status = Status.WARNING
-        results.append(Result(
-            check_id="host.ssh",
-            target=host.name,
-            status=status,
-            summary=summary,
-            evidence={"destination": host.destination, **answer},
-            metrics=(Metric("round_trip_ms", answer["round_trip_ms"], "ms"),),
-            sop_row=sop_row("host.ssh"),
-        ))
+        results.append(
+            Result(
+                check_id="host.ssh",
+                target=host.name,
+                status=status,
+                summary=summary,
+                evidence={"destination": host.destination, **answer},
+                metrics=(Metric("round_trip_ms", answer["round_trip_ms"], "ms"),),
+                sop_row=sop_row("host.ssh"),
+            )
+        )
     return Outcome(command="hosts ping", results=results, record=True)
 
 
@@ -92,14 +105,19 @@ def trust(context: AppContext, name: str, replace: bool, confirm: Callable[[str]
     offered = fingerprint(key)
     recorded = store.keys_for(host)
     if key.get_name() in recorded and fingerprint(recorded[key.get_name()]) == offered:
-        return Outcome(command="hosts trust", data={"host": name, "fingerprint": offered, "changed": False},
-                       messages=[f"{name}: {key.get_name()} {offered} is already trusted"])
+        return Outcome(
+            command="hosts trust",
+            data={"host": name, "fingerprint": offered, "changed": False},
+            messages=[f"{name}: {key.get_name()} {offered} is already trusted"],
+        )
     if recorded and not replace:
         old = ", ".join(f"{kind} {fingerprint(value)}" for kind, value in recorded.items())
         raise HostError(
             f"{name}: a different key is already trusted ({old}); the server now offers "
             f"{key.get_name()} {offered}",
-            details=["if the server was really reinstalled, confirm the new fingerprint and add --replace"],
+            details=[
+                "if the server was really reinstalled, confirm the new fingerprint, add --replace"
+            ],
         )
     question = f"{name} ({host.destination}) offers {key.get_name()} key {offered}. Trust it?"
     if not confirm(question):
@@ -107,8 +125,13 @@ def trust(context: AppContext, name: str, replace: bool, confirm: Callable[[str]
     store.trust(host, key, replace=replace)
     return Outcome(
         command="hosts trust",
-        data={"host": name, "key_type": key.get_name(), "fingerprint": offered, "changed": True,
-              "known_hosts": str(store.path)},
+        data={
+            "host": name,
+            "key_type": key.get_name(),
+            "fingerprint": offered,
+            "changed": True,
+            "known_hosts": str(store.path),
+        },
         messages=[f"{name}: trusted {key.get_name()} {offered} (recorded in {store.path})"],
     )
 
@@ -120,8 +143,12 @@ def check_hosts(context: AppContext, names: Sequence[str], jobs: int) -> Outcome
 
     config = context.config
     hosts = select_hosts(config, names)
-    answers = run_on_hosts(hosts, lambda connection, host: gather_facts(connection),
-                           trusted=known_hosts(config), jobs=jobs)
+    answers = run_on_hosts(
+        hosts,
+        lambda connection, host: gather_facts(connection),
+        trusted=known_hosts(config),
+        jobs=jobs,
+    )
     results: list[Result] = []
     facts_by_host: dict[str, Any] = {}
     for host in hosts:
@@ -132,4 +159,6 @@ def check_hosts(context: AppContext, names: Sequence[str], jobs: int) -> Outcome
         facts = parse_facts(answer)
         facts_by_host[host.name] = facts
         results += evaluate(host.name, facts, config.host_checks_for(host))
-    return Outcome(command="check host", results=results, data={"facts": facts_by_host}, record=True)
+    return Outcome(
+        command="check host", results=results, data={"facts": facts_by_host}, record=True
+    )

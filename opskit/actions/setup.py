@@ -46,13 +46,11 @@ def init(explicit_path: str | None, force: bool) -> Outcome:
         messages=[
             f"wrote {path} (mode 0600)",
             "next: edit the organisation, people and hosts, then run "
-            f"`opskit --config {path} config validate`" if explicit_path else
-            "next: edit the organisation, people and hosts, then run `opskit config validate`",
+            f"`opskit --config {path} config validate`"
+            if explicit_path
+            else "next: edit the organisation, people and hosts, then run `opskit config validate`",
         ],
     )
-
-
-PATH_NAMES = ("config", "state", "history", "known-hosts", "reports", "playbooks", "checks")
 
 
 def paths(context: AppContext, name: str | None) -> Outcome:
@@ -69,7 +67,10 @@ def paths(context: AppContext, name: str | None) -> Outcome:
             **found,
         }
     if name is not None:
-        return Outcome(command="paths", data={"paths": {name: found[name]}, "text": found[name] + "\n"},
-                       view="text")
+        return Outcome(
+            command="paths",
+            data={"paths": {name: found[name]}, "text": found[name] + "\n"},
+            view="text",
+        )
     text = "".join(f"{key:<12} {value}\n" for key, value in found.items())
     return Outcome(command="paths", data={"paths": found, "text": text}, view="text")

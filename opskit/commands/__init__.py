@@ -17,8 +17,12 @@ Handler = Callable[[Any, argparse.Namespace], Any]
 
 def add_group(subparsers: Any, name: str, help_text: str, description: str | None = None) -> Any:
     """A command group (``opskit hosts``); without a subcommand it prints its help."""
-    group = subparsers.add_parser(name, help=help_text, description=description or help_text,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    group = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=description or help_text,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     group.set_defaults(handler=None, help_parser=group)
     return group.add_subparsers(title="commands", metavar="COMMAND", parser_class=type(group))
 
@@ -49,8 +53,14 @@ def add_command(
 
 
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-j", "--jobs", type=positive_int, default=8, metavar="N",
-                        help="how many hosts or sites to work on at once (default 8)")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="how many hosts or sites to work on at once (default 8)",
+    )
 
 
 def positive_int(text: str) -> int:

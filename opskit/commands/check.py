@@ -17,9 +17,15 @@ def _host(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(subparsers, "check", "run checks; exit code = worst status (Nagios convention)")
+    group = add_group(
+        subparsers, "check", "run checks; exit code = worst status (Nagios convention)"
+    )
     parser = add_command(
-        group, common, "host", _host, command_name="check host",
+        group,
+        common,
+        "host",
+        _host,
+        command_name="check host",
         help_text="disk, memory and load of each host (SOP C5)",
         description="Gather facts on each host (the facts playbook, over SSH or locally) and judge "
         "disk space and inodes per mount (WARNING 80%%, CRITICAL 90%% by default), memory in use "

@@ -25,15 +25,26 @@ def _show(context: AppContext, args: argparse.Namespace) -> Outcome:
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = add_group(subparsers, "config", "check and show the configuration")
     add_command(
-        group, common, "validate", _validate, command_name="config validate",
+        group,
+        common,
+        "validate",
+        _validate,
+        command_name="config validate",
         help_text="report every problem in opskit.yaml at once, with its line and path",
         description="Check the configuration against the schema and the rules between fields "
         "(a site naming a host that does not exist). Every error is listed at once as "
         "FILE:LINE: PATH: message. Exit 0 when valid, 3 when not.",
-        examples=["opskit config validate", "opskit config validate --config /etc/opskit/opskit.yaml"],
+        examples=[
+            "opskit config validate",
+            "opskit config validate --config /etc/opskit/opskit.yaml",
+        ],
     )
     add_command(
-        group, common, "show", _show, command_name="config show",
+        group,
+        common,
+        "show",
+        _show,
+        command_name="config show",
         help_text="print the effective configuration with every secret masked",
         examples=["opskit config show"],
     )

@@ -13,23 +13,43 @@ from opskit.outcome import Outcome
 def _history(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.history import history
 
-    return history(context, run_id=args.run, check_id=args.check, target=args.target,
-                   status=args.status, since=args.since, results=args.results, limit=args.limit)
+    return history(
+        context,
+        run_id=args.run,
+        check_id=args.check,
+        target=args.target,
+        status=args.status,
+        since=args.since,
+        results=args.results,
+        limit=args.limit,
+    )
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = add_command(
-        subparsers, common, "history", _history, command_name="history",
+        subparsers,
+        common,
+        "history",
+        _history,
+        command_name="history",
         help_text="list recorded runs, or results with filters",
         description="Without arguments: the most recent runs. With a run id, or any filter "
         "(--check, --target, --status) or --results: the matching results, newest first.",
-        examples=["opskit history", "opskit history 42", "opskit history --status critical --since 7d",
-                  "opskit history --check host.disk --target web1:/var --format json"],
+        examples=[
+            "opskit history",
+            "opskit history 42",
+            "opskit history --status critical --since 7d",
+            "opskit history --check host.disk --target web1:/var --format json",
+        ],
     )
-    parser.add_argument("run", nargs="?", type=positive_int, metavar="RUN", help="show this run's results")
+    parser.add_argument(
+        "run", nargs="?", type=positive_int, metavar="RUN", help="show this run's results"
+    )
     parser.add_argument("--check", metavar="ID", help="check id, or a prefix such as host")
     parser.add_argument("--target", metavar="TARGET", help="exact target, e.g. web1 or web1:/var")
     parser.add_argument("--status", metavar="STATUS", help="ok, warning, critical or unknown")
     parser.add_argument("--since", metavar="WHEN", help="e.g. 24h, 7d, 2026-11-01")
     parser.add_argument("--results", action="store_true", help="list results instead of runs")
-    parser.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N rows (default 50)")
+    parser.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="at most N rows (default 50)"
+    )

@@ -110,7 +110,9 @@ def validate_file(path: Path) -> Validation:
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config file {path}: {error.__class__.__name__}: {error}") from None
+        raise ConfigError(
+            f"cannot read config file {path}: {error.__class__.__name__}: {error}"
+        ) from None
     return validate_text(text, path)
 
 
@@ -126,9 +128,13 @@ def validate_text(text: str, path: Path) -> Validation:
     if raw is None:
         raw = {}
     lines = _line_map(root)
-    problems = [Problem(location, "duplicate key", lines.get(location)) for location in _duplicates(root)]
+    problems = [
+        Problem(location, "duplicate key", lines.get(location)) for location in _duplicates(root)
+    ]
     if not isinstance(raw, dict):
-        problems.append(Problem((), "the file must be a mapping of sections (organisation:, hosts: ...)", 1))
+        problems.append(
+            Problem((), "the file must be a mapping of sections (organisation:, hosts: ...)", 1)
+        )
         return Validation(path, None, problems)
 
     raw, interpolated, interpolation_problems = interpolate(raw)
@@ -146,12 +152,20 @@ def validate_text(text: str, path: Path) -> Validation:
         config._source = path
         problems += _environment_warnings(config)
     problems = [
-        Problem(problem.location, problem.message, problem.line or _nearest_line(lines, problem.location),
-                problem.severity)
+        Problem(
+            problem.location,
+            problem.message,
+            problem.line or _nearest_line(lines, problem.location),
+            problem.severity,
+        )
         for problem in problems
     ]
-    problems.sort(key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path))
-    return Validation(path, config if not any(p.severity == "error" for p in problems) else None, problems)
+    problems.sort(
+        key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path)
+    )
+    return Validation(
+        path, config if not any(p.severity == "error" for p in problems) else None, problems
+    )
 
 
 def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem]]:
@@ -172,7 +186,11 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
             if value is None:
                 if default is not None:
                     return default
-                problems.append(Problem(location, f"environment variable {name} is not set (used as ${{{name}}})"))
+                problems.append(
+                    Problem(
+                        location, f"environment variable {name} is not set (used as ${{{name}}})"
+                    )
+                )
                 return ""
             substituted.append((location, value))
             return value
@@ -219,12 +237,18 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
             hint = difflib.get_close_matches(value, sorted(known), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             known_list = ", ".join(sorted(known)) or "none defined"
-            problems.append(Problem(location, f"{what} {value!r} does not exist{suggestion}; known: {known_list}"))
+            problems.append(
+                Problem(
+                    location, f"{what} {value!r} does not exist{suggestion}; known: {known_list}"
+                )
+            )
 
     host_names = names("hosts") | {"local"}
     for index, host in items("hosts"):
         if host.get("name") == "local" and host.get("local") is not True:
-            problems.append(Problem(("hosts", index, "name"), "the name 'local' is reserved for this machine"))
+            problems.append(
+                Problem(("hosts", index, "name"), "the name 'local' is reserved for this machine")
+            )
     names("sites")
     names("people")
     channel_names = names("notifications", "channels")
@@ -241,7 +265,12 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
         refer(("backup", "sets", index, "host"), backup_set.get("host"), host_names, "host")
         targets = backup_set.get("repositories")
         for position, repository in enumerate(targets if isinstance(targets, list) else []):
-            refer(("backup", "sets", index, "repositories", position), repository, repository_names, "repository")
+            refer(
+                ("backup", "sets", index, "repositories", position),
+                repository,
+                repository_names,
+                "repository",
+            )
     return problems
 
 
@@ -249,14 +278,29 @@ def _environment_warnings(config: Config) -> list[Problem]:
     """Secret references to variables unset here (they may be set by the scheduler)."""
     warnings = []
     for location, value in _walk_model(config, ()):
-        if isinstance(location[-1], str) and location[-1].endswith("_env") and value and value not in os.environ:
-            warnings.append(Problem(location, f"environment variable {value} is not set in this shell",
-                                    severity="warning"))
+        if (
+            isinstance(location[-1], str)
+            and location[-1].endswith("_env")
+            and value
+            and value not in os.environ
+        ):
+            warnings.append(
+                Problem(
+                    location,
+                    f"environment variable {value} is not set in this shell",
+                    severity="warning",
+                )
+            )
     roles = {role for person in config.people for role in person.roles}
     for role, needed_for in (("penanggung_jawab", "incident reports"), ("ketua", "UAT approval")):
         if role not in roles:
-            warnings.append(Problem(("people",), f"nobody has the role {role}; {needed_for} have no recipient",
-                                    severity="warning"))
+            warnings.append(
+                Problem(
+                    ("people",),
+                    f"nobody has the role {role}; {needed_for} have no recipient",
+                    severity="warning",
+                )
+            )
     return warnings
 
 
@@ -272,7 +316,9 @@ def _walk_model(node: Any, location: Location) -> Iterator[tuple[Location, Any]]
 
 
 def _problem_from_pydantic(error: Any) -> Problem:
-    location: Location = tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in part)
+    location: Location = tuple(
+        part for part in error["loc"] if isinstance(part, int) or "[" not in part
+    )
     kind = error["type"]
     message = error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
@@ -322,9 +368,15 @@ def _is_secret_field(location: Location) -> bool:
     names = [part for part in location if isinstance(part, str)]
     if not names:
         return False
-    model = _model_at(tuple(location[:-1]) if isinstance(location[-1], str) else tuple(location[:-2]))
+    model = _model_at(
+        tuple(location[:-1]) if isinstance(location[-1], str) else tuple(location[:-2])
+    )
     field = names[-1]
-    return model is not None and field in model.model_fields and bool(field_extra(model, field).get("secret"))
+    return (
+        model is not None
+        and field in model.model_fields
+        and bool(field_extra(model, field).get("sensitive"))
+    )
 
 
 def _line_map(root: yaml.Node | None) -> dict[Location, int]:

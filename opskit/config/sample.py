@@ -39,21 +39,35 @@ def sample_config(overrides: dict[str, Any] | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _model_lines(model: type[BaseModel], values: dict[str, Any], indent: int, top: bool = False,
-                 only_given: bool = False, comments: bool = True) -> list[str]:
+def _model_lines(
+    model: type[BaseModel],
+    values: dict[str, Any],
+    indent: int,
+    *,
+    top: bool = False,
+    only_given: bool = False,
+    comments: bool = True,
+) -> list[str]:
     lines: list[str] = []
     for name, field in model.model_fields.items():
         if only_given and name not in values:
             continue
-        block = _field_lines(name, field, model, values, indent, comments)
+        block = _field_lines(name, field, model, values, indent=indent, comments=comments)
         if top and lines:
             lines.append("")
         lines += block
     return lines
 
 
-def _field_lines(name: str, field: FieldInfo, model: type[BaseModel], values: dict[str, Any],
-                 indent: int, comments: bool = True) -> list[str]:
+def _field_lines(
+    name: str,
+    field: FieldInfo,
+    model: type[BaseModel],
+    values: dict[str, Any],
+    *,
+    indent: int,
+    comments: bool = True,
+) -> list[str]:
     pad = " " * indent
     lines = _comment(field.description or "", pad) if comments else []
     nested = _inner_model(field.annotation)
@@ -77,7 +91,9 @@ def _field_lines(name: str, field: FieldInfo, model: type[BaseModel], values: di
         if commented and not items:
             lines.append(f"{pad}  # For example (remove the [] above when you add one):")
         for item in commented:
-            lines += [f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(nested, item)]
+            lines += [
+                f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(nested, item)
+            ]
         return lines
     if nested is not None:
         inner = _model_lines(nested, value if isinstance(value, dict) else {}, indent + 2)
@@ -92,14 +108,16 @@ def _field_lines(name: str, field: FieldInfo, model: type[BaseModel], values: di
     return [*lines, f"{pad}# {name}: {_scalar(default)}"]
 
 
-def _list_item(model: type[BaseModel], item: dict[str, Any], indent: int, comments: bool) -> list[str]:
+def _list_item(
+    model: type[BaseModel], item: dict[str, Any], indent: int, comments: bool
+) -> list[str]:
     lines = _model_lines(model, item, indent + 2, only_given=True, comments=comments)
     # The first key line takes the "- " marker; comments above it move out to the marker.
     for index, line in enumerate(lines):
         if line.lstrip().startswith("#"):
             lines[index] = " " * indent + line.lstrip()
         else:
-            lines[index] = " " * indent + "- " + line[indent + 2:]
+            lines[index] = " " * indent + "- " + line[indent + 2 :]
             break
     return lines
 

@@ -30,8 +30,18 @@ from opskit.config.secrets import check_secret_file
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
 ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
-ROLES = ("operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua", "provider", "redaktur")
-Role = Literal["operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua", "provider", "redaktur"]
+ROLES = (
+    "operator",
+    "penanggung_jawab",
+    "kasubbag_ti",
+    "sekretaris",
+    "ketua",
+    "provider",
+    "redaktur",
+)
+Role = Literal[
+    "operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua", "provider", "redaktur"
+]
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -97,14 +107,20 @@ class Section(BaseModel):
         if not isinstance(data, dict):
             return data
         return {
-            key: value for key, value in data.items()
-            if not (value is None and key in cls.model_fields
-                    and not cls.model_fields[key].is_required()
-                    and cls.model_fields[key].get_default(call_default_factory=True) is not None)
+            key: value
+            for key, value in data.items()
+            if not (
+                value is None
+                and key in cls.model_fields
+                and not cls.model_fields[key].is_required()
+                and cls.model_fields[key].get_default(call_default_factory=True) is not None
+            )
         }
 
     def _one_secret(self, stem: str, *, required: bool = False) -> None:
-        given = [name for name in (f"{stem}_file", f"{stem}_env") if getattr(self, name) is not None]
+        given = [
+            name for name in (f"{stem}_file", f"{stem}_env") if getattr(self, name) is not None
+        ]
         if len(given) > 1:
             raise ValueError(f"give either {stem}_file or {stem}_env, not both")
         if required and not given:
@@ -117,11 +133,17 @@ class Organisation(Section):
         examples=["Pengadilan Agama Penajam"],
         min_length=1,
     )
-    short_name: str | None = Field(None, description="Short name for subjects and headers.",
-                                   examples=["PA Penajam"])
-    address: str | None = Field(None, description="Postal address for report headers.",
-                                examples=["Jl. Provinsi KM 9, Penajam Paser Utara"])
-    timezone: TimeZone = Field("Asia/Makassar", description="IANA time zone used in reports and schedules.")
+    short_name: str | None = Field(
+        None, description="Short name for subjects and headers.", examples=["PA Penajam"]
+    )
+    address: str | None = Field(
+        None,
+        description="Postal address for report headers.",
+        examples=["Jl. Provinsi KM 9, Penajam Paser Utara"],
+    )
+    timezone: TimeZone = Field(
+        "Asia/Makassar", description="IANA time zone used in reports and schedules."
+    )
     language: Literal["id", "en"] = Field(
         "id", description="Language of reports people read: id (Bahasa Indonesia) or en."
     )
@@ -139,7 +161,7 @@ class Person(Section):
     phone: str | None = Field(None, description="Phone number, listed in handoff documents.")
     notify: list[Name] = Field(
         default_factory=list,
-        description="Names of notification channels (under notifications.channels) that reach this person.",
+        description="Names of notification channels (notifications.channels) reaching this person.",
     )
 
 
@@ -148,9 +170,11 @@ class Channel(Section):
     url: str | None = Field(
         None,
         description="Apprise URL; put any token or password in ${VAR} interpolation.",
-        json_schema_extra={"secret": True},
+        json_schema_extra={"sensitive": True},
     )
-    url_env: EnvName | None = Field(None, description="Environment variable holding the Apprise URL.")
+    url_env: EnvName | None = Field(
+        None, description="Environment variable holding the Apprise URL."
+    )
     url_file: SecretFile | None = Field(None, description="0600 file holding the Apprise URL.")
 
     @model_validator(mode="after")
@@ -165,10 +189,15 @@ class Notifications(Section):
     channels: list[Channel] = Field(
         default_factory=list,
         description="Delivery channels (e-mail, Telegram, webhooks) as Apprise URLs.",
-        json_schema_extra={"commented_examples": [
-            {"name": "email", "url": "mailtos://opskit:${OPSKIT_SMTP_PASSWORD}@mail.pa-penajam.go.id"},
-            {"name": "telegram", "url_env": "OPSKIT_TELEGRAM_URL"},
-        ]},
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "email",
+                    "url": "mailtos://opskit:${OPSKIT_SMTP_PASSWORD}@mail.pa-penajam.go.id",
+                },
+                {"name": "telegram", "url_env": "OPSKIT_TELEGRAM_URL"},
+            ]
+        },
     )
 
 
@@ -179,7 +208,9 @@ class HostChecks(Section):
         None, description="Disk usage WARNING at or above.", json_schema_extra={"shown_default": 80}
     )
     disk_critical_percent: Percent | None = Field(
-        None, description="Disk usage CRITICAL at or above.", json_schema_extra={"shown_default": 90}
+        None,
+        description="Disk usage CRITICAL at or above.",
+        json_schema_extra={"shown_default": 90},
     )
     inode_warning_percent: Percent | None = Field(
         None, description="Inode usage WARNING.", json_schema_extra={"shown_default": 80}
@@ -194,12 +225,20 @@ class HostChecks(Section):
         None, description="Memory in use CRITICAL.", json_schema_extra={"shown_default": 95}
     )
     load_warning_per_cpu: float | None = Field(
-        None, gt=0, description="5-minute load per CPU WARNING.", json_schema_extra={"shown_default": 2}
+        None,
+        gt=0,
+        description="5-minute load per CPU WARNING.",
+        json_schema_extra={"shown_default": 2},
     )
     load_critical_per_cpu: float | None = Field(
-        None, gt=0, description="5-minute load per CPU CRITICAL.", json_schema_extra={"shown_default": 4}
+        None,
+        gt=0,
+        description="5-minute load per CPU CRITICAL.",
+        json_schema_extra={"shown_default": 4},
     )
-    ignore_mounts: list[str] | None = Field(None, description="Mount points not to judge (e.g. /media/cdrom).")
+    ignore_mounts: list[str] | None = Field(
+        None, description="Mount points not to judge (e.g. /media/cdrom)."
+    )
 
     def over(self, base: HostChecks) -> HostChecks:
         """These thresholds with unset values taken from ``base``."""
@@ -227,18 +266,37 @@ class Host(Section):
     address: str | None = Field(None, description="DNS name or IP address (SSH hosts).")
     port: int = Field(22, ge=1, le=65535, description="SSH port.")
     user: str | None = Field(None, description="SSH user (default: the user running opskit).")
-    key_file: SecretFile | None = Field(None, description="Private key file (0600); default: ssh agent and ~/.ssh keys.")
-    key_passphrase_env: EnvName | None = Field(None, description="Environment variable with the key's passphrase.")
-    key_passphrase_file: SecretFile | None = Field(None, description="0600 file with the key's passphrase.")
-    password_env: EnvName | None = Field(None, description="Environment variable with the SSH password, if keys are not used.")
+    key_file: SecretFile | None = Field(
+        None, description="Private key file (0600); default: ssh agent and ~/.ssh keys."
+    )
+    key_passphrase_env: EnvName | None = Field(
+        None, description="Environment variable with the key's passphrase."
+    )
+    key_passphrase_file: SecretFile | None = Field(
+        None, description="0600 file with the key's passphrase."
+    )
+    password_env: EnvName | None = Field(
+        None, description="Environment variable with the SSH password, if keys are not used."
+    )
     password_file: SecretFile | None = Field(None, description="0600 file with the SSH password.")
     sudo: bool = Field(False, description="Run privileged probes (firewall, updates) with sudo.")
-    sudo_password_env: EnvName | None = Field(None, description="Environment variable with the sudo password (default: passwordless sudo).")
-    sudo_password_file: SecretFile | None = Field(None, description="0600 file with the sudo password.")
+    sudo_password_env: EnvName | None = Field(
+        None,
+        description="Environment variable with the sudo password (default: passwordless sudo).",
+    )
+    sudo_password_file: SecretFile | None = Field(
+        None, description="0600 file with the sudo password."
+    )
     connect_timeout_seconds: Seconds = Field(10, description="Give up connecting after this long.")
-    command_timeout_seconds: Seconds = Field(300, description="Give up on one remote command after this long.")
-    description: str | None = Field(None, description="What this host is for (shown in handoff documents).")
-    host_checks: HostChecks | None = Field(None, description="Thresholds overriding the global host_checks for this host.")
+    command_timeout_seconds: Seconds = Field(
+        300, description="Give up on one remote command after this long."
+    )
+    description: str | None = Field(
+        None, description="What this host is for (shown in handoff documents)."
+    )
+    host_checks: HostChecks | None = Field(
+        None, description="Thresholds overriding the global host_checks for this host."
+    )
 
     @model_validator(mode="after")
     def _connection(self) -> Host:
@@ -266,15 +324,23 @@ LOCAL_HOST = Host(name="local", local=True, description="This machine.")
 class Site(Section):
     name: Name = Field(description="Short unique name of the website.")
     url: HttpUrl = Field(description="Home page URL.")
-    host: Name | None = Field(None, description="Inventory host that serves the site (for logs and files).")
+    host: Name | None = Field(
+        None, description="Inventory host that serves the site (for logs and files)."
+    )
 
 
 class Repository(Section):
     name: Name = Field(description="Repository name, referred to by backup sets.")
-    type: Literal["local", "s3", "sftp"] = Field("local", description="Where the restic repository lives.")
+    type: Literal["local", "s3", "sftp"] = Field(
+        "local", description="Where the restic repository lives."
+    )
     path: ConfigPath | None = Field(None, description="Directory of a local repository.")
-    password_env: EnvName | None = Field(None, description="Environment variable with the repository password.")
-    password_file: SecretFile | None = Field(None, description="0600 file with the repository password.")
+    password_env: EnvName | None = Field(
+        None, description="Environment variable with the repository password."
+    )
+    password_file: SecretFile | None = Field(
+        None, description="0600 file with the repository password."
+    )
 
     @model_validator(mode="after")
     def _password(self) -> Repository:
@@ -287,12 +353,16 @@ class BackupSet(Section):
     host: Name = Field("local", description="Inventory host whose data is backed up.")
     paths: list[str] = Field(default_factory=list, description="Files and directories to back up.")
     exclude: list[str] = Field(default_factory=list, description="Patterns to leave out.")
-    repositories: list[Name] = Field(min_length=1, description="Repositories this set is written to.")
+    repositories: list[Name] = Field(
+        min_length=1, description="Repositories this set is written to."
+    )
 
 
 class Backup(Section):
     repositories: list[Repository] = Field(default_factory=list, description="restic repositories.")
-    sets: list[BackupSet] = Field(default_factory=list, description="What is backed up, from where, to where.")
+    sets: list[BackupSet] = Field(
+        default_factory=list, description="What is backed up, from where, to where."
+    )
 
 
 class Security(Section):
@@ -313,11 +383,16 @@ class Schedule(Section):
 
 class Paths(Section):
     state_dir: ConfigPath | None = Field(
-        None, description="Where opskit keeps its history database, known_hosts and caches "
-        "(default: the user's state directory, e.g. ~/.local/state/opskit)."
+        None,
+        description="Where opskit keeps its history database, known_hosts and caches "
+        "(default: the user's state directory, e.g. ~/.local/state/opskit).",
     )
-    history_db: ConfigPath | None = Field(None, description="History database file (default: <state_dir>/history.sqlite).")
-    output_dir: ConfigPath | None = Field(None, description="Where reports are written (default: <state_dir>/reports).")
+    history_db: ConfigPath | None = Field(
+        None, description="History database file (default: <state_dir>/history.sqlite)."
+    )
+    output_dir: ConfigPath | None = Field(
+        None, description="Where reports are written (default: <state_dir>/reports)."
+    )
 
 
 class Config(Section):
@@ -328,30 +403,51 @@ class Config(Section):
     people: list[Person] = Field(
         default_factory=list,
         description="People and their SOP roles; reports go to them by role.",
-        examples=[[
-            {"name": "Nama Penanggung Jawab", "roles": ["penanggung_jawab"], "position": "Panitera",
-             "email": "penanggungjawab@pa-penajam.go.id"},
-            {"name": "Nama Kasubbag", "roles": ["kasubbag_ti"],
-             "position": "Kasubbag Perencanaan, TI dan Pelaporan", "email": "ti@pa-penajam.go.id"},
-            {"name": "Nama Sekretaris", "roles": ["sekretaris"], "position": "Sekretaris"},
-            {"name": "Nama Ketua", "roles": ["ketua"], "position": "Ketua"},
-            {"name": "Nama Operator", "roles": ["operator"], "position": "Pranata Komputer"},
-        ]],
+        examples=[
+            [
+                {
+                    "name": "Nama Penanggung Jawab",
+                    "roles": ["penanggung_jawab"],
+                    "position": "Panitera",
+                    "email": "penanggungjawab@pa-penajam.go.id",
+                },
+                {
+                    "name": "Nama Kasubbag",
+                    "roles": ["kasubbag_ti"],
+                    "position": "Kasubbag Perencanaan, TI dan Pelaporan",
+                    "email": "ti@pa-penajam.go.id",
+                },
+                {"name": "Nama Sekretaris", "roles": ["sekretaris"], "position": "Sekretaris"},
+                {"name": "Nama Ketua", "roles": ["ketua"], "position": "Ketua"},
+                {"name": "Nama Operator", "roles": ["operator"], "position": "Pranata Komputer"},
+            ]
+        ],
     )
-    notifications: Notifications = Field(default_factory=Notifications, description="How reports and alerts are delivered.")
+    notifications: Notifications = Field(
+        default_factory=Notifications, description="How reports and alerts are delivered."
+    )
     paths: Paths = Field(default_factory=Paths, description="Where opskit keeps its files.")
-    host_checks: HostChecks = Field(default_factory=HostChecks, description="Thresholds for host checks (disk, memory, load).")
+    host_checks: HostChecks = Field(
+        default_factory=HostChecks, description="Thresholds for host checks (disk, memory, load)."
+    )
     hosts: list[Host] = Field(
         default_factory=list,
         description="Inventory: this machine and servers reached over SSH. "
         "A host named 'local' (this machine) always exists. "
         "Trust a new SSH host once with `opskit hosts trust NAME`.",
         examples=[[{"name": "local", "local": True, "description": "The opskit machine itself."}]],
-        json_schema_extra={"commented_examples": [
-            {"name": "web1", "address": "203.0.113.10", "user": "opskit",
-             "key_file": "/etc/opskit/keys/web1_ed25519", "sudo": True,
-             "description": "Web server for the court website."},
-        ]},
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "web1",
+                    "address": "203.0.113.10",
+                    "user": "opskit",
+                    "key_file": "/etc/opskit/keys/web1_ed25519",
+                    "sudo": True,
+                    "description": "Web server for the court website.",
+                },
+            ]
+        },
     )
     sites: list[Site] = Field(
         default_factory=list,

@@ -47,7 +47,9 @@ def read_secret(*, file: Path | None, env: str | None, what: str) -> str | None:
         try:
             value = file.read_text(encoding="utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{what}: cannot read secret file {file}: {error.__class__.__name__}") from None
+            raise ConfigError(
+                f"{what}: cannot read secret file {file}: {error.__class__.__name__}"
+            ) from None
         if not value:
             raise ConfigError(f"{what}: secret file {file} is empty")
         register_secret(value, f"{what} (from {file})")

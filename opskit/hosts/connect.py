@@ -13,7 +13,7 @@ import base64
 import hashlib
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,8 +91,11 @@ def _reject_policy() -> Any:
 
 
 def _invoke_overrides(host: Host) -> dict[str, Any]:
-    sudo_password = read_secret(file=host.sudo_password_file, env=host.sudo_password_env,
-                                what=f"hosts.{host.name}.sudo_password")
+    sudo_password = read_secret(
+        file=host.sudo_password_file,
+        env=host.sudo_password_env,
+        what=f"hosts.{host.name}.sudo_password",
+    )
     overrides: dict[str, Any] = {
         "run": {"hide": True, "warn": True, "in_stream": False},
         "timeouts": {"command": host.command_timeout_seconds},
@@ -119,13 +122,19 @@ def ssh_connection(host: Host, known_hosts: KnownHosts) -> Any:
         "channel_timeout": host.connect_timeout_seconds,
     }
     if host.key_file is not None:
-        connect_kwargs.update(key_filename=[str(host.key_file)], look_for_keys=False, allow_agent=False)
-    passphrase = read_secret(file=host.key_passphrase_file, env=host.key_passphrase_env,
-                             what=f"hosts.{host.name}.key_passphrase")
+        connect_kwargs.update(
+            key_filename=[str(host.key_file)], look_for_keys=False, allow_agent=False
+        )
+    passphrase = read_secret(
+        file=host.key_passphrase_file,
+        env=host.key_passphrase_env,
+        what=f"hosts.{host.name}.key_passphrase",
+    )
     if passphrase is not None:
         connect_kwargs["passphrase"] = passphrase
-    password = read_secret(file=host.password_file, env=host.password_env,
-                           what=f"hosts.{host.name}.password")
+    password = read_secret(
+        file=host.password_file, env=host.password_env, what=f"hosts.{host.name}.password"
+    )
     if password is not None:
         connect_kwargs["password"] = password
     # lazy + an empty SSHConfig: no ~/.fabric.yml or ~/.ssh/config changes what the inventory says.
@@ -164,16 +173,17 @@ def session(host: Host, known_hosts: KnownHosts) -> Iterator[Any]:
 def explain(host: Host, error: BaseException) -> HostError:
     """A readable HostError for a connection or command failure on ``host``."""
     import paramiko
-    from invoke.exceptions import AuthFailure, CommandTimedOut
 
-    where = f"{host.name} ({host.destination})"
-    timeout = f"{host.connect_timeout_seconds:g} s"
     if isinstance(error, HostError):
         return error
+    where = f"{host.name} ({host.destination})"
     if isinstance(error, UntrustedHostKey):
         return HostError(
             f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint})",
-            details=[f"check the fingerprint with the server's admin, then run: opskit hosts trust {host.name}"],
+            details=[
+                "check the fingerprint with the server's admin, then run: "
+                f"opskit hosts trust {host.name}"
+            ],
         )
     if isinstance(error, paramiko.BadHostKeyException):
         return HostError(
@@ -184,33 +194,61 @@ def explain(host: Host, error: BaseException) -> HostError:
                 f"only if the change is confirmed: opskit hosts trust {host.name} --replace",
             ],
         )
-    if isinstance(error, paramiko.PasswordRequiredException):
-        return HostError(f"{where}: the key file is encrypted; set key_passphrase_env or key_passphrase_file")
-    if isinstance(error, paramiko.AuthenticationException):
-        return HostError(f"{where}: authentication as {host.user or 'the current user'} failed "
-                         "(check user, key_file or password)")
-    if isinstance(error, AuthFailure):
-        return HostError(f"{where}: sudo refused the password (check sudo_password_env/_file)")
-    if isinstance(error, CommandTimedOut):
-        return HostError(f"{where}: a command did not finish within {host.command_timeout_seconds:g} s")
-    if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
-        return HostError(f"{where}: connection refused on port {host.port}")
-    if isinstance(error, socket.gaierror):
-        return HostError(f"{where}: cannot resolve the address {host.address!r}")
-    if isinstance(error, TimeoutError | socket.timeout):
-        return HostError(f"{where}: no answer within {timeout}")
-    if isinstance(error, ConnectionRefusedError):
-        return HostError(f"{where}: connection refused on port {host.port}")
-    if isinstance(error, paramiko.SSHException):
-        message = str(error)
-        if "banner" in message.lower():
-            return HostError(f"{where}: no SSH greeting within {timeout} (is an SSH server listening there?)")
-        return HostError(f"{where}: SSH error: {message}")
-    if isinstance(error, OSError):
-        return HostError(f"{where}: {error.strerror or error}")
-    if isinstance(error, EOFError):
-        return HostError(f"{where}: the server closed the connection")
+    for kinds, reason in _reasons():
+        if isinstance(error, kinds):
+            return HostError(f"{where}: {reason(host, error)}")
     return HostError(f"{where}: {error.__class__.__name__}: {error}")
+
+
+def _ssh_reason(host: Host, error: Any) -> str:
+    message = str(error)
+    # A silent server shows up as a banner timeout or, when the handshake
+    # deadline passes first, as "No existing session" / "Negotiation timed out".
+    if any(text in message.lower() for text in ("banner", "no existing session", "timed out")):
+        return (
+            f"no SSH greeting within {host.connect_timeout_seconds:g} s "
+            "(is an SSH server listening there?)"
+        )
+    return f"SSH error: {message}"
+
+
+def _reasons() -> list[tuple[Any, Callable[[Host, Any], str]]]:
+    """Exception types and what they mean, most specific first."""
+    import paramiko
+    from invoke.exceptions import AuthFailure, CommandTimedOut
+
+    return [
+        (
+            paramiko.PasswordRequiredException,
+            lambda host, error: "the key file is encrypted; set key_passphrase_env or _file",
+        ),
+        (
+            paramiko.AuthenticationException,
+            lambda host, error: (
+                f"authentication as {host.user or 'the current user'} failed "
+                "(check user, key_file or password)"
+            ),
+        ),
+        (AuthFailure, lambda host, error: "sudo refused the password (check sudo_password_*)"),
+        (
+            CommandTimedOut,
+            lambda host, error: (
+                f"a command did not finish within {host.command_timeout_seconds:g} s"
+            ),
+        ),
+        (
+            (paramiko.ssh_exception.NoValidConnectionsError, ConnectionRefusedError),
+            lambda host, error: f"connection refused on port {host.port}",
+        ),
+        (socket.gaierror, lambda host, error: f"cannot resolve the address {host.address!r}"),
+        (
+            (TimeoutError, socket.timeout),
+            lambda host, error: f"no answer within {host.connect_timeout_seconds:g} s",
+        ),
+        (paramiko.SSHException, _ssh_reason),
+        (OSError, lambda host, error: str(error.strerror or error)),
+        (EOFError, lambda host, error: "the server closed the connection"),
+    ]
 
 
 def fetch_host_key(host: Host) -> Any:
@@ -218,7 +256,9 @@ def fetch_host_key(host: Host) -> Any:
     import paramiko
 
     try:
-        sock = socket.create_connection((host.address, host.port), timeout=host.connect_timeout_seconds)
+        sock = socket.create_connection(
+            (host.address, host.port), timeout=host.connect_timeout_seconds
+        )
     except OSError as error:
         raise explain(host, error) from None
     transport = paramiko.Transport(sock)

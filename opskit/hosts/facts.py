@@ -12,8 +12,6 @@ from opskit.catalog import sop_row
 from opskit.config.schema import HostChecks
 from opskit.result import Metric, Result, Status, grade, unknown, worst
 
-CHECK_IDS = ("host.disk", "host.memory", "host.load")
-
 
 def parse_facts(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Structured facts from raw sections; a section that failed is left out."""
@@ -53,8 +51,11 @@ def parse_os_release(text: str) -> dict[str, str]:
         key, separator, value = line.partition("=")
         if separator and key.strip():
             values[key.strip()] = value.strip().strip('"')
-    return {"id": values.get("ID", ""), "version": values.get("VERSION_ID", ""),
-            "name": values.get("PRETTY_NAME", values.get("NAME", ""))}
+    return {
+        "id": values.get("ID", ""),
+        "version": values.get("VERSION_ID", ""),
+        "name": values.get("PRETTY_NAME", values.get("NAME", "")),
+    }
 
 
 def parse_meminfo(text: str) -> dict[str, int]:
@@ -73,7 +74,9 @@ def parse_meminfo(text: str) -> dict[str, int]:
     if "MemAvailable" in kib:
         memory["available_bytes"] = kib["MemAvailable"] * 1024
     else:  # kernels before 3.14 have no MemAvailable
-        memory["available_bytes"] = sum(kib.get(key, 0) for key in ("MemFree", "Buffers", "Cached")) * 1024
+        memory["available_bytes"] = (
+            sum(kib.get(key, 0) for key in ("MemFree", "Buffers", "Cached")) * 1024
+        )
     return memory
 
 
@@ -85,16 +88,18 @@ def parse_df(text: str) -> list[dict[str, Any]]:
         if len(fields) < 8 or not fields[2].isdigit():
             continue
         source, fstype, size, used, avail, inodes, inodes_used, target = fields
-        mounts.append({
-            "source": source,
-            "fstype": fstype,
-            "mount": target,
-            "size_bytes": int(size),
-            "used_bytes": int(used),
-            "available_bytes": int(avail),
-            "inodes": int(inodes) if inodes.isdigit() else 0,
-            "inodes_used": int(inodes_used) if inodes_used.isdigit() else 0,
-        })
+        mounts.append(
+            {
+                "source": source,
+                "fstype": fstype,
+                "mount": target,
+                "size_bytes": int(size),
+                "used_bytes": int(used),
+                "available_bytes": int(avail),
+                "inodes": int(inodes) if inodes.isdigit() else 0,
+                "inodes_used": int(inodes_used) if inodes_used.isdigit() else 0,
+            }
+        )
     return mounts
 
 
@@ -122,29 +127,52 @@ def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list
         if mount["mount"] in ignored or mount["size_bytes"] == 0:
             continue
         space = used_percent(mount["used_bytes"], mount["available_bytes"])
-        metrics = [Metric("disk_used_percent", space, "%", limits.disk_warning_percent,
-                          limits.disk_critical_percent)]
+        metrics = [
+            Metric(
+                "disk_used_percent",
+                space,
+                "%",
+                limits.disk_warning_percent,
+                limits.disk_critical_percent,
+            )
+        ]
         statuses = [grade(space, limits.disk_warning_percent, limits.disk_critical_percent)]
         summary = f"{mount['mount']}: {space:.1f}% used, {_size(mount['available_bytes'])} free"
         if mount["inodes"]:
             inodes = math.ceil(mount["inodes_used"] * 1000 / mount["inodes"]) / 10
-            metrics.append(Metric("inodes_used_percent", inodes, "%", limits.inode_warning_percent,
-                                  limits.inode_critical_percent))
-            statuses.append(grade(inodes, limits.inode_warning_percent, limits.inode_critical_percent))
+            metrics.append(
+                Metric(
+                    "inodes_used_percent",
+                    inodes,
+                    "%",
+                    limits.inode_warning_percent,
+                    limits.inode_critical_percent,
+                )
+            )
+            statuses.append(
+                grade(inodes, limits.inode_warning_percent, limits.inode_critical_percent)
+            )
             summary += f", inodes {inodes:.1f}% used"
         status = worst(statuses)
         if status is not Status.OK:
-            summary += f" (limits {limits.disk_warning_percent:g}%/{limits.disk_critical_percent:g}%)"
-        results.append(Result(
-            check_id="host.disk",
-            target=f"{host}:{mount['mount']}",
-            status=status,
-            summary=summary,
-            evidence={"command": "df -B1", "mount": mount,
-                      "incomplete": bool(facts.get("df_incomplete"))},
-            metrics=tuple(metrics),
-            sop_row=sop_row("host.disk"),
-        ))
+            summary += (
+                f" (limits {limits.disk_warning_percent:g}%/{limits.disk_critical_percent:g}%)"
+            )
+        results.append(
+            Result(
+                check_id="host.disk",
+                target=f"{host}:{mount['mount']}",
+                status=status,
+                summary=summary,
+                evidence={
+                    "command": "df -B1",
+                    "mount": mount,
+                    "incomplete": bool(facts.get("df_incomplete")),
+                },
+                metrics=tuple(metrics),
+                sop_row=sop_row("host.disk"),
+            )
+        )
     return results
 
 
@@ -162,8 +190,15 @@ def evaluate_memory(host: str, facts: dict[str, Any], limits: HostChecks) -> Res
         summary=f"{in_use:.1f}% of {_size(memory['total_bytes'])} in use, "
         f"{_size(memory['available_bytes'])} available",
         evidence={"command": "cat /proc/meminfo", "memory": memory},
-        metrics=(Metric("memory_used_percent", in_use, "%", limits.memory_warning_percent,
-                        limits.memory_critical_percent),),
+        metrics=(
+            Metric(
+                "memory_used_percent",
+                in_use,
+                "%",
+                limits.memory_warning_percent,
+                limits.memory_critical_percent,
+            ),
+        ),
         sop_row=sop_row("host.memory"),
     )
 
@@ -179,10 +214,21 @@ def evaluate_load(host: str, facts: dict[str, Any], limits: HostChecks) -> Resul
         target=host,
         status=status,
         summary=f"5-minute load {load['5m']:.2f} on {cpus} CPUs ({per_cpu:.2f} per CPU)",
-        evidence={"command": "cat /proc/loadavg; nproc", "load": load, "cpus": cpus,
-                  "uptime_seconds": facts.get("uptime_seconds")},
-        metrics=(Metric("load_per_cpu", per_cpu, "", limits.load_warning_per_cpu,
-                        limits.load_critical_per_cpu),),
+        evidence={
+            "command": "cat /proc/loadavg; nproc",
+            "load": load,
+            "cpus": cpus,
+            "uptime_seconds": facts.get("uptime_seconds"),
+        },
+        metrics=(
+            Metric(
+                "load_per_cpu",
+                per_cpu,
+                "",
+                limits.load_warning_per_cpu,
+                limits.load_critical_per_cpu,
+            ),
+        ),
         sop_row=sop_row("host.load"),
     )
 

@@ -28,7 +28,7 @@ def known_hosts(config: Config) -> KnownHosts:
 
 
 def select_hosts(config: Config, names: Sequence[str]) -> list[Host]:
-    """The named hosts (all SSH and local hosts when none are named); raises ConfigError on unknown names."""
+    """The named hosts (all hosts when none are named); raises ConfigError on unknown names."""
     inventory = config.inventory()
     if not names:
         return list(inventory.values())
@@ -55,14 +55,19 @@ def run_on_hosts(
             with session(host, trusted) as connection:
                 return task(connection, host)
         except OpskitError as error:
-            return error if isinstance(error, HostError) else HostError(f"{host.name}: {error.message}",
-                                                                        error.details)
+            return (
+                error
+                if isinstance(error, HostError)
+                else HostError(f"{host.name}: {error.message}", error.details)
+            )
         except Exception as error:  # noqa: BLE001 - isolate each host; explained, traceback at debug
             logger.debug("task failed on %s", host.name, exc_info=True)
             return explain(host, error)
 
     if not hosts:
         return {}
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(hosts))), thread_name_prefix="host") as pool:
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(jobs, len(hosts))), thread_name_prefix="host"
+    ) as pool:
         outcomes = list(pool.map(one, hosts))
     return {host.name: outcome for host, outcome in zip(hosts, outcomes, strict=True)}

@@ -1,0 +1,42 @@
+"""`opskit demo` builds its own workspace and runs every capability end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> None:
+    workspace = tmp_path / "demo"
+
+    run = cli("demo", "--dir", workspace, "--format", "json")
+
+    assert run.exit_code == 0, run.stderr
+    steps = run.json["data"]["steps"]
+    assert [step["name"] for step in steps][:4] == [
+        "opskit config validate",
+        "opskit hosts list",
+        "opskit hosts ping",
+        "opskit check host",
+    ]
+    assert all(step["status"] != "UNKNOWN" for step in steps), steps
+    for step in steps:
+        document = json.loads((workspace / step["output"]).read_text())
+        assert document["schema"] == "opskit/v1"
+        assert document["error"] is None
+    assert (workspace / "state" / "history.sqlite").is_file()
+    assert (workspace / "opskit.yaml").stat().st_mode & 0o077 == 0
+
+
+def test_demo_can_run_twice_in_the_same_place(cli, tmp_path: Path) -> None:
+    workspace = tmp_path / "demo"
+
+    assert cli("demo", "--dir", workspace).exit_code == 0
+    again = cli("demo", "--dir", workspace)
+
+    assert again.exit_code == 0
+    assert f"workspace: {workspace}" in again.stdout

@@ -1,0 +1,171 @@
+"""Hosts over SSH against a real sshd on loopback: host keys, failures, parallel runs, fab."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from support.sshd import SshServer
+from support.system import free_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[int]:
+    """A TCP port that accepts connections and never says a word (a hung server)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield int(server.getsockname()[1])
+    server.close()
+
+
+def test_unknown_host_key_is_refused_with_its_fingerprint(
+    make_config, cli, sshd: SshServer
+) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+
+    run = cli("--config", config, "hosts", "ping", "web1", "--format", "json")
+
+    assert run.exit_code == 3
+    [result] = run.json["results"]
+    assert result["status"] == "UNKNOWN"
+    assert "host key not trusted" in result["summary"]
+    assert sshd.fingerprint in result["summary"]
+    assert "opskit hosts trust web1" in " ".join(result["evidence"]["details"])
+
+
+def test_trust_then_ping_and_check_host_succeed(make_config, cli, sshd: SshServer) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+
+    trusted = cli("--config", config, "hosts", "trust", "web1", "--yes")
+    ping = cli("--config", config, "hosts", "ping", "web1", "--format", "json")
+    check = cli("--config", config, "check", "host", "web1", "--format", "json")
+
+    assert trusted.exit_code == 0, trusted.stderr
+    assert sshd.fingerprint in trusted.stdout
+    assert ping.exit_code == 0, ping.stdout
+    [result] = ping.json["results"]
+    assert result["status"] == "OK"
+    assert result["evidence"]["user"] == sshd.user
+    checks = {item["check_id"] for item in check.json["results"]}
+    assert checks == {"host.disk", "host.memory", "host.load"}
+    assert any(item["target"] == "web1:/" for item in check.json["results"])
+    assert check.json["data"]["facts"]["web1"]["hostname"] == socket.gethostname()
+
+
+def test_trust_without_yes_off_a_terminal_refuses(make_config, cli, sshd: SshServer) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+
+    run = cli("--config", config, "hosts", "trust", "web1")
+
+    assert run.exit_code == 3
+    assert "add --yes after checking the fingerprint" in run.stderr
+    assert sshd.fingerprint in run.stderr
+    listed = cli("--config", config, "hosts", "list", "--format", "json")
+    assert listed.json["data"]["hosts"][1]["trusted"] == "not trusted"
+
+
+def test_changed_host_key_is_refused(make_config, cli, sshd: SshServer) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+    assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
+    old_fingerprint = sshd.fingerprint
+
+    sshd.replace_host_key()
+    ping = cli("--config", config, "hosts", "ping", "web1", "--format", "json")
+    retrust = cli("--config", config, "hosts", "trust", "web1", "--yes")
+
+    [result] = ping.json["results"]
+    assert result["status"] == "UNKNOWN"
+    assert "HOST KEY CHANGED" in result["summary"]
+    assert old_fingerprint in result["summary"] and sshd.fingerprint in result["summary"]
+    assert retrust.exit_code == 3
+    assert "--replace" in retrust.stderr
+    replaced = cli("--config", config, "hosts", "trust", "web1", "--yes", "--replace")
+    assert replaced.exit_code == 0
+    assert cli("--config", config, "hosts", "ping", "web1").exit_code == 0
+
+
+def test_unreachable_hosts_are_unknown_within_the_timeout_while_others_report(
+    make_config, cli, sshd_factory: Callable[[str], SshServer], silent_listener: int
+) -> None:
+    first, second = sshd_factory("one"), sshd_factory("two")
+    closed_port = free_port()
+    config = make_config(
+        {
+            "hosts": [
+                first.host_entry("web1"),
+                second.host_entry("web2"),
+                {
+                    "name": "closed",
+                    "address": "127.0.0.1",
+                    "port": closed_port,
+                    "connect_timeout_seconds": 2,
+                },
+                {
+                    "name": "silent",
+                    "address": "127.0.0.1",
+                    "port": silent_listener,
+                    "connect_timeout_seconds": 2,
+                },
+            ]
+        }
+    )
+    for name in ("web1", "web2"):
+        assert cli("--config", config, "hosts", "trust", name, "--yes").exit_code == 0
+
+    started = time.monotonic()
+    run = cli("--config", config, "check", "host", "--jobs", "4", "--format", "json")
+    elapsed = time.monotonic() - started
+
+    by_target = {(item["check_id"], item["target"]): item for item in run.json["results"]}
+    assert by_target[("host.ssh", "closed")]["status"] == "UNKNOWN"
+    assert "connection refused" in by_target[("host.ssh", "closed")]["summary"]
+    assert by_target[("host.ssh", "silent")]["status"] == "UNKNOWN"
+    assert "no SSH greeting within 2 s" in by_target[("host.ssh", "silent")]["summary"]
+    for name in ("web1", "web2", "local"):
+        assert by_target[("host.memory", name)]["status"] in ("OK", "WARNING", "CRITICAL")
+    assert run.json["status"] in ("UNKNOWN", "CRITICAL")
+    # The silent host costs its 2 s timeout once, in parallel with the rest, not a sum of waits.
+    assert elapsed < 15, f"took {elapsed:.1f} s"
+
+
+def test_playbook_runs_with_plain_fab(sshd: SshServer, client_key: Path, tmp_path: Path) -> None:
+    from opskit.paths import playbooks_dir
+
+    home = Path(os.environ["HOME"])
+    (home / ".ssh").mkdir(mode=0o700, exist_ok=True)
+    (home / ".ssh" / "known_hosts").write_text(
+        f"[127.0.0.1]:{sshd.port} {Path(f'{sshd.host_key}.pub').read_text().rsplit(' ', 1)[0]}\n"
+    )
+    fab = Path(sys.executable).parent / "fab"
+
+    completed = subprocess.run(
+        [
+            str(fab),
+            "-r",
+            str(playbooks_dir()),
+            "-i",
+            str(client_key),
+            "-H",
+            f"{sshd.user}@127.0.0.1:{sshd.port}",
+            "facts",
+        ],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    facts = json.loads(completed.stdout)
+    assert facts["hostname"] == socket.gethostname()
+    assert any(mount["mount"] == "/" for mount in facts["mounts"])

@@ -1,0 +1,41 @@
+"""Running the opskit command as a separate process, as cron or an admin would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class CliRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return dict(json.loads(self.stdout))
+
+
+def run_opskit(
+    *arguments: str | Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    cwd: Path | None = None,
+) -> CliRun:
+    """Run ``opskit ARGS`` in a new process and capture its output."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "opskit", *(str(argument) for argument in arguments)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+    return CliRun(completed.returncode, completed.stdout, completed.stderr)

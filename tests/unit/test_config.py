@@ -1,0 +1,298 @@
+"""Configuration: every error at once with its path and line, secret references, init."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from opskit.config.load import load, validate_file
+from opskit.errors import ConfigError
+
+BROKEN = """\
+organisation:
+  name: Pengadilan Agama Uji
+  timezone: Asia/Nowhere
+hosts:
+  - name: web1
+    adress: 10.0.0.5
+  - name: db1
+    address: 10.0.0.6
+    port: 70000
+sites:
+  - name: website
+    url: not-a-url
+    host: web9
+"""
+
+
+def test_five_errors_are_reported_at_once_with_paths_and_lines(tmp_path: Path) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text(BROKEN)
+
+    validation = validate_file(path)
+
+    found = {(problem.path, problem.line): problem.message for problem in validation.errors}
+    assert len(validation.errors) == 5, found
+    assert "unknown time zone 'Asia/Nowhere'" in found[("organisation.timezone", 3)]
+    assert "unknown key (did you mean 'address'?" in found[("hosts[0].adress", 6)]
+    assert "less than or equal to 65535" in found[("hosts[1].port", 9)]
+    assert "not a valid http(s) URL" in found[("sites[0].url", 12)]
+    assert "host 'web9' does not exist" in found[("sites[0].host", 13)]
+    assert validation.config is None
+
+
+def test_cli_validate_lists_every_error_and_exits_3(tmp_path: Path, cli) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text(BROKEN)
+
+    run = cli("--config", path, "config", "validate")
+
+    assert run.exit_code == 3
+    for fragment in (
+        f"{path}:3: organisation.timezone:",
+        f"{path}:6: hosts[0].adress:",
+        f"{path}:9: hosts[1].port:",
+        f"{path}:12: sites[0].url:",
+        f"{path}:13: sites[0].host:",
+    ):
+        assert fragment in run.stdout
+    assert "5 errors" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_other_commands_refuse_an_invalid_config_with_one_message(tmp_path: Path, cli) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text(BROKEN)
+
+    run = cli("--config", path, "hosts", "list")
+
+    assert run.exit_code == 3
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"opskit: {path}: 5 errors in configuration")
+    assert "Traceback" not in run.stderr
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path, cli) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text("organisation:\n  name: [unclosed\nhosts: []\n")
+
+    run = cli("--config", path, "config", "validate", "--format", "json")
+
+    assert run.exit_code == 3
+    [problem] = run.json["data"]["problems"]
+    assert problem["line"] == 3
+    assert "not valid YAML" in problem["message"]
+
+
+def test_duplicate_keys_and_names_are_errors(make_config, tmp_path: Path) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        "organisation:\n  name: A\n  name: B\n"
+        "hosts:\n  - {name: web1, address: a}\n  - {name: web1, address: b}\n"
+    )
+
+    messages = {problem.path: problem.message for problem in validate_file(path).errors}
+
+    assert messages["organisation.name"] == "duplicate key"
+    assert messages["hosts[1].name"] == "duplicate name 'web1'"
+
+
+def test_missing_config_says_where_it_looked(cli) -> None:
+    run = cli("hosts", "list")
+
+    assert run.exit_code == 3
+    assert "no opskit.yaml found; run `opskit init`" in run.stderr
+    assert "opskit.yaml (current directory)" in run.stderr
+
+
+def test_config_is_found_through_the_environment(make_config, cli, monkeypatch) -> None:
+    path = make_config()
+    monkeypatch.setenv("OPSKIT_CONFIG", str(path))
+
+    run = cli("hosts", "list", "--format", "json")
+
+    assert run.exit_code == 0
+    assert [host["name"] for host in run.json["data"]["hosts"]] == ["local"]
+
+
+def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "opskit.yaml"
+    path.parent.mkdir()
+    path.write_text("organisation: {name: A}\npaths: {state_dir: state}\n")
+
+    assert load(path).state_dir == tmp_path / "conf" / "state"
+
+
+def test_secret_file_with_open_mode_is_refused(make_config, tmp_path: Path) -> None:
+    secret = tmp_path / "restic.pass"
+    secret.write_text("hunter2-long-password\n")
+    secret.chmod(0o644)
+    path = make_config(
+        {
+            "backup": {
+                "repositories": [
+                    {"name": "local", "path": str(tmp_path / "repo"), "password_file": str(secret)}
+                ]
+            }
+        }
+    )
+
+    with pytest.raises(ConfigError) as raised:
+        load(path)
+
+    detail = " ".join(raised.value.details)
+    assert "backup.repositories[0].password_file" in detail
+    assert "mode 0644; it must be 0600 or stricter (run: chmod 600" in detail
+    assert "hunter2" not in detail
+
+
+def test_secret_file_with_mode_0400_is_accepted(make_config, tmp_path: Path) -> None:
+    secret = tmp_path / "restic.pass"
+    secret.write_text("hunter2-long-password\n")
+    secret.chmod(0o400)
+    path = make_config(
+        {
+            "backup": {
+                "repositories": [{"name": "local", "path": "repo", "password_file": str(secret)}]
+            }
+        }
+    )
+
+    assert load(path).backup.repositories[0].password_file == secret
+
+
+def test_missing_secret_file_is_an_error(make_config, tmp_path: Path) -> None:
+    path = make_config(
+        {"hosts": [{"name": "web1", "address": "a", "password_file": str(tmp_path / "missing")}]}
+    )
+
+    [problem] = validate_file(path).errors
+
+    assert problem.path == "hosts[0].password_file"
+    assert problem.message == f"secret file {tmp_path / 'missing'} does not exist"
+
+
+def test_secret_references_must_not_be_doubled(make_config, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("long-enough-password")
+    secret.chmod(0o600)
+    path = make_config(
+        {
+            "hosts": [
+                {"name": "web1", "address": "a", "password_env": "A", "password_file": str(secret)}
+            ]
+        }
+    )
+
+    [problem] = validate_file(path).errors
+
+    assert problem.path == "hosts[0]"
+    assert problem.message == "give either password_file or password_env, not both"
+
+
+def test_unset_interpolation_variable_is_an_error_with_its_path(make_config) -> None:
+    path = make_config({"sites": [{"name": "site", "url": "https://${OPSKIT_TEST_UNSET_HOST}/"}]})
+
+    [problem] = validate_file(path).errors[:1]
+
+    assert problem.path == "sites[0].url"
+    assert "OPSKIT_TEST_UNSET_HOST is not set" in problem.message
+
+
+def test_interpolation_default_and_escape(make_config, monkeypatch) -> None:
+    monkeypatch.setenv("OPSKIT_TEST_HOST", "www.example.go.id")
+    path = make_config(
+        {
+            "sites": [
+                {"name": "a", "url": "https://${OPSKIT_TEST_HOST}/"},
+                {"name": "b", "url": "https://${OPSKIT_TEST_NONE:-b.example.go.id}/"},
+            ],
+            "organisation": {"name": "Costs $${NOT_A_VAR}"},
+        }
+    )
+
+    config = load(path)
+
+    assert [site.url for site in config.sites] == [
+        "https://www.example.go.id/",
+        "https://b.example.go.id/",
+    ]
+    assert config.organisation.name == "Costs ${NOT_A_VAR}"
+
+
+def test_literal_password_in_a_url_is_refused(make_config) -> None:
+    path = make_config(
+        {"sites": [{"name": "a", "url": "https://admin:s3cret-pass@example.go.id/"}]}
+    )
+
+    [problem] = validate_file(path).errors
+
+    assert "use ${VAR} interpolation" in problem.message
+
+
+def test_empty_section_means_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text("organisation:\n  name: A\nsecurity:\nhost_checks:\nsites:\n")
+
+    config = load(path)
+
+    assert config.sites == []
+    assert config.host_checks_for(config.inventory()["local"]).disk_warning_percent == 80
+
+
+def test_host_thresholds_override_global_ones(make_config) -> None:
+    path = make_config(
+        {
+            "host_checks": {"disk_warning_percent": 70},
+            "hosts": [
+                {"name": "web1", "address": "a", "host_checks": {"disk_critical_percent": 95}}
+            ],
+        }
+    )
+
+    config = load(path)
+    limits = config.host_checks_for(config.inventory()["web1"])
+
+    assert (
+        limits.disk_warning_percent,
+        limits.disk_critical_percent,
+        limits.memory_warning_percent,
+    ) == (70, 95, 90)
+
+
+def test_init_writes_a_valid_commented_sample_with_mode_0600(cli, tmp_path: Path) -> None:
+    target = tmp_path / "etc" / "opskit.yaml"
+
+    run = cli("init", "--config", target)
+
+    assert run.exit_code == 0, run.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    text = target.read_text()
+    assert "# Full name of the organisation, printed on every report." in text
+    assert "#   address: 203.0.113.10" in text
+    validation = validate_file(target)
+    assert validation.errors == []
+
+
+def test_init_refuses_to_overwrite_without_force(cli, tmp_path: Path) -> None:
+    target = tmp_path / "opskit.yaml"
+    target.write_text("mine\n")
+
+    refused = cli("init", "--config", target)
+    forced = cli("init", "--config", target, "--force")
+
+    assert refused.exit_code == 3
+    assert "already exists; add --force" in refused.stderr
+    assert forced.exit_code == 0
+    assert "organisation:" in target.read_text()
+
+
+def test_init_defaults_to_the_user_config_directory(cli, isolated: Path) -> None:
+    run = cli("init")
+
+    expected = isolated / ".config" / "opskit" / "opskit.yaml"
+    assert run.exit_code == 0
+    assert expected.is_file()
+    assert cli("config", "validate").exit_code == 0
