@@ -179,7 +179,8 @@ def explain(host: Host, error: BaseException) -> HostError:
     where = f"{host.name} ({host.destination})"
     if isinstance(error, UntrustedHostKey):
         return HostError(
-            f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint})",
+            f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint}); "
+            f"check it, then run `opskit hosts trust {host.name}`",
             details=[
                 "check the fingerprint with the server's admin, then run: "
                 f"opskit hosts trust {host.name}"
