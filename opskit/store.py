@@ -60,6 +60,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX results_check_target ON results (check_id, target, observed_at);
     CREATE INDEX results_observed ON results (observed_at);
     """,
+    # Small named state that features keep between runs (read offsets,
+    # caches, rotation counters, accepted baselines), as JSON values.
+    """
+    CREATE TABLE state (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (namespace, key)
+    );
+    """,
 )
 
 
@@ -255,6 +266,55 @@ class Store:
         query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
         parameters.append(where.limit)
         return [_result(row) for row in self._connection.execute(query, parameters)]
+
+    def recent(self, check_id: str, target: str, limit: int = 10) -> list[Result]:
+        """The latest results of one check on one target, newest first (for flap control)."""
+        rows = self._connection.execute(
+            "SELECT * FROM results WHERE check_id = ? AND target = ?"
+            " ORDER BY observed_at DESC, id DESC LIMIT ?",
+            (check_id, target, limit),
+        )
+        return [_result(row) for row in rows]
+
+    def latest(self, check_prefix: str | None = None) -> list[Result]:
+        """The newest result of every (check, target) pair, optionally under a check id prefix."""
+        query = (
+            "SELECT r.* FROM results r JOIN (SELECT check_id, target, MAX(id) AS id FROM results"
+            " WHERE (? IS NULL OR check_id = ? OR check_id LIKE ?) GROUP BY check_id, target) m"
+            " ON r.id = m.id ORDER BY r.check_id, r.target"
+        )
+        prefix = f"{check_prefix}.%" if check_prefix else None
+        rows = self._connection.execute(query, (check_prefix, check_prefix, prefix))
+        return [_result(row) for row in rows]
+
+    def get_state(self, namespace: str, key: str) -> Any:
+        """A value saved with ``put_state``, or None."""
+        row = self._connection.execute(
+            "SELECT value FROM state WHERE namespace = ? AND key = ?", (namespace, key)
+        ).fetchone()
+        return json.loads(row["value"]) if row else None
+
+    def put_state(self, namespace: str, key: str, value: Any) -> None:
+        """Save a JSON-serialisable ``value`` (secrets masked) under ``namespace``/``key``."""
+        with self.transaction() as connection:
+            connection.execute(
+                "INSERT INTO state (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at",
+                (
+                    namespace,
+                    key,
+                    json.dumps(mask_data(value), default=str),
+                    _time(datetime.now(UTC)),
+                ),
+            )
+
+    def state_items(self, namespace: str) -> dict[str, Any]:
+        """Every key and value saved under ``namespace``."""
+        rows = self._connection.execute(
+            "SELECT key, value FROM state WHERE namespace = ? ORDER BY key", (namespace,)
+        )
+        return {row["key"]: json.loads(row["value"]) for row in rows}
 
     def count(self, table: str) -> int:
         """Rows in ``runs`` or ``results`` (for tests and diagnostics)."""

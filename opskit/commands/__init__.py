@@ -16,7 +16,15 @@ Handler = Callable[[Any, argparse.Namespace], Any]
 
 
 def add_group(subparsers: Any, name: str, help_text: str, description: str | None = None) -> Any:
-    """A command group (``opskit hosts``); without a subcommand it prints its help."""
+    """A command group (``opskit hosts``); without a subcommand it prints its help.
+
+    Asking again for a group that exists returns the same one, so feature
+    modules can each add their command to a shared group (``check web``,
+    ``check backup``) without editing one another.
+    """
+    groups: dict[str, Any] = subparsers.__dict__.setdefault("opskit_groups", {})
+    if name in groups:
+        return groups[name]
     group = subparsers.add_parser(
         name,
         help=help_text,
@@ -24,7 +32,10 @@ def add_group(subparsers: Any, name: str, help_text: str, description: str | Non
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     group.set_defaults(handler=None, help_parser=group)
-    return group.add_subparsers(title="commands", metavar="COMMAND", parser_class=type(group))
+    groups[name] = group.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=type(group)
+    )
+    return groups[name]
 
 
 def add_command(
@@ -71,3 +82,10 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def check_group(subparsers: Any) -> Any:
+    """The shared ``opskit check`` group every area adds its check command to."""
+    return add_group(
+        subparsers, "check", "run checks; exit code = worst status (Nagios convention)"
+    )

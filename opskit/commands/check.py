@@ -1,11 +1,11 @@
-"""``opskit check ...``: checks that produce results, usable as Nagios plugins."""
+"""``opskit check host``; other areas add ``check web``, ``check backup`` ... to the same group."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from opskit.commands import add_command, add_group, add_jobs_option
+from opskit.commands import add_command, add_jobs_option, check_group
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -17,11 +17,8 @@ def _host(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(
-        subparsers, "check", "run checks; exit code = worst status (Nagios convention)"
-    )
     parser = add_command(
-        group,
+        check_group(subparsers),
         common,
         "host",
         _host,

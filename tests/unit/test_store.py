@@ -135,3 +135,40 @@ def test_two_opskit_commands_at_once_both_record(make_config) -> None:
 
     listed = run_opskit("--config", config, "history", "--format", "json")
     assert len(listed.json["data"]["runs"]) == 4
+
+
+def test_recent_and_latest_results(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "history.sqlite") as store:
+        for status in (Status.OK, Status.CRITICAL, Status.WARNING):
+            now = datetime.now(UTC)
+            store.record_run(
+                "check host", now, now, [result(status=status), result("host.load", "web2")], status
+            )
+
+        recent = store.recent("host.disk", "web1", limit=2)
+        latest = store.latest("host")
+        only_disk = store.latest("host.disk")
+
+    assert [item.status for item in recent] == [Status.WARNING, Status.CRITICAL]
+    assert [(item.check_id, item.target, item.status) for item in latest] == [
+        ("host.disk", "web1", Status.WARNING),
+        ("host.load", "web2", Status.OK),
+    ]
+    assert [item.check_id for item in only_disk] == ["host.disk"]
+
+
+def test_state_values_round_trip_and_update(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "history.sqlite") as store:
+        assert store.get_state("logs.offsets", "/var/log/nginx/access.log") is None
+        store.put_state("logs.offsets", "/var/log/nginx/access.log", {"inode": 5, "offset": 10})
+        store.put_state("logs.offsets", "/var/log/nginx/access.log", {"inode": 5, "offset": 99})
+        store.put_state("logs.offsets", "other", 1)
+
+        assert store.get_state("logs.offsets", "/var/log/nginx/access.log") == {
+            "inode": 5,
+            "offset": 99,
+        }
+        assert store.state_items("logs.offsets") == {
+            "/var/log/nginx/access.log": {"inode": 5, "offset": 99},
+            "other": 1,
+        }
