@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "host.disk": "opskit.hosts.facts",
     "host.memory": "opskit.hosts.facts",
     "host.load": "opskit.hosts.facts",
+    "notify.delivery": "opskit.actions.incidents",
 }
 
 LANGUAGES = ("id", "en")

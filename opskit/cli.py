@@ -28,6 +28,9 @@ COMMAND_MODULES = (
     "opskit.commands.check",
     "opskit.commands.hosts",
     "opskit.commands.history",
+    "opskit.commands.report",
+    "opskit.commands.incidents",
+    "opskit.commands.notify",
     "opskit.commands.config",
 )
 
@@ -109,7 +112,23 @@ def dispatch(context: AppContext, args: argparse.Namespace) -> Outcome:
     outcome: Outcome = args.handler(context, args)
     if outcome.record:
         _record(context, outcome, started)
+        _alert(context, outcome)
     return outcome
+
+
+def _alert(context: AppContext, outcome: Outcome) -> None:
+    """Incidents and deliveries; whatever fails here never changes the job's status."""
+    from opskit.alerting import after_run
+
+    try:
+        after_run(context, outcome)
+    except OpskitError as error:
+        logger.error("incident handling failed: %s", error.message)
+        outcome.messages.append(f"incident handling failed: {error.message}")
+    except Exception as error:  # noqa: BLE001 - notifications must never fail the job
+        logger.debug("incident handling failed", exc_info=True)
+        logger.error("incident handling failed: %s: %s", error.__class__.__name__, error)
+        outcome.messages.append(f"incident handling failed: {error.__class__.__name__}: {error}")
 
 
 def _record(context: AppContext, outcome: Outcome, started: datetime) -> None:

@@ -255,7 +255,53 @@ def _render_steps(console: Any, outcome: Outcome) -> None:
     console.print(simple_table(["Step", "Status", "Output"], rows, title=outcome.data.get("title")))
 
 
+def _render_incidents(console: Any, outcome: Outcome) -> None:
+    rows = []
+    for incident in outcome.data["incidents"]:
+        state = incident["state"] + (" (ack)" if incident["acknowledged"] else "")
+        hours = incident["duration_seconds"] / 3600
+        rows.append(
+            [
+                str(incident["id"]),
+                incident["opened_local"],
+                f"{hours:.1f} h",
+                state,
+                _status_text(Status(incident["status"])),
+                incident["check_id"],
+                incident["target"],
+                incident["summary"],
+            ]
+        )
+    console.print(
+        simple_table(["#", "Opened", "Lasted", "State", "Now", "Check", "Target", "Summary"], rows)
+    )
+    if not rows:
+        console.print("no incidents", highlight=False)
+
+
+def _render_outbox(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            str(item["id"]),
+            item["document"],
+            item["recipient"],
+            item["channel"],
+            item["state"],
+            str(item["attempts"]),
+            item["last_error"] or "",
+        ]
+        for item in outcome.data["deliveries"]
+    ]
+    console.print(
+        simple_table(["#", "Document", "To", "Channel", "State", "Tries", "Last error"], rows)
+    )
+    if not rows:
+        console.print("the outbox is empty", highlight=False)
+
+
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
+    "incidents": _render_incidents,
+    "outbox": _render_outbox,
     "problems": _render_problems,
     "text": _render_text,
     "hosts": _render_hosts,

@@ -71,6 +71,52 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (namespace, key)
     );
     """,
+    # Incidents (a check on a target gone CRITICAL), their notes, and the
+    # delivery outbox for documents sent to people.
+    """
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        check_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        sop_row TEXT,
+        opened_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        resolved_at TEXT,
+        last_notified_at TEXT,
+        reminders INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX incidents_one_open ON incidents (check_id, target) WHERE state = 'open';
+    CREATE INDEX incidents_opened ON incidents (opened_at);
+    CREATE TABLE incident_notes (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        author TEXT,
+        note TEXT NOT NULL
+    );
+    CREATE INDEX incident_notes_incident ON incident_notes (incident_id);
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        document TEXT NOT NULL,
+        reference TEXT,
+        recipient TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        html_path TEXT,
+        attachment_path TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX deliveries_state ON deliveries (state);
+    """,
 )
 
 
@@ -108,6 +154,7 @@ class ResultFilter:
     target: str | None = None
     status: Status | None = None
     since: datetime | None = None
+    until: datetime | None = None
     run_id: int | None = None
     limit: int = 100
 
@@ -201,8 +248,8 @@ class Store:
                 " opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     command,
-                    _time(started_at),
-                    _time(finished_at),
+                    to_text(started_at),
+                    to_text(finished_at),
                     status.value,
                     status.exit_code,
                     socket.gethostname(),
@@ -226,7 +273,7 @@ class Store:
         parameters: list[Any] = []
         if since is not None:
             query += " AND started_at >= ?"
-            parameters.append(_time(since))
+            parameters.append(to_text(since))
         if command is not None:
             query += " AND command = ?"
             parameters.append(command)
@@ -262,10 +309,17 @@ class Store:
             parameters.append(where.status.value)
         if where.since is not None:
             query += " AND observed_at >= ?"
-            parameters.append(_time(where.since))
+            parameters.append(to_text(where.since))
+        if where.until is not None:
+            query += " AND observed_at < ?"
+            parameters.append(to_text(where.until))
         query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
         parameters.append(where.limit)
         return [_result(row) for row in self._connection.execute(query, parameters)]
+
+    def read(self, query: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only query, for feature modules that own their tables."""
+        return self._connection.execute(query, parameters).fetchall()
 
     def recent(self, check_id: str, target: str, limit: int = 10) -> list[Result]:
         """The latest results of one check on one target, newest first (for flap control)."""
@@ -276,15 +330,26 @@ class Store:
         )
         return [_result(row) for row in rows]
 
-    def latest(self, check_prefix: str | None = None) -> list[Result]:
-        """The newest result of every (check, target) pair, optionally under a check id prefix."""
+    def latest(
+        self,
+        check_prefix: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Result]:
+        """The newest result of every (check, target) pair, optionally under a check id prefix
+        and within [since, until)."""
         query = (
             "SELECT r.* FROM results r JOIN (SELECT check_id, target, MAX(id) AS id FROM results"
-            " WHERE (? IS NULL OR check_id = ? OR check_id LIKE ?) GROUP BY check_id, target) m"
-            " ON r.id = m.id ORDER BY r.check_id, r.target"
+            " WHERE (? IS NULL OR check_id = ? OR check_id LIKE ?)"
+            " AND (? IS NULL OR observed_at >= ?) AND (? IS NULL OR observed_at < ?)"
+            " GROUP BY check_id, target) m ON r.id = m.id ORDER BY r.check_id, r.target"
         )
         prefix = f"{check_prefix}.%" if check_prefix else None
-        rows = self._connection.execute(query, (check_prefix, check_prefix, prefix))
+        start = to_text(since) if since else None
+        end = to_text(until) if until else None
+        rows = self._connection.execute(
+            query, (check_prefix, check_prefix, prefix, start, start, end, end)
+        )
         return [_result(row) for row in rows]
 
     def get_state(self, namespace: str, key: str) -> Any:
@@ -305,7 +370,7 @@ class Store:
                     namespace,
                     key,
                     json.dumps(mask_data(value), default=str),
-                    _time(datetime.now(UTC)),
+                    to_text(datetime.now(UTC)),
                 ),
             )
 
@@ -354,13 +419,14 @@ def _retry_locked(operation: Any, attempts: int = 50) -> Any:
     return None
 
 
-def _time(moment: datetime) -> str:
+def to_text(moment: datetime) -> str:
+    """How times are stored: UTC ISO 8601 with microseconds (sorts as text)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _parse_time(text: str | None) -> datetime | None:
+def from_text(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
@@ -375,7 +441,7 @@ def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
         json.dumps([metric.to_dict() for metric in result.metrics]),
         result.remediation,
         result.sop_row,
-        _time(result.observed_at),
+        to_text(result.observed_at),
     )
 
 
@@ -400,7 +466,7 @@ def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
         id=row["id"],
         command=row["command"],
         started_at=datetime.fromisoformat(row["started_at"]),
-        finished_at=_parse_time(row["finished_at"]),
+        finished_at=from_text(row["finished_at"]),
         status=Status(row["status"]) if row["status"] else None,
         exit_code=row["exit_code"],
         machine=row["machine"],

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
@@ -28,17 +30,40 @@ DEMO_PEOPLE = [
         "roles": ["penanggung_jawab"],
         "position": "Panitera",
         "email": "penanggungjawab@demo.example",
+        "notify": ["email"],
     },
     {
         "name": "Siti Aminah",
         "roles": ["kasubbag_ti"],
         "position": "Kasubbag Perencanaan, TI dan Pelaporan",
         "email": "ti@demo.example",
+        "notify": ["email"],
     },
-    {"name": "Dewi Lestari", "roles": ["sekretaris"], "position": "Sekretaris"},
+    {
+        "name": "Dewi Lestari",
+        "roles": ["sekretaris"],
+        "position": "Sekretaris",
+        "email": "sekretaris@demo.example",
+        "notify": ["email"],
+    },
     {"name": "Ahmad Fauzi", "roles": ["ketua"], "position": "Ketua"},
-    {"name": "Budi Santoso", "roles": ["operator"], "position": "Pranata Komputer"},
+    {
+        "name": "Budi Santoso",
+        "roles": ["operator"],
+        "position": "Pranata Komputer",
+        "nip": "198501012010121001",
+    },
+    {
+        "name": "CV Mitra Hosting",
+        "roles": ["provider"],
+        "email": "support@provider.example",
+        "phone": "+62 811 0000 000",
+        "notify": ["email"],
+    },
 ]
+
+
+MARKER = ".opskit-demo"
 
 
 @dataclass(frozen=True)
@@ -49,7 +74,7 @@ class Step:
     argv: list[str]
 
 
-def demo_config(workspace: Path) -> str:
+def demo_config(mail_port: int) -> str:
     return sample_config(
         {
             "organisation": {
@@ -59,10 +84,29 @@ def demo_config(workspace: Path) -> str:
                 "timezone": "Asia/Makassar",
                 "language": "id",
             },
+            "reports": {"place": "Penajam", "number_prefix": "W17-A00"},
             "people": DEMO_PEOPLE,
+            "notifications": {
+                "channels": [
+                    {
+                        "name": "email",
+                        "url": f"mailto://127.0.0.1:{mail_port}?from=opskit@demo.example",
+                    }
+                ]
+            },
             "paths": {"state_dir": "state", "output_dir": "output"},
+            # A 1 % disk limit makes the disk check CRITICAL, so the demo shows an
+            # incident being opened, reported and mailed.
+            "host_checks": {"disk_critical_percent": 1},
             "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
             "sites": [],
+            "schedule": {
+                "jobs": [
+                    {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
+                    {"name": "daily-report", "cron": "0 16 * * *", "run": "report daily --send"},
+                    {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send"},
+                ]
+            },
         }
     )
 
@@ -73,22 +117,70 @@ def steps() -> list[Step]:
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("incidents", ["incidents"]),
+        Step("report daily", ["report", "daily", "--send"]),
+        Step("report recap", ["report", "recap", "--send"]),
+        Step("report handoff", ["report", "handoff", "--send"]),
+        Step("report schedule", ["report", "schedule", "--send"]),
+        Step("notify outbox", ["notify", "outbox"]),
         Step("history", ["history"]),
     ]
+
+
+def prepare(workspace: Path) -> None:
+    """Start from a clean demo workspace; never touch a directory the demo did not make."""
+    if workspace.exists() and any(workspace.iterdir()) and not (workspace / MARKER).exists():
+        raise OpskitError(
+            f"{workspace} exists and is not an opskit demo workspace; choose another --dir"
+        )
+    for name in ("state", "output"):
+        if (workspace / name).exists():
+            shutil.rmtree(workspace / name)
+    (workspace / "output").mkdir(parents=True)
+    (workspace / MARKER).touch()
 
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
     """Build the workspace in ``directory``, run every step; a failed step does not stop others."""
     workspace = Path(directory).expanduser().resolve()
+    prepare(workspace)
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
-    write_config(config_path, demo_config(workspace), force=True)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    runner = run_step or _dispatch
-    rows = []
-    statuses = []
+    mailbox = MailCatcher(output_dir / "mail").start()
+    try:
+        write_config(config_path, demo_config(mailbox.port), force=True)
+        rows, statuses = _run_steps(workspace, config_path, run_step or _dispatch)
+    finally:
+        mailbox.stop()
+    failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
+    return Outcome(
+        command="demo",
+        data={
+            "title": f"opskit demo in {workspace}",
+            "workspace": str(workspace),
+            "steps": rows,
+            "mail": mailbox.count,
+        },
+        view="steps",
+        status=Status.UNKNOWN if failed else Status.OK,
+        messages=[
+            f"workspace: {workspace}",
+            f"config:    {config_path}",
+            f"outputs:   {output_dir} (step results as JSON, documents by kind)",
+            f"mail:      {mailbox.count} messages caught by the demo's mail server in "
+            f"{output_dir / 'mail'}",
+            f"try:       opskit --config {config_path} history",
+            f"worst check status seen: {worst(statuses).value}",
+        ],
+    )
+
+
+def _run_steps(
+    workspace: Path, config_path: Path, runner: Callable[[Path, list[str]], Outcome]
+) -> tuple[list[dict[str, str]], list[Status]]:
+    rows, statuses = [], []
     for number, step in enumerate(steps(), start=1):
-        target = output_dir / f"{number:02d}-{step.name.replace(' ', '-')}.json"
+        target = workspace / "output" / f"{number:02d}-{step.name.replace(' ', '-')}.json"
         try:
             outcome = runner(config_path, step.argv)
             status = outcome.final_status
@@ -105,20 +197,41 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
                 "output": str(target.relative_to(workspace)),
             }
         )
-    failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
-    return Outcome(
-        command="demo",
-        data={"title": f"opskit demo in {workspace}", "workspace": str(workspace), "steps": rows},
-        view="steps",
-        status=Status.UNKNOWN if failed else Status.OK,
-        messages=[
-            f"workspace: {workspace}",
-            f"config:    {config_path}",
-            f"outputs:   {output_dir}",
-            f"try:       opskit --config {config_path} history",
-            f"worst check status seen: {worst(statuses).value}",
-        ],
-    )
+    return rows, statuses
+
+
+class MailCatcher:
+    """An SMTP server on loopback that saves every message it gets as an .eml file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+        self.port = 0
+        self._controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.count += 1
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / f"{self.count:03d}.eml").write_bytes(
+            envelope.original_content or envelope.content
+        )
+        return "250 OK"
+
+    def start(self) -> MailCatcher:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
 
 
 def _dispatch(config_path: Path, argv: list[str]) -> Outcome:

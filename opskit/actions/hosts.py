@@ -12,7 +12,7 @@ from opskit.errors import HostError, UsageError
 from opskit.hosts.connect import fetch_host_key, fingerprint
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
-from opskit.result import Metric, Result, Status, unknown
+from opskit.result import Metric, Result, Status, unknown, utc_now
 
 
 def list_hosts(context: AppContext) -> Outcome:
@@ -159,6 +159,17 @@ def check_hosts(context: AppContext, names: Sequence[str], jobs: int) -> Outcome
         facts = parse_facts(answer)
         facts_by_host[host.name] = facts
         results += evaluate(host.name, facts, config.host_checks_for(host))
+    remember_facts(context, facts_by_host)
     return Outcome(
         command="check host", results=results, data={"facts": facts_by_host}, record=True
     )
+
+
+def remember_facts(context: AppContext, facts_by_host: dict[str, Any]) -> None:
+    """Keep each host's OS and size facts for handoff documents."""
+    store = context.store()
+    for name, facts in facts_by_host.items():
+        kept = {key: facts[key] for key in ("hostname", "os", "kernel", "cpus") if key in facts}
+        kept["memory_bytes"] = facts.get("memory", {}).get("total_bytes")
+        kept["observed_at"] = utc_now().isoformat()
+        store.put_state("hosts.facts", name, kept)

@@ -81,31 +81,47 @@ def _field_lines(
         value, given = None, False
 
     if nested is not None and is_list:
-        items = value if given else []
-        commented = extra.get("commented_examples", [])
-        if not items and not commented:
-            return [*lines, f"{pad}{name}: []"]
-        lines.append(f"{pad}{name}:" if items else f"{pad}{name}: []")
-        for position, item in enumerate(items):
-            lines += _list_item(nested, item, indent + 2, comments=position == 0)
-        if commented and not items:
-            lines.append(f"{pad}  # For example (remove the [] above when you add one):")
-        for item in commented:
-            lines += [
-                f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(nested, item)
-            ]
-        return lines
+        return lines + _list_lines(name, nested, value if given else [], extra, pad)
     if nested is not None:
         inner = _model_lines(nested, value if isinstance(value, dict) else {}, indent + 2)
         return [*lines, f"{pad}{name}:", *inner]
     if given:
         return [*lines, f"{pad}{name}: {_scalar(value)}"]
+    return lines + _default_lines(name, field, extra, pad)
+
+
+def _list_lines(
+    name: str, model: type[BaseModel], items: list[dict[str, Any]], extra: dict[str, Any], pad: str
+) -> list[str]:
+    commented = extra.get("commented_examples", [])
+    if not items and not commented:
+        return [f"{pad}{name}: []"]
+    lines = [f"{pad}{name}:" if items else f"{pad}{name}: []"]
+    indent = len(pad)
+    for position, item in enumerate(items):
+        lines += _list_item(model, item, indent + 2, comments=position == 0)
+    if commented and not items:
+        lines.append(f"{pad}  # For example (remove the [] above when you add one):")
+    for item in commented:
+        lines += [
+            f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(model, item)
+        ]
+    return lines
+
+
+def _default_lines(name: str, field: FieldInfo, extra: dict[str, Any], pad: str) -> list[str]:
+    """A commented-out key showing its default (a dict default as a commented block)."""
     default = field.get_default(call_default_factory=True)
     if default is None and "shown_default" in extra:
         default = extra["shown_default"]
     if default is PydanticUndefined or default is None:
-        return [*lines, f"{pad}# {name}:"]
-    return [*lines, f"{pad}# {name}: {_scalar(default)}"]
+        return [f"{pad}# {name}:"]
+    if isinstance(default, dict) and default:
+        return [
+            f"{pad}# {name}:",
+            *(f"{pad}#   {key}: {_scalar(value)}" for key, value in default.items()),
+        ]
+    return [f"{pad}# {name}: {_scalar(default)}"]
 
 
 def _list_item(

@@ -185,7 +185,40 @@ class Channel(Section):
         return self
 
 
+DocumentKind = Literal["incident", "daily", "recap", "handoff", "schedule", "uat"]
+DEFAULT_ROUTES: dict[DocumentKind, list[Role]] = {
+    "incident": ["penanggung_jawab"],
+    "daily": ["penanggung_jawab"],
+    "recap": ["kasubbag_ti", "sekretaris"],
+    "handoff": ["provider"],
+    "schedule": ["kasubbag_ti"],
+    "uat": ["kasubbag_ti", "ketua"],
+}
+DEFAULT_SIGNATURES: dict[DocumentKind, list[Role]] = {
+    "incident": ["operator", "penanggung_jawab"],
+    "daily": ["operator", "penanggung_jawab"],
+    "recap": ["kasubbag_ti", "sekretaris"],
+    "handoff": ["operator", "kasubbag_ti"],
+    "schedule": ["kasubbag_ti", "sekretaris"],
+    "uat": ["kasubbag_ti", "ketua"],
+}
+
+
 class Notifications(Section):
+    routes: dict[DocumentKind, list[Role]] = Field(
+        default_factory=lambda: {kind: list(roles) for kind, roles in DEFAULT_ROUTES.items()},
+        description="Which SOP roles receive which document (incident, daily, recap, handoff, "
+        "schedule, uat); a document goes to every person with one of the roles.",
+    )
+    reminder_hours: float = Field(
+        24, gt=0, description="Remind about a still-open incident after this many hours."
+    )
+    retry_hours: float = Field(
+        72, gt=0, description="Keep retrying a failed delivery on later runs for this long."
+    )
+    timeout_seconds: Seconds = Field(
+        30, description="Give up on one delivery attempt after this long."
+    )
     channels: list[Channel] = Field(
         default_factory=list,
         description="Delivery channels (e-mail, Telegram, webhooks) as Apprise URLs.",
@@ -381,6 +414,22 @@ class Schedule(Section):
     jobs: list[Job] = Field(default_factory=list, description="Scheduled jobs.")
 
 
+class Reports(Section):
+    place: str | None = Field(
+        None,
+        description="Town written before the date above signatures (default: the organisation's "
+        "short name).",
+        examples=["Penajam"],
+    )
+    number_prefix: str | None = Field(
+        None, description="Office code put in front of document numbers.", examples=["W17-A23"]
+    )
+    signatures: dict[DocumentKind, list[Role]] = Field(
+        default_factory=lambda: {kind: list(roles) for kind, roles in DEFAULT_SIGNATURES.items()},
+        description="Whose signature blocks close each document, by SOP role (left to right).",
+    )
+
+
 class Paths(Section):
     state_dir: ConfigPath | None = Field(
         None,
@@ -423,6 +472,7 @@ class Config(Section):
             ]
         ],
     )
+    reports: Reports = Field(default_factory=Reports, description="Documents opskit writes.")
     notifications: Notifications = Field(
         default_factory=Notifications, description="How reports and alerts are delivered."
     )

@@ -1,0 +1,79 @@
+"""Incidents and notification channels: list, acknowledge, test, outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opskit import incidents, notify
+from opskit.catalog import sop_row
+from opskit.context import AppContext
+from opskit.errors import ConfigError
+from opskit.outcome import Outcome
+from opskit.result import Result, Status, utc_now
+
+
+def list_incidents(context: AppContext, open_only: bool, limit: int) -> Outcome:
+    store, zone = context.store(), context.timezone
+    rows = []
+    now = utc_now()
+    for incident in incidents.listing(store, open_only=open_only, limit=limit):
+        row = incident.to_dict()
+        row["opened_local"] = incident.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        row["duration_seconds"] = round(incident.duration_seconds(now))
+        row["acknowledged"] = any(
+            note.kind == "ack" for note in incidents.notes(store, incident.id)
+        )
+        rows.append(row)
+    return Outcome(command="incidents", data={"incidents": rows}, view="incidents")
+
+
+def acknowledge(context: AppContext, incident_id: int, by: str, note: str) -> Outcome:
+    incident = incidents.acknowledge(context.store(), incident_id, by, note, utc_now())
+    return Outcome(
+        command="incidents ack",
+        data={"incident": incident.to_dict()},
+        messages=[
+            f"incident {incident.id} ({incident.check_id} on {incident.target}): "
+            f"acknowledged by {by.strip()}"
+        ],
+    )
+
+
+def notify_test(context: AppContext, names: Sequence[str]) -> Outcome:
+    """``notify.delivery``: send a test message through each channel of each chosen person."""
+    config = context.config
+    people = [person for person in config.people if not names or person.name in names]
+    missing = sorted(set(names) - {person.name for person in people})
+    if missing:
+        raise ConfigError(f"not in people[]: {', '.join(missing)}")
+    channels = {channel.name: channel for channel in config.notifications.channels}
+    results = []
+    for person in people:
+        if not person.notify:
+            results.append(
+                Result(
+                    "notify.delivery",
+                    person.name,
+                    Status.WARNING,
+                    "no notification channel listed (people[].notify)",
+                    sop_row=sop_row("notify.delivery"),
+                )
+            )
+        for name in person.notify:
+            error = notify.send_test(config, person, channels[name])
+            results.append(
+                Result(
+                    "notify.delivery",
+                    f"{person.name} via {name}",
+                    Status.CRITICAL if error else Status.OK,
+                    f"failed: {error}" if error else "test message accepted for delivery",
+                    evidence={"channel": name},
+                    sop_row=sop_row("notify.delivery"),
+                )
+            )
+    return Outcome(command="notify test", results=results)
+
+
+def show_outbox(context: AppContext, limit: int) -> Outcome:
+    deliveries = [delivery.to_dict() for delivery in notify.outbox(context.store(), limit)]
+    return Outcome(command="notify outbox", data={"deliveries": deliveries}, view="outbox")

@@ -1,0 +1,45 @@
+"""After a run is recorded: open, remind and resolve incidents, and deliver what is due.
+
+Called by the CLI for every command that records results. Nothing here may
+change the job's own status: a broken mail server or a failed PDF is
+logged, shown as a message, and retried on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from opskit import incidents, notify
+from opskit.context import AppContext
+from opskit.outcome import Outcome
+from opskit.reports.documents import common
+from opskit.reports.documents import incident as incident_document
+from opskit.reports.render import render
+from opskit.result import utc_now
+
+logger = logging.getLogger(__name__)
+
+
+def after_run(context: AppContext, outcome: Outcome) -> None:
+    config, store, now = context.config, context.store(), utc_now()
+    events = incidents.process(
+        store, outcome.results, now, timedelta(hours=config.notifications.reminder_hours)
+    )
+    paper = common.stationery(config)
+    for event in events:
+        incident = event.incident
+        outcome.messages.append(
+            f"incident {incident.id} {event.kind}: {incident.check_id} on {incident.target}"
+        )
+        document = incident_document.build(
+            config, store, incident, event=event.kind, words=paper.words, now=now
+        )
+        rendered = render(document, paper, generated_at=now, output_dir=config.output_dir)
+        notify.queue(store, config, rendered, str(incident.id), now)
+    for delivery in notify.flush(store, config, now):
+        if delivery.state != "sent":
+            outcome.messages.append(
+                f"delivery of the {delivery.document} report to {delivery.recipient} "
+                f"via {delivery.channel} failed: {delivery.last_error} (retried on later runs)"
+            )

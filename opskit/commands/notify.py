@@ -1,0 +1,50 @@
+"""``opskit notify test [PERSON]`` and ``opskit notify outbox``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from opskit.commands import add_command, add_group, positive_int
+from opskit.context import AppContext
+from opskit.outcome import Outcome
+
+
+def _test(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from opskit.actions.incidents import notify_test
+
+    return notify_test(context, args.people)
+
+
+def _outbox(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from opskit.actions.incidents import show_outbox
+
+    return show_outbox(context, args.limit)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(subparsers, "notify", "notification channels: test them, see the outbox")
+    parser = add_command(
+        group,
+        common,
+        "test",
+        _test,
+        command_name="notify test",
+        help_text="send a test message through every channel of a person (default: everyone)",
+        examples=["opskit notify test", "opskit notify test 'Rahmat Hidayat'"],
+    )
+    parser.add_argument(
+        "people", nargs="*", metavar="PERSON", help="names from people[] (default: all)"
+    )
+    parser = add_command(
+        group,
+        common,
+        "outbox",
+        _outbox,
+        command_name="notify outbox",
+        help_text="recent deliveries: sent, failed (retried on later runs), pending",
+        examples=["opskit notify outbox"],
+    )
+    parser.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="at most N (default 50)"
+    )

@@ -1,0 +1,253 @@
+"""Delivering documents to people through Apprise URLs (e-mail, Telegram, webhooks ...).
+
+A document goes to every person holding one of the roles routed to it,
+through each channel that person listed. E-mail gets the HTML report as
+its body and the PDF attached; other channels get a short text and the PDF.
+Every delivery is first written to an outbox in the history store, so a
+failure is recorded and retried on later runs, and never fails the job
+that produced the document.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from opskit.config.schema import Channel, Config, Person
+from opskit.config.secrets import read_secret
+from opskit.errors import OpskitError
+from opskit.masking import mask
+from opskit.reports.render import Rendered
+from opskit.store import Store, to_text
+
+logger = logging.getLogger(__name__)
+
+EMAIL_SCHEMES = ("mailto", "mailtos")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    document: str
+    recipient: str
+    channel: str
+    state: str
+    attempts: int
+    last_error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "document": self.document,
+            "recipient": self.recipient,
+            "channel": self.channel,
+            "state": self.state,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+        }
+
+
+def recipients(config: Config, document: str) -> list[tuple[Person, Channel]]:
+    """Every (person, channel) a ``document`` kind goes to, by the configured routes."""
+    roles = config.notifications.routes.get(document, [])  # type: ignore[call-overload]
+    channels = {channel.name: channel for channel in config.notifications.channels}
+    pairs = []
+    for person in config.people:
+        if any(role in person.roles for role in roles):
+            pairs += [(person, channels[name]) for name in person.notify if name in channels]
+    return pairs
+
+
+def channel_url(channel: Channel, person: Person | None, timeout_seconds: float) -> str:
+    """The Apprise URL for ``channel``, addressed to ``person`` on e-mail channels."""
+    url = channel.url or read_secret(
+        file=channel.url_file,
+        env=channel.url_env,
+        what=f"notifications.channels.{channel.name}.url",
+    )
+    if not url:
+        raise OpskitError(f"channel {channel.name} has no URL")
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.scheme in EMAIL_SCHEMES and person is not None and person.email and "to" not in query:
+        query["to"] = person.email
+    query.setdefault("cto", f"{timeout_seconds:g}")
+    query.setdefault("rto", f"{timeout_seconds:g}")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def queue(store: Store, config: Config, rendered: Rendered, reference: str, now: datetime) -> int:
+    """Put ``rendered`` in the outbox for everyone it is routed to; returns how many."""
+    pairs = recipients(config, rendered.document.kind)
+    if not pairs:
+        logger.warning(
+            "nobody receives %s documents: no person with a routed role has a channel",
+            rendered.document.kind,
+        )
+    with store.transaction() as connection:
+        for person, channel in pairs:
+            connection.execute(
+                "INSERT INTO deliveries (document, reference, recipient, channel, subject, body,"
+                " html_path, attachment_path, state, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (
+                    rendered.document.kind,
+                    reference,
+                    person.name,
+                    channel.name,
+                    mask(rendered.document.subject),
+                    mask(rendered.document.chat_text),
+                    _path(rendered.paths.get("html")),
+                    _path(rendered.paths.get("pdf")),
+                    to_text(now),
+                    to_text(now),
+                ),
+            )
+    return len(pairs)
+
+
+def flush(store: Store, config: Config, now: datetime) -> list[Delivery]:
+    """Try every pending or failed delivery that is not too old; returns what was attempted."""
+    oldest = now - timedelta(hours=config.notifications.retry_hours)
+    rows = store.read(
+        "SELECT * FROM deliveries WHERE state IN ('pending', 'failed') AND created_at >= ?"
+        " ORDER BY id",
+        (to_text(oldest),),
+    )
+    people = {person.name: person for person in config.people}
+    channels = {channel.name: channel for channel in config.notifications.channels}
+    attempted = []
+    for row in rows:
+        error = _deliver(
+            row,
+            people.get(row["recipient"]),
+            channels.get(row["channel"]),
+            config.notifications.timeout_seconds,
+        )
+        state = "failed" if error else "sent"
+        if error:
+            logger.warning(
+                "delivery of %s to %s via %s failed (will retry): %s",
+                row["document"],
+                row["recipient"],
+                row["channel"],
+                error,
+            )
+        with store.transaction() as connection:
+            connection.execute(
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?,"
+                " updated_at = ? WHERE id = ?",
+                (state, mask(error) if error else None, to_text(now), row["id"]),
+            )
+        attempted.append(
+            Delivery(
+                row["id"],
+                row["document"],
+                row["recipient"],
+                row["channel"],
+                state,
+                row["attempts"] + 1,
+                mask(error) if error else None,
+            )
+        )
+    return attempted
+
+
+def outbox(store: Store, limit: int = 50) -> list[Delivery]:
+    rows = store.read("SELECT * FROM deliveries ORDER BY id DESC LIMIT ?", (limit,))
+    return [
+        Delivery(
+            row["id"],
+            row["document"],
+            row["recipient"],
+            row["channel"],
+            row["state"],
+            row["attempts"],
+            row["last_error"],
+        )
+        for row in rows
+    ]
+
+
+def send(
+    url: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    attachment: Path | None = None,
+    timeout_seconds: float = 30,
+) -> str | None:
+    """Send one message; returns None on success or the reason it failed (masked)."""
+    import apprise
+
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        return "the channel URL is not a valid Apprise URL"
+    is_email = urlsplit(url).scheme in EMAIL_SCHEMES
+    attach = apprise.AppriseAttachment()
+    if attachment is not None:
+        if not attachment.exists():
+            return f"attachment {attachment} no longer exists"
+        attach.add(str(attachment))
+    outcome = notifier.notify(
+        body=html if (is_email and html) else body,
+        title=subject,
+        body_format=apprise.NotifyFormat.HTML if (is_email and html) else apprise.NotifyFormat.TEXT,
+        attach=attach if attachment is not None else None,
+        timeout=timeout_seconds * 2,
+    )
+    if outcome:
+        return None
+    reasons = [entry.message for entry in outcome.logs() if entry.level in ("ERROR", "WARNING")]
+    return mask("; ".join(reasons[-3:]) or "delivery failed")
+
+
+def send_test(config: Config, person: Person, channel: Channel) -> str | None:
+    from opskit.reports.documents.common import words_for
+
+    words = words_for(config)
+    organisation = config.organisation.short_name or config.organisation.name
+    try:
+        url = channel_url(channel, person, config.notifications.timeout_seconds)
+    except OpskitError as error:
+        return error.message
+    return send(
+        url,
+        words("notify.test_subject", organisation=organisation),
+        words("notify.test_body", name=person.name),
+        timeout_seconds=config.notifications.timeout_seconds,
+    )
+
+
+def _deliver(
+    row: Any, person: Person | None, channel: Channel | None, timeout_seconds: float
+) -> str | None:
+    if person is None or channel is None:
+        return f"{row['recipient']} or channel {row['channel']} is no longer in the config"
+    try:
+        url = channel_url(channel, person, timeout_seconds)
+    except OpskitError as error:
+        return error.message
+    html_path = Path(row["html_path"]) if row["html_path"] else None
+    try:
+        html = html_path.read_text(encoding="utf-8") if html_path else None
+    except OSError as error:
+        return f"cannot read {html_path}: {error.strerror}"
+    attachment = Path(row["attachment_path"]) if row["attachment_path"] else None
+    return send(
+        url,
+        row["subject"],
+        row["body"],
+        html=html,
+        attachment=attachment,
+        timeout_seconds=timeout_seconds,
+    )
+
+
+def _path(path: Path | None) -> str | None:
+    return str(path) if path else None

@@ -1,0 +1,1 @@
+"""Documents the SOP asks for: incident, daily, recap, handoff and schedule reports."""

@@ -1,0 +1,283 @@
+"""The monthly recap, "Rekap Hasil Monitoring dan Pemeliharaan" (SOP C8-C11).
+
+Figures are computed in SQL over the month's results so a busy month (many
+sites checked every few minutes) stays quick. Definitions, stated so the
+numbers can be checked by hand:
+
+- uptime of a site = results of the availability check that were not
+  CRITICAL, divided by all its results that were not UNKNOWN (an UNKNOWN
+  means opskit could not tell, so it counts neither way);
+- an incident belongs to the month it opened in; its duration runs to its
+  resolution, or to the end of the month (or now) while still open; the
+  mean time to resolve covers the resolved ones.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from opskit import incidents
+from opskit.config.schema import Config
+from opskit.reports import charts
+from opskit.reports.documents.common import check_title, number, signatures
+from opskit.reports.i18n import Words
+from opskit.reports.render import Document
+from opskit.store import Store, to_text
+
+AVAILABILITY_CHECK = "web.http"
+RESPONSE_METRIC = "response_time_ms"
+EXPIRY_CHECKS = ("web.tls", "web.domain")
+DAYS_LEFT_METRIC = "days_left"
+BACKUP_PREFIX = "backup"
+SECURITY_PREFIXES = ("fw", "net", "ssh", "av", "os", "code", "web.files", "web.exposure")
+SCORE_METRIC = "hardening_score"
+LOGS_PREFIX = "logs"
+SECTIONS = ("C", "D", "F")
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, year: int, month: int, words: Words) -> Period:
+        start = datetime.combine(date(year, month, 1), time.min, tzinfo=words.zone)
+        days = calendar.monthrange(year, month)[1]
+        return cls(year, month, start, start + timedelta(days=days))
+
+    def bounds(self) -> tuple[str, str]:
+        return to_text(self.start), to_text(self.end)
+
+    def local_day_modifier(self) -> str:
+        """SQLite date() modifier turning stored UTC into the local day (no DST in Indonesia)."""
+        offset = self.start.utcoffset() or timedelta()
+        return f"{int(offset.total_seconds())} seconds"
+
+
+def by_sop_row(store: Store, period: Period, words: Words) -> dict[str, list[dict[str, Any]]]:
+    rows = store.read(
+        "SELECT COALESCE(sop_row, '') AS sop_row, check_id, status, COUNT(*) AS n FROM results"
+        " WHERE observed_at >= ? AND observed_at < ? GROUP BY 1, check_id, status",
+        period.bounds(),
+    )
+    table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        table[(row["sop_row"], row["check_id"])][row["status"]] += row["n"]
+    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (sop_row, check_id), counts in sorted(table.items()):
+        total = sum(counts.values())
+        section = sop_row[:1] if sop_row[:1] in SECTIONS else "other"
+        sections[section].append(
+            {
+                "row": sop_row or "-",
+                "check_id": check_id,
+                "title": check_title(check_id, words),
+                "total": total,
+                "counts": dict(counts),
+                "ok_percent": 100 * counts.get("OK", 0) / total,
+            }
+        )
+    return dict(sections)
+
+
+def availability(store: Store, period: Period) -> list[dict[str, Any]]:
+    rows = store.read(
+        "SELECT target, status, COUNT(*) AS n FROM results WHERE check_id = ?"
+        " AND observed_at >= ? AND observed_at < ? GROUP BY target, status",
+        (AVAILABILITY_CHECK, *period.bounds()),
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        counts[row["target"]][row["status"]] += row["n"]
+    response = {
+        row["target"]: row["mean"]
+        for row in store.read(
+            "SELECT r.target, AVG(json_extract(m.value, '$.value')) AS mean FROM results r,"
+            " json_each(r.metrics) m WHERE r.check_id = ?"
+            " AND r.observed_at >= ? AND r.observed_at < ?"
+            " AND json_extract(m.value, '$.name') = ? GROUP BY r.target",
+            (AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
+        )
+    }
+    sites = []
+    for target, status_counts in sorted(counts.items()):
+        judged = sum(n for status, n in status_counts.items() if status != "UNKNOWN")
+        down = status_counts.get("CRITICAL", 0)
+        sites.append(
+            {
+                "target": target,
+                "samples": judged,
+                "unknown": status_counts.get("UNKNOWN", 0),
+                "uptime_percent": 100 * (judged - down) / judged if judged else None,
+                "response_ms": response.get(target),
+            }
+        )
+    return sites
+
+
+def daily_series(
+    store: Store, period: Period
+) -> tuple[dict[str, dict[date, float]], dict[str, dict[date, float]]]:
+    """Per site and local day: uptime % and mean response time."""
+    modifier = period.local_day_modifier()
+    uptime: dict[str, dict[date, float]] = defaultdict(dict)
+    for row in store.read(
+        "SELECT target, date(observed_at, ?) AS day,"
+        " SUM(status != 'CRITICAL' AND status != 'UNKNOWN') AS up,"
+        " SUM(status != 'UNKNOWN') AS judged"
+        " FROM results WHERE check_id = ? AND observed_at >= ? AND observed_at < ? GROUP BY 1, 2",
+        (modifier, AVAILABILITY_CHECK, *period.bounds()),
+    ):
+        if row["judged"]:
+            uptime[row["target"]][date.fromisoformat(row["day"])] = 100 * row["up"] / row["judged"]
+    response: dict[str, dict[date, float]] = defaultdict(dict)
+    for row in store.read(
+        "SELECT r.target, date(r.observed_at, ?) AS day,"
+        " AVG(json_extract(m.value, '$.value')) AS mean"
+        " FROM results r, json_each(r.metrics) m WHERE r.check_id = ? AND r.observed_at >= ?"
+        " AND r.observed_at < ? AND json_extract(m.value, '$.name') = ? GROUP BY 1, 2",
+        (modifier, AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
+    ):
+        response[row["target"]][date.fromisoformat(row["day"])] = row["mean"]
+    return dict(uptime), dict(response)
+
+
+def findings_per_week(store: Store, period: Period) -> tuple[list[str], dict[str, list[int]]]:
+    """WARNING and CRITICAL results per week of the month (from the 1st), by SOP section."""
+    modifier = period.local_day_modifier()
+    weeks = (calendar.monthrange(period.year, period.month)[1] + 6) // 7
+    stacks: dict[str, list[int]] = {}
+    for row in store.read(
+        "SELECT substr(COALESCE(sop_row, '?'), 1, 1) AS section,"
+        " (CAST(strftime('%d', observed_at, ?) AS INTEGER) - 1) / 7 AS week, COUNT(*) AS n"
+        " FROM results WHERE status IN ('WARNING', 'CRITICAL')"
+        " AND observed_at >= ? AND observed_at < ?"
+        " GROUP BY 1, 2",
+        (modifier, *period.bounds()),
+    ):
+        stacks.setdefault(row["section"], [0] * weeks)[row["week"]] += row["n"]
+    return [str(week + 1) for week in range(weeks)], stacks
+
+
+def prefix_counts(store: Store, period: Period, prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
+    clauses = " OR ".join("check_id = ? OR check_id LIKE ?" for _ in prefixes)
+    parameters: list[Any] = [value for prefix in prefixes for value in (prefix, f"{prefix}.%")]
+    rows = store.read(
+        f"SELECT check_id, status, COUNT(*) AS n FROM results WHERE ({clauses})"  # noqa: S608  # nosec B608
+        " AND observed_at >= ? AND observed_at < ? GROUP BY check_id, status",
+        (*parameters, *period.bounds()),
+    )
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        table[row["check_id"]][row["status"]] += row["n"]
+    return [
+        {"check_id": check_id, "counts": dict(counts), "total": sum(counts.values())}
+        for check_id, counts in sorted(table.items())
+    ]
+
+
+def incident_figures(store: Store, period: Period, now: datetime) -> dict[str, Any]:
+    opened = [
+        incident
+        for incident in incidents.listing(store, since=period.start, until=period.end, limit=10_000)
+        if period.start <= incident.opened_at < period.end
+    ]
+    cutoff = min(now, period.end)
+    durations = [
+        ((incident.resolved_at or cutoff) - incident.opened_at).total_seconds()
+        for incident in opened
+    ]
+    resolved = [
+        (incident.resolved_at - incident.opened_at).total_seconds()
+        for incident in opened
+        if incident.resolved_at is not None
+    ]
+    return {
+        "list": opened,
+        "count": len(opened),
+        "still_open": sum(1 for incident in opened if incident.resolved_at is None),
+        "total_seconds": sum(durations),
+        "mttr_seconds": sum(resolved) / len(resolved) if resolved else None,
+    }
+
+
+def expiry(store: Store, period: Period) -> list[dict[str, Any]]:
+    rows = []
+    for check_id in EXPIRY_CHECKS:
+        for result in store.latest(check_id, until=period.end):
+            days = next(
+                (metric.value for metric in result.metrics if metric.name == DAYS_LEFT_METRIC), None
+            )
+            rows.append({"result": result, "days_left": days})
+    return rows
+
+
+def build(
+    config: Config, store: Store, *, year: int, month: int, words: Words, now: datetime
+) -> Document:
+    period = Period.of(year, month, words)
+    uptime_series, response_series = daily_series(store, period)
+    week_labels, week_stacks = findings_per_week(store, period)
+    incident_data = incident_figures(store, period, now)
+    month_text = words.month(year, month)
+    total_results = store.read(
+        "SELECT COUNT(*) AS n FROM results WHERE observed_at >= ? AND observed_at < ?",
+        period.bounds(),
+    )[0]["n"]
+    chart_images: dict[str, bytes] = {}
+    if uptime_series:
+        chart_images["uptime"] = charts.daily_lines(
+            uptime_series, words("recap.chart_uptime"), "%", (0, 100.5)
+        )
+    if response_series:
+        chart_images["response"] = charts.daily_lines(
+            response_series, words("recap.chart_response"), "ms"
+        )
+    if week_stacks:
+        chart_images["findings"] = charts.stacked_bars(
+            [f"{words('recap.week')} {label}" for label in week_labels],
+            week_stacks,
+            words("recap.chart_findings"),
+        )
+    scores = store.read(
+        "SELECT r.target, AVG(json_extract(m.value, '$.value')) AS score"
+        " FROM results r, json_each(r.metrics) m"
+        " WHERE r.observed_at >= ? AND r.observed_at < ? AND json_extract(m.value, '$.name') = ?"
+        " GROUP BY r.target ORDER BY r.target",
+        (*period.bounds(), SCORE_METRIC),
+    )
+    organisation = config.organisation.short_name or config.organisation.name
+    return Document(
+        kind="recap",
+        template="recap.html.j2",
+        title=words("recap.title"),
+        number=number(config, "RHMP", month, period.start, words),
+        stem=f"recap-{year:04d}-{month:02d}",
+        subject=words("recap.subject", organisation=organisation, month=month_text),
+        chat_text=words(
+            "recap.chat", month=month_text, checks=total_results, incidents=incident_data["count"]
+        ),
+        context={
+            "month_text": month_text,
+            "total_results": total_results,
+            "sections": by_sop_row(store, period, words),
+            "section_order": [*SECTIONS, "other"],
+            "sites": availability(store, period),
+            "expiry": expiry(store, period),
+            "backups": prefix_counts(store, period, (BACKUP_PREFIX,)),
+            "security": prefix_counts(store, period, SECURITY_PREFIXES),
+            "scores": [dict(row) for row in scores],
+            "visitors": prefix_counts(store, period, (LOGS_PREFIX,)),
+            "incidents": incident_data,
+            "check_title": lambda check_id: check_title(check_id, words),
+        },
+        signatures=signatures(config, "recap", words),
+        charts=chart_images,
+    )

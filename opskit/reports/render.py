@@ -1,0 +1,181 @@
+"""One Jinja2 template per document, rendered to HTML, PDF and Markdown.
+
+The HTML template is the single source: PDF is that HTML printed by
+WeasyPrint (A4, letterhead, page numbers), Markdown is that HTML converted
+(charts become PNG files next to it). Nothing here knows what a document
+says; builders in ``opskit.reports.documents`` supply the data.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from opskit.errors import OpskitError
+from opskit.masking import mask
+from opskit.reports.i18n import Words
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FORMATS = ("html", "pdf", "md")
+DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature block: the role's title, and the person if the config names one."""
+
+    caption: str
+    role_title: str
+    name: str | None = None
+    nip: str | None = None
+
+
+@dataclass
+class Document:
+    """What a builder hands to the renderer."""
+
+    kind: str
+    template: str
+    title: str
+    number: str
+    stem: str
+    subject: str
+    chat_text: str
+    context: dict[str, Any]
+    signatures: Sequence[Signature] = ()
+    charts: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stationery:
+    """The letterhead a document is printed on: language, organisation, place of signing."""
+
+    words: Words
+    organisation: Any
+    place: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Files written for a document, and its HTML for an e-mail body."""
+
+    document: Document
+    paths: dict[str, Path]
+    html: str
+
+
+def chart_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def render(
+    document: Document,
+    stationery: Stationery,
+    *,
+    generated_at: datetime,
+    output_dir: Path,
+    formats: Sequence[str] = FORMATS,
+) -> Rendered:
+    """Write ``document`` in each of ``formats`` under ``output_dir/<kind>/``; returns the paths."""
+    html = mask(render_html(document, stationery, generated_at))
+    target_dir = output_dir / document.kind
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for kind in formats:
+            path = target_dir / f"{document.stem}.{kind}"
+            if kind == "html":
+                _write_text(path, html)
+            elif kind == "pdf":
+                write_pdf(html, path)
+            elif kind == "md":
+                _write_text(path, to_markdown(html, path))
+            else:
+                raise OpskitError(
+                    f"unknown report format {kind!r} (choose from {', '.join(FORMATS)})"
+                )
+            paths[kind] = path
+    except OSError as error:
+        raise OpskitError(
+            f"cannot write report to {target_dir}: {error.strerror or error}"
+        ) from None
+    return Rendered(document, paths, html)
+
+
+def render_html(document: Document, stationery: Stationery, generated_at: datetime) -> str:
+    template = _environment().get_template(document.template)
+    return str(
+        template.render(
+            w=stationery.words,
+            doc=document,
+            organisation=stationery.organisation,
+            place=stationery.place,
+            generated_at=generated_at,
+            charts={name: chart_uri(png) for name, png in document.charts.items()},
+            **document.context,
+        )
+    )
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Print the HTML to an A4 PDF (WeasyPrint, loaded only when a PDF is asked for)."""
+    import logging
+
+    from weasyprint import HTML
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    temporary = path.with_name(f".{path.name}.tmp")
+    HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(temporary)
+    temporary.replace(path)
+
+
+def to_markdown(html: str, path: Path) -> str:
+    """The document as Markdown; embedded charts are saved as PNG files beside it."""
+    from markdownify import markdownify
+
+    body = re.sub(r"<head>.*?</head>", "", html, flags=re.DOTALL)
+    counter = iter(range(1, 1000))
+
+    def save(match: re.Match[str]) -> str:
+        image = path.with_name(f"{path.stem}-chart-{next(counter)}.png")
+        image.write_bytes(base64.b64decode(match.group(1)))
+        return image.name
+
+    body = DATA_URI.sub(save, body)
+    text = markdownify(body, heading_style="ATX", bullets="-", strip=["footer"])
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def _environment() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["prose"] = prose
+    return environment
+
+
+def prose(text: str) -> Any:
+    """Runbook text as HTML: escaped, with `backticks` shown as code."""
+    from markupsafe import Markup, escape
+
+    # The text is escaped first, so the only markup in the result is the <code> added here.
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))  # noqa: S704  # nosec B704

@@ -1,0 +1,194 @@
+"""Incidents announced through a real SMTP server and a real webhook receiver on loopback."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.smtp import SmtpServer
+from support.system import require
+from support.webhook import WebhookReceiver
+
+pytestmark = pytest.mark.integration
+
+NEVER = {
+    "disk_warning_percent": 100,
+    "disk_critical_percent": 100,
+    "inode_warning_percent": 100,
+    "inode_critical_percent": 100,
+    "memory_warning_percent": 100,
+    "memory_critical_percent": 100,
+    "load_warning_per_cpu": 1000,
+    "load_critical_per_cpu": 1000,
+}
+DISK_FULL = {**NEVER, "disk_critical_percent": 0.1}
+REMINDER_SECONDS = 6
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def notifying_config(
+    make_config, smtp: SmtpServer, webhook: WebhookReceiver
+) -> Callable[..., Path]:
+    def write(limits: dict[str, float], reminder_hours: float = 24) -> Path:
+        return make_config(
+            {
+                "organisation": {
+                    "name": "Pengadilan Agama Uji",
+                    "short_name": "PA Uji",
+                    "timezone": "Asia/Makassar",
+                },
+                "people": [
+                    {
+                        "name": "Rahmat Hidayat",
+                        "roles": ["penanggung_jawab"],
+                        "email": "pj@pa-uji.go.id",
+                        "notify": ["email", "chat"],
+                    },
+                    {
+                        "name": "Budi Santoso",
+                        "roles": ["operator"],
+                        "email": "op@pa-uji.go.id",
+                        "notify": ["email"],
+                    },
+                ],
+                "notifications": {
+                    "reminder_hours": reminder_hours,
+                    "timeout_seconds": 5,
+                    "channels": [
+                        {"name": "email", "url": smtp.url()},
+                        {"name": "chat", "url": webhook.url},
+                    ],
+                },
+                "host_checks": limits,
+            }
+        )
+
+    return write
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    pdftotext = require("pdftotext", "poppler-utils")
+    path = tmp_path / "attachment.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def attachment(message: Any) -> tuple[str, bytes]:
+    [part] = list(message.iter_attachments())
+    return part.get_filename(), part.get_payload(decode=True)
+
+
+def test_incident_is_announced_once_reminded_and_resolved(
+    cli, notifying_config, smtp: SmtpServer, webhook: WebhookReceiver, tmp_path: Path
+) -> None:
+    critical = notifying_config(DISK_FULL, reminder_hours=REMINDER_SECONDS / 3600)
+    first = cli("--config", critical, "check", "host", "--format", "json")
+    announced = time.monotonic()
+    outages = [item["target"] for item in first.json["results"] if item["status"] == "CRITICAL"]
+    assert outages and first.exit_code == 2
+    assert len(smtp.messages) == len(outages) and len(webhook.posts) == len(outages)
+
+    cli("--config", critical, "check", "host")  # still failing, too soon to remind
+    assert len(smtp.messages) == len(outages)
+    time.sleep(max(0.0, REMINDER_SECONDS + 0.2 - (time.monotonic() - announced)))
+    cli("--config", critical, "check", "host")  # reminder
+    healthy = notifying_config(NEVER, reminder_hours=REMINDER_SECONDS / 3600)
+    recovered = cli("--config", healthy, "check", "host", "--format", "json")
+    cli("--config", healthy, "check", "host")  # nothing left to say
+
+    assert recovered.exit_code == 0
+    subjects = [received.message["subject"] for received in smtp.messages]
+    target = outages[0]
+    assert subjects.count(f"[PA Uji] KRITIS: Ruang disk server pada {target}") == 1
+    assert (
+        subjects.count(f"[PA Uji] Pengingat: Ruang disk server pada {target} masih bermasalah") == 1
+    )
+    assert subjects.count(f"[PA Uji] Pulih: Ruang disk server pada {target}") == 1
+    assert len(subjects) == 3 * len(outages)
+    assert all(received.recipients == ["pj@pa-uji.go.id"] for received in smtp.messages)
+
+    opened = smtp.messages[0].message
+    html = opened.get_body(preferencelist=("html",)).get_content()
+    assert "Laporan Situasi dan Kondisi" in html and "Alternatif solusi" in html
+    name, pdf = attachment(opened)
+    assert name.endswith(".pdf") and pdf.startswith(b"%PDF")
+    text = pdf_text(pdf, tmp_path)
+    assert "PENGADILAN AGAMA UJI" in text
+    assert "Ruang disk server" in text and target in text
+
+    post = webhook.posts[0]
+    assert post["title"] == subjects[0]
+    assert post["message"].startswith(f"KRITIS: Ruang disk server pada {target} sejak ")
+    [sent] = post["attachments"]
+    assert base64.b64decode(sent["base64"]).startswith(b"%PDF")
+
+    listed = cli("--config", healthy, "incidents", "--format", "json").json["data"]["incidents"]
+    assert {item["state"] for item in listed} == {"resolved"}
+
+
+def test_refused_delivery_keeps_the_job_status_and_is_retried(
+    cli, notifying_config, smtp: SmtpServer
+) -> None:
+    smtp.refuse = True
+    config = notifying_config(DISK_FULL)
+
+    refused = cli("--config", config, "check", "host", "--format", "json")
+    outbox = cli("--config", config, "notify", "outbox", "--format", "json").json["data"][
+        "deliveries"
+    ]
+
+    assert refused.exit_code == 2 and refused.json["status"] == "CRITICAL"
+    assert any(
+        "failed" in message and "retried on later runs" in message
+        for message in refused.json["messages"]
+    )
+    failed = [item for item in outbox if item["channel"] == "email"]
+    assert failed and all(item["state"] == "failed" and item["attempts"] == 1 for item in failed)
+    assert smtp.messages == []
+
+    smtp.refuse = False
+    cli("--config", config, "check", "host")
+    retried = cli("--config", config, "notify", "outbox", "--format", "json").json["data"][
+        "deliveries"
+    ]
+
+    assert all(item["state"] == "sent" for item in retried)
+    assert {item["attempts"] for item in retried if item["channel"] == "email"} == {2}
+    assert len(smtp.messages) == len(failed)
+
+
+def test_notify_test_reports_each_channel(
+    cli, notifying_config, smtp: SmtpServer, webhook: WebhookReceiver
+) -> None:
+    config = notifying_config(NEVER)
+    webhook.status = 500
+
+    run = cli("--config", config, "notify", "test", "Rahmat Hidayat", "--format", "json")
+
+    statuses = {result["target"]: result["status"] for result in run.json["results"]}
+    assert {result["check_id"] for result in run.json["results"]} == {"notify.delivery"}
+    assert statuses == {"Rahmat Hidayat via email": "OK", "Rahmat Hidayat via chat": "CRITICAL"}
+    assert run.exit_code == 2
+    assert smtp.messages[0].message["subject"] == "[PA Uji] Uji notifikasi opskit"
+    assert smtp.messages[0].recipients == ["pj@pa-uji.go.id"]

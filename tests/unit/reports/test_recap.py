@@ -1,0 +1,150 @@
+"""The monthly recap over a month of history the test writes: every figure exactly right."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from opskit import incidents
+from opskit.config.load import load
+from opskit.reports.documents import recap
+from opskit.reports.i18n import Words
+from opskit.result import Metric, Result, Status
+from opskit.store import Store
+
+ZONE = zoneinfo.ZoneInfo("Asia/Makassar")
+MONTH_START = datetime(2026, 11, 1, tzinfo=ZONE)
+
+
+def availability(target: str, at: datetime, status: Status, response_ms: float) -> Result:
+    return Result(
+        "web.http",
+        target,
+        status,
+        status.value,
+        sop_row="F1",
+        observed_at=at,
+        metrics=(Metric("response_time_ms", response_ms, "ms"),),
+    )
+
+
+@pytest.fixture
+def month(tmp_path: Path) -> Store:
+    """November 2026: two sites checked hourly, outages, two resolved incidents and one open."""
+    store = Store.open(tmp_path / "history.sqlite")
+    results = []
+    for hour in range(30 * 24):
+        at = MONTH_START + timedelta(hours=hour)
+        # www: down 36 of 720 hours, answering in 200 ms when up and 1000 ms when down.
+        down = hour % 20 == 0
+        results.append(
+            availability("www", at, Status.CRITICAL if down else Status.OK, 1000 if down else 200)
+        )
+        # eperkara: 12 hours UNKNOWN (could not tell), otherwise 1 slow WARNING hour in 4.
+        status = Status.UNKNOWN if hour < 12 else (Status.WARNING if hour % 4 == 0 else Status.OK)
+        results.append(availability("eperkara", at, status, 400))
+    results.append(
+        Result(
+            "backup.run",
+            "www",
+            Status.OK,
+            "ok",
+            sop_row="D7",
+            observed_at=MONTH_START + timedelta(days=2),
+        )
+    )
+    results.append(
+        Result(
+            "host.disk",
+            "web1:/",
+            Status.WARNING,
+            "85%",
+            sop_row="C5",
+            observed_at=MONTH_START + timedelta(days=9),
+        )
+    )
+    # Outside the month: must not count.
+    results.append(availability("www", MONTH_START - timedelta(hours=1), Status.CRITICAL, 5000))
+    now = MONTH_START + timedelta(days=30)
+    store.record_run("generated", MONTH_START, now, results, Status.OK)
+    remind = timedelta(days=1)
+
+    def outage(target: str, opened: datetime, resolved: datetime | None) -> None:
+        incidents.process(
+            store,
+            [Result("web.http", target, Status.CRITICAL, "down", observed_at=opened)],
+            opened,
+            remind,
+        )
+        if resolved is not None:
+            incidents.process(
+                store,
+                [Result("web.http", target, Status.OK, "up", observed_at=resolved)],
+                resolved,
+                remind,
+            )
+
+    outage(
+        "a", MONTH_START + timedelta(days=2, hours=10), MONTH_START + timedelta(days=2, hours=12)
+    )
+    outage("b", MONTH_START + timedelta(days=9), MONTH_START + timedelta(days=9, minutes=30))
+    outage("c", MONTH_START + timedelta(days=29, hours=23), None)
+    outage("d", MONTH_START - timedelta(days=3), MONTH_START - timedelta(days=2))  # October
+    return store
+
+
+def test_uptime_response_and_incident_figures_are_exact(month: Store) -> None:
+    period = recap.Period.of(2026, 11, Words("id", ZONE))
+
+    sites = {site["target"]: site for site in recap.availability(month, period)}
+    figures = recap.incident_figures(month, period, now=MONTH_START + timedelta(days=30))
+
+    assert sites["www"]["samples"] == 720
+    assert sites["www"]["uptime_percent"] == pytest.approx(100 * (720 - 36) / 720)  # 95.0
+    assert sites["www"]["response_ms"] == pytest.approx((684 * 200 + 36 * 1000) / 720)  # 240
+    assert (sites["eperkara"]["samples"], sites["eperkara"]["unknown"]) == (708, 12)
+    assert sites["eperkara"]["uptime_percent"] == 100.0  # WARNING is up
+    assert figures["count"] == 3 and figures["still_open"] == 1
+    assert figures["mttr_seconds"] == (2 * 3600 + 30 * 60) / 2  # 75 min
+    assert figures["total_seconds"] == 2 * 3600 + 30 * 60 + 3600  # c: 1 h to month end
+
+
+def test_daily_series_and_weekly_findings(month: Store) -> None:
+    period = recap.Period.of(2026, 11, Words("id", ZONE))
+
+    uptime, response = recap.daily_series(month, period)
+    labels, stacks = recap.findings_per_week(month, period)
+
+    assert len(uptime["www"]) == 30
+    day_one = MONTH_START.date()
+    # Hours 0 and 20 of day one are down (hour % 20 == 0): 22 of 24 up.
+    assert uptime["www"][day_one] == pytest.approx(100 * 22 / 24)
+    assert response["eperkara"][day_one] == 400
+    assert labels == ["1", "2", "3", "4", "5"]
+    assert sum(stacks["F"]) == 36 + 180 - 3  # www CRITICAL + eperkara WARNING (3 hours UNKNOWN)
+    assert stacks["C"] == [0, 1, 0, 0, 0]  # the disk warning on the 10th
+
+
+def test_recap_document_shows_the_figures_and_charts(
+    month: Store, make_config, tmp_path: Path
+) -> None:
+    config = load(make_config({"organisation": {"name": "PA Uji", "timezone": "Asia/Makassar"}}))
+    words = Words("id", ZONE)
+
+    document = recap.build(
+        config, month, year=2026, month=11, words=words, now=MONTH_START + timedelta(days=30)
+    )
+    from opskit.reports.render import Stationery, render_html
+
+    html = render_html(document, Stationery(words, config.organisation, "Uji"), datetime.now(UTC))
+
+    assert "95,00%" in html and "240 ms" in html
+    assert "1 jam 15 menit" in html  # mean time to resolve
+    assert set(document.charts) == {"uptime", "response", "findings"}
+    assert len(re.findall(r'src="data:image/png;base64,', html)) == 3
+    assert "C. Monitoring dan Pemeliharaan Perangkat TI" in html
+    assert "F. Pemeliharaan Website" in html
