@@ -15,6 +15,7 @@ numbers can be checked by hand:
 from __future__ import annotations
 
 import calendar
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -167,12 +168,12 @@ def findings_per_week(store: Store, period: Period) -> tuple[list[str], dict[str
 
 
 def prefix_counts(store: Store, period: Period, prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
-    clauses = " OR ".join("check_id = ? OR check_id LIKE ?" for _ in prefixes)
-    parameters: list[Any] = [value for prefix in prefixes for value in (prefix, f"{prefix}.%")]
     rows = store.read(
-        f"SELECT check_id, status, COUNT(*) AS n FROM results WHERE ({clauses})"  # noqa: S608  # nosec B608
+        "SELECT check_id, status, COUNT(*) AS n FROM results"
+        " WHERE EXISTS (SELECT 1 FROM json_each(?) p"
+        " WHERE check_id = p.value OR check_id LIKE p.value || '.%')"
         " AND observed_at >= ? AND observed_at < ? GROUP BY check_id, status",
-        (*parameters, *period.bounds()),
+        (json.dumps(prefixes), *period.bounds()),
     )
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
