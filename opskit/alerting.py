@@ -16,15 +16,17 @@ from opskit.outcome import Outcome
 from opskit.reports.documents import common
 from opskit.reports.documents import incident as incident_document
 from opskit.reports.render import render
-from opskit.result import utc_now
+from opskit.result import Result, Status, utc_now
+from opskit.scheduling.windows import covering
 
 logger = logging.getLogger(__name__)
 
 
 def after_run(context: AppContext, outcome: Outcome) -> None:
     config, store, now = context.config, context.store(), utc_now()
+    results = outside_windows(context, outcome)
     events = incidents.process(
-        store, outcome.results, now, timedelta(hours=config.notifications.reminder_hours)
+        store, results, now, timedelta(hours=config.notifications.reminder_hours)
     )
     paper = common.stationery(config)
     for event in events:
@@ -43,3 +45,21 @@ def after_run(context: AppContext, outcome: Outcome) -> None:
                 f"delivery of the {delivery.document} report to {delivery.recipient} "
                 f"via {delivery.channel} failed: {delivery.last_error} (retried on later runs)"
             )
+
+
+def outside_windows(context: AppContext, outcome: Outcome) -> list[Result]:
+    """The results that may raise incidents: those of targets not in a maintenance window."""
+    windows = context.config.schedule.maintenance_windows
+    if not windows:
+        return list(outcome.results)
+    kept = []
+    for result in outcome.results:
+        window = covering(windows, result.target, result.observed_at, context.timezone)
+        if window is None:
+            kept.append(result)
+        elif result.status is not Status.OK:
+            outcome.messages.append(
+                f"{result.check_id} on {result.target}: in maintenance window "
+                f"'{window.name}', no incident"
+            )
+    return kept

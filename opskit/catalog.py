@@ -23,6 +23,7 @@ REGISTRY: dict[str, str] = {
     "host.memory": "opskit.hosts.facts",
     "host.load": "opskit.hosts.facts",
     "notify.delivery": "opskit.actions.incidents",
+    "schedule.heartbeat": "opskit.scheduling.heartbeat",
 }
 
 LANGUAGES = ("id", "en")

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "opskit.commands.report",
     "opskit.commands.incidents",
     "opskit.commands.notify",
+    "opskit.commands.schedule",
     "opskit.commands.config",
 )
 

@@ -59,17 +59,19 @@ def run(
     on_stdout_line: Callable[[str], None] | None = None,
     keep_stdout: bool = True,
     cwd: str | None = None,
+    inherit_environment: bool = False,
 ) -> Completed:
     """Run ``argv`` and wait for it, at most ``timeout_seconds``.
 
     ``env`` is added to a minimal inherited environment (PATH, HOME, LANG).
     With ``on_stdout_line`` stdout is streamed line by line as it arrives
-    (for progress) and kept only if ``keep_stdout``. Raises CommandError if
+    (for progress) and kept only if ``keep_stdout``. ``inherit_environment``
+    passes this process's whole environment (for opskit running itself). Raises CommandError if
     the program is missing or the timeout passes (the process group is
     killed); a non-zero exit is returned, not raised.
     """
     argv = tuple(argv)
-    full_env = _base_environment()
+    full_env = dict(os.environ) if inherit_environment else _base_environment()
     full_env.update(env or {})
     logger.debug("running: %s", display(argv, env))
     started = time.monotonic()

@@ -299,7 +299,47 @@ def _render_outbox(console: Any, outcome: Outcome) -> None:
         console.print("the outbox is empty", highlight=False)
 
 
+def _render_jobs(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            job["name"],
+            _status_text(Status(job["status"])),
+            f"{job['duration_seconds']:.1f} s",
+            job["command"],
+            job["note"],
+        ]
+        for job in outcome.data["jobs"]
+    ]
+    if rows:
+        console.print(simple_table(["Job", "Status", "Took", "Command", "Outcome"], rows))
+
+
+def _render_schedule(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            job["name"],
+            job["cron"],
+            job["next"][:16].replace("T", " "),
+            (job["last_started"] or "-")[:16].replace("T", " "),
+            job["last_status"] or "-",
+            "yes" if job["due"] else "",
+            job["run"],
+        ]
+        for job in outcome.data["jobs"]
+    ]
+    title = f"times in UTC; cron in {outcome.data['timezone']}"
+    console.print(
+        simple_table(
+            ["Job", "Cron", "Next", "Last start", "Last", "Due", "Runs"], rows, title=title
+        )
+    )
+    if not rows:
+        console.print("no jobs in schedule.jobs", highlight=False)
+
+
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
+    "jobs": _render_jobs,
+    "schedule": _render_schedule,
     "incidents": _render_incidents,
     "outbox": _render_outbox,
     "problems": _render_problems,

@@ -18,8 +18,13 @@ def user_config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
 
 
+STATE_DIR_ENV = "OPSKIT_STATE_DIR"
+
+
 def default_state_dir() -> Path:
-    return Path(platformdirs.user_state_dir(APP_NAME))
+    """$OPSKIT_STATE_DIR (e.g. a CI cache), else the user's state directory."""
+    from_env = os.environ.get(STATE_DIR_ENV)
+    return Path(from_env).expanduser() if from_env else Path(platformdirs.user_state_dir(APP_NAME))
 
 
 def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:

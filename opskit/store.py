@@ -14,6 +14,7 @@ import os
 import socket
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,6 +117,13 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     CREATE INDEX deliveries_state ON deliveries (state);
+    """,
+    # A stable identity for every run, so histories of several machines
+    # (shards of a fleet) merge without duplicates.
+    """
+    ALTER TABLE runs ADD COLUMN uid TEXT;
+    UPDATE runs SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX runs_uid ON runs (uid);
     """,
 )
 
@@ -244,8 +252,7 @@ class Store:
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
-                " pid,"
-                " opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     command,
                     to_text(started_at),
@@ -255,15 +262,23 @@ class Store:
                     socket.gethostname(),
                     os.getpid(),
                     __version__,
+                    uuid.uuid4().hex,
                 ),
             )
             run_id = int(cursor.lastrowid or 0)
-            connection.executemany(
-                "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
-                " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_result_row(run_id, result) for result in results],
-            )
+            self.insert_results(connection, run_id, results)
         return run_id
+
+    @staticmethod
+    def insert_results(
+        connection: sqlite3.Connection, run_id: int, results: Sequence[Result]
+    ) -> None:
+        """Add a run's results inside the caller's transaction (secrets masked)."""
+        connection.executemany(
+            "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
+            " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_result_row(run_id, result) for result in results],
+        )
 
     def runs(
         self, since: datetime | None = None, command: str | None = None, limit: int = 50

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
-from support.cli import CliRun
 
 from opskit.cli import main
 from opskit.masking import forget_secrets
+from support.cli import CliRun
 
 ORGANISATION = {"name": "Pengadilan Agama Uji", "timezone": "Asia/Makassar", "language": "id"}
 

@@ -111,18 +111,24 @@ def demo_config(mail_port: int) -> str:
     )
 
 
-def steps() -> list[Step]:
+def steps(workspace: Path) -> list[Step]:
     return [
         Step("config validate", ["config", "validate"]),
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
         Step("incidents", ["incidents"]),
-        Step("report daily", ["report", "daily", "--send"]),
-        Step("report recap", ["report", "recap", "--send"]),
-        Step("report handoff", ["report", "handoff", "--send"]),
-        Step("report schedule", ["report", "schedule", "--send"]),
+        Step("report daily --send", ["report", "daily", "--send"]),
+        Step("report recap --send", ["report", "recap", "--send"]),
+        Step("report handoff --send", ["report", "handoff", "--send"]),
+        Step("report schedule --send", ["report", "schedule", "--send"]),
         Step("notify outbox", ["notify", "outbox"]),
+        Step("schedule show", ["schedule", "show"]),
+        Step(
+            "run --job host-checks --metrics output/opskit.prom",
+            ["run", "--job", "host-checks", "--metrics", str(workspace / "output" / "opskit.prom")],
+        ),
+        Step("check schedule", ["check", "schedule"]),
         Step("history", ["history"]),
     ]
 
@@ -179,8 +185,9 @@ def _run_steps(
     workspace: Path, config_path: Path, runner: Callable[[Path, list[str]], Outcome]
 ) -> tuple[list[dict[str, str]], list[Status]]:
     rows, statuses = [], []
-    for number, step in enumerate(steps(), start=1):
-        target = workspace / "output" / f"{number:02d}-{step.name.replace(' ', '-')}.json"
+    for number, step in enumerate(steps(workspace), start=1):
+        words = [word for word in step.argv[:2] if not word.startswith("-")]
+        target = workspace / "output" / f"{number:02d}-{'-'.join(words)}.json"
         try:
             outcome = runner(config_path, step.argv)
             status = outcome.final_status
@@ -192,7 +199,7 @@ def _run_steps(
         statuses.append(status)
         rows.append(
             {
-                "name": f"opskit {' '.join(step.argv)}",
+                "name": f"opskit {step.name}",
                 "status": status.value,
                 "output": str(target.relative_to(workspace)),
             }

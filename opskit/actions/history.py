@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from opskit.context import AppContext
-from opskit.errors import NotFoundError, UsageError
+from opskit.errors import NotFoundError, OpskitError, UsageError
 from opskit.outcome import Outcome
 from opskit.result import Status, utc_now
 from opskit.store import ResultFilter
@@ -61,3 +62,42 @@ def history(
 
 def _local(moment: datetime, zone: tzinfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def export_history(context: AppContext, target: str, since: str | None) -> Outcome:
+    from opskit.history_merge import export_runs
+
+    try:
+        moment = parse_moment(since, utc_now(), context.timezone) if since else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    path = Path(target).expanduser()
+    lines = list(export_runs(context.store(), moment))
+    try:
+        path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    except OSError as error:
+        raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
+    return Outcome(
+        command="history",
+        data={"exported": len(lines), "path": str(path)},
+        messages=[f"exported {len(lines)} runs to {path}"],
+    )
+
+
+def import_history(context: AppContext, files: list[str]) -> Outcome:
+    from opskit.history_merge import import_runs
+
+    added = skipped = 0
+    for name in files:
+        path = Path(name).expanduser()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise OpskitError(f"cannot read {path}: {error.strerror or error}") from None
+        new, old = import_runs(context.store(), lines, str(path))
+        added, skipped = added + new, skipped + old
+    return Outcome(
+        command="history",
+        data={"added": added, "skipped": skipped},
+        messages=[f"imported {added} runs ({skipped} were already here)"],
+    )

@@ -136,13 +136,19 @@ def trust(context: AppContext, name: str, replace: bool, confirm: Callable[[str]
     )
 
 
-def check_hosts(context: AppContext, names: Sequence[str], jobs: int) -> Outcome:
+def check_hosts(
+    context: AppContext, names: Sequence[str], jobs: int, shard: str | None = None
+) -> Outcome:
     """``opskit check host``: disk, memory and load of each host from the facts playbook."""
     from opskit.hosts.facts import evaluate, parse_facts
     from opskit.playbooks.facts import gather_facts
+    from opskit.sharding import parse_shard
 
     config = context.config
     hosts = select_hosts(config, names)
+    part = parse_shard(shard)
+    if part is not None:
+        hosts = part.select(hosts, key=lambda host: host.name)
     answers = run_on_hosts(
         hosts,
         lambda connection, host: gather_facts(connection),

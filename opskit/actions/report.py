@@ -19,11 +19,14 @@ from opskit.result import Status, utc_now
 
 
 def parse_month(text: str | None, now: datetime, context: AppContext) -> tuple[int, int]:
-    if not text:
-        local = now.astimezone(context.timezone)
-        return local.year, local.month
+    """``2026-11``, or ``this`` (the default), ``previous`` or ``next`` month."""
+    local = now.astimezone(context.timezone)
+    shift = {None: 0, "": 0, "this": 0, "previous": -1, "next": 1}.get(text)
+    if shift is not None:
+        index = local.year * 12 + local.month - 1 + shift
+        return index // 12, index % 12 + 1
     try:
-        year, month = (int(part) for part in text.split("-"))
+        year, month = (int(part) for part in str(text).split("-"))
         date(year, month, 1)
     except ValueError:
         raise UsageError(f"--month {text!r}: use YEAR-MONTH, e.g. 2026-11") from None

@@ -89,3 +89,11 @@ def check_group(subparsers: Any) -> Any:
     return add_group(
         subparsers, "check", "run checks; exit code = worst status (Nagios convention)"
     )
+
+
+def add_shard_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="only the targets of shard I of N (stable across runs), e.g. 2/4",
+    )

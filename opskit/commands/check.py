@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opskit.commands import add_command, add_jobs_option, check_group
+from opskit.commands import add_command, add_jobs_option, add_shard_option, check_group
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -13,7 +13,7 @@ from opskit.outcome import Outcome
 def _host(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.hosts import check_hosts
 
-    return check_hosts(context, args.names, args.jobs)
+    return check_hosts(context, args.names, args.jobs, args.shard)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -31,3 +31,4 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="hosts to check (default: all)")
     add_jobs_option(parser)
+    add_shard_option(parser)

@@ -13,6 +13,12 @@ from opskit.outcome import Outcome
 def _history(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.history import history
 
+    if args.export or args.import_files:
+        from opskit.actions.history import export_history, import_history
+
+        if args.export:
+            return export_history(context, args.export, args.since)
+        return import_history(context, args.import_files)
     return history(
         context,
         run_id=args.run,
@@ -50,6 +56,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", metavar="STATUS", help="ok, warning, critical or unknown")
     parser.add_argument("--since", metavar="WHEN", help="e.g. 24h, 7d, 2026-11-01")
     parser.add_argument("--results", action="store_true", help="list results instead of runs")
+    parser.add_argument(
+        "--export",
+        metavar="FILE",
+        help="write runs (with --since) as JSON lines, for another machine's history",
+    )
+    parser.add_argument(
+        "--import",
+        dest="import_files",
+        nargs="+",
+        metavar="FILE",
+        help="add runs exported elsewhere (e.g. by each shard); runs already here are skipped",
+    )
     parser.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help="at most N rows (default 50)"
     )

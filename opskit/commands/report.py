@@ -87,7 +87,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help_text="monthly Rekap Hasil Monitoring dan Pemeliharaan with charts (SOP C8-C11)",
         examples=["opskit report recap --month 2026-11 --send"],
     )
-    parser.add_argument("--month", metavar="MONTH", help="YEAR-MONTH (default: this month)")
+    parser.add_argument(
+        "--month", metavar="MONTH", help="YEAR-MONTH, previous or next (default: this month)"
+    )
     _document_options(parser)
     parser = add_command(
         group,
@@ -109,5 +111,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help_text="Jadwal Pemeliharaan: the month's jobs and manual SOP activities (SOP C1)",
         examples=["opskit report schedule --month 2026-12"],
     )
-    parser.add_argument("--month", metavar="MONTH", help="YEAR-MONTH (default: this month)")
+    parser.add_argument(
+        "--month", metavar="MONTH", help="YEAR-MONTH, previous or next (default: this month)"
+    )
     _document_options(parser)

@@ -255,6 +255,11 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
     repository_names = names("backup", "repositories")
     names("backup", "sets")
     names("schedule", "jobs")
+    for index, job in items("schedule", "jobs"):
+        if isinstance(job.get("run"), str):
+            problem = job_command_problem(job["run"])
+            if problem:
+                problems.append(Problem(("schedule", "jobs", index, "run"), problem))
     for index, site in items("sites"):
         refer(("sites", index, "host"), site.get("host"), host_names, "host")
     for index, person in items("people"):
@@ -272,6 +277,31 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
                 "repository",
             )
     return problems
+
+
+NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")
+
+
+def job_command_problem(command: str) -> str | None:
+    """Why ``command`` cannot be a scheduled job, or None if opskit would accept it."""
+    import shlex
+
+    from opskit.cli import build_parser
+    from opskit.errors import UsageError
+
+    try:
+        arguments = shlex.split(command) or [""]
+    except ValueError as error:
+        return f"cannot read the command: {error}"
+    if arguments[0] in NOT_SCHEDULABLE:
+        return f"'{arguments[0]}' cannot be a scheduled job"
+    try:
+        args = build_parser().parse_args(arguments)
+    except (UsageError, SystemExit) as error:
+        return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
+    if getattr(args, "handler", None) is None:
+        return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
+    return None
 
 
 def _environment_warnings(config: Config) -> list[Problem]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -404,14 +405,111 @@ class Security(Section):
     )
 
 
+def _cron(value: str) -> str:
+    from cronsim import CronSim, CronSimError
+
+    try:
+        CronSim(value, datetime.now(UTC))
+    except CronSimError as error:
+        raise ValueError(f"not a valid cron expression: {error}") from None
+    return value
+
+
+CronExpression = Annotated[str, AfterValidator(_cron)]
+
+
 class Job(Section):
     name: Name = Field(description="Job name.")
-    cron: str = Field(description="Cron expression in the organisation's time zone.")
-    run: str = Field(description="The opskit command to run, e.g. 'check web'.")
+    cron: CronExpression = Field(
+        description="When it runs: a cron expression (minute hour day month weekday) in the "
+        "organisation's time zone."
+    )
+    run: str = Field(
+        description="The opskit command it runs, e.g. 'check web' or 'report daily --send'."
+    )
+    timeout_minutes: float = Field(
+        60, gt=0, description="Stop the job if it runs longer than this."
+    )
+    catch_up: Literal["once", "skip"] = Field(
+        "once",
+        description="After missed runs (machine off, scheduler stopped): 'once' runs the job once "
+        "late; 'skip' waits for its next time unless it is at most a tenth of its interval late "
+        "(10 minutes to 1 hour).",
+    )
+
+
+class MaintenanceWindow(Section):
+    name: str = Field(description="What the maintenance is.")
+    start: datetime | None = Field(
+        None, description="Start (organisation's time zone unless it has one)."
+    )
+    end: datetime | None = Field(None, description="End of a one-off window.")
+    cron: CronExpression | None = Field(None, description="Start of a recurring window, as cron.")
+    duration_minutes: float | None = Field(None, gt=0, description="Length of a recurring window.")
+    targets: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Targets it covers, as shell patterns (web1, web1:*, www*); default all.",
+    )
+
+    @model_validator(mode="after")
+    def _when(self) -> MaintenanceWindow:
+        one_off = self.start is not None and self.end is not None
+        recurring = self.cron is not None and self.duration_minutes is not None
+        if one_off == recurring:
+            raise ValueError(
+                "give start and end (one-off), or cron and duration_minutes (recurring)"
+            )
+        if one_off and self.end <= self.start:  # type: ignore[operator]
+            raise ValueError("end must be after start")
+        return self
+
+
+DEFAULT_JOBS: list[dict[str, str]] = [
+    {"name": "host-checks", "cron": "0 * * * *", "run": "check host"},
+    {"name": "daily-report", "cron": "0 16 * * 1-5", "run": "report daily --send"},
+    {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send --month previous"},
+    {
+        "name": "maintenance-schedule",
+        "cron": "0 8 25 * *",
+        "run": "report schedule --send --month next",
+    },
+    {"name": "heartbeat", "cron": "30 7 * * *", "run": "check schedule"},
+]
 
 
 class Schedule(Section):
-    jobs: list[Job] = Field(default_factory=list, description="Scheduled jobs.")
+    jobs: list[Job] = Field(
+        default_factory=list,
+        description="Jobs `opskit run` starts when they are due (call it every few minutes from "
+        "cron, a systemd timer or CI: `opskit schedule install`).",
+        examples=[DEFAULT_JOBS],
+    )
+    maintenance_windows: list[MaintenanceWindow] = Field(
+        default_factory=list,
+        description="Times when targets are being worked on: results are recorded but no incident "
+        "is opened or announced.",
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "Server update",
+                    "start": "2026-12-05T20:00",
+                    "end": "2026-12-05T23:00",
+                    "targets": ["web1", "web1:*"],
+                },
+                {
+                    "name": "Weekly restart",
+                    "cron": "0 22 * * 6",
+                    "duration_minutes": 30,
+                    "targets": ["website"],
+                },
+            ]
+        },
+    )
+    metrics_file: ConfigPath | None = Field(
+        None,
+        description="Write Prometheus metrics here after every `opskit run` (node_exporter "
+        "textfile collector, e.g. /var/lib/prometheus/node-exporter/opskit.prom).",
+    )
 
 
 class Reports(Section):

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from support.smtp import SmtpServer
 from support.system import require
 
@@ -174,7 +175,7 @@ def test_every_document_renders_in_every_format(
     }
     for fragment in expected[language]:
         assert fragment in incident
-    assert "<code>du -xh --max-depth=1 /MOUNT | sort -h</code>" in incident   # runbook `code` spans
+    assert "<code>du -xh --max-depth=1 /MOUNT | sort -h</code>" in incident  # runbook `code` spans
     handoff = (out / "handoff").glob("*.html")
     handoff_html = next(handoff).read_text()
     assert "password_env: $OPSKIT_TEST_TOKEN" in handoff_html

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from support.smtp import SmtpServer
 from support.system import require
 from support.webhook import WebhookReceiver

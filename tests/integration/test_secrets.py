@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from support.cli import run_opskit
 from support.sshd import SshServer
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opskit.playbooks.facts import split_sections
-
 from opskit.config.schema import DEFAULT_HOST_CHECKS, HostChecks
 from opskit.hosts.facts import evaluate, parse_facts, used_percent
+from opskit.playbooks.facts import split_sections
 from opskit.result import Status
 
 DATA = Path(__file__).parent.parent / "data" / "facts"

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support.cli import run_opskit
 
 from opskit.errors import StoreError
 from opskit.result import Metric, Result, Status
 from opskit.store import MIGRATIONS, ResultFilter, Store
+from support.cli import run_opskit
 
 WRITER = """
 import sys

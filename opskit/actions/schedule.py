@@ -1,0 +1,88 @@
+"""``opskit schedule ...`` and ``opskit check schedule``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opskit.context import AppContext
+from opskit.errors import UsageError
+from opskit.outcome import Outcome
+from opskit.result import utc_now
+from opskit.scheduling import emit, heartbeat, install
+from opskit.scheduling.runner import job_states
+
+
+def install_schedule(
+    context: AppContext,
+    *,
+    method: str,
+    every_minutes: int,
+    env_file: str | None,
+    output: str | None,
+    user: str | None = None,
+) -> Outcome:
+    config_path = context.config_file
+    environment = Path(env_file).expanduser() if env_file else None
+    if output is not None:
+        if method != "systemd":
+            raise UsageError("--output writes systemd unit files; it does not go with --cron")
+        written = install.write_units(
+            Path(output).expanduser(), config_path, every_minutes, environment
+        )
+        return Outcome(
+            command="schedule install",
+            data={"written": [str(path) for path in written]},
+            messages=[f"wrote {path}" for path in written],
+        )
+    if method == "cron":
+        line = install.install_cron(config_path, every_minutes, environment, user)
+        owner = f"{user}'s" if user else "this user's"
+        return Outcome(
+            command="schedule install",
+            data={"crontab": line},
+            messages=[f"installed in {owner} crontab:", line],
+        )
+    written = install.install_systemd(config_path, every_minutes, environment)
+    return Outcome(
+        command="schedule install",
+        data={"written": [str(path) for path in written]},
+        messages=[*(f"wrote {path}" for path in written), "enabled and started opskit.timer"],
+    )
+
+
+def uninstall_schedule(context: AppContext, *, method: str, user: str | None = None) -> Outcome:
+    if method == "cron":
+        removed = install.uninstall_cron(user)
+        text = (
+            "removed opskit's crontab line" if removed else "no opskit line in this user's crontab"
+        )
+        return Outcome(command="schedule uninstall", data={"removed": removed}, messages=[text])
+    paths = install.uninstall_systemd()
+    messages = [f"removed {path}" for path in paths] or ["no opskit systemd units installed"]
+    return Outcome(
+        command="schedule uninstall",
+        data={"removed": [str(path) for path in paths]},
+        messages=messages,
+    )
+
+
+def github(every_minutes: int, shards: int, output: str | None) -> Outcome:
+    text = emit.github_workflow(every_minutes, shards)
+    if output is None:
+        return Outcome(command="schedule github", data={"text": text}, view="text")
+    path = Path(output).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return Outcome(command="schedule github", data={"path": str(path)}, messages=[f"wrote {path}"])
+
+
+def check_schedule(context: AppContext) -> Outcome:
+    """``schedule.heartbeat`` for every job: has it run within its interval?"""
+    config, now = context.config, utc_now()
+    states = job_states(context.store(), config.schedule.jobs, now)
+    results = [
+        heartbeat.evaluate(job, states[job.name], now, context.timezone)
+        for job in config.schedule.jobs
+    ]
+    messages = [] if results else ["no jobs in schedule.jobs"]
+    return Outcome(command="check schedule", results=results, messages=messages, record=True)

@@ -1,0 +1,262 @@
+"""`opskit run` for real: due jobs, two runs at once, a killed run's lock, metrics, shards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from opskit.locking import holder
+from opskit.store import Store
+from support.cli import run_opskit
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A TCP port that accepts and never answers: a job pinging it takes its connect timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield int(server.getsockname()[1])
+    server.close()
+
+
+def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: object) -> Path:
+    return make_config(
+        {
+            "hosts": [
+                {
+                    "name": "hung",
+                    "address": "127.0.0.1",
+                    "port": silent_port,
+                    "connect_timeout_seconds": 4,
+                }
+            ],
+            "schedule": {
+                "jobs": [
+                    {"name": "slow-ping", "cron": "* * * * *", "run": "hosts ping hung"},
+                    {"name": "host-checks", "cron": "* * * * *", "run": "check host local"},
+                    {
+                        "name": "daily-report",
+                        "cron": "* * * * *",
+                        "run": "report daily --formats html",
+                    },
+                ],
+                **extra,
+            },
+        }
+    )
+
+
+def backdate_first_seen(config: Path, tmp_path: Path) -> None:
+    """Pretend opskit saw the jobs an hour ago, so their last fire time is due now."""
+    with Store.open(tmp_path / "state" / "history.sqlite") as store:
+        for name, state in store.state_items("schedule.jobs").items():
+            state["first_seen"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+            store.put_state("schedule.jobs", name, state)
+
+
+def test_due_jobs_run_in_order_once_then_wait(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    config = scheduled_config(make_config, tmp_path, silent_port)
+
+    first = run_opskit("--config", config, "run", "--format", "json")
+    backdate_first_seen(config, tmp_path)
+    due = run_opskit("--config", config, "run", "--format", "json", timeout=180)
+    again = run_opskit("--config", config, "run", "--format", "json")
+
+    assert first.json["data"]["jobs"] == [] and "no job is due" in " ".join(first.json["messages"])
+    jobs = due.json["data"]["jobs"]
+    assert [job["name"] for job in jobs] == ["host-checks", "slow-ping", "daily-report"]
+    statuses = {job["name"]: job["status"] for job in jobs}
+    assert statuses["slow-ping"] == "UNKNOWN"  # the hung host
+    assert statuses["daily-report"] == "OK"
+    assert due.exit_code == 3 and due.json["status"] == "UNKNOWN"  # worst of the jobs
+    assert again.json["data"]["jobs"] == []  # each ran once for this minute
+    shown = run_opskit("--config", config, "schedule", "show", "--format", "json").json["data"][
+        "jobs"
+    ]
+    assert {job["name"]: job["last_status"] for job in shown}["daily-report"] == "OK"
+
+
+def test_two_runs_at_once_run_the_job_once(make_config, tmp_path: Path, silent_port: int) -> None:
+    config = scheduled_config(make_config, tmp_path, silent_port)
+    command = [
+        sys.executable,
+        "-m",
+        "opskit",
+        "--config",
+        str(config),
+        "run",
+        "--job",
+        "slow-ping",
+        "--format",
+        "json",
+    ]
+
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    lock = tmp_path / "state" / "locks" / "job-slow-ping.lock"
+    deadline = time.monotonic() + 30
+    while holder(lock) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = run_opskit(*command[3:])
+    first_out, _ = first.communicate(timeout=60)
+
+    assert second.json["data"]["jobs"] == []
+    assert any(
+        "skipped slow-ping: job slow-ping is already running by pid" in message
+        for message in second.json["messages"]
+    )
+    import json
+
+    assert [job["name"] for job in json.loads(first_out)["data"]["jobs"]] == ["slow-ping"]
+    pings = run_opskit("--config", config, "history", "--check", "host.ssh", "--format", "json")
+    assert len(pings.json["data"]["results"]) == 1
+
+
+def test_a_killed_run_leaves_a_lock_the_next_run_takes_over(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    config = scheduled_config(make_config, tmp_path, silent_port)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "opskit", "--config", str(config), "run", "--job", "slow-ping"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    lock = tmp_path / "state" / "locks" / "job-slow-ping.lock"
+    deadline = time.monotonic() + 30
+    while holder(lock) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(runner.pid, signal.SIGKILL)
+    runner.wait()
+
+    after = run_opskit("--config", config, "run", "--job", "slow-ping", "--format", "json")
+
+    assert [job["name"] for job in after.json["data"]["jobs"]] == ["slow-ping"]
+    assert any(
+        f"took over the lock of pid {runner.pid}" in message for message in after.json["messages"]
+    )
+
+
+def test_metrics_file_parses_with_prometheus_own_parser(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    config = scheduled_config(make_config, tmp_path, silent_port)
+    metrics = tmp_path / "textfile" / "opskit.prom"
+    run_opskit("--config", config, "run", "--job", "host-checks", "--metrics", metrics)
+
+    families = {
+        family.name: family for family in text_string_to_metric_families(metrics.read_text())
+    }
+
+    assert {
+        "opskit_check_status",
+        "opskit_check_metric",
+        "opskit_incidents_open",
+        "opskit_job_last_run_timestamp_seconds",
+        "opskit_job_last_status",
+    } <= set(families)
+    status = {
+        (sample.labels["check"], sample.labels["target"]): sample.value
+        for sample in families["opskit_check_status"].samples
+    }
+    assert status[("host.memory", "local")] in (0, 1, 2)
+    assert any(
+        sample.labels["metric"] == "disk_used_percent" and sample.labels["unit"] == "%"
+        for sample in families["opskit_check_metric"].samples
+    )
+    jobs = {sample.labels["job"] for sample in families["opskit_job_last_status"].samples}
+    assert jobs == {"host-checks"}
+
+
+def test_shards_export_and_merge_into_one_history(make_config, tmp_path: Path) -> None:
+    hosts = [
+        {
+            "name": f"h{number}",
+            "local": False,
+            "address": "127.0.0.1",
+            "port": 9,
+            "connect_timeout_seconds": 1,
+        }
+        for number in range(6)
+    ]
+    shard_configs = [
+        make_config(
+            {"hosts": hosts, "paths": {"state_dir": str(tmp_path / f"state-{index}")}},
+            name=f"shard-{index}.yaml",
+        )
+        for index in (1, 2)
+    ]
+    merged = make_config({"paths": {"state_dir": str(tmp_path / "merged")}}, name="merged.yaml")
+    targets = []
+    for index, config in enumerate(shard_configs, start=1):
+        run = run_opskit(
+            "--config", config, "check", "host", "--shard", f"{index}/2", "--format", "json"
+        )
+        targets.append(
+            {item["target"] for item in run.json["results"] if item["check_id"] == "host.ssh"}
+        )
+        export = tmp_path / f"shard-{index}.jsonl"
+        assert run_opskit("--config", config, "history", "--export", export).exit_code == 0
+    imported = run_opskit(
+        "--config",
+        merged,
+        "history",
+        "--import",
+        tmp_path / "shard-1.jsonl",
+        tmp_path / "shard-2.jsonl",
+        "--format",
+        "json",
+    )
+    twice = run_opskit(
+        "--config", merged, "history", "--import", tmp_path / "shard-1.jsonl", "--format", "json"
+    )
+
+    assert targets[0].isdisjoint(targets[1])
+    assert targets[0] | targets[1] == {f"h{number}" for number in range(6)}
+    assert imported.json["data"] == {"added": 2, "skipped": 0}
+    assert twice.json["data"] == {"added": 0, "skipped": 1}
+    results = run_opskit("--config", merged, "history", "--check", "host.ssh", "--format", "json")
+    assert {item["target"] for item in results.json["data"]["results"]} == targets[0] | targets[1]
+
+
+def test_results_in_a_maintenance_window_open_no_incident(make_config, cli) -> None:
+    now = datetime.now(UTC)
+    config = make_config(
+        {
+            "host_checks": {"disk_critical_percent": 0.1},
+            "schedule": {
+                "maintenance_windows": [
+                    {
+                        "name": "disk work",
+                        "start": (now - timedelta(hours=1)).isoformat(),
+                        "end": (now + timedelta(hours=1)).isoformat(),
+                        "targets": ["local:*"],
+                    }
+                ]
+            },
+        }
+    )
+
+    run = cli("--config", config, "check", "host", "local", "--format", "json")
+    listed = cli("--config", config, "incidents", "--format", "json")
+
+    assert run.exit_code == 2  # the check still says what it saw
+    assert any(
+        "in maintenance window 'disk work', no incident" in message
+        for message in run.json["messages"]
+    )
+    assert listed.json["data"]["incidents"] == []

@@ -1,0 +1,198 @@
+"""What calls `opskit run`: a real crontab, systemd units (systemd-analyze), CI workflows."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from opskit.scheduling.emit import CRON_MARKER, github_workflow, merge_crontab
+from support.system import IN_CI, require
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def service_account() -> Iterator[str]:
+    """A throwaway system user whose crontab the test may change (needs root)."""
+    if os.geteuid() != 0:
+        if IN_CI:
+            pytest.fail("installing a crontab for another user needs root in CI")
+        pytest.skip("needs root to create a throwaway user")
+    require("crontab", "cron")
+    name = f"opskit-t{uuid.uuid4().hex[:8]}"
+    subprocess.run(["useradd", "--system", "--no-create-home", name], check=True)
+    yield name
+    subprocess.run(["crontab", "-u", name, "-r"], check=False, capture_output=True)
+    subprocess.run(["userdel", name], check=True)
+
+
+def test_cron_install_replaces_its_own_line_and_uninstall_leaves_others(
+    cli, make_config, service_account: str
+) -> None:
+    config = make_config()
+    subprocess.run(
+        ["crontab", "-u", service_account, "-"],
+        input="0 3 * * * /usr/bin/true # mine\n",
+        text=True,
+        check=True,
+    )
+
+    cli(
+        "--config",
+        config,
+        "schedule",
+        "install",
+        "--cron",
+        "--user",
+        service_account,
+        "--every",
+        "10",
+    )
+    installed = cli("--config", config, "schedule", "install", "--cron", "--user", service_account)
+    table = subprocess.run(
+        ["crontab", "-u", service_account, "-l"], capture_output=True, text=True, check=True
+    ).stdout
+    removed = cli("--config", config, "schedule", "uninstall", "--cron", "--user", service_account)
+    after = subprocess.run(
+        ["crontab", "-u", service_account, "-l"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert installed.exit_code == 0, installed.stderr
+    lines = table.splitlines()
+    assert lines[0] == "0 3 * * * /usr/bin/true # mine"
+    [ours] = [line for line in lines if line.endswith(CRON_MARKER)]
+    assert ours.startswith("*/5 * * * * nice -n 10 ionice -c 3 ")
+    command = shlex.split(ours.removeprefix("*/5 * * * * ").removesuffix(CRON_MARKER))
+    assert command[6:] == [
+        sys.executable,
+        "-m",
+        "opskit",
+        "--config",
+        str(config.resolve()),
+        "run",
+        "--quiet",
+    ]
+    assert Path(command[6]).exists()  # the interpreter cron will start
+    assert removed.exit_code == 0
+    assert after == "0 3 * * * /usr/bin/true # mine\n"
+
+
+def test_crontab_merge_keeps_other_entries() -> None:
+    existing = f"MAILTO=admin\n0 1 * * * backup.sh\n*/5 * * * * old opskit {CRON_MARKER}\n"
+
+    merged = merge_crontab(existing, f"*/10 * * * * new opskit {CRON_MARKER}")
+
+    assert merged == f"MAILTO=admin\n0 1 * * * backup.sh\n*/10 * * * * new opskit {CRON_MARKER}\n"
+    assert merge_crontab(f"*/5 * * * * x {CRON_MARKER}\n", None) == ""
+
+
+def test_systemd_units_pass_systemd_analyze(cli, make_config, tmp_path: Path) -> None:
+    analyze = require("systemd-analyze", "systemd")
+    config = make_config()
+    env_file = tmp_path / "opskit.env"
+    env_file.write_text("OPSKIT_SMTP_PASSWORD=x\n")
+    env_file.chmod(0o600)
+
+    run = cli(
+        "--config",
+        config,
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "units",
+        "--env-file",
+        env_file,
+    )
+    service = (tmp_path / "units" / "opskit.service").read_text()
+    timer = (tmp_path / "units" / "opskit.timer").read_text()
+    verified = subprocess.run(
+        [
+            analyze,
+            "verify",
+            str(tmp_path / "units" / "opskit.service"),
+            str(tmp_path / "units" / "opskit.timer"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert run.exit_code == 0
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+    for line in (
+        "Type=oneshot",
+        "Nice=10",
+        "IOSchedulingClass=idle",
+        f"EnvironmentFile=-{env_file}",
+        f"--config {config.resolve()} run --quiet",
+    ):
+        assert line in service
+    for line in (
+        "OnCalendar=*:0/5",
+        "Persistent=true",
+        "RandomizedDelaySec=60",
+        "WantedBy=timers.target",
+    ):
+        assert line in timer
+
+
+def test_env_file_readable_by_others_is_refused(cli, make_config, tmp_path: Path) -> None:
+    env_file = tmp_path / "opskit.env"
+    env_file.write_text("A=b\n")
+    env_file.chmod(0o644)
+
+    run = cli(
+        "--config",
+        make_config(),
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "units",
+        "--env-file",
+        env_file,
+    )
+
+    assert run.exit_code == 3 and "must be 0600 or stricter" in run.stderr
+    assert not (tmp_path / "units").exists()
+
+
+def test_github_workflows_are_valid_and_the_shipped_example_is_current(cli) -> None:
+    single = yaml.safe_load(github_workflow(15))
+    sharded = yaml.safe_load(github_workflow(15, shards=4))
+    shipped = (ROOT / ".github" / "workflows" / "opskit-scheduled.yml").read_text()
+
+    assert shipped == github_workflow(15)
+    # YAML reads the key "on" as True.
+    assert single[True]["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert single["permissions"] == {"contents": "read"}
+    steps = single["jobs"]["run"]["steps"]
+    assert [step.get("name") for step in steps][2:] == [
+        "Install opskit",
+        "Write the configuration from the repository secret",
+        "Restore the history",
+        "Run the jobs that are due",
+        "Keep the history for the next run",
+    ]
+    assert steps[5]["run"] == "opskit --config opskit.yaml run"
+    assert all(
+        "@" in step["uses"] and len(step["uses"].split("@")[1].split()[0]) == 40
+        for step in steps
+        if "uses" in step
+    )
+    assert sharded["jobs"]["checks"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert sharded["jobs"]["merge"]["needs"] == "checks"
+    merge_script = sharded["jobs"]["merge"]["steps"][-2]["run"]
+    assert "history --import shards/*.jsonl" in merge_script and "run --no-checks" in merge_script
+    printed = cli("schedule", "github", "--shards", "4")
+    assert printed.stdout == github_workflow(15, shards=4)
