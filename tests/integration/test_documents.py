@@ -180,6 +180,19 @@ def test_every_document_renders_in_every_format(
     handoff_html = next(handoff).read_text()
     assert "password_env: $OPSKIT_TEST_TOKEN" in handoff_html
     assert "+62 811 0000 000" in handoff_html
+    pdfimages = require("pdfimages", "poppler-utils")
+    listed = subprocess.run(
+        [
+            pdfimages,
+            "-list",
+            str(out / "recap" / next(path.name for path in (out / "recap").glob("*.pdf"))),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "png" in listed.stdout or "image" in listed.stdout, "the recap PDF carries its charts"
+    assert len(listed.stdout.strip().splitlines()) >= 3
     schedule = (out / "schedule" / "schedule-2026-12.html").read_text()
     assert "web (96x, " in schedule
     assert "network-physical" not in schedule and ("(C4)" in schedule)

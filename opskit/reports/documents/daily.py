@@ -9,7 +9,7 @@ from opskit.config.schema import Config
 from opskit.reports.documents.common import check_title, number, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
-from opskit.result import Status, worst
+from opskit.result import Result, Status, worst
 from opskit.store import RunRecord, Store
 
 
@@ -36,6 +36,7 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
     last_runs: dict[str, RunRecord] = {}
     for run in runs:
         last_runs.setdefault(run.command, run)
+    heartbeats = job_heartbeats(config, store, now, words)
     organisation = config.organisation.short_name or config.organisation.name
     moment = min(now, end - timedelta(seconds=1))
     return Document(
@@ -75,7 +76,21 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
                 if incident.resolved_at and start <= incident.resolved_at < end
             ],
             "last_runs": sorted(last_runs.values(), key=lambda run: run.command),
+            "heartbeats": heartbeats,
             "now": now,
         },
         signatures=signatures(config, "daily", words),
     )
+
+
+def job_heartbeats(config: Config, store: Store, now: datetime, words: Words) -> list[Result]:
+    """When each scheduled job last ran, judged like ``opskit check schedule`` (the heartbeat)."""
+    from opskit.scheduling.heartbeat import evaluate
+    from opskit.scheduling.jobs import JobState
+
+    saved = store.state_items("schedule.jobs")
+    return [
+        evaluate(job, JobState.from_dict(saved[job.name]), now, words.zone)
+        for job in config.schedule.jobs
+        if job.name in saved
+    ]
