@@ -84,9 +84,10 @@ def test_due_jobs_run_in_order_once_then_wait(
     assert statuses["daily-report"] == "OK"
     assert due.exit_code == 3 and due.json["status"] == "UNKNOWN"  # worst of the jobs
     assert again.json["data"]["jobs"] == []  # each ran once for this minute
-    shown = run_opskit("--config", config, "schedule", "show", "--format", "json").json["data"][
-        "jobs"
-    ]
+    [daily] = (tmp_path / "state" / "reports" / "daily").glob("daily-*.html")
+    assert "host-checks" in daily.read_text() and "slow-ping" in daily.read_text()  # the heartbeat
+    shown = run_opskit("--config", config, "schedule", "show", "--format", "json").json["data"]
+    shown = shown["jobs"]
     assert {job["name"]: job["last_status"] for job in shown}["daily-report"] == "OK"
 
 
