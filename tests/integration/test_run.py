@@ -44,11 +44,11 @@ def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: obj
             ],
             "schedule": {
                 "jobs": [
-                    {"name": "slow-ping", "cron": "* * * * *", "run": "hosts ping hung"},
-                    {"name": "host-checks", "cron": "* * * * *", "run": "check host local"},
+                    {"name": "slow-ping", "cron": "0 0 * * *", "run": "hosts ping hung"},
+                    {"name": "host-checks", "cron": "0 0 * * *", "run": "check host local"},
                     {
                         "name": "daily-report",
-                        "cron": "* * * * *",
+                        "cron": "0 0 * * *",
                         "run": "report daily --formats html",
                     },
                 ],
@@ -59,10 +59,10 @@ def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: obj
 
 
 def backdate_first_seen(config: Path, tmp_path: Path) -> None:
-    """Pretend opskit saw the jobs an hour ago, so their last fire time is due now."""
+    """Pretend opskit saw the jobs two days ago, so last midnight's run is due now."""
     with Store.open(tmp_path / "state" / "history.sqlite") as store:
         for name, state in store.state_items("schedule.jobs").items():
-            state["first_seen"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+            state["first_seen"] = (datetime.now(UTC) - timedelta(days=2)).isoformat()
             store.put_state("schedule.jobs", name, state)
 
 
