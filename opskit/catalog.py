@@ -22,6 +22,17 @@ REGISTRY: dict[str, str] = {
     "host.disk": "opskit.hosts.facts",
     "host.memory": "opskit.hosts.facts",
     "host.load": "opskit.hosts.facts",
+    "web.http": "opskit.web.http",
+    "web.tls": "opskit.web.tls",
+    "web.domain": "opskit.web.domain",
+    "web.dns": "opskit.web.dns",
+    "web.freshness": "opskit.web.freshness",
+    "web.integrity": "opskit.web.integrity",
+    "web.integrity.spam": "opskit.web.integrity",
+    "web.integrity.cloaking": "opskit.web.integrity",
+    "web.integrity.sitemap": "opskit.web.integrity",
+    "web.links": "opskit.web.links",
+    "web.exposure": "opskit.web.exposure",
 }
 
 LANGUAGES = ("id", "en")
