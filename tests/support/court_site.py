@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Any
 
 from support.web import CertificateFactory, Reply, Request, WebServer
@@ -23,9 +22,11 @@ HOME = """<!doctype html>
 perkawinan, waris, wasiat, hibah, wakaf, zakat, infaq, shadaqah dan ekonomi syariah.</p>
 <section class="berita-terbaru"><h2>Berita Terbaru</h2><ul>
 <li><a href="/berita/rapat-evaluasi">Rapat Evaluasi Kinerja</a> <span>{news_date}</span></li>
-<li><a href="/berita/sidang-keliling">Sidang Keliling di Kecamatan Waru</a> <span>3 Januari 2026</span></li>
+<li><a href="/berita/sidang-keliling">Sidang Keliling di Kecamatan Waru</a>
+<span>3 Januari 2026</span></li>
 </ul></section>
-<p>Jam pelayanan: Senin - Jumat, 08.00 - 16.30 WITA. Layanan PTSP, e-Court dan pos bantuan hukum.</p>
+<p>Jam pelayanan: Senin - Jumat, 08.00 - 16.30 WITA.
+Layanan PTSP, e-Court dan pos bantuan hukum.</p>
 </main><footer>Jl. Contoh No. 1, Kabupaten Uji</footer></body></html>
 """
 
@@ -36,9 +37,10 @@ PDF = (
 
 
 def indonesian_date(moment: dt.date) -> str:
-    months = (
-        "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-    ).split()
+    months = [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ]  # fmt: skip
     return f"{moment.day} {months[moment.month - 1]} {moment.year}"
 
 
