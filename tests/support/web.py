@@ -224,3 +224,51 @@ class CertificateFactory:
             )
         )
         return cert_file, key_file
+
+
+def loopback_only(monkeypatch: Any) -> list[str]:
+    """Refuse any connection or datagram to an address off this machine.
+
+    Returns the list of refused addresses, for the fixture to assert empty
+    after the test (the refusal itself may be caught and turned into an
+    UNKNOWN result by the code under test).
+    """
+    import ipaddress
+    import socket
+
+    refused: list[str] = []
+
+    def guard(address: Any) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, bytes):
+            host = host.decode()
+        if isinstance(host, str) and host.startswith("/"):
+            return  # a unix socket
+        try:
+            loopback = ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+        except ValueError:
+            loopback = str(host) == "localhost"
+        if not loopback:
+            refused.append(str(host))
+            raise ConnectionRefusedError(f"test tried to reach {host}: only loopback is allowed")
+
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+    original_sendto = socket.socket.sendto
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return original_connect_ex(self, address)
+
+    def sendto(self: socket.socket, data: Any, *args: Any) -> Any:
+        guard(args[-1])
+        return original_sendto(self, data, *args)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket.socket, "sendto", sendto)
+    return refused

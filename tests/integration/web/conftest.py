@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.web import CertificateFactory, WebServer
+from support.web import CertificateFactory, WebServer, loopback_only
+
+
+@pytest.fixture(autouse=True)
+def only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Website tests never reach past this machine: any other address fails the test."""
+    refused = loopback_only(monkeypatch)
+    yield refused
+    assert not refused, f"the test tried to reach addresses off this machine: {refused}"
 
 
 @pytest.fixture

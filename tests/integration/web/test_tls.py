@@ -1,4 +1,4 @@
-"""web.tls against real TLS servers with certificates made here: dates are shown even when untrusted."""
+"""web.tls on real TLS servers with test-made certificates: dates shown even when untrusted."""
 
 from __future__ import annotations
 
