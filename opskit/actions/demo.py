@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
@@ -20,7 +21,12 @@ from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Status, worst
 
+if TYPE_CHECKING:
+    from opskit.web.demo_site import DemoSite
+
 logger = logging.getLogger(__name__)
+
+DEMO_DOMAIN = "pa-demo.test"
 
 DEMO_PEOPLE = [
     {
@@ -49,7 +55,26 @@ class Step:
     argv: list[str]
 
 
-def demo_config(workspace: Path) -> str:
+def demo_config(workspace: Path, site: DemoSite | None = None) -> str:
+    sites: list[dict[str, Any]] = []
+    web: dict[str, Any] = {}
+    if site is not None:
+        sites = [
+            {
+                "name": "demo-site",
+                "url": site.url,
+                "domain": DEMO_DOMAIN,
+                "must_contain": ["Pengadilan Agama Demo"],
+                "pages": ["/berita"],
+                "skip": ["dns"],
+                "timeout_seconds": 5,
+            }
+        ]
+        web = {
+            "ca_bundle": str(site.ca_file),
+            "rdap_servers": {DEMO_DOMAIN.rpartition(".")[2]: site.rdap_url},
+            "domain_sources": ["rdap"],
+        }
     return sample_config(
         {
             "organisation": {
@@ -62,7 +87,8 @@ def demo_config(workspace: Path) -> str:
             "people": DEMO_PEOPLE,
             "paths": {"state_dir": "state", "output_dir": "output"},
             "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
-            "sites": [],
+            "sites": sites,
+            "web": web,
         }
     )
 
@@ -73,22 +99,33 @@ def steps() -> list[Step]:
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("check web (accept the baseline)", ["check", "web", "--accept-baseline"]),
+        Step("check web", ["check", "web"]),
         Step("history", ["history"]),
     ]
 
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
     """Build the workspace in ``directory``, run every step; a failed step does not stop others."""
+    from opskit.web.demo_site import serve
+
     workspace = Path(directory).expanduser().resolve()
+    with serve(workspace / "state" / "demo-site") as site:
+        return _run_steps(workspace, site, run_step or _dispatch)
+
+
+def _run_steps(
+    workspace: Path, site: DemoSite, runner: Callable[[Path, list[str]], Outcome]
+) -> Outcome:
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
-    write_config(config_path, demo_config(workspace), force=True)
+    write_config(config_path, demo_config(workspace, site), force=True)
     output_dir.mkdir(parents=True, exist_ok=True)
-    runner = run_step or _dispatch
     rows = []
     statuses = []
     for number, step in enumerate(steps(), start=1):
-        target = output_dir / f"{number:02d}-{step.name.replace(' ', '-')}.json"
+        slug = "".join(char if char.isalnum() else "-" for char in step.name).strip("-")
+        target = output_dir / f"{number:02d}-{slug.replace('--', '-')}.json"
         try:
             outcome = runner(config_path, step.argv)
             status = outcome.final_status

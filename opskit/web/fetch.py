@@ -163,8 +163,24 @@ def describe_error(error: Exception) -> str:
         reason = "too many redirects"
     else:
         reason = error.__class__.__name__
-    detail = text if len(text) <= 300 else text[:300] + "..."
-    return f"{reason}: {detail}" if detail else reason
+    detail = _innermost(text)
+    return f"{reason} ({detail})" if detail and detail.lower() not in reason.lower() else reason
+
+
+def _innermost(text: str) -> str:
+    """The useful end of urllib3's nested message: the OS or TLS reason, without the wrapping."""
+    import re
+
+    for pattern in (
+        r"certificate verify failed: ([^(')\]]+)",
+        r"\[Errno -?\d+\] ([^'\")]+)",
+        r"\[SSL: [A-Z_]+\] ([^('\")]+)",
+        r"timed out",
+    ):
+        match = re.search(pattern, text)
+        if match:
+            return (match.group(1) if match.groups() else match.group(0)).strip(" .")
+    return text[:200]
 
 
 def resolve(base_url: str, reference: str) -> str:

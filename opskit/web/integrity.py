@@ -368,7 +368,7 @@ def _sitemap_result(
     outcome: IntegrityOutcome,
 ) -> Result:
     if sitemap is None:
-        status = Status.UNKNOWN if site.sitemap else Status.OK
+        status = Status.UNKNOWN if site.sitemap or note.startswith("UNREACHABLE") else Status.OK
         return Result(
             check_id=SITEMAP_ID, target=site.name, status=status,
             summary=note if site.sitemap else f"{note}; nothing to compare",

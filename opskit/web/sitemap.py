@@ -12,10 +12,15 @@ MAX_CHILD_SITEMAPS = 5
 
 
 def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None, str]:
-    """The sitemap's URLs, or None with the reason (not configured and absent, unreadable)."""
+    """The sitemap's URLs, or None with the reason (absent, unreadable, or the site not answering).
+
+    A reason starting with ``UNREACHABLE`` means the question could not be asked at all.
+    """
     url = resolve(site.url, site.sitemap or "/sitemap.xml")
     page = get(url)
-    if not page.ok or page.status != 200:
+    if page.status is None:
+        return None, f"UNREACHABLE: sitemap {url}: {page.error}"
+    if page.status != 200:
         reason = page.error or f"HTTP {page.status}"
         return None, f"no sitemap at {url} ({reason})"
     try:

@@ -72,3 +72,10 @@ def test_certificate_names_match_exactly_or_by_one_wildcard_label() -> None:
     assert hostname_matches(certificate, "127.0.0.1")
     assert not hostname_matches(certificate, "a.b.pa.go.id")
     assert not hostname_matches(certificate, "pa-penajam.go.id")
+
+
+def test_the_command_offers_exactly_the_checks_the_schema_knows() -> None:
+    from opskit.commands.web import CHECKS
+    from opskit.config.schema import WEB_CHECKS
+
+    assert CHECKS == WEB_CHECKS
