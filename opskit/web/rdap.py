@@ -9,6 +9,8 @@ configurable (``web.rdap_bootstrap_url``, ``web.rdap_servers``).
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +54,10 @@ def bootstrap(url: str, cache_file: Path, refresh_days: float, get: Any) -> dict
             document = None
     if isinstance(document, dict) and isinstance(document.get("services"), list):
         cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = cache_file.with_suffix(".tmp")
+        # Unique per process and thread: two lookups may refresh the file at once.
+        temporary = cache_file.with_name(
+            f".{cache_file.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        )
         temporary.write_text(json.dumps(document), encoding="utf-8")
         temporary.replace(cache_file)
         return document

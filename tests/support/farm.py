@@ -66,6 +66,11 @@ class Farm:
         async def close() -> None:
             for server in self.servers:
                 server.close()
+            # Hanging answers would otherwise outlive the loop.
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
             for server in self.servers:
                 await server.wait_closed()
 
