@@ -24,7 +24,7 @@ from opskit.errors import OpskitError
 from opskit.result import Result, unknown, utc_now
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
-from opskit.web.integrity import StateChange
+from opskit.web.pages import StateChange, fetch_copies, watched_pages
 from opskit.web.sitemap import fetch_sitemap
 
 logger = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ def _freshness(site: Site, data: RunInput) -> TaskOutput:
 
 def _integrity(site: Site, data: RunInput) -> TaskOutput:
     get = getter(site, data.settings)
-    copies = integrity.fetch_copies(site, data.settings, get)
+    copies = fetch_copies(site, data.settings, get)
     found, note = fetch_sitemap(site, get)
     outcome = integrity.check(
         site,
@@ -229,7 +229,7 @@ def _integrity(site: Site, data: RunInput) -> TaskOutput:
 
 def _links(site: Site, data: RunInput) -> TaskOutput:
     get = getter(site, data.settings)
-    pages = [get(url) for url in integrity.watched_pages(site)]
+    pages = [get(url) for url in watched_pages(site)]
     return TaskOutput([links.check(site, pages, get)])
 
 
