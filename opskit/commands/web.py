@@ -37,13 +37,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         command_name="check web",
         help_text="website availability, TLS, domain, DNS, freshness, spam and defacement "
         "(SOP F1, F4, D4)",
-        description="Check every site in the config (or those named), all at once (--jobs): "
-        "http (status, keywords, response time, HTTPS redirect; CRITICAL only after "
-        "failures_before_critical failed runs), tls (every certificate served), domain "
-        "(RDAP, then WHOIS; cached a day), dns (records, name servers, SPF, DMARC), freshness "
-        "(sitemap, feeds, dated region), integrity (baseline diff, gambling spam, cloaking, "
-        "new sitemap URLs), links (broken links, invalid PDFs) and exposure (security headers, "
-        "files that must never be public). Results are recorded in history.",
+        description="Check every site in the config (or those named), all at once (--jobs).\n\n"
+        "  http       status, keywords, response time, HTTP->HTTPS redirect; CRITICAL only\n"
+        "             after failures_before_critical failed runs in a row\n"
+        "  tls        every certificate served: days left, name, trust, protocol\n"
+        "  domain     expiry via RDAP, then WHOIS (cached a day)\n"
+        "  dns        expected records, name servers agreeing, SPF and DMARC\n"
+        "  freshness  newest date from sitemap, feeds, a dated region, Last-Modified\n"
+        "  integrity  baseline diff, gambling spam, cloaking, new sitemap URLs\n"
+        "  links      broken links and invalid PDF documents\n"
+        "  exposure   security headers and files that must never be public\n\n"
+        "Results are recorded in history; the exit code is the worst status.",
         examples=[
             "opskit check web",
             "opskit check web website --only http,tls",

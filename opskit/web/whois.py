@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import time
 from datetime import datetime
 
 from opskit.config.schema import split_address
@@ -71,12 +72,13 @@ def server_for(domain: str, configured: dict[str, str]) -> tuple[str, int]:
 
 def query(domain: str, host: str, port: int, timeout_seconds: float) -> str:
     """The raw WHOIS answer for ``domain``; raises WhoisError on network failure."""
+    deadline = time.monotonic() + 2 * timeout_seconds  # a trickling server cannot hold us
     try:
         with socket.create_connection((host, port), timeout=timeout_seconds) as connection:
             connection.sendall(domain.encode("idna") + b"\r\n")
             parts = []
             size = 0
-            while size < MAX_ANSWER_BYTES:
+            while size < MAX_ANSWER_BYTES and time.monotonic() < deadline:
                 chunk = connection.recv(8192)
                 if not chunk:
                     break
