@@ -154,6 +154,8 @@ def _run_steps(
             f"outputs:   {output_dir}",
             f"try:       opskit --config {config_path} history",
             f"worst check status seen: {worst(statuses).value}",
+            f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
+            "are planted on purpose: gambling spam shown only to search-engine crawlers",
         ],
     )
 
