@@ -24,6 +24,17 @@ REGISTRY: dict[str, str] = {
     "host.load": "opskit.hosts.facts",
     "notify.delivery": "opskit.actions.incidents",
     "schedule.heartbeat": "opskit.scheduling.heartbeat",
+    "web.http": "opskit.web.http",
+    "web.tls": "opskit.web.tls",
+    "web.domain": "opskit.web.domain",
+    "web.dns": "opskit.web.dns",
+    "web.freshness": "opskit.web.freshness",
+    "web.integrity": "opskit.web.integrity",
+    "web.integrity.spam": "opskit.web.spam_scan",
+    "web.integrity.cloaking": "opskit.web.cloaking",
+    "web.integrity.sitemap": "opskit.web.integrity",
+    "web.links": "opskit.web.links",
+    "web.exposure": "opskit.web.exposure",
 }
 
 LANGUAGES = ("id", "en")

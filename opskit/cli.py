@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "opskit.commands.notify",
     "opskit.commands.schedule",
     "opskit.commands.config",
+    "opskit.commands.web",
 )
 
 DESCRIPTION = """\

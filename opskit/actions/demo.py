@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
@@ -22,7 +22,12 @@ from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Status, worst
 
+if TYPE_CHECKING:
+    from opskit.web.demo_site import DemoSite
+
 logger = logging.getLogger(__name__)
+
+DEMO_DOMAIN = "pa-demo.test"
 
 DEMO_PEOPLE = [
     {
@@ -74,7 +79,26 @@ class Step:
     argv: list[str]
 
 
-def demo_config(mail_port: int) -> str:
+def demo_config(mail_port: int, site: DemoSite | None = None) -> str:
+    sites: list[dict[str, Any]] = []
+    web: dict[str, Any] = {}
+    if site is not None:
+        sites = [
+            {
+                "name": "demo-site",
+                "url": site.url,
+                "domain": DEMO_DOMAIN,
+                "must_contain": ["Pengadilan Agama Demo"],
+                "pages": ["/berita"],
+                "skip": ["dns"],
+                "timeout_seconds": 5,
+            }
+        ]
+        web = {
+            "ca_bundle": str(site.ca_file),
+            "rdap_servers": {DEMO_DOMAIN.rpartition(".")[2]: site.rdap_url},
+            "domain_sources": ["rdap"],
+        }
     return sample_config(
         {
             "organisation": {
@@ -95,13 +119,12 @@ def demo_config(mail_port: int) -> str:
                 ]
             },
             "paths": {"state_dir": "state", "output_dir": "output"},
-            # A 1 % disk limit makes the disk check CRITICAL, so the demo shows an
-            # incident being opened, reported and mailed.
-            "host_checks": {"disk_critical_percent": 1},
             "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
-            "sites": [],
+            "sites": sites,
+            "web": web,
             "schedule": {
                 "jobs": [
+                    {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
                     {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
                     {"name": "daily-report", "cron": "0 16 * * *", "run": "report daily --send"},
                     {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send"},
@@ -117,6 +140,8 @@ def steps(workspace: Path) -> list[Step]:
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("check web --accept-baseline", ["check", "web", "--accept-baseline"]),
+        Step("check web", ["check", "web"]),
         Step("incidents", ["incidents"]),
         Step("report daily --send", ["report", "daily", "--send"]),
         Step("report recap --send", ["report", "recap", "--send"]),
@@ -148,14 +173,17 @@ def prepare(workspace: Path) -> None:
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
     """Build the workspace in ``directory``, run every step; a failed step does not stop others."""
+    from opskit.web.demo_site import serve
+
     workspace = Path(directory).expanduser().resolve()
     prepare(workspace)
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
     mailbox = MailCatcher(output_dir / "mail").start()
     try:
-        write_config(config_path, demo_config(mailbox.port), force=True)
-        rows, statuses = _run_steps(workspace, config_path, run_step or _dispatch)
+        with serve(workspace / "state" / "demo-site") as site:
+            write_config(config_path, demo_config(mailbox.port, site), force=True)
+            rows, statuses = _run_steps(workspace, config_path, run_step or _dispatch)
     finally:
         mailbox.stop()
     failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
@@ -177,6 +205,8 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"{output_dir / 'mail'}",
             f"try:       opskit --config {config_path} history",
             f"worst check status seen: {worst(statuses).value}",
+            f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
+            "are planted on purpose: gambling spam shown only to search-engine crawlers",
         ],
     )
 
@@ -196,6 +226,16 @@ def _run_steps(
             logger.error("demo step %r failed: %s", step.name, error.message)
             status = Status.UNKNOWN
             _write_envelope(target, " ".join(step.argv), None, error)
+        except Exception as error:  # noqa: BLE001 - one broken step must not end the demo
+            logger.debug("demo step %r failed", step.name, exc_info=True)
+            logger.error("demo step %r failed: %s: %s", step.name, error.__class__.__name__, error)
+            status = Status.UNKNOWN
+            _write_envelope(
+                target,
+                " ".join(step.argv),
+                None,
+                OpskitError(f"internal error: {error.__class__.__name__}: {error}"),
+            )
         statuses.append(status)
         rows.append(
             {

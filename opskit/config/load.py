@@ -262,6 +262,7 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
                 problems.append(Problem(("schedule", "jobs", index, "run"), problem))
     for index, site in items("sites"):
         refer(("sites", index, "host"), site.get("host"), host_names, "host")
+        problems += _site_thresholds(index, site)
     for index, person in items("people"):
         notify = person.get("notify")
         for position, channel in enumerate(notify if isinstance(notify, list) else []):
@@ -302,6 +303,36 @@ def job_command_problem(command: str) -> str | None:
     if getattr(args, "handler", None) is None:
         return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
     return None
+
+
+# (warning key, critical key, default warning, default critical, whether higher is worse)
+SITE_THRESHOLDS = (
+    ("response_warning_ms", "response_critical_ms", 2000, 5000, True),
+    ("tls_warning_days", "tls_critical_days", 21, 7, False),
+    ("domain_warning_days", "domain_critical_days", 45, 14, False),
+    ("freshness_warning_days", "freshness_critical_days", 14, 30, True),
+)
+
+
+def _site_thresholds(index: int, site: dict[str, Any]) -> list[Problem]:
+    """A site's CRITICAL threshold must lie beyond its WARNING threshold."""
+    problems = []
+    for warning_key, critical_key, warning_default, critical_default, rising in SITE_THRESHOLDS:
+        warning, critical = (
+            site.get(warning_key, warning_default),
+            site.get(critical_key, critical_default),
+        )
+        if not all(isinstance(value, int | float) for value in (warning, critical)):
+            continue
+        if (critical < warning) if rising else (critical > warning):
+            relation = "at or above" if rising else "at or below"
+            problems.append(
+                Problem(
+                    ("sites", index, critical_key if critical_key in site else warning_key),
+                    f"{critical_key} ({critical:g}) must be {relation} {warning_key} ({warning:g})",
+                )
+            )
+    return problems
 
 
 def _environment_warnings(config: Config) -> list[Problem]:

@@ -32,6 +32,29 @@ def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> Non
     assert (workspace / "opskit.yaml").stat().st_mode & 0o077 == 0
 
 
+def test_demo_site_shows_spam_planted_for_the_crawler_without_failing_the_demo(
+    cli, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "demo"
+
+    run = cli("demo", "--dir", workspace, "--format", "json")
+
+    assert run.exit_code == 0, run.stderr
+    steps = {step["name"]: step for step in run.json["data"]["steps"]}
+    web = steps["opskit check web"]
+    assert web["status"] == "CRITICAL"
+    results = {
+        result["check_id"]: result
+        for result in json.loads((workspace / web["output"]).read_text())["results"]
+    }
+    assert results["web.integrity.spam"]["status"] == "CRITICAL"
+    assert results["web.integrity.cloaking"]["status"] == "CRITICAL"
+    assert "crawler copy" in results["web.integrity.cloaking"]["summary"]
+    for check_id in ("web.http", "web.tls", "web.domain", "web.freshness", "web.links"):
+        assert results[check_id]["status"] == "OK", results[check_id]
+    assert results["web.integrity"]["status"] == "OK"  # the baseline was accepted one step before
+
+
 def test_demo_can_run_twice_in_the_same_place(cli, tmp_path: Path) -> None:
     workspace = tmp_path / "demo"
 

@@ -38,6 +38,9 @@ def test_wheel_ships_playbooks_and_checks_and_finds_them_when_installed(tmp_path
     assert "opskit/playbooks/facts.py" in names
     assert "opskit/playbooks/fabfile.py" in names
     assert "opskit/checks/runbooks/host.yaml" in names
+    assert "opskit/checks/runbooks/web.yaml" in names
+    assert "opskit/checks/web/spam-keywords.yaml" in names
+    assert "opskit/web/runner.py" in names
     assert any(name.endswith("entry_points.txt") for name in names)
 
     target = tmp_path / "site"

@@ -296,3 +296,40 @@ def test_init_defaults_to_the_user_config_directory(cli, isolated: Path) -> None
     assert run.exit_code == 0
     assert expected.is_file()
     assert cli("config", "validate").exit_code == 0
+
+
+def test_site_thresholds_in_the_wrong_order_are_reported_with_their_path(make_config) -> None:
+    from opskit.config.load import validate_file
+
+    path = make_config(
+        {
+            "sites": [
+                {
+                    "name": "pa",
+                    "url": "https://www.pa-uji.go.id/",
+                    "tls_warning_days": 5,
+                    "tls_critical_days": 10,
+                    "response_warning_ms": 3000,
+                    "response_critical_ms": 1000,
+                }
+            ]
+        }
+    )
+
+    messages = {problem.path: problem.message for problem in validate_file(path).errors}
+
+    assert "must be at or below tls_warning_days" in messages["sites[0].tls_critical_days"]
+    assert "must be at or above response_warning_ms" in messages["sites[0].response_critical_ms"]
+
+
+def test_a_site_with_only_a_url_gets_sensible_monitoring_defaults(make_config) -> None:
+    from opskit.config.load import load
+
+    config = load(make_config({"sites": [{"name": "pa", "url": "https://www.pa-uji.go.id/"}]}))
+    [site] = config.sites
+
+    assert site.expected_status == [200]
+    assert (site.tls_warning_days, site.tls_critical_days) == (21, 7)
+    assert site.failures_before_critical == 2
+    assert config.web.rdap_bootstrap_url == "https://data.iana.org/rdap/dns.json"
+    assert config.web.domain_sources == ["rdap", "whois"]

@@ -30,7 +30,7 @@ from opskit.reports.render import Document
 from opskit.store import Store, to_text
 
 AVAILABILITY_CHECK = "web.http"
-RESPONSE_METRIC = "response_time_ms"
+RESPONSE_METRIC = "response_ms"
 EXPIRY_CHECKS = ("web.tls", "web.domain")
 DAYS_LEFT_METRIC = "days_left"
 BACKUP_PREFIX = "backup"

@@ -28,7 +28,7 @@ def availability(target: str, at: datetime, status: Status, response_ms: float) 
         status.value,
         sop_row="F1",
         observed_at=at,
-        metrics=(Metric("response_time_ms", response_ms, "ms"),),
+        metrics=(Metric("response_ms", response_ms, "ms"),),
     )
 
 

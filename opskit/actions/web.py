@@ -1,0 +1,70 @@
+"""``opskit check web``: every website check on every site (or those named), at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opskit.config.schema import WEB_CHECKS
+from opskit.context import AppContext
+from opskit.errors import ConfigError, UsageError
+from opskit.outcome import Outcome
+from opskit.result import Status
+
+
+def check_web(
+    context: AppContext,
+    names: Sequence[str],
+    only: Sequence[str] = (),
+    jobs: int = 8,
+    accept_baseline: bool = False,
+) -> Outcome:
+    """Run the website checks; results are recorded, baselines and caches saved after."""
+    from opskit.web import spam
+    from opskit.web.integrity import BASELINES, SITEMAPS
+    from opskit.web.runner import DOMAIN_CACHE, RunInput, plan, run
+
+    config = context.config
+    unknown_checks = [name for name in only if name not in WEB_CHECKS]
+    if unknown_checks:
+        raise UsageError(
+            f"unknown check{'s' if len(unknown_checks) > 1 else ''}: {', '.join(unknown_checks)}",
+            details=[f"known checks: {', '.join(WEB_CHECKS)}"],
+        )
+    sites = {site.name: site for site in config.sites}
+    missing = [name for name in names if name not in sites]
+    if missing:
+        raise ConfigError(
+            f"unknown site{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+            details=[f"sites in {config.source}: {', '.join(sites) or 'none'}"],
+        )
+    chosen = [sites[name] for name in dict.fromkeys(names)] if names else list(sites.values())
+    if not chosen:
+        return Outcome(
+            command="check web",
+            status=Status.UNKNOWN,
+            messages=[f"no sites in {config.source}; add them under sites:"],
+        )
+    store = context.store()
+    settings = config.web
+    data = RunInput(
+        settings=settings,
+        zone=context.timezone,
+        cache_dir=config.state_dir / "web",
+        recent={site.name: store.recent("web.http", site.name, 5) for site in chosen},
+        state={
+            namespace: store.state_items(namespace)
+            for namespace in (BASELINES, SITEMAPS, DOMAIN_CACHE)
+        },
+        accept_baseline=accept_baseline,
+        keywords=spam.phrases(settings.keywords_file),
+    )
+    outputs = run(plan(chosen, list(only), data), jobs)
+    results = [result for output in outputs for result in output.results]
+    changes = [change for output in outputs for change in output.changes]
+    for change in changes:
+        store.put_state(change.namespace, change.key, change.value)
+    messages = []
+    if accept_baseline:
+        accepted = sum(1 for change in changes if change.namespace == BASELINES)
+        messages.append(f"accepted the current text of {accepted} page(s) as the baseline")
+    return Outcome(command="check web", results=results, record=True, messages=messages)

@@ -1,0 +1,238 @@
+"""Running every (site, check) pair at once in a bounded pool.
+
+Each pair is one task, so a dead or slow site holds one worker for at most
+its own timeouts while the others finish. Tasks never touch the store:
+what they need from history (recent results, baselines, known sitemap
+URLs, cached domain lookups) is read before, and what they want saved comes
+back as ``StateChange``s that the action writes after. A task that fails
+unexpectedly becomes UNKNOWN for its site and check only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from opskit.config.schema import WEB_CHECKS, Site, WebSettings
+from opskit.errors import OpskitError
+from opskit.result import Result, unknown, utc_now
+from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
+from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
+from opskit.web.pages import StateChange, fetch_copies, watched_pages
+from opskit.web.sitemap import fetch_sitemap
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_CACHE = "web.domain"
+CHECK_IDS = {
+    "http": http.CHECK_ID,
+    "tls": tls.CHECK_ID,
+    "domain": domain.CHECK_ID,
+    "dns": dns.CHECK_ID,
+    "freshness": freshness.CHECK_ID,
+    "integrity": integrity.BASELINE_ID,
+    "links": links.CHECK_ID,
+    "exposure": exposure.CHECK_ID,
+}
+
+
+@dataclass
+class RunInput:
+    """What the checks need from outside the network: settings, history and saved state."""
+
+    settings: WebSettings
+    zone: tzinfo
+    cache_dir: Path
+    recent: dict[str, list[Result]] = field(default_factory=dict)
+    state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accept_baseline: bool = False
+    keywords: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TaskOutput:
+    results: list[Result] = field(default_factory=list)
+    changes: list[StateChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Task:
+    site: Site
+    check: str
+    run: Callable[[], TaskOutput]
+
+
+def getter(site: Site, settings: WebSettings) -> Callable[..., Page]:
+    """``get(url, ...)`` for one site: its timeout, the browser user agent, the CA bundle."""
+    verify: bool | str = str(settings.ca_bundle) if settings.ca_bundle else True
+
+    def get(
+        url: str,
+        *,
+        user_agent: str | None = None,
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = True,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> Page:
+        return fetch(
+            url,
+            timeout_seconds=site.timeout_seconds,
+            user_agent=user_agent or settings.browser_user_agent,
+            verify=verify,
+            follow_redirects=follow_redirects,
+            headers=headers,
+            max_bytes=max_bytes,
+        )
+
+    return get
+
+
+def applicable(site: Site, only: Sequence[str]) -> list[str]:
+    """The checks to run: ``only`` (or all), less the site's ``skip`` and what cannot apply."""
+    wanted = [
+        check for check in WEB_CHECKS if (not only or check in only) and check not in site.skip
+    ]
+    https = site.url.startswith("https://")
+    has_domain = domain.registrable_domain(site) is not None
+    return [
+        check
+        for check in wanted
+        if not (check == "tls" and not https)
+        and not (check in ("domain", "dns") and not has_domain)
+    ]
+
+
+def plan(sites: Sequence[Site], only: Sequence[str], data: RunInput) -> list[Task]:
+    """One task per site and check; domain lookups once per registrable domain."""
+    tasks = []
+    domains_seen: set[str] = set()
+    for site in sites:
+        for check in applicable(site, only):
+            if check == "domain":
+                name = domain.registrable_domain(site) or ""
+                if name in domains_seen:
+                    continue
+                domains_seen.add(name)
+            tasks.append(Task(site, check, _bind(check, site, data)))
+    return tasks
+
+
+def run(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
+    """Every task, at most ``jobs`` at once; outputs in task order."""
+
+    def one(task: Task) -> TaskOutput:
+        try:
+            return task.run()
+        except OpskitError as error:
+            return TaskOutput([unknown(CHECK_IDS[task.check], task.site.name, error.message)])
+        except Exception as error:  # noqa: BLE001 - one check's bug must not hide the other sites' results
+            logger.debug("web check %s on %s failed", task.check, task.site.name, exc_info=True)
+            return TaskOutput(
+                [
+                    unknown(
+                        CHECK_IDS[task.check],
+                        task.site.name,
+                        f"check failed: {error.__class__.__name__}: {error}",
+                    )
+                ]
+            )
+
+    if not tasks:
+        return []
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(jobs, len(tasks))), thread_name_prefix="web"
+    ) as pool:
+        return list(pool.map(one, tasks))
+
+
+def _bind(check: str, site: Site, data: RunInput) -> Callable[[], TaskOutput]:
+    runners = {
+        "http": _http,
+        "tls": _tls,
+        "domain": _domain,
+        "dns": _dns,
+        "freshness": _freshness,
+        "integrity": _integrity,
+        "links": _links,
+        "exposure": _exposure,
+    }
+    return lambda: runners[check](site, data)
+
+
+def _http(site: Site, data: RunInput) -> TaskOutput:
+    seen = http.probe(site, getter(site, data.settings))
+    return TaskOutput([http.evaluate(site, seen, data.recent.get(site.name, []))])
+
+
+def _tls(site: Site, data: RunInput) -> TaskOutput:
+    parts = urlsplit(site.url)
+    facts = tls.probe(
+        parts.hostname or "",
+        parts.port or 443,
+        site.timeout_seconds,
+        str(data.settings.ca_bundle) if data.settings.ca_bundle else None,
+    )
+    return TaskOutput([tls.evaluate(site, facts)])
+
+
+def _domain(site: Site, data: RunInput) -> TaskOutput:
+    name = domain.registrable_domain(site) or ""
+    cached = data.state.get(DOMAIN_CACHE, {}).get(name)
+    now = utc_now()
+    if cached:
+        facts = domain.DomainFacts.from_state(cached)
+        if facts.fresh(now, data.settings.domain_cache_hours):
+            return TaskOutput([domain.evaluate(site, facts, now)])
+    lookup_site = site.model_copy(update={"timeout_seconds": 15.0})
+    facts = domain.look_up(name, data.settings, data.cache_dir, getter(lookup_site, data.settings))
+    return TaskOutput(
+        [domain.evaluate(site, facts, now)],
+        [StateChange(DOMAIN_CACHE, name, facts.to_state())],
+    )
+
+
+def _dns(site: Site, data: RunInput) -> TaskOutput:
+    name = domain.registrable_domain(site) or ""
+    return TaskOutput([dns.evaluate(site, dns.gather(name, site, data.settings))])
+
+
+def _freshness(site: Site, data: RunInput) -> TaskOutput:
+    get = getter(site, data.settings)
+    found, _ = fetch_sitemap(site, get)
+    facts = freshness.gather(site, get, data.zone, sitemap=found)
+    return TaskOutput([freshness.evaluate(site, facts)])
+
+
+def _integrity(site: Site, data: RunInput) -> TaskOutput:
+    get = getter(site, data.settings)
+    copies = fetch_copies(site, data.settings, get)
+    found, note = fetch_sitemap(site, get)
+    outcome = integrity.check(
+        site,
+        data.settings,
+        copies=copies,
+        sitemap=found,
+        sitemap_note=note,
+        get=get,
+        state=data.state,
+        listed=data.keywords,
+        accept_baseline=data.accept_baseline,
+    )
+    return TaskOutput(outcome.results, outcome.changes)
+
+
+def _links(site: Site, data: RunInput) -> TaskOutput:
+    get = getter(site, data.settings)
+    pages = [get(url) for url in watched_pages(site)]
+    return TaskOutput([links.check(site, pages, get)])
+
+
+def _exposure(site: Site, data: RunInput) -> TaskOutput:
+    get = getter(site, data.settings)
+    return TaskOutput([exposure.check(site, get(site.url), get)])

@@ -1,0 +1,38 @@
+"""Fetching a site's sitemap, following a sitemap index one level down (bounded)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from opskit.config.schema import Site
+from opskit.web.content import Sitemap, parse_sitemap
+from opskit.web.fetch import Page, resolve
+
+MAX_CHILD_SITEMAPS = 5
+
+
+def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None, str]:
+    """The sitemap's URLs, or None with the reason (absent, unreadable, or the site not answering).
+
+    A reason starting with ``UNREACHABLE`` means the question could not be asked at all.
+    """
+    url = resolve(site.url, site.sitemap or "/sitemap.xml")
+    page = get(url)
+    if page.status is None:
+        return None, f"UNREACHABLE: sitemap {url}: {page.error}"
+    if page.status != 200:
+        reason = page.error or f"HTTP {page.status}"
+        return None, f"no sitemap at {url} ({reason})"
+    try:
+        found = parse_sitemap(page.body)
+    except ValueError as error:
+        return None, f"sitemap {url}: {error}"
+    urls = dict(found.urls)
+    for child in found.children[:MAX_CHILD_SITEMAPS]:
+        answer = get(child)
+        if answer.ok and answer.status == 200:
+            try:
+                urls.update(parse_sitemap(answer.body).urls)
+            except ValueError:
+                continue
+    return Sitemap(urls, found.children), f"sitemap {url}: {len(urls)} URLs"
