@@ -24,7 +24,7 @@ test: system-deps-test $(BIN)/python
 	$(BIN)/pytest
 
 lint: $(BIN)/python
-	$(PIP) install ".[lint]"
+	$(PIP) install -e ".[lint]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -9,14 +9,17 @@ from opskit.context import AppContext
 from opskit.errors import ConfigError, UsageError
 from opskit.outcome import Outcome
 from opskit.result import Status
+from opskit.sharding import parse_shard
 
 
 def check_web(
     context: AppContext,
     names: Sequence[str],
+    *,
     only: Sequence[str] = (),
     jobs: int = 8,
     accept_baseline: bool = False,
+    shard: str | None = None,
 ) -> Outcome:
     """Run the website checks; results are recorded, baselines and caches saved after."""
     from opskit.web import spam
@@ -38,6 +41,9 @@ def check_web(
             details=[f"sites in {config.source}: {', '.join(sites) or 'none'}"],
         )
     chosen = [sites[name] for name in dict.fromkeys(names)] if names else list(sites.values())
+    part = parse_shard(shard)
+    if part is not None:
+        chosen = part.select(chosen, key=lambda site: site.name)
     if not chosen:
         return Outcome(
             command="check web",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opskit.commands import add_command, add_jobs_option, check_group
+from opskit.commands import add_command, add_jobs_option, add_shard_option, check_group
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -15,7 +15,14 @@ CHECKS = ("http", "tls", "domain", "dns", "freshness", "integrity", "links", "ex
 def _web(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.web import check_web
 
-    return check_web(context, args.names, args.only, args.jobs, args.accept_baseline)
+    return check_web(
+        context,
+        args.names,
+        only=args.only,
+        jobs=args.jobs,
+        accept_baseline=args.accept_baseline,
+        shard=args.shard,
+    )
 
 
 def _check_list(text: str) -> list[str]:
@@ -69,3 +76,4 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="record the watched pages' current text as the accepted baseline",
     )
     add_jobs_option(parser)
+    add_shard_option(parser)
