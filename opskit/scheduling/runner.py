@@ -108,7 +108,12 @@ def run_jobs(
                     messages.append(
                         f"{job.name}: took over the lock of pid {pid}, which died holding it"
                     )
-                runs.append(_run_one(context, job, states[job.name], part))
+                # Another `opskit run` may have run it while this one worked on earlier jobs.
+                state = JobState.from_dict(store.get_state(STATE_NAMESPACE, job.name))
+                if only is None and not is_due(job, state, utc_now(), context.timezone, catch_up):
+                    messages.append(f"skipped {job.name}: another `opskit run` already ran it")
+                    continue
+                runs.append(_run_one(context, job, state, part))
         except LockBusy as busy:
             messages.append(f"skipped {job.name}: {busy.message}")
     target = metrics_file or (

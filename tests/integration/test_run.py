@@ -261,3 +261,49 @@ def test_results_in_a_maintenance_window_open_no_incident(make_config, cli) -> N
         for message in run.json["messages"]
     )
     assert listed.json["data"]["incidents"] == []
+
+
+def test_a_job_another_run_finished_meanwhile_is_not_run_again(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    config = make_config(
+        {
+            "hosts": [
+                {
+                    "name": "hung",
+                    "address": "127.0.0.1",
+                    "port": silent_port,
+                    "connect_timeout_seconds": 4,
+                }
+            ],
+            "schedule": {
+                "jobs": [
+                    {"name": "a-slow", "cron": "0 0 * * *", "run": "check host hung"},
+                    {"name": "b-quick", "cron": "0 0 * * *", "run": "check host local"},
+                ]
+            },
+        }
+    )
+    run_opskit("--config", config, "run")
+    backdate_first_seen(config, tmp_path)
+    command = [sys.executable, "-m", "opskit", "--config", str(config), "run", "--format", "json"]
+
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    lock = tmp_path / "state" / "locks" / "job-a-slow.lock"
+    deadline = time.monotonic() + 30
+    while holder(lock) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = run_opskit(*command[3:])
+    first_out, _ = first.communicate(timeout=60)
+
+    import json
+
+    first_jobs = [job["name"] for job in json.loads(first_out)["data"]["jobs"]]
+    assert [job["name"] for job in second.json["data"]["jobs"]] == ["b-quick"]
+    assert first_jobs == ["a-slow"]
+    assert any(
+        "skipped b-quick: another `opskit run` already ran it" in message
+        for message in json.loads(first_out)["messages"]
+    )
+    memory = run_opskit("--config", config, "history", "--check", "host.memory", "--format", "json")
+    assert len(memory.json["data"]["results"]) == 1
