@@ -50,68 +50,61 @@ def _document_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MONTH = {"metavar": "MONTH", "help": "YEAR-MONTH, previous or next (default: this month)"}
+
+# Each document: its help, examples, and the argument that says which one.
+DOCUMENTS: tuple[tuple[str, str, list[str], str, dict[str, Any]], ...] = (
+    (
+        "incident",
+        "Laporan Situasi dan Kondisi for one incident (SOP F5-F7)",
+        ["opskit report incident 12", "opskit report incident 12 --lang en --send"],
+        "incident",
+        {"type": positive_int, "metavar": "ID", "help": "incident id (see `opskit incidents`)"},
+    ),
+    (
+        "daily",
+        "daily situation report: everything checked today (SOP F5)",
+        ["opskit report daily --send", "opskit report daily --date 2026-11-21"],
+        "--date",
+        {"metavar": "DAY", "help": "the day, YEAR-MONTH-DAY (default: today)"},
+    ),
+    (
+        "recap",
+        "monthly Rekap Hasil Monitoring dan Pemeliharaan with charts (SOP C8-C11)",
+        ["opskit report recap --month 2026-11 --send", "opskit report recap --month previous"],
+        "--month",
+        MONTH,
+    ),
+    (
+        "handoff",
+        "handoff document for a third-party provider (SOP F7)",
+        ["opskit report handoff", "opskit report handoff --incident 12 --send"],
+        "--incident",
+        {"type": positive_int, "metavar": "ID", "help": "only this incident"},
+    ),
+    (
+        "schedule",
+        "Jadwal Pemeliharaan: the month's jobs and manual SOP activities (SOP C1)",
+        ["opskit report schedule --month next"],
+        "--month",
+        MONTH,
+    ),
+)
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = add_group(
         subparsers, "report", "write the documents the SOP asks for (HTML, PDF, Markdown)"
     )
-    parser = add_command(
-        group,
-        common,
-        "incident",
-        _report("incident"),
-        command_name="report incident",
-        help_text="Laporan Situasi dan Kondisi for one incident (SOP F5-F7)",
-        examples=["opskit report incident 12", "opskit report incident 12 --lang en --send"],
-    )
-    parser.add_argument(
-        "incident", type=positive_int, metavar="ID", help="incident id (see `opskit incidents`)"
-    )
-    _document_options(parser)
-    parser = add_command(
-        group,
-        common,
-        "daily",
-        _report("daily"),
-        command_name="report daily",
-        help_text="daily situation report: everything checked today (SOP F5)",
-        examples=["opskit report daily --send", "opskit report daily --date 2026-11-21"],
-    )
-    parser.add_argument("--date", metavar="DAY", help="the day, YEAR-MONTH-DAY (default: today)")
-    _document_options(parser)
-    parser = add_command(
-        group,
-        common,
-        "recap",
-        _report("recap"),
-        command_name="report recap",
-        help_text="monthly Rekap Hasil Monitoring dan Pemeliharaan with charts (SOP C8-C11)",
-        examples=["opskit report recap --month 2026-11 --send"],
-    )
-    parser.add_argument(
-        "--month", metavar="MONTH", help="YEAR-MONTH, previous or next (default: this month)"
-    )
-    _document_options(parser)
-    parser = add_command(
-        group,
-        common,
-        "handoff",
-        _report("handoff"),
-        command_name="report handoff",
-        help_text="handoff document for a third-party provider (SOP F7)",
-        examples=["opskit report handoff", "opskit report handoff --incident 12 --send"],
-    )
-    parser.add_argument("--incident", type=positive_int, metavar="ID", help="only this incident")
-    _document_options(parser)
-    parser = add_command(
-        group,
-        common,
-        "schedule",
-        _report("schedule"),
-        command_name="report schedule",
-        help_text="Jadwal Pemeliharaan: the month's jobs and manual SOP activities (SOP C1)",
-        examples=["opskit report schedule --month 2026-12"],
-    )
-    parser.add_argument(
-        "--month", metavar="MONTH", help="YEAR-MONTH, previous or next (default: this month)"
-    )
-    _document_options(parser)
+    for name, help_text, examples, selector, options in DOCUMENTS:
+        parser = add_command(
+            group,
+            common,
+            name,
+            _report(name),
+            command_name=f"report {name}",
+            help_text=help_text,
+            examples=examples,
+        )
+        parser.add_argument(selector, **options)
+        _document_options(parser)

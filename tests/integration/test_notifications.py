@@ -11,23 +11,13 @@ from typing import Any
 
 import pytest
 
+from support.limits import DISK_FULL, NEVER
 from support.smtp import SmtpServer
 from support.system import require
 from support.webhook import WebhookReceiver
 
 pytestmark = pytest.mark.integration
 
-NEVER = {
-    "disk_warning_percent": 100,
-    "disk_critical_percent": 100,
-    "inode_warning_percent": 100,
-    "inode_critical_percent": 100,
-    "memory_warning_percent": 100,
-    "memory_critical_percent": 100,
-    "load_warning_per_cpu": 1000,
-    "load_critical_per_cpu": 1000,
-}
-DISK_FULL = {**NEVER, "disk_critical_percent": 0.1}
 REMINDER_SECONDS = 6
 
 

@@ -58,6 +58,14 @@ def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: obj
     )
 
 
+def wait_for_lock(lock: Path, timeout_seconds: float = 30) -> None:
+    """Wait until some process holds ``lock`` (a job has started)."""
+    deadline = time.monotonic() + timeout_seconds
+    while holder(lock) is None:
+        assert time.monotonic() < deadline, f"nobody took {lock}"
+        time.sleep(0.05)
+
+
 def backdate_first_seen(config: Path, tmp_path: Path) -> None:
     """Pretend opskit saw the jobs two days ago, so last midnight's run is due now."""
     with Store.open(tmp_path / "state" / "history.sqlite") as store:
@@ -107,10 +115,7 @@ def test_two_runs_at_once_run_the_job_once(make_config, tmp_path: Path, silent_p
     ]
 
     first = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    lock = tmp_path / "state" / "locks" / "job-slow-ping.lock"
-    deadline = time.monotonic() + 30
-    while holder(lock) is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_lock(tmp_path / "state" / "locks" / "job-slow-ping.lock")
     second = run_opskit(*command[3:])
     first_out, _ = first.communicate(timeout=60)
 
@@ -135,10 +140,7 @@ def test_a_killed_run_leaves_a_lock_the_next_run_takes_over(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    lock = tmp_path / "state" / "locks" / "job-slow-ping.lock"
-    deadline = time.monotonic() + 30
-    while holder(lock) is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_lock(tmp_path / "state" / "locks" / "job-slow-ping.lock")
     os.kill(runner.pid, signal.SIGKILL)
     runner.wait()
 
@@ -289,10 +291,7 @@ def test_a_job_another_run_finished_meanwhile_is_not_run_again(
     command = [sys.executable, "-m", "opskit", "--config", str(config), "run", "--format", "json"]
 
     first = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    lock = tmp_path / "state" / "locks" / "job-a-slow.lock"
-    deadline = time.monotonic() + 30
-    while holder(lock) is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_lock(tmp_path / "state" / "locks" / "job-a-slow.lock")
     second = run_opskit(*command[3:])
     first_out, _ = first.communicate(timeout=60)
 

@@ -7,22 +7,8 @@ import sys
 
 import pytest
 
+from support.limits import thresholds
 from support.system import free_port
-
-NEVER = {
-    "disk_warning_percent": 100,
-    "disk_critical_percent": 100,
-    "inode_warning_percent": 100,
-    "inode_critical_percent": 100,
-    "memory_warning_percent": 100,
-    "memory_critical_percent": 100,
-    "load_warning_per_cpu": 1000,
-    "load_critical_per_cpu": 1000,
-}
-
-
-def thresholds(**changes: float) -> dict[str, float]:
-    return {**NEVER, **changes}
 
 
 @pytest.mark.parametrize(
