@@ -211,7 +211,7 @@ def send_test(config: Config, person: Person, channel: Channel) -> str | None:
     from opskit.reports.documents.common import words_for
 
     words = words_for(config)
-    organisation = config.organisation.short_name or config.organisation.name
+    organisation = config.organisation.display_name
     try:
         url = channel_url(channel, person, config.notifications.timeout_seconds)
     except OpskitError as error:

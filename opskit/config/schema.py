@@ -149,6 +149,11 @@ class Organisation(Section):
         "id", description="Language of reports people read: id (Bahasa Indonesia) or en."
     )
 
+    @property
+    def display_name(self) -> str:
+        """The short name if there is one (subjects, headers), else the full name."""
+        return self.short_name or self.name
+
 
 class Person(Section):
     name: str = Field(description="Full name as it appears on signed documents.", min_length=1)

@@ -91,7 +91,7 @@ def registrable_domain(site: Site) -> str | None:
     if site.domain:
         return site.domain.lower().rstrip(".")
     host = (urlsplit(site.url).hostname or "").lower().rstrip(".")
-    if not host or "." not in host or _is_ip(host):
+    if not host or "." not in host or is_ip_address(host):
         return None
     labels = host.split(".")
     rules, exceptions = _public_suffixes()
@@ -240,7 +240,8 @@ def _public_suffixes() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(rules), frozenset(exceptions)
 
 
-def _is_ip(host: str) -> bool:
+def is_ip_address(host: str) -> bool:
+    """Whether ``host`` is an IP address rather than a name."""
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -21,6 +21,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Metric, Result, Status, grade_low, unknown, utc_now, worst
+from opskit.web.domain import is_ip_address
 
 CHECK_ID = "web.tls"
 OLD_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1")
@@ -91,7 +92,7 @@ def read_chain(host: str, port: int, timeout_seconds: float) -> tuple[tuple[Cert
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
         connection = SSL.Connection(context, raw)
-        if not _is_ip(host):
+        if not is_ip_address(host):
             connection.set_tlsext_host_name(host.encode("idna"))
         connection.set_connect_state()
         connection.do_handshake()
@@ -148,7 +149,7 @@ def days_left(certificate: Certificate, now: datetime) -> float:
 
 def hostname_matches(certificate: Certificate, host: str) -> bool:
     """RFC 6125 matching: exact names, or one leftmost ``*`` label; IPs only against IP SANs."""
-    if _is_ip(host):
+    if is_ip_address(host):
         return ipaddress.ip_address(host) in {
             ipaddress.ip_address(item) for item in certificate.ip_addresses
         }
@@ -221,14 +222,6 @@ def evaluate(site: Site, facts: TlsFacts, now: datetime | None = None) -> Result
         ),
         sop_row=sop_row(CHECK_ID),
     )
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _reason(error: BaseException) -> str:

@@ -24,7 +24,7 @@ def words_for(config: Config, language: str | None = None) -> Words:
 
 def stationery(config: Config, language: str | None = None) -> Stationery:
     """Language, letterhead and place of signing for documents of this organisation."""
-    place = config.reports.place or config.organisation.short_name or config.organisation.name
+    place = config.reports.place or config.organisation.display_name
     return Stationery(words_for(config, language), config.organisation, place)
 
 

@@ -37,7 +37,7 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
     for run in runs:
         last_runs.setdefault(run.command, run)
     heartbeats = job_heartbeats(config, store, now, words)
-    organisation = config.organisation.short_name or config.organisation.name
+    organisation = config.organisation.display_name
     moment = min(now, end - timedelta(seconds=1))
     return Document(
         kind="daily",

@@ -86,7 +86,7 @@ def build(
     contacts = [
         (role, person) for role in CONTACT_ROLES for person in config.people_with_role(role)
     ]
-    organisation = config.organisation.short_name or config.organisation.name
+    organisation = config.organisation.display_name
     return Document(
         kind="handoff",
         template="handoff.html.j2",

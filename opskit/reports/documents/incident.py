@@ -25,7 +25,7 @@ def build(
     since = words.datetime(incident.opened_at)
     duration = words.duration(incident.duration_seconds(now))
     values = {
-        "organisation": config.organisation.short_name or config.organisation.name,
+        "organisation": config.organisation.display_name,
         "check": title,
         "target": incident.target,
     }

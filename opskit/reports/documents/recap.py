@@ -254,7 +254,7 @@ def build(
         " GROUP BY r.target ORDER BY r.target",
         (*period.bounds(), SCORE_METRIC),
     )
-    organisation = config.organisation.short_name or config.organisation.name
+    organisation = config.organisation.display_name
     return Document(
         kind="recap",
         template="recap.html.j2",

@@ -86,7 +86,7 @@ def build(config: Config, year: int, month: int, words: Words) -> Document:
         for day in days:
             calendar_rows[day].append(f"{title} ({activity['sop']})")
     month_text = words.month(year, month)
-    organisation = config.organisation.short_name or config.organisation.name
+    organisation = config.organisation.display_name
     return Document(
         kind="schedule",
         template="schedule.html.j2",
