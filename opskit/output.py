@@ -255,6 +255,20 @@ def _render_steps(console: Any, outcome: Outcome) -> None:
     console.print(simple_table(["Step", "Status", "Output"], rows, title=outcome.data.get("title")))
 
 
+def _render_security(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            row["host"],
+            "-" if row["score"] is None else f"{row['score']:g}%",
+            f"{row['passed']}/{row['checks']}",
+            _status_text(Status(row["status"])),
+        ]
+        for row in (outcome.data or {}).get("scores", [])
+    ]
+    if rows:
+        console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
+
+
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "problems": _render_problems,
     "text": _render_text,
@@ -262,4 +276,5 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "runs": _render_runs,
     "history-results": _render_history_results,
     "steps": _render_steps,
+    "security": _render_security,
 }

@@ -111,9 +111,9 @@ def test_usage_error_is_one_line_exit_3(cli) -> None:
     run = cli("check", "hots")
 
     assert run.exit_code == 3
-    assert (
-        run.stderr.splitlines()[0]
-        == "opskit: argument COMMAND: invalid choice: 'hots' (choose from 'host')"
+    # Other areas add their own checks to the group, so only the start is fixed.
+    assert run.stderr.splitlines()[0].startswith(
+        "opskit: argument COMMAND: invalid choice: 'hots' (choose from 'host'"
     )
     assert "see `opskit check --help`" in run.stderr
 
