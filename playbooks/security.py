@@ -239,31 +239,39 @@ def run_privileged(c: Any, script: str, mode: str) -> tuple[Any, str]:
     return c.run("sudo -n " + wrapped, hide=True, warn=True, in_stream=False), ""
 
 
-def scan_command(path: str, clamd_config: str, use_daemon: bool) -> str:
-    """The on-demand scan: clamdscan when the daemon answers (fast), else clamscan."""
+def scan_command(path: str, clamd_config: str, use_daemon: bool, database_dir: str) -> str:
+    """The on-demand scan: clamdscan if the daemon answers (fast), else clamscan on its database."""
     target = shlex.quote(path)
     if use_daemon:
         conf = shlex.quote(clamd_config)
         return f"clamdscan --config-file={conf} --fdpass --multiscan --infected -- {target}"
-    return f"clamscan --recursive --infected --stdout -- {target}"
+    database = shlex.quote(database_dir)
+    return f"clamscan --database={database} --recursive --infected --stdout -- {target}"
 
 
-def run_scan(c: Any, path: str, clamd_config: str, use_sudo: bool) -> dict[str, Any]:
+def run_scan(
+    c: Any, path: str, clamd_config: str, database_dir: str, use_sudo: bool
+) -> dict[str, Any]:
     """Scan ``path`` with ClamAV on the host; the raw output and exit code (0 clean, 1 found)."""
     conf = shlex.quote(clamd_config)
     probe = c.run(
-        f"id -u; {SHORT} clamdscan --config-file={conf} --ping 1 >/dev/null 2>&1; echo $?",
+        f'echo "uid $(id -u)"; echo "database $(awk \'$1=="DatabaseDirectory"{{print $2}}\' '
+        f'{conf} 2>/dev/null | tail -n 1)"; {SHORT} clamdscan --config-file={conf} --ping 1 '
+        '>/dev/null 2>&1; echo "ping $?"',
         hide=True,
         warn=True,
         in_stream=False,
     )
-    uid, _, ping = probe.stdout.strip().partition("\n")
+    answers = dict((line.split(" ", 1) + [""])[:2] for line in probe.stdout.splitlines())
+    uid, ping = answers.get("uid", ""), answers.get("ping", "")
+    database_dir = answers.get("database", "").strip() or database_dir
     use_daemon = ping.strip() == "0"
-    command = "LC_ALL=C; export LC_ALL; " + scan_command(path, clamd_config, use_daemon)
-    result, error = run_privileged(c, command, "sudo" if use_sudo and uid != "0" else "none")
+    shown = scan_command(path, clamd_config, use_daemon, database_dir)
+    mode = "sudo" if use_sudo and uid.strip() != "0" else "none"
+    result, error = run_privileged(c, "LC_ALL=C; export LC_ALL; " + shown, mode)
     return {
         "scanner": "clamdscan" if use_daemon else "clamscan",
-        "command": scan_command(path, clamd_config, use_daemon),
+        "command": shown,
         "path": path,
         "exit_code": result.exited if result is not None else None,
         "output": result.stdout[-200_000:] if result is not None else "",

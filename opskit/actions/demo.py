@@ -50,6 +50,9 @@ class Step:
 
 
 def demo_config(workspace: Path) -> str:
+    from opskit.security.demo import prepare
+
+    security = prepare(workspace)
     return sample_config(
         {
             "organisation": {
@@ -61,18 +64,30 @@ def demo_config(workspace: Path) -> str:
             },
             "people": DEMO_PEOPLE,
             "paths": {"state_dir": "state", "output_dir": "output"},
-            "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
+            "hosts": [
+                {
+                    "name": "local",
+                    "local": True,
+                    "description": "The demo machine itself.",
+                    **security["host"],
+                }
+            ],
             "sites": [],
+            "security": {"code": security["code"]},
         }
     )
 
 
 def steps() -> list[Step]:
+    from opskit.security.demo import can_scan
+
     return [
         Step("config validate", ["config", "validate"]),
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("check security", ["check", "security"]),
+        *([Step("antivirus scan", ["antivirus", "scan", "local"])] if can_scan() else []),
         Step("history", ["history"]),
     ]
 

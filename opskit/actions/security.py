@@ -246,7 +246,11 @@ def antivirus_scan(context: AppContext, name: str, path: str | None) -> Outcome:
     answers = run_on_hosts(
         [host],
         lambda connection, item: run_scan(
-            connection, target, policy.antivirus.clamd_config, use_sudo=item.sudo
+            connection,
+            target,
+            policy.antivirus.clamd_config,
+            policy.antivirus.database_dir,
+            use_sudo=item.sudo,
         ),
         trusted=known_hosts(config),
     )
