@@ -130,7 +130,9 @@ def evaluate_host(
     if "antivirus" in areas and policy.antivirus.required:
         from opskit.security.antivirus import evaluate_antivirus
 
-        results += evaluate_antivirus(host, facts, policy.antivirus, _last_scan(context, host))
+        results += evaluate_antivirus(
+            host, facts, policy.antivirus, _last_scan(context, host), context.timezone
+        )
     if "updates" in areas:
         from opskit.security.updates import evaluate_updates
 

@@ -135,8 +135,12 @@ def evaluate_antivirus(
     facts: HostFacts,
     policy: AntivirusPolicy,
     last_on_demand: dict[str, Any] | None = None,
+    zone: tzinfo = UTC,
 ) -> list[Result]:
-    """av.installed, av.daemon, av.signatures-age, av.signatures-loaded and av.last-scan."""
+    """av.installed, av.daemon, av.signatures-age, av.signatures-loaded and av.last-scan.
+
+    Times in summaries are shown in ``zone`` (the organisation's time zone).
+    """
     programs = facts.raw("clamav-programs")
     if programs is None:
         return [unknown("av.installed", host, facts.why_missing("clamav-programs"))]
@@ -165,11 +169,13 @@ def evaluate_antivirus(
     ]
     answering, daemon = daemon_result(host, facts, policy)
     results.append(daemon)
-    directory, headers, signature_result = signatures_result(host, facts, policy, now)
+    directory, headers, signature_result = signatures_result(host, facts, policy, now, zone=zone)
     results.append(signature_result)
     if answering and headers:
         results.append(loaded_result(host, facts, max(headers, key=lambda item: item.version)))
-    results.append(last_scan_result(host, facts, policy, now, last_on_demand))
+    results.append(
+        last_scan_result(host, facts, policy, now, last_on_demand=last_on_demand, zone=zone)
+    )
     return results
 
 
@@ -197,7 +203,7 @@ def daemon_result(host: str, facts: HostFacts, policy: AntivirusPolicy) -> tuple
 
 
 def signatures_result(
-    host: str, facts: HostFacts, policy: AntivirusPolicy, now: datetime
+    host: str, facts: HostFacts, policy: AntivirusPolicy, now: datetime, *, zone: tzinfo
 ) -> tuple[str, list[CvdHeader], Result]:
     text = facts.output("signatures")
     if text is None:
@@ -220,7 +226,8 @@ def signatures_result(
     age_days = round((now - newest.built_at).total_seconds() / 86400, 2)
     status = grade(age_days, policy.signatures_warning_days, policy.signatures_critical_days)
     summary = (
-        f"{newest.file} version {newest.version} built {newest.built_at:%Y-%m-%d %H:%M} UTC, "
+        f"{newest.file} version {newest.version} built "
+        f"{newest.built_at.astimezone(zone):%Y-%m-%d %H:%M %Z}, "
         f"{age_days:.1f} days old"
     )
     if status is not Status.OK:
@@ -287,7 +294,9 @@ def last_scan_result(
     facts: HostFacts,
     policy: AntivirusPolicy,
     now: datetime,
+    *,
     last_on_demand: dict[str, Any] | None,
+    zone: tzinfo,
 ) -> Result:
     section = facts.raw("scan-log")
     text = facts.output("scan-log")
@@ -318,7 +327,8 @@ def last_scan_result(
         return _result("av.last-scan", host, Status.WARNING, summary, **evidence)
     age_days = round((now - last["at"]).total_seconds() / 86400, 2)
     evidence["observed"] = {**last, "at": last["at"].isoformat(), "age_days": age_days}
-    when = f"{last['at']:%Y-%m-%d %H:%M %z} ({age_days:.1f} days ago, {last['source']})"
+    local_time = last["at"].astimezone(zone)
+    when = f"{local_time:%Y-%m-%d %H:%M %Z} ({age_days:.1f} days ago, {last['source']})"
     if last["infected"]:
         shown = ", ".join(last["found"][:5]) or "see the scan log"
         summary = f"last scan {when} found {last['infected']} infected: {shown}"
