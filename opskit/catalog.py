@@ -40,7 +40,7 @@ REGISTRY: dict[str, str] = {
     "av.signatures-age": "opskit.security.antivirus",
     "av.signatures-loaded": "opskit.security.antivirus",
     "av.last-scan": "opskit.security.antivirus",
-    "av.scan": "opskit.actions.security",
+    "av.scan": "opskit.actions.antivirus",
     "os.updates": "opskit.security.updates",
     "os.updates.security": "opskit.security.updates",
     "os.updates.reboot": "opskit.security.updates",

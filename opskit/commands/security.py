@@ -88,7 +88,7 @@ def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 
 def _scan(context: AppContext, args: argparse.Namespace) -> Outcome:
-    from opskit.actions.security import antivirus_scan
+    from opskit.actions.antivirus import antivirus_scan
 
     return antivirus_scan(context, args.name, args.path)
 

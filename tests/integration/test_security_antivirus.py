@@ -12,7 +12,7 @@ from support.clamav import Clamd, eicar_signature, write_daily, write_eicar
 from support.sshd import SshServer
 from support.system import require
 
-from opskit.security.antivirus import parse_cvd_header
+from opskit.security.clamav import parse_cvd_header
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

@@ -8,12 +8,8 @@ import pytest
 from support.security import captured
 
 from opskit.result import Status
-from opskit.security.antivirus import (
-    evaluate_antivirus,
-    on_demand_scan,
-    parse_cvd_header,
-    parse_scan_log,
-)
+from opskit.security.antivirus import evaluate_antivirus
+from opskit.security.clamav import on_demand_scan, parse_cvd_header, parse_scan_log
 
 NOW = datetime(2026, 11, 22, 4, 10, tzinfo=UTC)
 PROGRAMS = "/usr/sbin/clamd\n/usr/bin/clamdscan\n/usr/bin/clamscan\n/usr/bin/freshclam"
