@@ -77,6 +77,17 @@ def check_security(
                 score = hardening_score(host.name, host_results, policy.score)
                 results.append(score)
                 scores.append(_score_row(host.name, score, host_results))
+    if "webfiles" in host_areas and not full and not any(
+        result.check_id.startswith("web.files.") for result in results
+    ):
+        results.append(
+            unknown(
+                "web.files.uploads",
+                "web roots",
+                "no web root to check: set web_files.roots for the web server "
+                "(hosts[].security in opskit.yaml)",
+            )
+        )
     if "code" in areas:
         results += check_code(context, book.default, accept, messages, explicit=not full)
     return Outcome(

@@ -177,3 +177,14 @@ def test_security_playbook_runs_with_plain_fab(sshd: SshServer, client_key: Path
     assert "permitrootlogin" in gathered["sections"]["sshd"]["output"]
     assert "nft" in gathered["sections"]
     assert "apt" not in gathered["sections"]
+
+
+def test_webfiles_without_any_web_root_is_unknown_not_ok(make_config, cli) -> None:
+    config = make_config({})
+
+    run = cli("--config", config, "check", "webfiles", "--format", "json")
+
+    [result] = run.json["results"]
+    assert result["status"] == "UNKNOWN"
+    assert "set web_files.roots" in result["summary"]
+    assert run.exit_code == 3
