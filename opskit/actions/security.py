@@ -77,8 +77,10 @@ def check_security(
                 score = hardening_score(host.name, host_results, policy.score)
                 results.append(score)
                 scores.append(_score_row(host.name, score, host_results))
-    if "webfiles" in host_areas and not full and not any(
-        result.check_id.startswith("web.files.") for result in results
+    if (
+        "webfiles" in host_areas
+        and not full
+        and not any(result.check_id.startswith("web.files.") for result in results)
     ):
         results.append(
             unknown(
