@@ -205,3 +205,32 @@ def test_verdict_maps_and_jumps_are_followed(facts, policy) -> None:
     assert verdicts == {22: "accept", 443: "accept", 3306: "drop", 80: "drop"}
     assert results["fw.allowed-ports"].status is Status.OK
     assert results["fw.allowed-ports"].evidence["observed"] == ["22/tcp", "443/tcp"]
+
+
+def test_firewalld_is_named_in_charge_when_it_says_it_is_running(facts, policy) -> None:
+    gathered = facts(nft=captured("nft-drop.json"), iptables="", firewalld="running")
+
+    results = by_id(evaluate_firewall("web1", gathered, policy()))
+
+    assert results["fw.active"].evidence["manager"] == "firewalld"
+    assert results["fw.active"].summary.startswith("firewalld is active")
+
+
+def test_legacy_iptables_rules_count_next_to_native_nftables_tables(facts, policy) -> None:
+    gathered = facts(
+        nft=captured("nft-accept.json"),
+        iptables=captured("iptables-save-drop.txt"),
+        iptables_version="iptables v1.8.9 (legacy)",
+    )
+
+    firewall = read_firewall(gathered)
+
+    assert not isinstance(firewall, str)
+    assert sorted(ruleset.source for ruleset in firewall.rulesets) == [
+        "iptables (legacy)",
+        "nftables inet filter",
+    ]
+    assert firewall.manager == "iptables (legacy)"
+    # The nftables chain accepts everything, but the legacy INPUT chain still drops.
+    assert firewall.decide("ipv4", "tcp", 5432).verdict == "drop"
+    assert firewall.decide("ipv4", "tcp", 3306).verdict == "accept"
