@@ -337,6 +337,20 @@ def _render_schedule(console: Any, outcome: Outcome) -> None:
         console.print("no jobs in schedule.jobs", highlight=False)
 
 
+def _render_security(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            row["host"],
+            "-" if row["score"] is None else f"{row['score']:g}%",
+            f"{row['passed']}/{row['checks']}",
+            _status_text(Status(row["status"])),
+        ]
+        for row in (outcome.data or {}).get("scores", [])
+    ]
+    if rows:
+        console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
+
+
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "jobs": _render_jobs,
     "schedule": _render_schedule,
@@ -348,4 +362,5 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "runs": _render_runs,
     "history-results": _render_history_results,
     "steps": _render_steps,
+    "security": _render_security,
 }

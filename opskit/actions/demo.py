@@ -79,7 +79,10 @@ class Step:
     argv: list[str]
 
 
-def demo_config(mail_port: int, site: DemoSite | None = None) -> str:
+def demo_config(workspace: Path, mail_port: int, site: DemoSite | None = None) -> str:
+    from opskit.security.demo import prepare as prepare_security
+
+    security = prepare_security(workspace)
     sites: list[dict[str, Any]] = []
     web: dict[str, Any] = {}
     if site is not None:
@@ -119,13 +122,22 @@ def demo_config(mail_port: int, site: DemoSite | None = None) -> str:
                 ]
             },
             "paths": {"state_dir": "state", "output_dir": "output"},
-            "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
+            "hosts": [
+                {
+                    "name": "local",
+                    "local": True,
+                    "description": "The demo machine itself.",
+                    **security["host"],
+                }
+            ],
             "sites": sites,
             "web": web,
+            "security": {"code": security["code"]},
             "schedule": {
                 "jobs": [
                     {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
                     {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
+                    {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
                     {"name": "daily-report", "cron": "0 16 * * *", "run": "report daily --send"},
                     {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send"},
                 ]
@@ -135,6 +147,8 @@ def demo_config(mail_port: int, site: DemoSite | None = None) -> str:
 
 
 def steps(workspace: Path) -> list[Step]:
+    from opskit.security.demo import can_scan
+
     return [
         Step("config validate", ["config", "validate"]),
         Step("hosts list", ["hosts", "list"]),
@@ -142,6 +156,8 @@ def steps(workspace: Path) -> list[Step]:
         Step("check host", ["check", "host"]),
         Step("check web --accept-baseline", ["check", "web", "--accept-baseline"]),
         Step("check web", ["check", "web"]),
+        Step("check security", ["check", "security"]),
+        *([Step("antivirus scan local", ["antivirus", "scan", "local"])] if can_scan() else []),
         Step("incidents", ["incidents"]),
         Step("report daily --send", ["report", "daily", "--send"]),
         Step("report recap --send", ["report", "recap", "--send"]),
@@ -182,7 +198,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
     mailbox = MailCatcher(output_dir / "mail").start()
     try:
         with serve(workspace / "state" / "demo-site") as site:
-            write_config(config_path, demo_config(mailbox.port, site), force=True)
+            write_config(config_path, demo_config(workspace, mailbox.port, site), force=True)
             rows, statuses = _run_steps(workspace, config_path, run_step or _dispatch)
     finally:
         mailbox.stop()

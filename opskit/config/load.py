@@ -267,6 +267,10 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
         notify = person.get("notify")
         for position, channel in enumerate(notify if isinstance(notify, list) else []):
             refer(("people", index, "notify", position), channel, channel_names, "channel")
+    from opskit.security.policy import override_problems
+
+    problems += [Problem(location, message) for location, message in override_problems(raw)]
+    names("security", "code")
     for index, backup_set in items("backup", "sets"):
         refer(("backup", "sets", index, "host"), backup_set.get("host"), host_names, "host")
         targets = backup_set.get("repositories")

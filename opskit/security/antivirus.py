@@ -1,0 +1,245 @@
+"""ClamAV (SOP D5): installed, daemon answering, signatures fresh and loaded, scans clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from opskit.catalog import sop_row
+from opskit.result import Metric, Result, Status, grade, unknown
+from opskit.security.clamav import (
+    DAEMON_VERSION,
+    CvdHeader,
+    parse_clamd_config,
+    parse_scan_log,
+    parse_signatures,
+)
+from opskit.security.facts import HostFacts, excerpt
+from opskit.security.policy import AntivirusPolicy
+
+
+def evaluate_antivirus(
+    host: str,
+    facts: HostFacts,
+    policy: AntivirusPolicy,
+    last_on_demand: dict[str, Any] | None = None,
+    zone: tzinfo = UTC,
+) -> list[Result]:
+    """av.installed, av.daemon, av.signatures-age, av.signatures-loaded and av.last-scan.
+
+    Times in summaries are shown in ``zone`` (the organisation's time zone).
+    """
+    programs = facts.raw("clamav-programs")
+    if programs is None:
+        return [unknown("av.installed", host, facts.why_missing("clamav-programs"))]
+    found = {line.rsplit("/", 1)[-1] for line in str(programs.get("output", "")).split()}
+    scanners = found & {"clamscan", "clamdscan", "clamd"}
+    if not scanners:
+        return [
+            _result(
+                "av.installed",
+                host,
+                Status.CRITICAL,
+                "ClamAV is not installed (no clamscan, clamdscan or clamd)",
+                command=facts.command("clamav-programs"),
+                expected="clamav, clamav-daemon",
+            )
+        ]
+    now = facts.clock() or datetime.now(UTC)
+    results = [
+        _result(
+            "av.installed",
+            host,
+            Status.OK,
+            "ClamAV installed: " + ", ".join(sorted(found)),
+            command=facts.command("clamav-programs"),
+        )
+    ]
+    answering, daemon = daemon_result(host, facts, policy)
+    results.append(daemon)
+    directory, headers, signature_result = signatures_result(host, facts, policy, now, zone=zone)
+    results.append(signature_result)
+    if answering and headers:
+        results.append(loaded_result(host, facts, max(headers, key=lambda item: item.version)))
+    results.append(
+        last_scan_result(host, facts, policy, now, last_on_demand=last_on_demand, zone=zone)
+    )
+    return results
+
+
+def daemon_result(host: str, facts: HostFacts, policy: AntivirusPolicy) -> tuple[bool, Result]:
+    config = parse_clamd_config(facts.output("clamd-config") or "")
+    socket = config.get("LocalSocket") or config.get("TCPSocket") or "(not configured)"
+    ping = facts.raw("clamd-ping") or {}
+    answering = ping.get("exit_code") == 0 and "PONG" in str(ping.get("output", ""))
+    evidence = {
+        "command": facts.command("clamd-ping"),
+        "socket": socket,
+        "observed": excerpt(str(ping.get("output", "")), 300),
+        "expected": "PONG",
+    }
+    if answering:
+        return True, _result(
+            "av.daemon", host, Status.OK, f"clamd answers PING on {socket}", **evidence
+        )
+    if not policy.daemon_required:
+        summary = "clamd is not answering (not required by the policy; scans use clamscan)"
+        return False, _result("av.daemon", host, Status.OK, summary, **evidence)
+    reason = excerpt(str(ping.get("output", "")) or facts.why_missing("clamd-ping"), 200)
+    summary = f"clamd does not answer on {socket}: {reason}"
+    return False, _result("av.daemon", host, Status.CRITICAL, summary, **evidence)
+
+
+def signatures_result(
+    host: str, facts: HostFacts, policy: AntivirusPolicy, now: datetime, *, zone: tzinfo
+) -> tuple[str, list[CvdHeader], Result]:
+    text = facts.output("signatures")
+    if text is None:
+        return "", [], unknown("av.signatures-age", host, facts.why_missing("signatures"))
+    directory, headers, problems = parse_signatures(text)
+    if not headers:
+        summary = f"no daily signature database in {directory or policy.database_dir}"
+        if problems:
+            summary += f" ({'; '.join(problems)})"
+        result = _result(
+            "av.signatures-age",
+            host,
+            Status.CRITICAL,
+            summary,
+            command=f"head -c 512 {directory}/daily.cvd|cld",
+            expected="daily.cvd or daily.cld (run freshclam)",
+        )
+        return directory, [], result
+    newest = max(headers, key=lambda header: header.built_at)
+    age_days = round((now - newest.built_at).total_seconds() / 86400, 2)
+    status = grade(age_days, policy.signatures_warning_days, policy.signatures_critical_days)
+    summary = (
+        f"{newest.file} version {newest.version} built "
+        f"{newest.built_at.astimezone(zone):%Y-%m-%d %H:%M %Z}, "
+        f"{age_days:.1f} days old"
+    )
+    if status is not Status.OK:
+        summary += (
+            f" (limits {policy.signatures_warning_days:g}/{policy.signatures_critical_days:g} days)"
+        )
+    return (
+        directory,
+        headers,
+        Result(
+            check_id="av.signatures-age",
+            target=host,
+            status=status,
+            summary=summary,
+            evidence={
+                "command": f"head -c 512 {directory}/{newest.file}",
+                "observed": {
+                    "file": newest.file,
+                    "version": newest.version,
+                    "built_at": newest.built_at.isoformat(),
+                    "signatures": newest.signatures,
+                },
+                "expected": f"at most {policy.signatures_warning_days:g} days old",
+            },
+            metrics=(
+                Metric(
+                    "signatures_age_days",
+                    age_days,
+                    "d",
+                    policy.signatures_warning_days,
+                    policy.signatures_critical_days,
+                ),
+            ),
+            sop_row=sop_row("av.signatures-age"),
+        ),
+    )
+
+
+def loaded_result(host: str, facts: HostFacts, newest: CvdHeader) -> Result:
+    text = facts.output("clamd-version") or ""
+    match = DAEMON_VERSION.search(text)
+    if not match:
+        return unknown(
+            "av.signatures-loaded", host, f"clamd did not report its database: {excerpt(text, 200)}"
+        )
+    loaded = int(match.group(2))
+    evidence = {
+        "command": facts.command("clamd-version"),
+        "observed": loaded,
+        "expected": newest.version,
+        "excerpt": match.group(0),
+    }
+    if loaded >= newest.version:
+        summary = f"clamd runs the newest daily signatures ({loaded})"
+        return _result("av.signatures-loaded", host, Status.OK, summary, **evidence)
+    summary = (
+        f"clamd still runs daily {loaded}; {newest.file} on disk is {newest.version} (reload clamd)"
+    )
+    return _result("av.signatures-loaded", host, Status.WARNING, summary, **evidence)
+
+
+def last_scan_result(
+    host: str,
+    facts: HostFacts,
+    policy: AntivirusPolicy,
+    now: datetime,
+    *,
+    last_on_demand: dict[str, Any] | None,
+    zone: tzinfo,
+) -> Result:
+    section = facts.raw("scan-log")
+    text = facts.output("scan-log")
+    missing_log = section is not None and "No such file" in str(section.get("output", ""))
+    if text is None and not missing_log:
+        return unknown("av.last-scan", host, facts.why_missing("scan-log"))
+    zone = now.tzinfo or UTC
+    scans = parse_scan_log(text or "", zone)
+    last: dict[str, Any] | None = None
+    if scans:
+        scan = scans[-1]
+        last = {
+            "source": policy.scan_log,
+            "at": scan.ended_at or scan.started_at or _modified(text or "", zone),
+            "infected": scan.infected,
+            "found": [f"{path} ({name})" for path, name in scan.found],
+        }
+    if last_on_demand and (last is None or last["at"] is None or last_on_demand["at"] > last["at"]):
+        last = last_on_demand
+    evidence: dict[str, Any] = {
+        "command": facts.command("scan-log"),
+        "expected": f"a scan at most {policy.scan_interval_days:g} days ago, nothing found",
+    }
+    if last is None or last["at"] is None:
+        summary = f"no scan recorded in {policy.scan_log}" + (
+            " (no such file)" if missing_log else ""
+        )
+        return _result("av.last-scan", host, Status.WARNING, summary, **evidence)
+    age_days = round((now - last["at"]).total_seconds() / 86400, 2)
+    evidence["observed"] = {**last, "at": last["at"].isoformat(), "age_days": age_days}
+    local_time = last["at"].astimezone(zone)
+    when = f"{local_time:%Y-%m-%d %H:%M %Z} ({age_days:.1f} days ago, {last['source']})"
+    if last["infected"]:
+        shown = ", ".join(last["found"][:5]) or "see the scan log"
+        summary = f"last scan {when} found {last['infected']} infected: {shown}"
+        return _result("av.last-scan", host, Status.CRITICAL, summary, **evidence)
+    if age_days > policy.scan_interval_days:
+        summary = f"last scan {when} is older than {policy.scan_interval_days:g} days"
+        return _result("av.last-scan", host, Status.WARNING, summary, **evidence)
+    return _result("av.last-scan", host, Status.OK, f"last scan {when}: clean", **evidence)
+
+
+def _modified(text: str, zone: tzinfo) -> datetime | None:
+    first = text.splitlines()[0] if text else ""
+    if first.startswith("modified ") and first.split()[1].isdigit():
+        return datetime.fromtimestamp(int(first.split()[1]), UTC).astimezone(zone)
+    return None
+
+
+def _result(check_id: str, host: str, status: Status, summary: str, **evidence: Any) -> Result:
+    return Result(
+        check_id=check_id,
+        target=host,
+        status=status,
+        summary=summary,
+        evidence=evidence,
+        sop_row=sop_row(check_id),
+    )
