@@ -34,8 +34,19 @@ RESPONSE_METRIC = "response_ms"
 EXPIRY_CHECKS = ("web.tls", "web.domain")
 DAYS_LEFT_METRIC = "days_left"
 BACKUP_PREFIX = "backup"
-SECURITY_PREFIXES = ("fw", "net", "ssh", "av", "os", "code", "web.files", "web.exposure")
-SCORE_METRIC = "hardening_score"
+SECURITY_PREFIXES = (
+    "fw",
+    "net",
+    "ssh",
+    "av",
+    "os",
+    "code",
+    "web.files",
+    "web.exposure",
+    "security",
+)
+SCORE_CHECK = "security.score"
+SCORE_METRIC = "hardening_score_percent"
 LOGS_PREFIX = "logs"
 SECTIONS = ("C", "D", "F")
 
@@ -184,6 +195,22 @@ def prefix_counts(store: Store, period: Period, prefixes: tuple[str, ...]) -> li
     ]
 
 
+def score_trend(store: Store, period: Period) -> dict[str, list[float | None]]:
+    """Each host's mean hardening score per week of the month (the trend the SOP asks to see)."""
+    modifier = period.local_day_modifier()
+    weeks = (calendar.monthrange(period.year, period.month)[1] + 6) // 7
+    trend: dict[str, list[float | None]] = {}
+    for row in store.read(
+        "SELECT r.target, (CAST(strftime('%d', r.observed_at, ?) AS INTEGER) - 1) / 7 AS week,"
+        " AVG(json_extract(m.value, '$.value')) AS score FROM results r, json_each(r.metrics) m"
+        " WHERE r.check_id = ? AND r.observed_at >= ? AND r.observed_at < ?"
+        " AND json_extract(m.value, '$.name') = ? GROUP BY 1, 2",
+        (modifier, SCORE_CHECK, *period.bounds(), SCORE_METRIC),
+    ):
+        trend.setdefault(row["target"], [None] * weeks)[row["week"]] = row["score"]
+    return dict(sorted(trend.items()))
+
+
 def incident_figures(store: Store, period: Period, now: datetime) -> dict[str, Any]:
     opened = [
         incident
@@ -247,13 +274,6 @@ def build(
             week_stacks,
             words("recap.chart_findings"),
         )
-    scores = store.read(
-        "SELECT r.target, AVG(json_extract(m.value, '$.value')) AS score"
-        " FROM results r, json_each(r.metrics) m"
-        " WHERE r.observed_at >= ? AND r.observed_at < ? AND json_extract(m.value, '$.name') = ?"
-        " GROUP BY r.target ORDER BY r.target",
-        (*period.bounds(), SCORE_METRIC),
-    )
     organisation = config.organisation.display_name
     return Document(
         kind="recap",
@@ -274,7 +294,8 @@ def build(
             "expiry": expiry(store, period),
             "backups": prefix_counts(store, period, (BACKUP_PREFIX,)),
             "security": prefix_counts(store, period, SECURITY_PREFIXES),
-            "scores": [dict(row) for row in scores],
+            "scores": score_trend(store, period),
+            "weeks": week_labels,
             "visitors": prefix_counts(store, period, (LOGS_PREFIX,)),
             "incidents": incident_data,
             "check_title": lambda check_id: check_title(check_id, words),

@@ -148,3 +148,29 @@ def test_recap_document_shows_the_figures_and_charts(
     assert len(re.findall(r'src="data:image/png;base64,', html)) == 3
     assert "C. Monitoring dan Pemeliharaan Perangkat TI" in html
     assert "F. Pemeliharaan Website" in html
+
+
+def test_hardening_score_trend_per_week(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "history.sqlite")
+    for day, score in ((2, 60.0), (3, 70.0), (9, 80.0), (23, 90.0)):
+        at = MONTH_START + timedelta(days=day - 1, hours=9)
+        store.record_run(
+            "check security",
+            at,
+            at,
+            [
+                Result(
+                    "security.score",
+                    "web1",
+                    Status.WARNING,
+                    f"{score}%",
+                    observed_at=at,
+                    metrics=(Metric("hardening_score_percent", score, "%"),),
+                )
+            ],
+            Status.WARNING,
+        )
+
+    trend = recap.score_trend(store, recap.Period.of(2026, 11, Words("id", ZONE)))
+
+    assert trend == {"web1": [65.0, 80.0, None, 90.0, None]}
