@@ -18,6 +18,7 @@ from opskit.outcome import Outcome
 from opskit.result import Result, Status, unknown, worst
 from opskit.security.facts import HostFacts
 from opskit.security.policy import PolicyBook, SecurityPolicy
+from opskit.sharding import parse_shard
 from opskit.store import ResultFilter
 
 HOST_AREAS = ("firewall", "ports", "ssh", "antivirus", "updates", "webfiles")
@@ -34,6 +35,7 @@ def check_security(
     areas: Sequence[str] = AREAS,
     accept: bool = False,
     command: str = "check security",
+    shard: str | None = None,
 ) -> Outcome:
     """Run the security checks of ``areas`` on the named hosts (all when none are named)."""
     config = context.config
@@ -47,6 +49,9 @@ def check_security(
         from opskit.playbooks.security import gather_security
 
         hosts = select_hosts(config, names)
+        part = parse_shard(shard)
+        if part is not None:
+            hosts = part.select(hosts, key=lambda host: host.name)
         plans = {host.name: _plan(book.for_host(host), host_areas) for host in hosts}
         answers = run_on_hosts(
             hosts,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opskit.commands import add_command, add_group, add_jobs_option, check_group
+from opskit.commands import (
+    add_command,
+    add_group,
+    add_jobs_option,
+    add_shard_option,
+    check_group,
+)
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -84,6 +90,7 @@ def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
         areas=areas,
         accept=getattr(args, "accept", False),
         command=f"check {args.security_check}",
+        shard=getattr(args, "shard", None),
     )
 
 
@@ -117,6 +124,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                 "names", nargs="*", metavar="NAME", help="hosts to check (default: all)"
             )
             add_jobs_option(parser)
+            add_shard_option(parser)
         if name in ("webfiles", "code"):
             parser.add_argument(
                 "--accept",
