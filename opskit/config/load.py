@@ -261,8 +261,30 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
         notify = person.get("notify")
         for position, channel in enumerate(notify if isinstance(notify, list) else []):
             refer(("people", index, "notify", position), channel, channel_names, "channel")
+    for index, repository in items("backup", "repositories"):
+        if repository.get("type") == "sftp":
+            refer(
+                ("backup", "repositories", index, "host"),
+                repository.get("host"),
+                host_names,
+                "host",
+            )
     for index, backup_set in items("backup", "sets"):
         refer(("backup", "sets", index, "host"), backup_set.get("host"), host_names, "host")
+        databases = backup_set.get("databases")
+        seen: set[str] = set()
+        for position, database in enumerate(databases if isinstance(databases, list) else []):
+            name = database.get("name") if isinstance(database, dict) else None
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                problems.append(
+                    Problem(
+                        ("backup", "sets", index, "databases", position, "name"),
+                        f"duplicate name {name!r}",
+                    )
+                )
+            seen.add(name)
         targets = backup_set.get("repositories")
         for position, repository in enumerate(targets if isinstance(targets, list) else []):
             refer(
