@@ -4,6 +4,7 @@ fab -r "$(opskit paths playbooks)" --list
 fab -r "$(opskit paths playbooks)" -H admin@web1 facts
 """
 
+from opskit.playbooks.backup import restic_version
 from opskit.playbooks.facts import facts
 
-__all__ = ["facts"]
+__all__ = ["facts", "restic_version"]
