@@ -88,13 +88,7 @@ def _field_lines(
         lines.append(f"{pad}{name}:" if items else f"{pad}{name}: []")
         for position, item in enumerate(items):
             lines += _list_item(nested, item, indent + 2, comments=position == 0)
-        if commented and not items:
-            lines.append(f"{pad}  # For example (remove the [] above when you add one):")
-        for item in commented:
-            lines += [
-                f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(nested, item)
-            ]
-        return lines
+        return lines + _commented_items(nested, commented, pad, after_items=bool(items))
     if nested is not None:
         inner = _model_lines(nested, value if isinstance(value, dict) else {}, indent + 2)
         return [*lines, f"{pad}{name}:", *inner]
@@ -106,6 +100,23 @@ def _field_lines(
     if default is PydanticUndefined or default is None:
         return [*lines, f"{pad}# {name}:"]
     return [*lines, f"{pad}# {name}: {_scalar(default)}"]
+
+
+def _commented_items(
+    model: type[BaseModel], commented: list[dict[str, Any]], pad: str, *, after_items: bool
+) -> list[str]:
+    if not commented:
+        return []
+    lines = [
+        f"{pad}  # More examples:"
+        if after_items
+        else f"{pad}  # For example (remove the [] above when you add one):"
+    ]
+    for item in commented:
+        lines += [
+            f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(model, item)
+        ]
+    return lines
 
 
 def _list_item(

@@ -509,9 +509,47 @@ class BackupSet(Section):
 
 
 class Backup(Section):
-    repositories: list[Repository] = Field(default_factory=list, description="restic repositories.")
+    repositories: list[Repository] = Field(
+        default_factory=list,
+        description="restic repositories. `opskit init` creates one named local under the state "
+        "directory; add an offsite one (S3) and run `opskit backup init`.",
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "offsite",
+                    "type": "s3",
+                    "endpoint": "https://s3.ap-southeast-1.amazonaws.com",
+                    "bucket": "pa-penajam-backup",
+                    "access_key_id_env": "OPSKIT_S3_KEY_ID",
+                    "secret_access_key_env": "OPSKIT_S3_SECRET",
+                    "password_file": "/etc/opskit/offsite.password",
+                },
+            ]
+        },
+    )
     sets: list[BackupSet] = Field(
-        default_factory=list, description="What is backed up, from where, to where."
+        default_factory=list,
+        description="What is backed up, from where, to where.",
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "website",
+                    "host": "web1",
+                    "paths": ["/var/www/html"],
+                    "exclude": ["/var/www/html/cache"],
+                    "databases": [
+                        {
+                            "name": "website",
+                            "database": "joomla",
+                            "user": "backup",
+                            "password_file": "/etc/opskit/db.password",
+                        }
+                    ],
+                    "repositories": ["local", "offsite"],
+                    "retention": {"keep_daily": 7, "keep_weekly": 4, "keep_monthly": 12},
+                },
+            ]
+        },
     )
     restic: str = Field("restic", description="The restic program (a name on PATH or a path).")
     lock_wait_seconds: float = Field(
