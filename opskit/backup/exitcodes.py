@@ -66,9 +66,10 @@ STDERR_PATTERNS: tuple[tuple[re.Pattern[str], Kind], ...] = (
 
 def classify(exit_code: int, stderr: str, version: ResticVersion | None) -> Kind:
     """The kind of outcome for ``exit_code`` and what restic printed on stderr."""
-    if exit_code in NEWER_CODES and (version is None or version.has_exit_codes):
+    newer = version is None or version.has_exit_codes
+    if exit_code in NEWER_CODES and newer:
         return EXIT_CODES[exit_code]
-    kind = EXIT_CODES.get(exit_code, Kind.FAILED)
+    kind = Kind.FAILED if exit_code in NEWER_CODES else EXIT_CODES.get(exit_code, Kind.FAILED)
     if kind is not Kind.FAILED:
         return kind
     if exit_code < 0:  # killed by a signal
