@@ -102,6 +102,8 @@ def inspect_bucket(repository: Repository, secrets: Secrets, *, create: bool) ->
         code = _code(error)
         if code in WRONG_KEY_CODES:
             raise S3Error(f"{where}: the access key or secret key is wrong ({code})") from None
+        if code in ("403", "AccessDenied") and _keys_refused(s3):
+            raise S3Error(f"{where}: the access key or secret key is wrong") from None
         if code in ("403", "AccessDenied"):
             raise S3Error(
                 f"{where}: access denied (wrong keys, or the keys may not use this bucket)"
@@ -125,6 +127,19 @@ def _object_lock(s3: Any, bucket: str) -> tuple[bool, str | None, int | None]:
     enabled = configuration.get("ObjectLockEnabled") == "Enabled"
     retention = (configuration.get("Rule") or {}).get("DefaultRetention") or {}
     return enabled, retention.get("Mode"), retention.get("Days")
+
+
+def _keys_refused(s3: Any) -> bool:
+    """Whether the keys themselves are refused (a HEAD answer has no error code to tell)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        s3.list_buckets()
+    except ClientError as error:
+        return _code(error) in WRONG_KEY_CODES
+    except BotoCoreError:
+        return False
+    return False
 
 
 def _code(error: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -11,8 +13,9 @@ from pathlib import Path
 from support.system import free_port
 
 START_TIMEOUT_SECONDS = 30.0
-ACCESS_KEY_ID = "opskit-test-key-id"
-SECRET_ACCESS_KEY = "opskit-Test-Secret-Access-Key-7781"
+# The three IAM calls that make the test user are let through without keys; after them
+# moto checks every request's keys like AWS does (wrong keys are refused).
+SETUP_CALLS = 3
 
 
 class MotoServer:
@@ -22,6 +25,8 @@ class MotoServer:
         self.directory = directory
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.access_key_id = ""
+        self.secret_access_key = ""
         directory.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -35,6 +40,7 @@ class MotoServer:
                 [str(server), "-H", "127.0.0.1", "-p", str(self.port)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_CALLS)},
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
@@ -42,20 +48,46 @@ class MotoServer:
                 raise RuntimeError((self.directory / "moto.log").read_text())
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                self._make_user()
                 return self
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"moto_server did not start on port {self.port}")
 
-    def client(self, access_key_id: str = ACCESS_KEY_ID, secret: str = SECRET_ACCESS_KEY):
+    def _make_user(self) -> None:
+        import boto3
+
+        iam = boto3.client(
+            "iam",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="setup",
+            aws_secret_access_key="setup",
+        )
+        iam.create_user(UserName="opskit")
+        iam.put_user_policy(
+            UserName="opskit",
+            PolicyName="everything",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                }
+            ),
+        )
+        key = iam.create_access_key(UserName="opskit")["AccessKey"]
+        self.access_key_id = key["AccessKeyId"]
+        self.secret_access_key = key["SecretAccessKey"]
+
+    def client(self):  # type: ignore[no-untyped-def]
         import boto3
 
         return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
             region_name="us-east-1",
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret,
+            aws_access_key_id=self.access_key_id,
+            aws_secret_access_key=self.secret_access_key,
         )
 
     def stop(self) -> None:

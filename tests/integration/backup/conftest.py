@@ -48,6 +48,7 @@ def backup_config(
 
     def write(
         *,
+        name: str = "opskit.yaml",
         sets: list[dict[str, Any]] | None = None,
         repositories: list[dict[str, Any]] | None = None,
         **backup: Any,
@@ -74,7 +75,8 @@ def backup_config(
                     ],
                     **backup,
                 },
-            }
+            },
+            name=name,
         )
 
     return write
