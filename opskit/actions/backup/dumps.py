@@ -216,7 +216,7 @@ def _record_counts(
     except OpskitError:
         return
     context.store().put_state(
-        COUNTS_NAMESPACE, f"{repository}:{summary.snapshot_id}", {"counts": counts}
+        COUNTS_NAMESPACE, f"{repository}:{summary.snapshot_id[:8]}", {"counts": counts}
     )
 
 

@@ -126,7 +126,7 @@ def _database(
     if not found:
         return result("backup.verify.database", name, Status.WARNING, "no dump to restore yet")
     snapshot = found[-1]
-    recorded = context.store().get_state(COUNTS_NAMESPACE, f"{target.name}:{snapshot.id}")
+    recorded = context.store().get_state(COUNTS_NAMESPACE, f"{target.name}:{snapshot.id[:8]}")
     scratch = (
         "opskit_verify_" + re.sub(r"[^a-z0-9]", "_", database.name) + "_" + secrets.token_hex(4)
     )
