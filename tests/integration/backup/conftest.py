@@ -49,6 +49,7 @@ def backup_config(
     def write(
         *,
         name: str = "opskit.yaml",
+        extra_hosts: list[dict[str, Any]] | None = None,
         sets: list[dict[str, Any]] | None = None,
         repositories: list[dict[str, Any]] | None = None,
         **backup: Any,
@@ -75,6 +76,7 @@ def backup_config(
                     ],
                     **backup,
                 },
+                "hosts": extra_hosts or [],
             },
             name=name,
         )
