@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+REPOSITORY_PASSWORD = "Repo-Password-from-FILE-2718"
+
 
 def write_secret(path: Path, value: str) -> Path:
     path.write_text(value + "\n")

@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 from support.mariadb import MariaDB
 from support.moto_s3 import MotoServer
-from support.restic import write_secret
+from support.restic import REPOSITORY_PASSWORD, write_secret
 from support.system import require
-
-REPOSITORY_PASSWORD = "Repo-Password-from-FILE-2718"
 
 
 @pytest.fixture
