@@ -203,6 +203,7 @@ def test_prune_forgets_by_retention_then_prunes(
 
     assert pruned.exit_code == 0, pruned.stdout
     by_target = results_by_target(pruned)
+    assert {result["check_id"] for result in by_target.values()} == {"backup.prune"}
     assert by_target["website:local"]["summary"].startswith("forgot 2 snapshots, kept 1")
     assert by_target["local"]["summary"].startswith("pruned repository local")
     left = restic_direct(tmp_path / "repo", repository_password, "snapshots", "--json")
