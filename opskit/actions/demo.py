@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from opskit.actions.demo_backup import backup_section, demo_database
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
 from opskit.errors import OpskitError
@@ -49,7 +50,7 @@ class Step:
     argv: list[str]
 
 
-def demo_config(workspace: Path) -> str:
+def demo_config(workspace: Path, backup: dict[str, object] | None = None) -> str:
     return sample_config(
         {
             "organisation": {
@@ -63,16 +64,26 @@ def demo_config(workspace: Path) -> str:
             "paths": {"state_dir": "state", "output_dir": "output"},
             "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
             "sites": [],
+            **({"backup": backup} if backup else {}),
         }
     )
 
 
-def steps() -> list[Step]:
+def steps(workspace: Path) -> list[Step]:
     return [
         Step("config validate", ["config", "validate"]),
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("backup init", ["backup", "init"]),
+        Step("backup run", ["backup", "run"]),
+        Step("backup verify", ["backup", "verify"]),
+        Step("backup snapshots", ["backup", "snapshots"]),
+        Step(
+            "backup restore",
+            ["backup", "restore", "website", "--target", str(workspace / "restored"), "--force"],
+        ),
+        Step("check backup", ["check", "backup"]),
         Step("history", ["history"]),
     ]
 
@@ -82,29 +93,13 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
     workspace = Path(directory).expanduser().resolve()
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
-    write_config(config_path, demo_config(workspace), force=True)
     output_dir.mkdir(parents=True, exist_ok=True)
-    runner = run_step or _dispatch
-    rows = []
-    statuses = []
-    for number, step in enumerate(steps(), start=1):
-        target = output_dir / f"{number:02d}-{step.name.replace(' ', '-')}.json"
-        try:
-            outcome = runner(config_path, step.argv)
-            status = outcome.final_status
-            _write_envelope(target, " ".join(step.argv), outcome, None)
-        except OpskitError as error:
-            logger.error("demo step %r failed: %s", step.name, error.message)
-            status = Status.UNKNOWN
-            _write_envelope(target, " ".join(step.argv), None, error)
-        statuses.append(status)
-        rows.append(
-            {
-                "name": f"opskit {' '.join(step.argv)}",
-                "status": status.value,
-                "output": str(target.relative_to(workspace)),
-            }
-        )
+    done = _Steps(workspace, output_dir, config_path, run_step or _dispatch)
+    with demo_database(workspace) as database:
+        write_config(config_path, demo_config(workspace, backup_section(workspace, database)), True)
+        for number, step in enumerate(steps(workspace), start=1):
+            done.run(number, step)
+    rows, statuses = done.rows, done.statuses
     failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
     return Outcome(
         command="demo",
@@ -119,6 +114,37 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"worst check status seen: {worst(statuses).value}",
         ],
     )
+
+
+@dataclass
+class _Steps:
+    """Runs demo steps one by one, writing each envelope and keeping a row per step."""
+
+    workspace: Path
+    output_dir: Path
+    config_path: Path
+    runner: Callable[[Path, list[str]], Outcome]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
+
+    def run(self, number: int, step: Step) -> None:
+        target = self.output_dir / f"{number:02d}-{step.name.replace(' ', '-')}.json"
+        try:
+            outcome = self.runner(self.config_path, step.argv)
+            status = outcome.final_status
+            _write_envelope(target, " ".join(step.argv), outcome, None)
+        except OpskitError as error:
+            logger.error("demo step %r failed: %s", step.name, error.message)
+            status = Status.UNKNOWN
+            _write_envelope(target, " ".join(step.argv), None, error)
+        self.statuses.append(status)
+        self.rows.append(
+            {
+                "name": f"opskit {' '.join(step.argv)}",
+                "status": status.value,
+                "output": str(target.relative_to(self.workspace)),
+            }
+        )
 
 
 def _dispatch(config_path: Path, argv: list[str]) -> Outcome:

@@ -21,7 +21,7 @@ class Kind(enum.Enum):
     OK = "ok"
     INCOMPLETE = "incomplete"
     REPOSITORY_MISSING = "repository-missing"
-    WRONG_PASSWORD = "wrong-password"  # noqa: S105  # nosec B105 - a kind of failure, not a password
+    WRONG_PASSWORD = "wrong-password"  # noqa: S105 - a kind of failure, not a password  # nosec B105
     LOCKED = "locked"
     UNREACHABLE = "unreachable"
     NO_SPACE = "no-space"

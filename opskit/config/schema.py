@@ -521,8 +521,8 @@ class Backup(Section):
                     "endpoint": "https://s3.ap-southeast-1.amazonaws.com",
                     "bucket": "pa-penajam-backup",
                     "access_key_id_env": "OPSKIT_S3_KEY_ID",
-                    "secret_access_key_env": "OPSKIT_S3_SECRET",
-                    "password_file": "/etc/opskit/offsite.password",
+                    "secret_access_key_env": "OPSKIT_S3_SECRET",  # nosec B105
+                    "password_file": "/etc/opskit/offsite.password",  # nosec B105
                 },
             ]
         },
@@ -542,7 +542,7 @@ class Backup(Section):
                             "name": "website",
                             "database": "joomla",
                             "user": "backup",
-                            "password_file": "/etc/opskit/db.password",
+                            "password_file": "/etc/opskit/db.password",  # nosec B105
                         }
                     ],
                     "repositories": ["local", "offsite"],
