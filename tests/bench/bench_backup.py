@@ -123,8 +123,10 @@ def measure(name: str, data: Path, scratch: Path, password: Path, runs: int) -> 
     restic_median, opskit_median = statistics.median(direct_times), statistics.median(opskit_times)
     print(
         f"{name:<22} restic {restic_median:7.2f} s   opskit {opskit_median:7.2f} s   "
-        f"ratio {opskit_median / restic_median:5.3f}   restic throughput "
-        f"{statistics.median(throughput) / (1 << 20):7.1f} MiB/s   ({runs} runs each)"
+        f"ratio {opskit_median / restic_median:5.3f}   overhead {opskit_median - restic_median:+5.2f} s"
+        f"   restic throughput {statistics.median(throughput) / (1 << 20):6.1f} MiB/s"
+        f"   (median of {runs}; restic min/max {min(direct_times):.2f}/{max(direct_times):.2f} s,"
+        f" opskit min/max {min(opskit_times):.2f}/{max(opskit_times):.2f} s)"
     )
 
 
