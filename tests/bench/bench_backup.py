@@ -121,9 +121,10 @@ def measure(name: str, data: Path, scratch: Path, password: Path, runs: int) -> 
                 opskit_times.append(elapsed)
             subprocess.run(["rm", "-rf", str(workdir)], check=True)
     restic_median, opskit_median = statistics.median(direct_times), statistics.median(opskit_times)
+    overhead = opskit_median - restic_median
     print(
         f"{name:<22} restic {restic_median:7.2f} s   opskit {opskit_median:7.2f} s   "
-        f"ratio {opskit_median / restic_median:5.3f}   overhead {opskit_median - restic_median:+5.2f} s"
+        f"ratio {opskit_median / restic_median:5.3f}   overhead {overhead:+5.2f} s"
         f"   restic throughput {statistics.median(throughput) / (1 << 20):6.1f} MiB/s"
         f"   (median of {runs}; restic min/max {min(direct_times):.2f}/{max(direct_times):.2f} s,"
         f" opskit min/max {min(opskit_times):.2f}/{max(opskit_times):.2f} s)"
