@@ -17,6 +17,7 @@ from opskit.actions.backup.common import (
 )
 from opskit.backup.call import call
 from opskit.backup.exitcodes import Kind, explain
+from opskit.backup.repository import Target
 from opskit.backup.restic import DATABASE_TAG, restore_argv
 from opskit.context import AppContext
 from opskit.errors import NotFoundError, OpskitError, UsageError
@@ -110,10 +111,10 @@ def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
     return directory
 
 
-def _latest(access: HostAccess, target: object, set_name: str, database: str | None) -> str:
+def _latest(access: HostAccess, target: Target, set_name: str, database: str | None) -> str:
     snapshots = [
         snapshot
-        for snapshot in set_snapshots(access, target, set_name)  # type: ignore[arg-type]
+        for snapshot in set_snapshots(access, target, set_name)
         if snapshot.tag_value(DATABASE_TAG) == database
     ]
     if not snapshots:

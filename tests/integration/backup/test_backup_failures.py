@@ -183,7 +183,9 @@ def test_unlock_keeps_the_lock_of_a_running_restic(
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize(
+    "signal_number", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"]
+)
 def test_interrupted_backup_leaves_a_sound_repository_and_the_next_run_works(
     backup_config,
     website: Path,

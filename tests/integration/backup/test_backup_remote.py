@@ -121,3 +121,42 @@ def test_backup_playbook_runs_with_plain_fab(
     assert completed.returncode == 0, completed.stderr
     answer = json.loads(completed.stdout)
     assert answer["restic"].endswith("/restic") and answer["version"].startswith("restic 0.14")
+
+
+def test_sftp_repository_on_an_ssh_host(
+    cli,
+    backup_config,
+    website: Path,
+    tmp_path: Path,
+    client_key: Path,
+    repository_password: Path,
+    restic: str,
+) -> None:
+    server = SshServer(
+        tmp_path / "nas", client_key, extra_config="Subsystem sftp internal-sftp\n"
+    ).start()
+    try:
+        config = backup_config(
+            repositories=[
+                {
+                    "name": "nas",
+                    "type": "sftp",
+                    "host": "nas",
+                    "remote_path": str(tmp_path / "nas-repo"),
+                    "password_file": str(repository_password),
+                }
+            ],
+            sets=[{"name": "website", "paths": [str(website)], "repositories": ["nas"]}],
+            extra_hosts=[server.host_entry("nas")],
+        )
+        assert cli("--config", config, "hosts", "trust", "nas", "--yes").exit_code == 0
+
+        init = cli("--config", config, "backup", "init", "--format", "json")
+        run = cli("--config", config, "backup", "run", "--format", "json")
+    finally:
+        server.stop()
+
+    assert init.json["results"][0]["status"] == "OK", init.stdout
+    assert run.json["results"][0]["status"] == "OK", run.stdout
+    assert run.json["results"][0]["evidence"]["location"] == f"sftp:nas:{tmp_path / 'nas-repo'}"
+    assert (tmp_path / "nas-repo" / "config").is_file()

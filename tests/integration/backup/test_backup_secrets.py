@@ -31,7 +31,7 @@ class ArgvWatcher:
         while not self.stop.is_set():
             for argv in command_lines().values():
                 self.seen.add("\0".join(argv))
-            time.sleep(0.002)
+            time.sleep(0.005)  # restic and dump processes live far longer
 
     def __enter__(self) -> ArgvWatcher:
         self.thread.start()
