@@ -160,3 +160,56 @@ def test_sftp_repository_on_an_ssh_host(
     assert run.json["results"][0]["status"] == "OK", run.stdout
     assert run.json["results"][0]["evidence"]["location"] == f"sftp:nas:{tmp_path / 'nas-repo'}"
     assert (tmp_path / "nas-repo" / "config").is_file()
+
+
+def test_remote_database_is_dumped_on_the_host_before_restic_reads_it(
+    cli,
+    backup_config,
+    sshd: SshServer,
+    tmp_path: Path,
+    repository_password: Path,
+    mariadb,
+    restic: str,
+) -> None:
+    from support.mariadb import DUMP_PASSWORD
+    from support.restic import write_secret
+
+    mariadb.make_website("joomla_remote")
+    mariadb.sql(
+        "CREATE TABLE joomla_remote.zz_gone (id INT);"
+        "CREATE VIEW joomla_remote.zz_view AS SELECT id FROM joomla_remote.zz_gone;"
+    )
+    password = write_secret(tmp_path / "db.password", DUMP_PASSWORD)
+    config = backup_config(
+        repositories=[
+            {
+                "name": "onsite",
+                "path": str(tmp_path / "web1-repo"),
+                "password_file": str(repository_password),
+            }
+        ],
+        sets=[
+            {
+                "name": "website",
+                "host": "web1",
+                "databases": [mariadb.database_entry("joomla_remote", password)],
+                "repositories": ["onsite"],
+            }
+        ],
+        extra_hosts=[sshd.host_entry("web1")],
+    )
+    cli("--config", config, "hosts", "trust", "web1", "--yes")
+    cli("--config", config, "backup", "init")
+
+    good = cli("--config", config, "backup", "run", "--format", "json")
+    mariadb.sql("DROP TABLE joomla_remote.zz_gone;")  # now the dump fails partway
+    broken = cli("--config", config, "backup", "run", "--format", "json")
+
+    [first] = good.json["results"]
+    assert (first["check_id"], first["status"]) == ("backup.database", "OK"), first["summary"]
+    assert first["evidence"]["host"] == "web1"
+    [second] = broken.json["results"]
+    assert second["status"] == "CRITICAL"
+    assert "dump of joomla_remote failed, no snapshot kept" in second["summary"]
+    snapshots = restic_direct(tmp_path / "web1-repo", repository_password, "snapshots", "--json")
+    assert len(json.loads(snapshots.stdout)) == 1
