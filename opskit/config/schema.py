@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -508,48 +509,39 @@ class BackupSet(Section):
         return self
 
 
+# Shown commented out in the sample config (written as YAML, as the admin will).
+SAMPLE_OFFSITE_REPOSITORY = """
+name: offsite
+type: s3
+endpoint: https://s3.ap-southeast-1.amazonaws.com
+bucket: pa-penajam-backup
+access_key_id_env: OPSKIT_S3_KEY_ID
+secret_access_key_env: OPSKIT_S3_SECRET
+password_file: /etc/opskit/offsite.password
+"""
+SAMPLE_WEBSITE_SET = """
+name: website
+host: web1
+paths: [/var/www/html]
+exclude: [/var/www/html/cache]
+databases:
+  - {name: website, database: joomla, user: backup, password_file: /etc/opskit/db.password}
+repositories: [local, offsite]
+retention: {keep_daily: 7, keep_weekly: 4, keep_monthly: 12}
+"""
+
+
 class Backup(Section):
     repositories: list[Repository] = Field(
         default_factory=list,
         description="restic repositories. `opskit init` creates one named local under the state "
         "directory; add an offsite one (S3) and run `opskit backup init`.",
-        json_schema_extra={
-            "commented_examples": [
-                {
-                    "name": "offsite",
-                    "type": "s3",
-                    "endpoint": "https://s3.ap-southeast-1.amazonaws.com",
-                    "bucket": "pa-penajam-backup",
-                    "access_key_id_env": "OPSKIT_S3_KEY_ID",
-                    "secret_access_key_env": "OPSKIT_S3_SECRET",  # nosec B105
-                    "password_file": "/etc/opskit/offsite.password",  # nosec B105
-                },
-            ]
-        },
+        json_schema_extra={"commented_examples": [yaml.safe_load(SAMPLE_OFFSITE_REPOSITORY)]},
     )
     sets: list[BackupSet] = Field(
         default_factory=list,
         description="What is backed up, from where, to where.",
-        json_schema_extra={
-            "commented_examples": [
-                {
-                    "name": "website",
-                    "host": "web1",
-                    "paths": ["/var/www/html"],
-                    "exclude": ["/var/www/html/cache"],
-                    "databases": [
-                        {
-                            "name": "website",
-                            "database": "joomla",
-                            "user": "backup",
-                            "password_file": "/etc/opskit/db.password",  # nosec B105
-                        }
-                    ],
-                    "repositories": ["local", "offsite"],
-                    "retention": {"keep_daily": 7, "keep_weekly": 4, "keep_monthly": 12},
-                },
-            ]
-        },
+        json_schema_extra={"commented_examples": [yaml.safe_load(SAMPLE_WEBSITE_SET)]},
     )
     restic: str = Field("restic", description="The restic program (a name on PATH or a path).")
     lock_wait_seconds: float = Field(
