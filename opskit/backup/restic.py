@@ -136,6 +136,13 @@ def forget_argv(restic: Restic, retention: Retention, *, tags: Sequence[str]) ->
     return restic.argv("forget", "--json", *_tags(tags), "--group-by", "host,paths", *flags)
 
 
+def forget_ids_argv(restic: Restic, snapshot_ids: Sequence[str]) -> tuple[str, ...]:
+    """Forget exactly these snapshots (an empty dump restic 0.17+ already saved)."""
+    if not snapshot_ids:
+        raise ValueError("no snapshot ids to forget")
+    return restic.argv("forget", *snapshot_ids)
+
+
 def prune_argv(restic: Restic) -> tuple[str, ...]:
     return restic.argv("prune")
 

@@ -16,10 +16,16 @@ from opskit.actions.backup.common import HostAccess, ProgressCallback, result, t
 from opskit.actions.backup.files import judge_backup, last_summary
 from opskit.backup import database as db
 from opskit.backup.call import Answer, call
-from opskit.backup.exitcodes import Kind, classify
+from opskit.backup.exitcodes import Kind, classify, failure_reason
 from opskit.backup.parse import progress
 from opskit.backup.repository import Target
-from opskit.backup.restic import backup_stdin_argv, database_tag, dump_file_name, set_tag
+from opskit.backup.restic import (
+    backup_stdin_argv,
+    database_tag,
+    dump_file_name,
+    forget_ids_argv,
+    set_tag,
+)
 from opskit.config.schema import BackupSet, Database
 from opskit.context import AppContext
 from opskit.errors import OpskitError
@@ -130,9 +136,12 @@ def _local_dump(
         )
         summary = last_summary(answer)
         if answer.ok and summary is not None and summary.total_bytes_processed == 0:
-            return answer, "the dump was empty"
-        if not answer.ok and "stdin-from-command" in answer.stderr + " ".join(answer.argv):
-            return answer, (answer.stderr.strip().splitlines() or ["the dump program failed"])[-1]
+            # restic kept a snapshot of nothing: take it back out of the repository.
+            if summary.snapshot_id:
+                call(access.runner, target, forget_ids_argv(target.restic, [summary.snapshot_id]))
+            return answer, "the dump was empty (its empty snapshot was removed)"
+        if answer.kind is Kind.FAILED:  # restic keeps no snapshot when the dump command fails
+            return answer, failure_reason(answer.stderr) or "the dump program failed"
         return answer, None
     argv = backup_stdin_argv(target.restic, file_name, tags=tags)
     piped = pipe(

@@ -11,6 +11,7 @@ from opskit.backup.restic import (
     backup_stdin_argv,
     check_argv,
     forget_argv,
+    forget_ids_argv,
     restore_argv,
     snapshots_argv,
     unlock_argv,
@@ -107,6 +108,9 @@ def test_forget_never_prunes_and_groups_by_host_and_paths() -> None:
 def test_forget_without_any_rule_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one keep rule"):
         forget_argv(OLD, Retention(), tags=[])
+    with pytest.raises(ValueError, match="no snapshot ids"):
+        forget_ids_argv(NEW, [])
+    assert forget_ids_argv(NEW, ["5c1a7d2e"]) == ("restic", "forget", "5c1a7d2e")
 
 
 def test_check_reads_a_subset_and_asks_for_json_only_from_018() -> None:
