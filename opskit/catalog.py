@@ -62,6 +62,17 @@ REGISTRY: dict[str, str] = {
     "web.files.writable": "opskit.security.webfiles",
     "code.bandit": "opskit.security.code",
     "security.score": "opskit.security.score",
+    "backup.repository": "opskit.actions.backup.init",
+    "backup.run": "opskit.actions.backup.files",
+    "backup.database": "opskit.actions.backup.dumps",
+    "backup.prune": "opskit.actions.backup.prune",
+    "backup.restore": "opskit.actions.backup.restore",
+    "backup.freshness": "opskit.actions.backup.status",
+    "backup.locks": "opskit.actions.backup.status",
+    "backup.verify.check": "opskit.actions.backup.verify",
+    "backup.verify.drill": "opskit.actions.backup.drill",
+    "backup.verify.database": "opskit.actions.backup.verify",
+    "backup.verify.age": "opskit.actions.backup.status",
 }
 
 LANGUAGES = ("id", "en")

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "opskit.commands.config",
     "opskit.commands.web",
     "opskit.commands.security",
+    "opskit.commands.backup",
 )
 
 DESCRIPTION = """\

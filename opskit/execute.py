@@ -9,6 +9,7 @@ caller reads them through its own table of meanings.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import shlex
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import IO, Any
 
 from opskit.errors import CommandError
 from opskit.masking import mask
@@ -57,6 +59,7 @@ def run(
     env: Mapping[str, str] | None = None,
     input_text: str | None = None,
     on_stdout_line: Callable[[str], None] | None = None,
+    on_stderr_line: Callable[[str], None] | None = None,
     keep_stdout: bool = True,
     cwd: str | None = None,
     inherit_environment: bool = False,
@@ -65,7 +68,8 @@ def run(
 
     ``env`` is added to a minimal inherited environment (PATH, HOME, LANG).
     With ``on_stdout_line`` stdout is streamed line by line as it arrives
-    (for progress) and kept only if ``keep_stdout``. ``inherit_environment``
+    (for progress) and kept only if ``keep_stdout``; ``on_stderr_line`` sees
+    every stderr line (the tail is kept either way). ``inherit_environment``
     passes this process's whole environment (for opskit running itself). Raises CommandError if
     the program is missing or the timeout passes (the process group is
     killed); a non-zero exit is returned, not raised.
@@ -98,17 +102,22 @@ def run(
     timed_out = threading.Event()
     timer = threading.Timer(timeout_seconds, _expire, args=(process, timed_out))
     timer.daemon = True
+
     readers = [
-        threading.Thread(target=_drain, args=(process.stderr, stderr_tail.append), daemon=True)
+        threading.Thread(
+            target=_drain,
+            args=(process.stderr, _tee(on_stderr_line, stderr_tail.append)),
+            daemon=True,
+        ),
+        threading.Thread(
+            target=_drain,
+            args=(
+                process.stdout,
+                _tee(on_stdout_line, stdout_parts.append if keep_stdout else None),
+            ),
+            daemon=True,
+        ),
     ]
-
-    def take_stdout(line: str) -> None:
-        if on_stdout_line is not None:
-            on_stdout_line(line)
-        if keep_stdout:
-            stdout_parts.append(line)
-
-    readers.append(threading.Thread(target=_drain, args=(process.stdout, take_stdout), daemon=True))
     timer.start()
     try:
         if input_text is not None and process.stdin is not None:
@@ -144,6 +153,18 @@ def run(
     return completed
 
 
+def _tee(
+    first: Callable[[str], None] | None, second: Callable[[str], None] | None
+) -> Callable[[str], None]:
+    def both(line: str) -> None:
+        if first is not None:
+            first(line)
+        if second is not None:
+            second(line)
+
+    return both
+
+
 def _base_environment() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TZ")
     environment = {name: os.environ[name] for name in keep if name in os.environ}
@@ -161,7 +182,7 @@ def _expire(process: subprocess.Popen[str], timed_out: threading.Event) -> None:
     _kill_group(process)
 
 
-def _kill_group(process: subprocess.Popen[str]) -> None:
+def _kill_group(process: subprocess.Popen[Any]) -> None:
     """Stop the command and its children: TERM, then KILL after a grace period."""
     if process.poll() is not None:
         return
@@ -173,3 +194,183 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+@dataclass(frozen=True)
+class Piped:
+    """A producer piped into a consumer: both exit codes and how many bytes flowed."""
+
+    producer: Completed
+    consumer: Completed
+    bytes_piped: int
+    consumer_interrupted: bool
+
+
+def pipe(
+    producer_argv: Sequence[str],
+    consumer_argv: Sequence[str],
+    *,
+    timeout_seconds: float,
+    producer_env: Mapping[str, str] | None = None,
+    consumer_env: Mapping[str, str] | None = None,
+    on_consumer_line: Callable[[str], None] | None = None,
+) -> Piped:
+    """Stream the producer's stdout into the consumer's stdin, judging the producer first.
+
+    The consumer's stdin is closed (end of data) only after the producer has
+    exited 0 having written at least one byte; otherwise the consumer is
+    interrupted with SIGINT while its input is still open, so a program
+    like ``restic backup --stdin`` never mistakes a truncated stream for a
+    complete one. Raises CommandError if a program is missing or the
+    timeout passes (both are stopped).
+    """
+    pipeline = _Pipeline(tuple(producer_argv), tuple(consumer_argv), on_consumer_line)
+    logger.debug(
+        "running: %s | %s",
+        display(pipeline.producer_argv, producer_env),
+        display(pipeline.consumer_argv, consumer_env),
+    )
+    return pipeline.run(timeout_seconds, producer_env, consumer_env)
+
+
+class _Pipeline:
+    CHUNK_BYTES = 1 << 20
+
+    def __init__(
+        self,
+        producer_argv: tuple[str, ...],
+        consumer_argv: tuple[str, ...],
+        on_consumer_line: Callable[[str], None] | None,
+    ) -> None:
+        self.producer_argv = producer_argv
+        self.consumer_argv = consumer_argv
+        self.on_consumer_line = on_consumer_line
+        self.producer_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
+        self.consumer_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
+        self.consumer_out: list[str] = []
+        self.timed_out = threading.Event()
+        self.piped = 0
+
+    def _consumer_line(self, line: str) -> None:
+        if self.on_consumer_line is not None:
+            self.on_consumer_line(line)
+        self.consumer_out.append(line)
+
+    def run(
+        self,
+        timeout_seconds: float,
+        producer_env: Mapping[str, str] | None,
+        consumer_env: Mapping[str, str] | None,
+    ) -> Piped:
+        started = time.monotonic()
+        consumer = _spawn(self.consumer_argv, consumer_env, stdin=subprocess.PIPE)
+        try:
+            producer = _spawn(self.producer_argv, producer_env, stdin=subprocess.DEVNULL)
+        except CommandError:
+            _kill_group(consumer)
+            raise
+        readers = [
+            threading.Thread(target=_drain_bytes, args=pair, daemon=True)
+            for pair in (
+                (producer.stderr, self.producer_tail.append),
+                (consumer.stderr, self.consumer_tail.append),
+                (consumer.stdout, self._consumer_line),
+            )
+        ]
+        timer = threading.Timer(timeout_seconds, self._expire, args=(producer, consumer))
+        timer.daemon = True
+        timer.start()
+        try:
+            for reader in readers:
+                reader.start()
+            interrupted = self._pump(producer, consumer)
+            consumer.wait()
+            for reader in readers:
+                reader.join()
+        except BaseException:
+            _kill_group(producer)
+            _kill_group(consumer)
+            raise
+        finally:
+            timer.cancel()
+            _close(consumer.stdin)
+        if self.timed_out.is_set():
+            raise CommandError(
+                f"{self.producer_argv[0]} | {self.consumer_argv[0]} did not finish within "
+                f"{timeout_seconds:g} s and was stopped"
+            )
+        duration = time.monotonic() - started
+        return Piped(
+            producer=Completed(
+                self.producer_argv,
+                producer.returncode,
+                "",
+                mask("".join(self.producer_tail)),
+                duration,
+            ),
+            consumer=Completed(
+                self.consumer_argv,
+                consumer.returncode,
+                "".join(self.consumer_out),
+                mask("".join(self.consumer_tail)),
+                duration,
+            ),
+            bytes_piped=self.piped,
+            consumer_interrupted=interrupted,
+        )
+
+    def _pump(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> bool:
+        """Copy until the producer ends; returns whether the consumer had to be interrupted."""
+        source, sink = producer.stdout, consumer.stdin
+        if source is None or sink is None:
+            raise CommandError("internal error: pipeline without pipes")
+        while chunk := source.read(self.CHUNK_BYTES):
+            try:
+                sink.write(chunk)
+            except BrokenPipeError:
+                _kill_group(producer)
+                break
+            self.piped += len(chunk)
+        producer.wait()
+        if producer.returncode == 0 and self.piped > 0 and not self.timed_out.is_set():
+            _close(sink)
+            return False
+        if consumer.poll() is None:
+            os.killpg(consumer.pid, signal.SIGINT)
+        return True
+
+    def _expire(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> None:
+        self.timed_out.set()
+        _kill_group(producer)
+        _kill_group(consumer)
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None and not stream.closed:
+        with contextlib.suppress(BrokenPipeError):
+            stream.close()
+
+
+def _spawn(
+    argv: tuple[str, ...], env: Mapping[str, str] | None, *, stdin: int
+) -> subprocess.Popen[bytes]:
+    full_env = _base_environment()
+    full_env.update(env or {})
+    try:
+        return subprocess.Popen(
+            argv,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=full_env,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise CommandError(f"{argv[0]}: command not found (is it installed and on PATH?)") from None
+    except PermissionError:
+        raise CommandError(f"{argv[0]}: permission denied") from None
+
+
+def _drain_bytes(stream: object, sink: Callable[[str], None]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        sink(line.decode("utf-8", errors="replace"))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import IO, Any
 
@@ -93,6 +94,39 @@ def make_console(stream: IO[str] | None = None) -> Any:
         width=None if is_terminal else 120,
         soft_wrap=False,
     )
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str, Any], None]]:
+    """A Rich progress bar on stderr, one task per label; ``report(label, None)`` ends one.
+
+    ``report`` takes objects with ``percent_done``, ``bytes_done`` and
+    ``total_bytes`` (restic's status messages), so the work itself never
+    imports Rich.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(label: str, status: Any) -> None:
+        if label not in tasks:
+            tasks[label] = progress.add_task(mask(label), total=100.0)
+        if status is None:
+            progress.update(tasks[label], completed=100.0)
+            return
+        progress.update(tasks[label], completed=float(status.percent_done) * 100.0, visible=True)
+
+    with progress:
+        yield report
 
 
 def results_table(results: list[Result]) -> Any:
@@ -351,6 +385,39 @@ def _render_security(console: Any, outcome: Outcome) -> None:
         console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
 
 
+def _render_snapshots(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            item["repository"],
+            item["set"] + (f"/{item['database']}" if item.get("database") else ""),
+            item["id"],
+            item["time_local"],
+            item["host"],
+            ", ".join(item["paths"]),
+        ]
+        for item in outcome.data["snapshots"]
+    ]
+    console.print(simple_table(["Repository", "Set", "Snapshot", "Time", "Host", "Paths"], rows))
+    if not rows:
+        console.print("no snapshots yet", highlight=False)
+
+
+def _render_locks(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            item["repository"],
+            item["state"],
+            item["id"],
+            "exclusive" if item["exclusive"] else "shared",
+            f"pid {item['pid']} on {item['hostname']}",
+            f"{item['age_seconds']} s",
+        ]
+        for item in outcome.data["locks"]
+    ]
+    if rows:
+        console.print(simple_table(["Repository", "Lock", "Id", "Kind", "Holder", "Age"], rows))
+
+
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "jobs": _render_jobs,
     "schedule": _render_schedule,
@@ -363,4 +430,6 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "history-results": _render_history_results,
     "steps": _render_steps,
     "security": _render_security,
+    "snapshots": _render_snapshots,
+    "locks": _render_locks,
 }

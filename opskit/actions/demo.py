@@ -12,10 +12,13 @@ import json
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from opskit.actions.demo_backup import backup_section, demo_database
+from opskit.actions.demo_mail import MailCatcher
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
 from opskit.errors import OpskitError
@@ -79,7 +82,14 @@ class Step:
     argv: list[str]
 
 
-def demo_config(workspace: Path, mail_port: int, site: DemoSite | None = None) -> str:
+def demo_config(
+    workspace: Path,
+    *,
+    mail_url: str,
+    site: DemoSite | None = None,
+    backup: dict[str, Any] | None = None,
+) -> str:
+    """The demo's opskit.yaml: this machine, the demo site, its backup, the mail catcher."""
     from opskit.security.demo import prepare as prepare_security
 
     security = prepare_security(workspace)
@@ -113,14 +123,7 @@ def demo_config(workspace: Path, mail_port: int, site: DemoSite | None = None) -
             },
             "reports": {"place": "Penajam", "number_prefix": "W17-A00"},
             "people": DEMO_PEOPLE,
-            "notifications": {
-                "channels": [
-                    {
-                        "name": "email",
-                        "url": f"mailto://127.0.0.1:{mail_port}?from=opskit@demo.example",
-                    }
-                ]
-            },
+            "notifications": {"channels": [{"name": "email", "url": mail_url}]},
             "paths": {"state_dir": "state", "output_dir": "output"},
             "hosts": [
                 {
@@ -133,8 +136,11 @@ def demo_config(workspace: Path, mail_port: int, site: DemoSite | None = None) -
             "sites": sites,
             "web": web,
             "security": {"code": security["code"]},
+            **({"backup": backup} if backup else {}),
             "schedule": {
                 "jobs": [
+                    {"name": "website-backup", "cron": "30 1 * * *", "run": "backup run"},
+                    {"name": "backup-verify", "cron": "0 3 * * 0", "run": "backup verify"},
                     {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
                     {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
                     {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
@@ -154,6 +160,15 @@ def steps(workspace: Path) -> list[Step]:
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("backup init", ["backup", "init"]),
+        Step("backup run", ["backup", "run"]),
+        Step("backup verify", ["backup", "verify"]),
+        Step("backup snapshots", ["backup", "snapshots"]),
+        Step(
+            "backup restore website --target restored --force",
+            ["backup", "restore", "website", "--target", str(workspace / "restored"), "--force"],
+        ),
+        Step("check backup", ["check", "backup"]),
         Step("check web --accept-baseline", ["check", "web", "--accept-baseline"]),
         Step("check web", ["check", "web"]),
         Step("check security", ["check", "security"]),
@@ -180,7 +195,7 @@ def prepare(workspace: Path) -> None:
         raise OpskitError(
             f"{workspace} exists and is not an opskit demo workspace; choose another --dir"
         )
-    for name in ("state", "output"):
+    for name in ("state", "output", "restored"):
         if (workspace / name).exists():
             shutil.rmtree(workspace / name)
     (workspace / "output").mkdir(parents=True)
@@ -195,20 +210,24 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
     prepare(workspace)
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
-    mailbox = MailCatcher(output_dir / "mail").start()
-    try:
-        with serve(workspace / "state" / "demo-site") as site:
-            write_config(config_path, demo_config(workspace, mailbox.port, site), force=True)
-            rows, statuses = _run_steps(workspace, config_path, run_step or _dispatch)
-    finally:
-        mailbox.stop()
-    failed = [row for row in rows if row["status"] == Status.UNKNOWN.value]
+    done = _Steps(workspace, config_path, run_step or _dispatch)
+    with ExitStack() as stack:
+        mailbox = stack.enter_context(MailCatcher(output_dir / "mail"))
+        site = stack.enter_context(serve(workspace / "state" / "demo-site"))
+        database = stack.enter_context(demo_database(workspace))
+        text = demo_config(
+            workspace, mail_url=mailbox.url, site=site, backup=backup_section(workspace, database)
+        )
+        write_config(config_path, text, force=True)
+        for number, step in enumerate(steps(workspace), start=1):
+            done.run(number, step)
+    failed = [row for row in done.rows if row["status"] == Status.UNKNOWN.value]
     return Outcome(
         command="demo",
         data={
             "title": f"opskit demo in {workspace}",
             "workspace": str(workspace),
-            "steps": rows,
+            "steps": done.rows,
             "mail": mailbox.count,
         },
         view="steps",
@@ -220,81 +239,49 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"mail:      {mailbox.count} messages caught by the demo's mail server in "
             f"{output_dir / 'mail'}",
             f"try:       opskit --config {config_path} history",
-            f"worst check status seen: {worst(statuses).value}",
+            f"worst check status seen: {worst(done.statuses).value}",
             f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
             "are planted on purpose: gambling spam shown only to search-engine crawlers",
         ],
     )
 
 
-def _run_steps(
-    workspace: Path, config_path: Path, runner: Callable[[Path, list[str]], Outcome]
-) -> tuple[list[dict[str, str]], list[Status]]:
-    rows, statuses = [], []
-    for number, step in enumerate(steps(workspace), start=1):
+@dataclass
+class _Steps:
+    """Runs demo steps one by one, writing each envelope and keeping a row per step."""
+
+    workspace: Path
+    config_path: Path
+    runner: Callable[[Path, list[str]], Outcome]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
+
+    def run(self, number: int, step: Step) -> None:
         words = [word for word in step.argv[:2] if not word.startswith("-")]
-        target = workspace / "output" / f"{number:02d}-{'-'.join(words)}.json"
+        target = self.workspace / "output" / f"{number:02d}-{'-'.join(words)}.json"
+        command = " ".join(step.argv)
         try:
-            outcome = runner(config_path, step.argv)
+            outcome = self.runner(self.config_path, step.argv)
             status = outcome.final_status
-            _write_envelope(target, " ".join(step.argv), outcome, None)
+            _write_envelope(target, command, outcome, None)
         except OpskitError as error:
             logger.error("demo step %r failed: %s", step.name, error.message)
             status = Status.UNKNOWN
-            _write_envelope(target, " ".join(step.argv), None, error)
+            _write_envelope(target, command, None, error)
         except Exception as error:  # noqa: BLE001 - one broken step must not end the demo
             logger.debug("demo step %r failed", step.name, exc_info=True)
             logger.error("demo step %r failed: %s: %s", step.name, error.__class__.__name__, error)
             status = Status.UNKNOWN
-            _write_envelope(
-                target,
-                " ".join(step.argv),
-                None,
-                OpskitError(f"internal error: {error.__class__.__name__}: {error}"),
-            )
-        statuses.append(status)
-        rows.append(
+            internal = OpskitError(f"internal error: {error.__class__.__name__}: {error}")
+            _write_envelope(target, command, None, internal)
+        self.statuses.append(status)
+        self.rows.append(
             {
                 "name": f"opskit {step.name}",
                 "status": status.value,
-                "output": str(target.relative_to(workspace)),
+                "output": str(target.relative_to(self.workspace)),
             }
         )
-    return rows, statuses
-
-
-class MailCatcher:
-    """An SMTP server on loopback that saves every message it gets as an .eml file."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.count = 0
-        self.port = 0
-        self._controller: Any = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
-        self.count += 1
-        self.directory.mkdir(parents=True, exist_ok=True)
-        (self.directory / f"{self.count:03d}.eml").write_bytes(
-            envelope.original_content or envelope.content
-        )
-        return "250 OK"
-
-    def start(self) -> MailCatcher:
-        import socket
-
-        from aiosmtpd.controller import Controller
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
 
 
 def _dispatch(config_path: Path, argv: list[str]) -> Outcome:

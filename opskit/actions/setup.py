@@ -38,13 +38,21 @@ def write_config(path: Path, text: str, force: bool) -> None:
 
 
 def init(explicit_path: str | None, force: bool) -> Outcome:
+    """Write the sample config, and the default local backup repository it names."""
+    from opskit.actions.backup.default import create_default_repository, default_repository
+
     path = init_target(explicit_path)
-    write_config(path, sample_config(), force)
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; add --force to overwrite it")
+    repository = default_repository()
+    notes = create_default_repository(repository)
+    write_config(path, sample_config({"backup": {"repositories": [repository.config]}}), force)
     return Outcome(
         command="init",
-        data={"path": str(path)},
+        data={"path": str(path), "backup_repository": repository.to_dict()},
         messages=[
             f"wrote {path} (mode 0600)",
+            *notes,
             "next: edit the organisation, people and hosts, then run "
             f"`opskit --config {path} config validate`"
             if explicit_path

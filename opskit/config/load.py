@@ -211,10 +211,36 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
 
 def cross_check(raw: dict[str, Any]) -> list[Problem]:
     """Rules between fields, on raw data so they join the schema errors."""
-    problems: list[Problem] = []
+    rules = _Rules(raw)
+    hosts = rules.names("hosts") | {"local"}
+    channels = rules.names("notifications", "channels")
+    repositories = rules.names("backup", "repositories")
+    for keys in (
+        ("sites",),
+        ("people",),
+        ("backup", "sets"),
+        ("schedule", "jobs"),
+        ("security", "code"),
+    ):
+        rules.names(*keys)
+    rules.hosts()
+    rules.sites(hosts)
+    rules.people(channels)
+    rules.backup(hosts, repositories)
+    rules.schedule()
+    rules.security()
+    return rules.problems
 
-    def items(*keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        node: Any = raw
+
+class _Rules:
+    """The cross-field rules, one method per area; every problem lands in ``problems``."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def items(self, *keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        node: Any = self.raw
         for key in keys:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, list):
@@ -222,66 +248,87 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
                 if isinstance(item, dict):
                     yield index, item
 
-    def names(*keys: str) -> set[str]:
+    def names(self, *keys: str | int) -> set[str]:
+        """The names in a list of mappings, reporting duplicates."""
         found: set[str] = set()
-        for index, item in items(*keys):
-            name = item.get("name")
+        node: Any = self.raw
+        for key in keys:
+            if isinstance(key, int):
+                node = node[key] if isinstance(node, list) and key < len(node) else None
+            else:
+                node = node.get(key) if isinstance(node, dict) else None
+        for index, item in enumerate(node if isinstance(node, list) else []):
+            name = item.get("name") if isinstance(item, dict) else None
             if isinstance(name, str):
                 if name in found:
-                    problems.append(Problem((*keys, index, "name"), f"duplicate name {name!r}"))
+                    self.problems.append(
+                        Problem((*keys, index, "name"), f"duplicate name {name!r}")
+                    )
                 found.add(name)
         return found
 
-    def refer(location: Location, value: Any, known: set[str], what: str) -> None:
+    def refer(self, location: Location, value: Any, known: set[str], what: str) -> None:
         if isinstance(value, str) and value not in known:
             hint = difflib.get_close_matches(value, sorted(known), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             known_list = ", ".join(sorted(known)) or "none defined"
-            problems.append(
+            self.problems.append(
                 Problem(
                     location, f"{what} {value!r} does not exist{suggestion}; known: {known_list}"
                 )
             )
 
-    host_names = names("hosts") | {"local"}
-    for index, host in items("hosts"):
-        if host.get("name") == "local" and host.get("local") is not True:
-            problems.append(
-                Problem(("hosts", index, "name"), "the name 'local' is reserved for this machine")
-            )
-    names("sites")
-    names("people")
-    channel_names = names("notifications", "channels")
-    repository_names = names("backup", "repositories")
-    names("backup", "sets")
-    names("schedule", "jobs")
-    for index, job in items("schedule", "jobs"):
-        if isinstance(job.get("run"), str):
-            problem = job_command_problem(job["run"])
-            if problem:
-                problems.append(Problem(("schedule", "jobs", index, "run"), problem))
-    for index, site in items("sites"):
-        refer(("sites", index, "host"), site.get("host"), host_names, "host")
-        problems += _site_thresholds(index, site)
-    for index, person in items("people"):
-        notify = person.get("notify")
-        for position, channel in enumerate(notify if isinstance(notify, list) else []):
-            refer(("people", index, "notify", position), channel, channel_names, "channel")
-    from opskit.security.policy import override_problems
+    def hosts(self) -> None:
+        for index, host in self.items("hosts"):
+            if host.get("name") == "local" and host.get("local") is not True:
+                self.problems.append(
+                    Problem(
+                        ("hosts", index, "name"), "the name 'local' is reserved for this machine"
+                    )
+                )
 
-    problems += [Problem(location, message) for location, message in override_problems(raw)]
-    names("security", "code")
-    for index, backup_set in items("backup", "sets"):
-        refer(("backup", "sets", index, "host"), backup_set.get("host"), host_names, "host")
-        targets = backup_set.get("repositories")
-        for position, repository in enumerate(targets if isinstance(targets, list) else []):
-            refer(
-                ("backup", "sets", index, "repositories", position),
-                repository,
-                repository_names,
-                "repository",
-            )
-    return problems
+    def sites(self, hosts: set[str]) -> None:
+        for index, site in self.items("sites"):
+            self.refer(("sites", index, "host"), site.get("host"), hosts, "host")
+            self.problems += _site_thresholds(index, site)
+
+    def people(self, channels: set[str]) -> None:
+        for index, person in self.items("people"):
+            notify = person.get("notify")
+            for position, channel in enumerate(notify if isinstance(notify, list) else []):
+                self.refer(("people", index, "notify", position), channel, channels, "channel")
+
+    def backup(self, hosts: set[str], repositories: set[str]) -> None:
+        for index, repository in self.items("backup", "repositories"):
+            if repository.get("type") == "sftp":
+                self.refer(
+                    ("backup", "repositories", index, "host"), repository.get("host"), hosts, "host"
+                )
+        for index, backup_set in self.items("backup", "sets"):
+            self.refer(("backup", "sets", index, "host"), backup_set.get("host"), hosts, "host")
+            self.names("backup", "sets", index, "databases")
+            targets = backup_set.get("repositories")
+            for position, repository in enumerate(targets if isinstance(targets, list) else []):
+                self.refer(
+                    ("backup", "sets", index, "repositories", position),
+                    repository,
+                    repositories,
+                    "repository",
+                )
+
+    def schedule(self) -> None:
+        for index, job in self.items("schedule", "jobs"):
+            if isinstance(job.get("run"), str):
+                problem = job_command_problem(job["run"])
+                if problem:
+                    self.problems.append(Problem(("schedule", "jobs", index, "run"), problem))
+
+    def security(self) -> None:
+        from opskit.security.policy import override_problems
+
+        self.problems += [
+            Problem(location, message) for location, message in override_problems(self.raw)
+        ]
 
 
 NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")

@@ -100,13 +100,7 @@ def _list_lines(
     indent = len(pad)
     for position, item in enumerate(items):
         lines += _list_item(model, item, indent + 2, comments=position == 0)
-    if commented and not items:
-        lines.append(f"{pad}  # For example (remove the [] above when you add one):")
-    for item in commented:
-        lines += [
-            f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(model, item)
-        ]
-    return lines
+    return lines + _commented_items(model, commented, pad, after_items=bool(items))
 
 
 def _default_lines(name: str, field: FieldInfo, extra: dict[str, Any], pad: str) -> list[str]:
@@ -122,6 +116,23 @@ def _default_lines(name: str, field: FieldInfo, extra: dict[str, Any], pad: str)
             *(f"{pad}#   {key}: {_scalar(value)}" for key, value in default.items()),
         ]
     return [f"{pad}# {name}: {_scalar(default)}"]
+
+
+def _commented_items(
+    model: type[BaseModel], commented: list[dict[str, Any]], pad: str, *, after_items: bool
+) -> list[str]:
+    if not commented:
+        return []
+    lines = [
+        f"{pad}  # More examples:"
+        if after_items
+        else f"{pad}  # For example (remove the [] above when you add one):"
+    ]
+    for item in commented:
+        lines += [
+            f"{pad}  # {text}" if text.strip() else "" for text in _list_item_text(model, item)
+        ]
+    return lines
 
 
 def _list_item(

@@ -28,6 +28,14 @@ def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> Non
         document = json.loads((workspace / step["output"]).read_text())
         assert document["schema"] == "opskit/v1"
         assert document["error"] is None
+    names = [step["name"] for step in steps]
+    assert "opskit backup run" in names and "opskit backup verify" in names
+    assert "opskit check backup" in names
+    run = json.loads((workspace / "output" / "06-backup-run.json").read_text())
+    assert {result["check_id"] for result in run["results"]} >= {"backup.run"}
+    assert all(result["status"] == "OK" for result in run["results"]), run["results"]
+    restored = workspace / "restored" / str(workspace / "site" / "html").lstrip("/")
+    assert (restored / "index.php").read_text() == (workspace / "site/html/index.php").read_text()
     assert (workspace / "state" / "history.sqlite").is_file()
     assert (workspace / "opskit.yaml").stat().st_mode & 0o077 == 0
 

@@ -41,8 +41,11 @@ def host_fingerprint(public_key: Path) -> str:
 class SshServer:
     """sshd -D on 127.0.0.1:port, accepting ``client_key`` for the current user."""
 
-    def __init__(self, directory: Path, client_key: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, client_key: Path, port: int | None = None, extra_config: str = ""
+    ) -> None:
         self.directory = directory
+        self.extra_config = extra_config
         self.client_key = client_key
         self.port = port or free_port()
         self.user = getpass.getuser()
@@ -73,7 +76,7 @@ class SshServer:
             "PasswordAuthentication no\n"
             "KbdInteractiveAuthentication no\n"
             "PermitRootLogin prohibit-password\n"
-            "LogLevel ERROR\n"
+            "LogLevel ERROR\n" + self.extra_config
         )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

@@ -1,0 +1,125 @@
+"""``opskit backup init``: create repositories; for S3 first make sure the bucket is right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opskit.actions.backup.common import (
+    host_access,
+    repository_hosts,
+    result,
+    select_repositories,
+)
+from opskit.backup.call import call
+from opskit.backup.exitcodes import Kind, explain
+from opskit.backup.repository import read_secrets
+from opskit.backup.restic import cat_config_argv, init_argv
+from opskit.config.schema import Config, Repository
+from opskit.context import AppContext
+from opskit.errors import OpskitError
+from opskit.outcome import Outcome
+from opskit.result import Result, Status
+
+ENABLE_PROTECTION = (
+    "turn on bucket versioning (and, if the provider offers it, Object Lock with a retention "
+    "period) so backups deleted or overwritten with stolen keys can be recovered"
+)
+
+
+def init_repositories(context: AppContext, names: Sequence[str], *, create_bucket: bool) -> Outcome:
+    config = context.config
+    results: list[Result] = []
+    for repository in select_repositories(config, names):
+        if repository.type == "s3":
+            bucket = _bucket(repository, create_bucket)
+            results.append(bucket)
+            if bucket.status is Status.CRITICAL:
+                continue
+        for host_name in repository_hosts(config, repository):
+            results.append(_init_one(config, repository, host_name))
+    return Outcome(command="backup init", results=results, record=True)
+
+
+def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
+    target_label = repository.name if host_name == "local" else f"{repository.name}@{host_name}"
+    evidence: dict[str, object] = {"location": repository.location, "host": host_name}
+    try:
+        with (
+            host_access(config, config.inventory()[host_name]) as access,
+            access.open(repository) as target,
+        ):
+            existing = call(access.runner, target, cat_config_argv(target.restic))
+            if existing.ok:
+                return result(
+                    "backup.repository",
+                    target_label,
+                    Status.OK,
+                    f"repository {repository.name} already exists at {repository.location}",
+                    {**evidence, "created": False},
+                )
+            if existing.kind is not Kind.REPOSITORY_MISSING:
+                return result(
+                    "backup.repository",
+                    target_label,
+                    Status.CRITICAL,
+                    explain(existing.kind, repository.name, existing.stderr),
+                    {**evidence, "stderr": existing.stderr.splitlines()[-5:]},
+                )
+            created = call(access.runner, target, init_argv(target.restic))
+            if not created.ok:
+                return result(
+                    "backup.repository",
+                    target_label,
+                    Status.CRITICAL,
+                    f"could not create repository {repository.name}: "
+                    + explain(created.kind, repository.name, created.stderr),
+                    {**evidence, "stderr": created.stderr.splitlines()[-5:]},
+                )
+    except OpskitError as error:
+        return result("backup.repository", target_label, Status.CRITICAL, error.message, evidence)
+    return result(
+        "backup.repository",
+        target_label,
+        Status.OK,
+        f"created repository {repository.name} at {repository.location}",
+        {**evidence, "created": True},
+    )
+
+
+def _bucket(repository: Repository, create: bool) -> Result:
+    from opskit.backup.s3 import inspect_bucket
+
+    target = f"{repository.name}:bucket"
+    try:
+        state = inspect_bucket(repository, read_secrets(repository), create=create)
+    except OpskitError as error:
+        return result(
+            "backup.repository",
+            target,
+            Status.CRITICAL,
+            error.message,
+            {
+                "endpoint": repository.endpoint,
+                "bucket": repository.bucket,
+                "details": error.details,
+            },
+        )
+    evidence = {"endpoint": repository.endpoint, **state.to_dict()}
+    made = "created bucket" if state.created else "bucket"
+    lock = "off"
+    if state.object_lock:
+        retention = f"{state.object_lock_mode} {state.object_lock_days} days"
+        lock = f"on ({retention if state.object_lock_mode else 'no default retention'})"
+    protection = f"versioning {state.versioning.lower()}, Object Lock {lock}"
+    if state.versioning != "Enabled" and not state.object_lock:
+        return result(
+            "backup.repository",
+            target,
+            Status.WARNING,
+            f"{made} {state.bucket} is reachable but unprotected ({protection}): "
+            + ENABLE_PROTECTION,
+            evidence,
+        )
+    return result(
+        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {protection}", evidence
+    )

@@ -1,0 +1,127 @@
+"""``opskit backup restore``: a set's files or a database dump back into a directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from opskit.actions.backup.common import (
+    HostAccess,
+    host_access,
+    result,
+    select_sets,
+    set_host,
+    set_snapshots,
+    target_name,
+)
+from opskit.backup.call import call
+from opskit.backup.exitcodes import Kind, explain
+from opskit.backup.repository import Target
+from opskit.backup.restic import DATABASE_TAG, restore_argv
+from opskit.context import AppContext
+from opskit.errors import NotFoundError, OpskitError, UsageError
+from opskit.execute import display
+from opskit.outcome import Outcome
+from opskit.result import Result, Status
+
+
+def restore(
+    context: AppContext,
+    set_name: str,
+    *,
+    target_dir: str,
+    repository_name: str | None = None,
+    snapshot: str | None = None,
+    database: str | None = None,
+    includes: Sequence[str] = (),
+    force: bool = False,
+) -> Outcome:
+    config = context.config
+    backup_set = select_sets(config, [set_name])[0]
+    repository = repository_name or backup_set.repositories[0]
+    if repository not in backup_set.repositories:
+        raise UsageError(
+            f"set {set_name} is not written to repository {repository}",
+            details=[f"its repositories: {', '.join(backup_set.repositories)}"],
+        )
+    if database is not None and database not in {item.name for item in backup_set.databases}:
+        raise NotFoundError(f"set {set_name} has no database named {database}")
+    host = set_host(config, backup_set)
+    label = target_name(set_name, repository, database)
+    with (
+        host_access(config, host) as access,
+        access.open(config.backup.repository(repository)) as target,
+    ):
+        directory = _target_directory(access, target_dir, force)
+        chosen = snapshot or _latest(access, target, set_name, database)
+        argv = restore_argv(target.restic, chosen, directory, includes=includes)
+        answer = call(access.runner, target, argv)
+    evidence: dict[str, object] = {
+        "snapshot": chosen,
+        "target": directory,
+        "host": host.name,
+        "command": display(argv),
+        "exit_code": answer.exit_code,
+    }
+    if not answer.ok:
+        message = explain(answer.kind, repository, answer.stderr)
+        if answer.kind is Kind.NO_SPACE:
+            message = f"the restore target {directory} ran out of space (restore incomplete)"
+        if "no matching ID found" in answer.stderr or "invalid id" in answer.stderr:
+            message = f"snapshot {chosen} not found in repository {repository}"
+        outcome_result = result(
+            "backup.restore",
+            label,
+            Status.CRITICAL,
+            message,
+            {**evidence, "stderr": answer.stderr.splitlines()[-5:]},
+        )
+        return Outcome(command="backup restore", results=[outcome_result], record=True)
+    files = _count_files(directory) if access.local else None
+    summary = f"restored snapshot {chosen[:8]} into {directory} on {host.name}"
+    if files is not None:
+        summary += f" ({files} files)"
+    restored: Result = result(
+        "backup.restore", label, Status.OK, summary, {**evidence, "files": files}
+    )
+    return Outcome(command="backup restore", results=[restored], record=True)
+
+
+def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
+    if not target_dir.startswith("/") and not access.local:
+        raise UsageError("the restore target on an SSH host must be an absolute path")
+    directory = str(Path(target_dir).expanduser().resolve()) if access.local else target_dir
+    if force:
+        return directory
+    if access.local:
+        path = Path(directory)
+        non_empty = path.is_dir() and any(path.iterdir())
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"restore target {directory} exists and is not a directory")
+    else:
+        from opskit.playbooks.backup import has_entries
+
+        non_empty = has_entries(access.runner.connection, directory)  # type: ignore[attr-defined]
+    if non_empty:
+        raise UsageError(
+            f"restore target {directory} is not empty; choose an empty directory or add --force "
+            "to restore over what is there"
+        )
+    return directory
+
+
+def _latest(access: HostAccess, target: Target, set_name: str, database: str | None) -> str:
+    snapshots = [
+        snapshot
+        for snapshot in set_snapshots(access, target, set_name)
+        if snapshot.tag_value(DATABASE_TAG) == database
+    ]
+    if not snapshots:
+        what = f"database {database} of set {set_name}" if database else f"set {set_name}"
+        raise OpskitError(f"no snapshot of {what} in this repository yet")
+    return str(snapshots[-1].id)
+
+
+def _count_files(directory: str) -> int:
+    return sum(len(files) for _, _, files in os.walk(directory))

@@ -1,0 +1,206 @@
+"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven?"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from opskit.actions.backup.common import (
+    HostAccess,
+    host_access,
+    local_time,
+    pairs,
+    result,
+    select_sets,
+    set_snapshots,
+    target_name,
+)
+from opskit.actions.backup.locks import describe, is_stale, read_locks
+from opskit.backup.parse import Lock, Snapshot
+from opskit.backup.restic import DATABASE_TAG, SET_TAG
+from opskit.config.schema import BackupSet
+from opskit.context import AppContext
+from opskit.errors import OpskitError
+from opskit.outcome import Outcome
+from opskit.result import Metric, Result, Status, utc_now
+
+
+def check_backups(context: AppContext, set_names: Sequence[str]) -> Outcome:
+    config = context.config
+    sets = select_sets(config, set_names)
+    now = utc_now()
+    results: list[Result] = []
+    for (host_name, repository), members in pairs(config, sets).items():
+        host = config.inventory()[host_name]
+        label = repository if host.local else f"{repository}@{host_name}"
+        try:
+            with (
+                host_access(config, host) as access,
+                access.open(config.backup.repository(repository)) as target,
+            ):
+                snapshots = set_snapshots(access, target)
+                results.append(_locks(label, access, read_locks(access, target), now))
+        except OpskitError as error:
+            for backup_set in members:
+                results.append(
+                    result(
+                        "backup.freshness",
+                        target_name(backup_set.name, repository),
+                        Status.UNKNOWN,
+                        f"cannot read the snapshots: {error.message}",
+                    )
+                )
+            continue
+        for backup_set in members:
+            results += _freshness(context, backup_set, repository, snapshots, now)
+    for backup_set in sets:
+        results.append(_verification_age(context, backup_set, now))
+    return Outcome(command="check backup", results=results, record=True)
+
+
+def _components(backup_set: BackupSet) -> list[str | None]:
+    """What a set's snapshots are made of: its files (None) and each database."""
+    parts: list[str | None] = [None] if backup_set.paths else []
+    return parts + [database.name for database in backup_set.databases]
+
+
+def _freshness(
+    context: AppContext,
+    backup_set: BackupSet,
+    repository: str,
+    snapshots: list[Snapshot],
+    now: datetime,
+) -> list[Result]:
+    results = []
+    interval = timedelta(hours=backup_set.interval_hours)
+    for database in _components(backup_set):
+        name = target_name(backup_set.name, repository, database)
+        mine = [
+            snapshot
+            for snapshot in snapshots
+            if snapshot.tag_value(SET_TAG) == backup_set.name
+            and snapshot.tag_value(DATABASE_TAG) == database
+        ]
+        last_run = _last_run(context, name)
+        evidence: dict[str, object] = {
+            "interval_hours": backup_set.interval_hours,
+            "last_run": last_run,
+        }
+        if not mine:
+            results.append(
+                result("backup.freshness", name, Status.CRITICAL, "no snapshot yet", evidence)
+            )
+            continue
+        latest = mine[-1]
+        age = now - latest.time
+        hours = age.total_seconds() / 3600
+        status = Status.OK
+        if age > interval * backup_set.critical_intervals:
+            status = Status.CRITICAL
+        elif age > interval * backup_set.warning_intervals:
+            status = Status.WARNING
+        summary = (
+            f"latest snapshot {latest.short_id} is {_age_text(age)} old "
+            f"({local_time(latest.time, context.timezone)}; every {backup_set.interval_hours:g} h)"
+        )
+        if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
+            summary += f"; last run failed: {last_run['summary']}"
+            status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
+        evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
+        metrics = (
+            Metric(
+                "age_hours",
+                round(hours, 2),
+                "h",
+                backup_set.interval_hours * backup_set.warning_intervals,
+                backup_set.interval_hours * backup_set.critical_intervals,
+            ),
+        )
+        results.append(result("backup.freshness", name, status, summary, evidence, metrics=metrics))
+    return results
+
+
+def _last_run(context: AppContext, name: str) -> dict[str, str] | None:
+    for check_id in ("backup.run", "backup.database"):
+        found = context.store().recent(check_id, name, limit=1)
+        if found:
+            return {
+                "status": found[0].status.value,
+                "summary": found[0].summary,
+                "at": found[0].observed_at.isoformat(),
+            }
+    return None
+
+
+def _locks(label: str, access: HostAccess, locks: list[Lock], now: datetime) -> Result:
+    machine = socket.gethostname()
+    stale = [
+        item for item in locks if is_stale(item, now, this_machine=machine, local=access.local)
+    ]
+    evidence = {"locks": [describe(item, now) for item in locks]}
+    if stale:
+        who = ", ".join(f"pid {item.pid} on {item.hostname}" for item in stale[:3])
+        return result(
+            "backup.locks",
+            label,
+            Status.WARNING,
+            f"{len(stale)} stale restic lock{'s' if len(stale) > 1 else ''} ({who}); "
+            "remove with `opskit backup unlock`",
+            evidence,
+        )
+    text = (
+        f"{len(locks)} lock{'s' if len(locks) != 1 else ''} held by running restic"
+        if locks
+        else "no locks"
+    )
+    return result("backup.locks", label, Status.OK, text, evidence)
+
+
+def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime) -> Result:
+    interval = timedelta(days=backup_set.verification.check_interval_days)
+    found = sorted(
+        (
+            item
+            for item in context.store().latest("backup.verify")
+            if item.target.split(":")[0].split("/")[0] == backup_set.name
+            and item.check_id in ("backup.verify.drill", "backup.verify.database")
+        ),
+        key=lambda item: item.observed_at,
+        reverse=True,
+    )
+    name = backup_set.name
+    if not found:
+        return result(
+            "backup.verify.age",
+            name,
+            Status.WARNING,
+            "never verified: run `opskit backup verify` to prove a restore works",
+        )
+    latest = found[0]
+    age = now - latest.observed_at
+    status = Status.OK
+    if age > interval * 3:
+        status = Status.CRITICAL
+    elif age > interval * 1.5:
+        status = Status.WARNING
+    summary = f"last verification {_age_text(age)} ago was {latest.status.value}: {latest.summary}"
+    if latest.status is not Status.OK:
+        status = Status.CRITICAL if latest.status is Status.CRITICAL else Status.WARNING
+    return result(
+        "backup.verify.age",
+        name,
+        status,
+        summary,
+        {"check_id": latest.check_id, "at": latest.observed_at.isoformat()},
+        metrics=(Metric("age_days", round(age.total_seconds() / 86400, 2), "d"),),
+    )
+
+
+def _age_text(age: timedelta) -> str:
+    seconds = max(0, int(age.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400 * 2:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"

@@ -1,0 +1,226 @@
+"""``opskit backup verify``: proof that restores work, each proof a recorded result.
+
+(a) ``restic check`` reading one data group per run, rotating, so the
+whole repository is read over ``read_data_groups`` runs; (b) the restore
+drill (``drill.py``); (c) each database dump loaded into a throwaway
+database whose row counts are compared with those counted at backup time.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+
+from opskit.actions.backup.common import (
+    HostAccess,
+    host_access,
+    pairs,
+    result,
+    select_sets,
+    set_snapshots,
+    target_name,
+)
+from opskit.actions.backup.drill import restore_drill
+from opskit.actions.backup.dumps import COUNTS_NAMESPACE, row_counts
+from opskit.backup import database as db
+from opskit.backup.call import call
+from opskit.backup.exitcodes import explain
+from opskit.backup.parse import check_report
+from opskit.backup.repository import Target
+from opskit.backup.restic import DATABASE_TAG, check_argv, dump_argv, dump_file_name
+from opskit.config.schema import BackupSet, Database
+from opskit.context import AppContext
+from opskit.errors import OpskitError
+from opskit.execute import pipe, run
+from opskit.outcome import Outcome
+from opskit.result import Metric, Result, Status
+
+ROTATION_NAMESPACE = "backup.verify-rotation"
+
+
+def verify(context: AppContext, set_names: Sequence[str], *, only: str | None = None) -> Outcome:
+    config = context.config
+    sets = select_sets(config, set_names)
+    results: list[Result] = []
+    for (host_name, repository), members in pairs(config, sets).items():
+        host = config.inventory()[host_name]
+        label = repository if host.local else f"{repository}@{host_name}"
+        try:
+            with (
+                host_access(config, host) as access,
+                access.open(config.backup.repository(repository)) as target,
+            ):
+                if only in (None, "check"):
+                    results.append(_check(context, access, target, label, members))
+                for backup_set in members:
+                    wants_drill = backup_set.paths and backup_set.verification.drill_files > 0
+                    if only in (None, "drill") and wants_drill:
+                        results.append(restore_drill(access, target, backup_set))
+                    if only in (None, "database") and backup_set.verification.restore_databases:
+                        results += [
+                            _database(context, access, target, backup_set, database)
+                            for database in backup_set.databases
+                        ]
+        except OpskitError as error:
+            results.append(result("backup.verify.check", label, Status.UNKNOWN, error.message))
+    return Outcome(command="backup verify", results=results, record=True)
+
+
+def _check(
+    context: AppContext, access: HostAccess, target: Target, label: str, members: list[BackupSet]
+) -> Result:
+    total = max(backup_set.verification.read_data_groups for backup_set in members)
+    key = f"{access.runner.where}:{target.name}"
+    previous = context.store().get_state(ROTATION_NAMESPACE, key) or {}
+    part = int(previous.get("last", 0)) % total + 1
+    argv = check_argv(target.restic, subset=(part, total))
+    answer = call(access.runner, target, argv)
+    version = target.restic.version
+    report = check_report(
+        answer.stdout, answer.stderr, json_output=bool(version and version.has_check_json)
+    )
+    evidence: dict[str, object] = {
+        "read_data_subset": f"{part}/{total}",
+        "read": report.read_packs,
+        "errors": list(report.errors[:20]),
+        "suggestions": list(report.suggestions),
+    }
+    if not answer.ok:
+        text = (
+            f"restic check found errors: {'; '.join(report.errors[:3])}"
+            if report.errors and answer.kind.value == "failed"
+            else explain(answer.kind, target.name, answer.stderr)
+        )
+        return result("backup.verify.check", label, Status.CRITICAL, text, evidence)
+    context.store().put_state(ROTATION_NAMESPACE, key, {"last": part, "total": total})
+    return result(
+        "backup.verify.check",
+        label,
+        Status.OK,
+        f"no errors; read data group {part} of {total} (all data is read every {total} runs)",
+        evidence,
+    )
+
+
+def _database(
+    context: AppContext,
+    access: HostAccess,
+    target: Target,
+    backup_set: BackupSet,
+    database: Database,
+) -> Result:
+    name = target_name(backup_set.name, target.name, database.name)
+    if not access.local:
+        return result(
+            "backup.verify.database",
+            name,
+            Status.UNKNOWN,
+            "database restores are verified only for sets on this machine",
+        )
+    found = [
+        snapshot
+        for snapshot in set_snapshots(access, target, backup_set.name)
+        if snapshot.tag_value(DATABASE_TAG) == database.name
+    ]
+    if not found:
+        return result("backup.verify.database", name, Status.WARNING, "no dump to restore yet")
+    snapshot = found[-1]
+    recorded = context.store().get_state(COUNTS_NAMESPACE, f"{target.name}:{snapshot.id[:8]}")
+    scratch = (
+        "opskit_verify_" + re.sub(r"[^a-z0-9]", "_", database.name) + "_" + secrets.token_hex(4)
+    )
+    evidence: dict[str, object] = {"snapshot": snapshot.short_id, "scratch_database": scratch}
+    password = db.database_password(database, backup_set.name)
+    with db.option_file(database, password) as options:
+        created = run(
+            db.client_argv(
+                database, options, execute=f"CREATE DATABASE {db.quote_identifier(scratch)}"
+            ),
+            timeout_seconds=120,
+        )
+        if not created.ok:
+            return result(
+                "backup.verify.database",
+                name,
+                Status.UNKNOWN,
+                f"cannot create a throwaway database: {created.stderr_tail.strip()[-200:]}",
+                evidence,
+            )
+        try:
+            loaded = pipe(
+                dump_argv(target.restic, snapshot.id, "/" + dump_file_name(database.name)),
+                db.client_argv(database, options, schema=scratch),
+                timeout_seconds=database.timeout_seconds,
+                producer_env=target.env,
+            )
+            if loaded.producer.exit_code != 0 or loaded.consumer.exit_code != 0:
+                reason = (loaded.producer.stderr_tail + loaded.consumer.stderr_tail).strip()
+                return result(
+                    "backup.verify.database",
+                    name,
+                    Status.CRITICAL,
+                    f"the dump in {snapshot.short_id} does not load: {reason[-300:]}",
+                    evidence,
+                )
+            restored = row_counts(database, options, scratch)
+            expected = (recorded or {}).get("counts")
+            source = "counted at backup time"
+            if expected is None:
+                expected = row_counts(database, options, database.database)
+                source = "live (no counts were recorded with this snapshot)"
+        finally:
+            run(
+                db.client_argv(
+                    database,
+                    options,
+                    execute=f"DROP DATABASE IF EXISTS {db.quote_identifier(scratch)}",
+                ),
+                timeout_seconds=120,
+            )
+    return _compare(name, snapshot.short_id, restored, expected, source=source, evidence=evidence)
+
+
+def _compare(
+    name: str,
+    snapshot: str,
+    restored: dict[str, int],
+    expected: dict[str, int],
+    *,
+    source: str,
+    evidence: dict[str, object],
+) -> Result:
+    differences = {
+        table: {"restored": restored.get(table), "expected": expected.get(table)}
+        for table in sorted(set(restored) | set(expected))
+        if restored.get(table) != expected.get(table)
+    }
+    evidence.update(
+        {
+            "restored_counts": restored,
+            "expected_counts": expected,
+            "expected_from": source,
+            "differences": differences,
+        }
+    )
+    metrics = (Metric("tables", len(restored)), Metric("rows", sum(restored.values())))
+    if differences:
+        status = Status.CRITICAL if source.startswith("counted") else Status.WARNING
+        return result(
+            "backup.verify.database",
+            name,
+            status,
+            f"restored dump of {snapshot}: row counts differ in {len(differences)} table(s) "
+            f"({', '.join(list(differences)[:3])}) from those {source}",
+            evidence,
+            metrics=metrics,
+        )
+    return result(
+        "backup.verify.database",
+        name,
+        Status.OK,
+        f"restored dump of {snapshot} into a throwaway database: {len(restored)} tables, "
+        f"{sum(restored.values())} rows, counts match those {source}",
+        evidence,
+        metrics=metrics,
+    )

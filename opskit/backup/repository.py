@@ -1,0 +1,190 @@
+"""How restic reaches a configured repository: its location, environment and options.
+
+Secrets go only into the restic child's environment: ``RESTIC_PASSWORD_FILE``
+names the configured 0600 file, or a 0600 temporary copy of a password
+taken from an environment variable (removed when the block ends); S3 keys
+become ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``. Nothing secret is
+ever part of argv.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opskit.backup.restic import Restic, version_argv
+from opskit.backup.version import ResticVersion, parse_version
+from opskit.config.schema import Config, Host, Repository
+from opskit.config.secrets import read_secret
+from opskit.errors import CommandError, ConfigError
+
+VERSION_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The secret values one repository needs (all registered for masking when read)."""
+
+    password: str
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+
+
+@dataclass
+class Target:
+    """A repository ready for restic: the program with its options, and the child environment."""
+
+    repository: Repository
+    restic: Restic
+    env: dict[str, str] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.repository.name
+
+
+def read_secrets(repository: Repository) -> Secrets:
+    """The repository's password (and S3 keys); raises ConfigError naming the reference."""
+    where = f"backup.repositories.{repository.name}"
+    password = read_secret(
+        file=repository.password_file, env=repository.password_env, what=f"{where}.password"
+    )
+    if password is None:
+        raise ConfigError(f"{where}: no password_file or password_env")
+    if repository.type != "s3":
+        return Secrets(password)
+    return Secrets(
+        password,
+        read_secret(
+            file=repository.access_key_id_file,
+            env=repository.access_key_id_env,
+            what=f"{where}.access_key_id",
+        ),
+        read_secret(
+            file=repository.secret_access_key_file,
+            env=repository.secret_access_key_env,
+            what=f"{where}.secret_access_key",
+        ),
+    )
+
+
+def restic_location(repository: Repository, config: Config) -> str:
+    """The RESTIC_REPOSITORY value."""
+    if repository.type == "s3":
+        endpoint = (repository.endpoint or "").rstrip("/")
+        prefix = repository.prefix.strip("/")
+        return f"s3:{endpoint}/{repository.bucket}" + (f"/{prefix}" if prefix else "")
+    if repository.type == "sftp":
+        host = sftp_host(repository, config)
+        user = f"{host.user}@" if host.user else ""
+        return f"sftp:{user}{host.address}:{repository.remote_path}"
+    return str(repository.path)
+
+
+def sftp_host(repository: Repository, config: Config) -> Host:
+    host = config.inventory().get(repository.host or "")
+    if host is None or host.local:
+        raise ConfigError(
+            f"backup.repositories.{repository.name}: host {repository.host!r} is not an SSH host"
+        )
+    return host
+
+
+def restic_options(repository: Repository, config: Config) -> tuple[str, ...]:
+    """Global restic options for this repository (S3 region, the ssh command for SFTP)."""
+    if repository.type == "s3":
+        return ("-o", f"s3.region={repository.region}")
+    if repository.type != "sftp":
+        return ()
+    host = sftp_host(repository, config)
+    ssh = [
+        "ssh",
+        "-p",
+        str(host.port),
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        f"UserKnownHostsFile={config.state_dir / 'known_hosts'}",
+        "-o",
+        f"ConnectTimeout={max(1, round(host.connect_timeout_seconds))}",
+    ]
+    if host.key_file is not None:
+        ssh += ["-i", str(host.key_file), "-o", "IdentitiesOnly=yes"]
+    destination = f"{host.user}@{host.address}" if host.user else str(host.address)
+    ssh += [destination, "-s", "sftp"]
+    return ("-o", f"sftp.command={shlex.join(ssh)}")
+
+
+def restic_environment(
+    repository: Repository,
+    config: Config,
+    secrets: Secrets,
+    password_file: str,
+    cache_dir: str | None,
+) -> dict[str, str]:
+    """The environment of a restic child for ``repository``; holds secrets, never log values."""
+    env = {
+        "RESTIC_REPOSITORY": restic_location(repository, config),
+        "RESTIC_PASSWORD_FILE": password_file,
+    }
+    if cache_dir:
+        env["RESTIC_CACHE_DIR"] = cache_dir
+    if secrets.access_key_id and secrets.secret_access_key:
+        env["AWS_ACCESS_KEY_ID"] = secrets.access_key_id
+        env["AWS_SECRET_ACCESS_KEY"] = secrets.secret_access_key
+    return env
+
+
+def cache_dir(config: Config) -> Path:
+    return config.state_dir / "backup" / "cache"
+
+
+@functools.cache
+def detect_version(binary: str) -> ResticVersion:
+    """``restic version``, asked once per program per process."""
+    from opskit.execute import run
+
+    found = shutil.which(binary)
+    if found is None:
+        raise CommandError(
+            f"{binary}: restic is not installed on this machine (Debian: apt-get install restic)"
+        )
+    completed = run(version_argv(Restic(found)), timeout_seconds=VERSION_TIMEOUT_SECONDS)
+    return parse_version(completed.stdout)
+
+
+@contextmanager
+def open_target(config: Config, repository: Repository) -> Iterator[Target]:
+    """The repository ready for a local restic; a temporary password file lives for the block."""
+    secrets = read_secrets(repository)
+    version = detect_version(config.backup.restic)
+    restic = Restic(config.backup.restic, restic_options(repository, config), version=version)
+    with password_path(repository, secrets) as password_file:
+        env = restic_environment(repository, config, secrets, password_file, str(cache_dir(config)))
+        yield Target(repository, restic, env)
+
+
+@contextmanager
+def password_path(repository: Repository, secrets: Secrets) -> Iterator[str]:
+    """The configured password file, or a 0600 temporary one holding the variable's value."""
+    if repository.password_file is not None:
+        yield str(repository.password_file)
+        return
+    directory = tempfile.mkdtemp(prefix="opskit-restic-")
+    path = Path(directory) / "password"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(secrets.password + "\n")
+        yield str(path)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,167 @@
+"""opskit backup run vs restic backup called directly on the same data (printed, never asserted).
+
+Run:  .venv/bin/python tests/bench/bench_backup.py [--runs 3] [--mib 1024] [--small 20000]
+
+Generates, in a temporary directory that is removed afterwards, 1 GiB of
+mixed files (random and compressible, large and medium) and 20,000 small
+files. For each data set and each run, both tools back up into a fresh
+repository of their own (same restic, same flags, same cache setting); the
+order alternates between runs. Prints the median wall times, their ratio
+(target: at most 1.05), restic's own throughput from its summary, and the
+time each spends outside restic's own backup work (start-up, config,
+recording), which stays meaningful on a machine shared with other jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSWORD = "bench-password-0123456789"
+
+
+def make_mixed(root: Path, mib: int) -> None:
+    """``mib`` MiB: half random (incompressible), half repetitive text; 64 MiB to 256 KiB files."""
+    root.mkdir(parents=True)
+    written, index = 0, 0
+    sizes = [64 << 20, 16 << 20, 4 << 20, 1 << 20, 256 << 10]
+    while written < mib << 20:
+        size = min(sizes[index % len(sizes)], (mib << 20) - written)
+        path = root / f"dir{index % 8}" / f"file{index}.bin"
+        path.parent.mkdir(exist_ok=True)
+        if index % 2:
+            path.write_bytes(os.urandom(size))
+        else:
+            line = f"Perkara {index} putusan pengadilan agama\n".encode()
+            path.write_bytes((line * (size // len(line) + 1))[:size])
+        written += size
+        index += 1
+
+
+def make_small(root: Path, count: int) -> None:
+    """``count`` files of 100 B to 8 KiB in 100 folders (a CMS's uploads and cache)."""
+    for index in range(count):
+        folder = root / f"d{index % 100}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{index}.txt").write_bytes(os.urandom(100 + (index * 37) % 8000))
+
+
+def direct(data: Path, repository: Path, password: Path, cache: Path) -> tuple[float, dict]:
+    env = {
+        **os.environ,
+        "RESTIC_REPOSITORY": str(repository),
+        "RESTIC_PASSWORD_FILE": str(password),
+        "RESTIC_CACHE_DIR": str(cache),
+    }
+    subprocess.run(["restic", "init"], env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    completed = subprocess.run(
+        ["restic", "backup", "--json", "--tag", "opskit-set=bench", "--", str(data)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    summary = json.loads(completed.stdout.strip().splitlines()[-1])
+    return elapsed, summary
+
+
+def through_opskit(data: Path, workdir: Path, password: Path) -> tuple[float, dict]:
+    config = workdir / "opskit.yaml"
+    config.write_text(
+        json.dumps(
+            {
+                "organisation": {"name": "Bench"},
+                "paths": {"state_dir": str(workdir / "state")},
+                "backup": {
+                    "repositories": [
+                        {
+                            "name": "bench",
+                            "path": str(workdir / "repo"),
+                            "password_file": str(password),
+                        }
+                    ],
+                    "sets": [{"name": "bench", "paths": [str(data)], "repositories": ["bench"]}],
+                },
+            }
+        )
+    )
+    opskit = [sys.executable, "-m", "opskit", "--config", str(config)]
+    subprocess.run([*opskit, "backup", "init"], check=True, capture_output=True)
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [*opskit, "backup", "run", "--format", "json"], check=True, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - started
+    return elapsed, json.loads(completed.stdout)["results"][0]["evidence"]
+
+
+def measure(name: str, data: Path, scratch: Path, password: Path, runs: int) -> None:
+    subprocess.run(["du", "-sh", str(data)], check=True, capture_output=True)  # warm the cache
+    direct_times, opskit_times, throughput = [], [], []
+    # Wall time minus restic's own backup time (its summary): start-up and wrapping only.
+    direct_outside, opskit_outside = [], []
+    for run in range(runs):
+        order = ("direct", "opskit") if run % 2 == 0 else ("opskit", "direct")
+        for which in order:
+            workdir = scratch / f"{name}-{which}-{run}"
+            workdir.mkdir()
+            if which == "direct":
+                elapsed, summary = direct(
+                    data, workdir / "repo", password, workdir / "state" / "backup" / "cache"
+                )
+                direct_times.append(elapsed)
+                direct_outside.append(elapsed - summary["total_duration"])
+                throughput.append(summary["total_bytes_processed"] / summary["total_duration"])
+            else:
+                elapsed, evidence = through_opskit(data, workdir, password)
+                opskit_times.append(elapsed)
+                opskit_outside.append(elapsed - evidence["duration_seconds"])
+            subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    restic_median, opskit_median = statistics.median(direct_times), statistics.median(opskit_times)
+    overhead = opskit_median - restic_median
+    print(
+        f"{name:<22} restic {restic_median:7.2f} s   opskit {opskit_median:7.2f} s   "
+        f"ratio {opskit_median / restic_median:5.3f}   overhead {overhead:+5.2f} s"
+        f"   restic throughput {statistics.median(throughput) / (1 << 20):6.1f} MiB/s"
+        f"   (median of {runs}; restic min/max {min(direct_times):.2f}/{max(direct_times):.2f} s,"
+        f" opskit min/max {min(opskit_times):.2f}/{max(opskit_times):.2f} s)"
+    )
+    print(
+        f"{'':<22} outside restic's own backup time:"
+        f" restic {statistics.median(direct_outside):.2f} s,"
+        f" opskit {statistics.median(opskit_outside):.2f} s"
+        " (the wrapper's own cost, independent of how busy the machine is)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--mib", type=int, default=1024, help="size of the mixed data set")
+    parser.add_argument("--small", type=int, default=20000, help="number of small files")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="opskit-bench-") as directory:
+        scratch = Path(directory)
+        password = scratch / "password"
+        password.write_text(PASSWORD + "\n")
+        password.chmod(0o600)
+        started = time.perf_counter()
+        make_mixed(scratch / "mixed", options.mib)
+        make_small(scratch / "small", options.small)
+        print(f"generated the data in {time.perf_counter() - started:.1f} s under {scratch}")
+        print(f"command: {' '.join(sys.argv)}")
+        measure(f"{options.mib} MiB mixed", scratch / "mixed", scratch, password, options.runs)
+        measure(f"{options.small} small files", scratch / "small", scratch, password, options.runs)
+
+
+if __name__ == "__main__":
+    main()

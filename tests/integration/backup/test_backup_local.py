@@ -1,0 +1,211 @@
+"""opskit backup against the real restic and a local repository: the everyday path."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from support.restic import restic_direct
+
+pytestmark = pytest.mark.integration
+
+
+def results_by_target(run) -> dict[str, dict]:
+    return {result["target"]: result for result in run.json["results"]}
+
+
+def test_init_run_snapshots_and_restore_round_trip(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+
+    init = cli("--config", config, "backup", "init", "--format", "json")
+    again = cli("--config", config, "backup", "init", "--format", "json")
+    run = cli("--config", config, "backup", "run", "--format", "json")
+    listed = cli("--config", config, "backup", "snapshots", "--format", "json")
+    target = tmp_path / "restored"
+    restored = cli("--config", config, "backup", "restore", "website", "--target", target)
+
+    assert init.exit_code == 0, init.stdout
+    assert init.json["results"][0]["check_id"] == "backup.repository"
+    assert "created repository local" in init.json["results"][0]["summary"]
+    assert "already exists" in again.json["results"][0]["summary"]
+    assert run.exit_code == 0, run.stdout
+    [result] = run.json["results"]
+    assert (result["check_id"], result["target"], result["status"]) == (
+        "backup.run",
+        "website:local",
+        "OK",
+    )
+    evidence = result["evidence"]
+    assert len(evidence["snapshot_id"]) >= 8 and evidence["data_added_bytes"] > 100_000
+    assert evidence["duration_seconds"] > 0 and evidence["restic_version"] == "0.14.0"
+    assert {metric["name"] for metric in result["metrics"]} >= {
+        "data_added_bytes",
+        "duration_seconds",
+    }
+    [snapshot] = listed.json["data"]["snapshots"]
+    assert snapshot["set"] == "website" and snapshot["paths"] == [str(website)]
+    assert restored.exit_code == 0, restored.stdout
+    copy = target / str(website).lstrip("/")
+    assert (copy / "index.php").read_text() == (website / "index.php").read_text()
+    assert (copy / "images" / "foto3.jpg").read_bytes() == (
+        website / "images" / "foto3.jpg"
+    ).read_bytes()
+    assert not (copy / "cache").exists(), "excluded paths stay out"
+    history = sqlite3.connect(tmp_path / "state" / "history.sqlite")
+    stored = history.execute(
+        "SELECT evidence FROM results WHERE check_id = 'backup.run'"
+    ).fetchone()[0]
+    assert json.loads(stored)["snapshot_id"] == evidence["snapshot_id"]
+
+
+def test_restore_refuses_a_non_empty_directory_unless_forced(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+
+    refused = cli("--config", config, "backup", "restore", "website", "--target", target)
+    only_one = cli(
+        "--config",
+        config,
+        "backup",
+        "restore",
+        "website",
+        "--target",
+        target,
+        "--force",
+        "--include",
+        str(website / "index.php"),
+    )
+
+    assert refused.exit_code == 3
+    assert "is not empty" in refused.stderr and "--force" in refused.stderr
+    assert only_one.exit_code == 0, only_one.stdout
+    assert (target / "keep.txt").read_text() == "mine"
+    restored = target / str(website).lstrip("/")
+    assert (restored / "index.php").exists() and not (restored / "berita.php").exists()
+
+
+def test_missing_source_path_is_an_incomplete_backup_naming_it(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    gone = tmp_path / "www" / "old-site"
+    config = backup_config(
+        sets=[{"name": "website", "paths": [str(website), str(gone)], "repositories": ["local"]}]
+    )
+    cli("--config", config, "backup", "init")
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+
+    assert run.exit_code == 1
+    [result] = run.json["results"]
+    assert result["status"] == "WARNING"
+    assert result["summary"].startswith("INCOMPLETE snapshot ")
+    assert str(gone) in result["summary"]
+    assert result["evidence"]["missing_paths"] == [str(gone)]
+    assert result["evidence"]["snapshot_id"]
+
+
+def test_wrong_password_is_critical_and_says_so(
+    cli, backup_config, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    (tmp_path / "repository.password").write_text("not-the-password\n")
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+
+    assert run.exit_code == 2
+    [result] = run.json["results"]
+    assert result["status"] == "CRITICAL"
+    assert "repository local: wrong password" in result["summary"]
+    assert result["evidence"]["outcome"] == "wrong-password"
+
+
+def test_missing_repository_is_critical_and_names_the_fix(cli, backup_config, restic: str) -> None:
+    config = backup_config()
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+
+    [result] = run.json["results"]
+    assert result["status"] == "CRITICAL"
+    assert "repository local does not exist" in result["summary"]
+    assert "opskit backup init local" in result["summary"]
+
+
+def test_one_failing_repository_does_not_stop_the_others(
+    cli, backup_config, website: Path, tmp_path: Path, repository_password: Path, restic: str
+) -> None:
+    config = backup_config(
+        repositories=[
+            {
+                "name": "good",
+                "path": str(tmp_path / "good"),
+                "password_file": str(repository_password),
+            },
+            {
+                "name": "never-made",
+                "path": str(tmp_path / "none"),
+                "password_file": str(repository_password),
+            },
+        ],
+        sets=[
+            {"name": "website", "paths": [str(website)], "repositories": ["never-made", "good"]},
+            {"name": "docs", "paths": [str(website / "images")], "repositories": ["good"]},
+        ],
+    )
+    cli("--config", config, "backup", "init", "good")
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+
+    statuses = {target: result["status"] for target, result in results_by_target(run).items()}
+    assert statuses == {
+        "website:never-made": "CRITICAL",
+        "website:good": "OK",
+        "docs:good": "OK",
+    }
+    assert run.exit_code == 2
+
+
+def test_prune_forgets_by_retention_then_prunes(
+    cli, backup_config, website: Path, tmp_path: Path, repository_password: Path, restic: str
+) -> None:
+    config = backup_config(
+        sets=[
+            {
+                "name": "website",
+                "paths": [str(website)],
+                "repositories": ["local"],
+                "retention": {
+                    "keep_last": 1,
+                    "keep_daily": None,
+                    "keep_weekly": None,
+                    "keep_monthly": None,
+                    "keep_yearly": None,
+                },
+            }
+        ]
+    )
+    cli("--config", config, "backup", "init")
+    for index in range(3):
+        (website / f"new{index}.php").write_text(f"{index}\n")
+        assert cli("--config", config, "backup", "run").exit_code == 0
+
+    pruned = cli("--config", config, "backup", "prune", "--format", "json")
+
+    assert pruned.exit_code == 0, pruned.stdout
+    by_target = results_by_target(pruned)
+    assert {result["check_id"] for result in by_target.values()} == {"backup.prune"}
+    assert by_target["website:local"]["summary"].startswith("forgot 2 snapshots, kept 1")
+    assert by_target["local"]["summary"].startswith("pruned repository local")
+    left = restic_direct(tmp_path / "repo", repository_password, "snapshots", "--json")
+    assert len(json.loads(left.stdout)) == 1

@@ -1,0 +1,164 @@
+"""Offsite S3 repositories against an S3-compatible server on loopback (moto), with boto3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.moto_s3 import MotoServer
+from support.restic import write_secret
+from support.system import free_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def s3_repository(moto: MotoServer, tmp_path: Path, repository_password: Path):
+    key_id = write_secret(tmp_path / "s3.key-id", moto.access_key_id)
+    secret = write_secret(tmp_path / "s3.secret", moto.secret_access_key)
+
+    def entry(bucket: str = "pa-backup", **changes: object) -> dict[str, object]:
+        return {
+            "name": "offsite",
+            "type": "s3",
+            "endpoint": moto.endpoint,
+            "bucket": bucket,
+            "prefix": "restic",
+            "access_key_id_file": str(key_id),
+            "secret_access_key_file": str(secret),
+            "password_file": str(repository_password),
+            "timeout_seconds": 120,
+            **changes,
+        }
+
+    return entry
+
+
+def s3_config(
+    backup_config, website: Path, repository: dict[str, object], name: str = "opskit.yaml"
+) -> Path:
+    return backup_config(
+        name=name,
+        repositories=[repository],
+        sets=[{"name": "website", "paths": [str(website)], "repositories": ["offsite"]}],
+    )
+
+
+def by_target(run) -> dict[str, dict]:
+    return {result["target"]: result for result in run.json["results"]}
+
+
+def test_init_refuses_a_missing_bucket_then_creates_it_with_versioning(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    config = s3_config(backup_config, website, s3_repository())
+
+    missing = cli("--config", config, "backup", "init", "--format", "json")
+    created = cli("--config", config, "backup", "init", "--create-bucket", "--format", "json")
+
+    assert missing.exit_code == 2
+    [bucket] = missing.json["results"]
+    assert bucket["status"] == "CRITICAL"
+    assert "the bucket does not exist" in bucket["summary"]
+    assert "--create-bucket" in " ".join(bucket["evidence"]["details"])
+    results = by_target(created)
+    assert results["offsite:bucket"]["status"] == "OK"
+    assert results["offsite:bucket"]["summary"] == (
+        "created bucket pa-backup: versioning enabled, Object Lock off"
+    )
+    assert results["offsite"]["summary"].startswith("created repository offsite at s3:")
+    versioning = moto.client().get_bucket_versioning(Bucket="pa-backup")
+    assert versioning["Status"] == "Enabled"
+    objects = moto.client().list_objects_v2(Bucket="pa-backup", Prefix="restic/")
+    assert any(item["Key"] == "restic/config" for item in objects["Contents"])
+
+
+def test_unprotected_bucket_is_a_warning_that_explains_how(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    moto.client().create_bucket(Bucket="plain-bucket")
+    config = s3_config(backup_config, website, s3_repository("plain-bucket"))
+
+    run = cli("--config", config, "backup", "init", "--format", "json")
+
+    bucket = by_target(run)["offsite:bucket"]
+    assert bucket["status"] == "WARNING"
+    assert "versioning off, Object Lock off" in bucket["summary"]
+    assert "turn on bucket versioning" in bucket["summary"]
+    assert by_target(run)["offsite"]["status"] == "OK"
+
+
+def test_object_lock_is_reported(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    s3 = moto.client()
+    s3.create_bucket(Bucket="locked-bucket", ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(
+        Bucket="locked-bucket",
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 30}},
+        },
+    )
+    config = s3_config(backup_config, website, s3_repository("locked-bucket"))
+
+    run = cli("--config", config, "backup", "init", "--format", "json")
+
+    bucket = by_target(run)["offsite:bucket"]
+    assert bucket["status"] == "OK"
+    assert (
+        bucket["summary"]
+        == "bucket locked-bucket: versioning enabled, Object Lock on (GOVERNANCE 30 days)"
+    )
+    assert bucket["evidence"]["object_lock"] is True
+
+
+def test_wrong_keys_and_a_dead_endpoint_have_their_own_messages(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, tmp_path: Path, restic: str
+) -> None:
+    moto.client().create_bucket(Bucket="pa-backup")
+    wrong = write_secret(tmp_path / "wrong.secret", "Not-The-Secret-Key-0000")
+    wrong_keys = s3_config(
+        backup_config, website, s3_repository(secret_access_key_file=str(wrong)), "keys.yaml"
+    )
+    dead = s3_config(
+        backup_config,
+        website,
+        s3_repository(endpoint=f"http://127.0.0.1:{free_port()}"),
+        "dead.yaml",
+    )
+
+    keys = cli("--config", wrong_keys, "backup", "init", "--format", "json")
+    down = cli("--config", dead, "backup", "init", "--format", "json")
+    run_down = cli("--config", dead, "backup", "run", "--format", "json")
+
+    assert keys.json["results"][0]["summary"].endswith("the access key or secret key is wrong")
+    assert down.json["results"][0]["summary"].endswith(
+        "cannot connect to the endpoint (wrong endpoint, or the service is down)"
+    )
+    [result] = run_down.json["results"]
+    assert result["status"] == "CRITICAL"
+    assert result["summary"].startswith("repository offsite cannot be reached:")
+    assert "connection refused" in result["summary"]
+
+
+def test_backup_to_s3_restores_the_same_files(
+    cli, backup_config, website: Path, s3_repository, tmp_path: Path, restic: str
+) -> None:
+    config = s3_config(backup_config, website, s3_repository())
+    assert cli("--config", config, "backup", "init", "--create-bucket").exit_code == 0
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+    target = tmp_path / "from-s3"
+    restored = cli("--config", config, "backup", "restore", "website", "--target", target)
+    verified = cli("--config", config, "backup", "verify", "--format", "json")
+
+    assert run.json["results"][0]["status"] == "OK", run.json["results"][0]["summary"]
+    assert run.json["results"][0]["evidence"]["location"].startswith("s3:http://127.0.0.1:")
+    assert restored.exit_code == 0, restored.stdout
+    copy = target / str(website).lstrip("/")
+    assert (copy / "images" / "foto1.jpg").read_bytes() == (
+        website / "images" / "foto1.jpg"
+    ).read_bytes()
+    assert verified.exit_code == 0, verified.stdout
