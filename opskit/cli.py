@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "opskit.commands.schedule",
     "opskit.commands.config",
     "opskit.commands.web",
+    "opskit.commands.uat",
 )
 
 DESCRIPTION = """\

@@ -2,8 +2,10 @@
 
 fab -r "$(opskit paths playbooks)" --list
 fab -r "$(opskit paths playbooks)" -H admin@web1 facts
+fab -r "$(opskit paths playbooks)" -H admin@web1 uat-command --argv "systemctl is-active nginx"
 """
 
 from opskit.playbooks.facts import facts
+from opskit.playbooks.uat import uat_command
 
-__all__ = ["facts"]
+__all__ = ["facts", "uat_command"]

@@ -376,14 +376,15 @@ def _walk_model(node: Any, location: Location) -> Iterator[tuple[Location, Any]]
         yield location, node
 
 
-def _problem_from_pydantic(error: Any) -> Problem:
+def _problem_from_pydantic(error: Any, root: type[BaseModel] = Config) -> Problem:
+    """A pydantic error as a Problem; unknown keys list the keys ``root``'s model allows there."""
     location: Location = tuple(
         part for part in error["loc"] if isinstance(part, int) or "[" not in part
     )
     kind = error["type"]
     message = error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        model = _model_at(location[:-1])
+        model = _model_at(location[:-1], root)
         allowed = sorted(model.model_fields) if model else []
         hint = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         suggestion = f"did you mean {hint[0]!r}? " if hint else ""
@@ -399,9 +400,9 @@ def _problem_from_pydantic(error: Any) -> Problem:
     return Problem(location, message)
 
 
-def _model_at(location: Location) -> type[BaseModel] | None:
-    """The config model class found at ``location`` (indexes skipped)."""
-    model: type[BaseModel] | None = Config
+def _model_at(location: Location, root: type[BaseModel] = Config) -> type[BaseModel] | None:
+    """The model class found at ``location`` under ``root`` (indexes skipped)."""
+    model: type[BaseModel] | None = root
     for part in location:
         if isinstance(part, int):
             continue
