@@ -13,7 +13,7 @@ from opskit.result import Status, utc_now
 from opskit.uat import checklist as checklists
 from opskit.uat import records
 from opskit.uat.model import RUN_STATUS, Recommendation, verdict
-from opskit.uat.procedure import Ask
+from opskit.uat.procedure import Ask, Tell
 
 TARGETED_KINDS = ("http", "form", "tls", "links")
 
@@ -28,6 +28,7 @@ def run_uat(
     application: str | None = None,
     version: str | None = None,
     ask: Ask | None = None,
+    tell: Tell | None = None,
 ) -> Outcome:
     """Carry out a checklist and store the run; the status says passed, incomplete, failed."""
     from opskit.uat import answers
@@ -42,7 +43,7 @@ def run_uat(
     given = answers.read(Path(answers_file), chosen, tester) if answers_file else {}
     where = Surroundings(config, address, _form_secrets(config, loaded))
     started = utc_now()
-    steps = carry_out(chosen, where, given, None if answers_file else ask)
+    steps = carry_out(chosen, where, given, None if answers_file else ask, tell)
     result = verdict(steps)
     run_id = records.save(
         context.store(),

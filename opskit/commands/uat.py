@@ -25,7 +25,7 @@ def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.uat import run_uat
     from opskit.uat.prompt import TerminalTester
 
-    ask = TerminalTester(args.tester, sys.stdin, sys.stderr) if context.interactive else None
+    terminal = TerminalTester(args.tester, sys.stdin, sys.stderr) if context.interactive else None
     return run_uat(
         context,
         args.checklist,
@@ -34,7 +34,8 @@ def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
         answers_file=args.answers,
         application=args.application,
         version=args.app_version,
-        ask=ask,
+        ask=terminal,
+        tell=terminal.tell if terminal else None,
     )
 
 

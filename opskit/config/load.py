@@ -260,6 +260,7 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
             problem = job_command_problem(job["run"])
             if problem:
                 problems.append(Problem(("schedule", "jobs", index, "run"), problem))
+    problems += _uat_roles(raw.get("uat"))
     for index, site in items("sites"):
         refer(("sites", index, "host"), site.get("host"), host_names, "host")
         problems += _site_thresholds(index, site)
@@ -278,6 +279,21 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
                 "repository",
             )
     return problems
+
+
+def _uat_roles(uat: Any) -> list[Problem]:
+    """The UAT reviewer and approver hold different roles: SOP D3 and D6 are separate steps."""
+    if not isinstance(uat, dict) or uat.get("reviewer_role") is None:
+        return []
+    if uat["reviewer_role"] != uat.get("approver_role", "ketua"):
+        return []
+    return [
+        Problem(
+            ("uat", "reviewer_role"),
+            "must differ from approver_role: the consideration (D3) and the approval (D6) "
+            "come from different people",
+        )
+    ]
 
 
 NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")
@@ -353,7 +369,8 @@ def _environment_warnings(config: Config) -> list[Problem]:
                 )
             )
     roles = {role for person in config.people for role in person.roles}
-    for role, needed_for in (("penanggung_jawab", "incident reports"), ("ketua", "UAT approval")):
+    needed = (("penanggung_jawab", "incident reports"), (config.uat.approver_role, "UAT approval"))
+    for role, needed_for in needed:
         if role not in roles:
             warnings.append(
                 Problem(

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from opskit.result import utc_now
 from opskit.uat.answers import Answer
 from opskit.uat.automated import Surroundings, perform
-from opskit.uat.checklist import Checklist, Step
+from opskit.uat.checklist import Checklist, ManualStep, Step
 from opskit.uat.model import StepRecord
 from opskit.uat.prompt import Question, StopAsking
 
 Ask = Callable[[Question], Answer | None]
+Tell = Callable[[str], None]
 
 
 def carry_out(
@@ -25,8 +26,9 @@ def carry_out(
     where: Surroundings,
     answers: dict[int, Answer],
     ask: Ask | None = None,
+    tell: Tell | None = None,
 ) -> list[StepRecord]:
-    """Every step's record, in checklist order."""
+    """Every step's record, in checklist order; ``tell`` hears how each automated step went."""
     from opskit.web.fetch import session
 
     session().cookies.clear()  # each run starts like a fresh browser
@@ -34,7 +36,11 @@ def carry_out(
     records: dict[int, StepRecord] = {}
     for position, step in enumerate(checklist.steps, start=1):
         if step.automated:
-            records[position] = perform(step, position, ids[position - 1], where)
+            record = perform(step, position, ids[position - 1], where)
+            records[position] = record
+            if tell is not None:
+                total = len(checklist.steps)
+                tell(f"step {position} of {total}: {step.title}: {record.outcome.upper()}")
     manual = [
         (position, step)
         for position, step in enumerate(checklist.steps, start=1)
@@ -54,15 +60,15 @@ def carry_out(
 
 
 def _question(step: Step, position: int, total: int, number: int, manual_total: int) -> Question:
-    assert step.manual is not None  # noqa: S101 - only manual steps are asked
+    check: ManualStep = step.check
     return Question(
         position=position,
         total=total,
         number=number,
         manual_total=manual_total,
         title=step.title,
-        instruction=step.manual.instruction,
-        expected=step.manual.expected,
+        instruction=check.instruction,
+        expected=check.expected,
         required=step.required,
     )
 

@@ -69,6 +69,10 @@ class TerminalTester:
                 return Answer(result, tester, note or None)
             self._say(f"  a {result} answer needs a note saying what you saw\n")
 
+    def tell(self, text: str) -> None:
+        """How an automated step went, one line each, while the tester waits."""
+        self._say(f"  {text}\n")
+
     def _greet(self, manual_total: int) -> None:
         self._greeted = True
         plural = "s" if manual_total != 1 else ""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+PASSWORD = "rahasia-uji"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 HOME = """<!doctype html><html lang="id"><head><meta charset="utf-8">
 <title>Layanan Pengaduan</title></head><body>
@@ -41,7 +42,7 @@ class ComplaintApp:
 
     def __init__(
         self,
-        password: str = "rahasia-uji",
+        password: str = PASSWORD,
         slow_seconds: float = 1.2,
         broken_link: bool = True,
         cert_file: Path | None = None,
@@ -111,29 +112,37 @@ class ComplaintApp:
         self, method: str, path: str, form: dict[str, str], cookie: str
     ) -> tuple[int, str | bytes, dict[str, str]]:
         extra = ' <a href="/hilang">Arsip lama</a>' if self.broken_link else ""
-        if path == "/" and method == "GET":
-            return 200, HOME.format(extra=extra), {}
-        if path == "/tentang":
-            return 200, "<html><body><h1>Tentang kami</h1></body></html>", {}
-        if path == "/dokumen/panduan.pdf":
-            return 200, PDF, {}
-        if path == "/lambat":
-            time.sleep(self.slow_seconds)
-            return 200, "<html><body>Halaman lambat</body></html>", {}
-        if path == "/pengaduan" and method == "GET":
-            return 200, '<form method="post"><input name="nama"><textarea name="pesan">', {}
-        if path == "/pengaduan" and method == "POST":
-            missing = [name for name in ("nama", "pesan") if not form.get(name, "").strip()]
-            if missing:
-                return 422, f"Formulir belum lengkap: {', '.join(missing)} wajib diisi", {}
-            number = next(self._numbers)
-            return 200, f"Terima kasih, {form['nama']}. Nomor pengaduan PGD-{number:03d}", {}
-        if path == "/masuk" and method == "POST":
-            if form.get("sandi") == self.password and form.get("pengguna") == "admin":
-                return 200, "Selamat datang, admin", {"Set-Cookie": "sesi=ok; Path=/"}
-            return 401, "Kata sandi salah", {}
-        if path == "/dasbor":
-            if "sesi=ok" in cookie:
-                return 200, "Dasbor admin", {}
-            return 403, "Silakan masuk dahulu", {}
-        return 404, "<html><body>Tidak ditemukan</body></html>", {}
+        pages: dict[tuple[str, str], Any] = {
+            ("GET", "/"): lambda: (200, HOME.format(extra=extra), {}),
+            ("GET", "/tentang"): lambda: (
+                200,
+                "<html><body><h1>Tentang kami</h1></body></html>",
+                {},
+            ),
+            ("GET", "/dokumen/panduan.pdf"): lambda: (200, PDF, {}),
+            ("GET", "/lambat"): self._slow,
+            ("GET", "/pengaduan"): lambda: (200, '<form method="post"><input name="nama">', {}),
+            ("POST", "/pengaduan"): lambda: self._complaint(form),
+            ("POST", "/masuk"): lambda: self._login(form),
+            ("GET", "/dasbor"): lambda: (
+                (200, "Dasbor admin", {}) if "sesi=ok" in cookie else (403, "Silakan masuk", {})
+            ),
+        }
+        page = pages.get((method, path))
+        return page() if page else (404, "<html><body>Tidak ditemukan</body></html>", {})
+
+    def _slow(self) -> tuple[int, str, dict[str, str]]:
+        time.sleep(self.slow_seconds)
+        return 200, "<html><body>Halaman lambat</body></html>", {}
+
+    def _complaint(self, form: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+        missing = [name for name in ("nama", "pesan") if not form.get(name, "").strip()]
+        if missing:
+            return 422, f"Formulir belum lengkap: {', '.join(missing)} wajib diisi", {}
+        number = next(self._numbers)
+        return 200, f"Terima kasih, {form['nama']}. Nomor pengaduan PGD-{number:03d}", {}
+
+    def _login(self, form: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+        if form.get("pengguna") == "admin" and form.get("sandi") == self.password:
+            return 200, "Selamat datang, admin", {"Set-Cookie": "sesi=ok; Path=/"}
+        return 401, "Kata sandi salah", {}
