@@ -188,7 +188,7 @@ def list_checklists(context: AppContext) -> Outcome:
         command="uat checklists",
         data={"checklists": rows},
         view="uat-checklists",
-        status=Status.CRITICAL if invalid else Status.OK,
+        status=Status.UNKNOWN if invalid else Status.OK,
     )
 
 
@@ -208,7 +208,7 @@ def validate_checklist(context: AppContext, reference: str) -> Outcome:
             "steps": len(checklist.steps) if checklist else 0,
         },
         view="problems",
-        status=Status.CRITICAL if problems else Status.OK,
+        status=Status.UNKNOWN if problems else Status.OK,
     )
 
 

@@ -110,3 +110,35 @@ def test_a_checklist_is_found_by_file_path_and_an_unknown_name_gets_a_suggestion
     assert "did you mean 'website-release'?" in raised.value.message
     with pytest.raises(NotFoundError):
         find(config(), str(tmp_path / "missing.yaml"))
+
+
+def test_checklists_command_lists_builtin_and_own_and_flags_invalid_ones(
+    make_config, cli, tmp_path: Path
+) -> None:
+    own = tmp_path / "checklists"
+    own.mkdir()
+    (own / "rusak.yaml").write_text((DATA / "broken-checklist.yaml").read_text())
+    config = make_config({"uat": {"checklists_dir": str(own)}})
+
+    run = cli("--config", config, "uat", "checklists", "--format", "json")
+
+    assert run.exit_code == 3
+    listed = {item["name"]: item for item in run.json["data"]["checklists"]}
+    assert set(listed) == {*BUILTIN, "rusak"}
+    assert listed["website-release"]["valid"] and listed["website-release"]["builtin"]
+    assert listed["website-release"]["manual"] == 3
+    assert not listed["rusak"]["valid"]
+    assert len(listed["rusak"]["problems"]) == 6
+
+
+def test_validate_command_shows_every_problem_or_says_valid(make_config, cli) -> None:
+    config = make_config()
+
+    broken = cli("--config", config, "uat", "validate", DATA / "broken-checklist.yaml")
+    builtin = cli("--config", config, "uat", "validate", "cms-update")
+
+    assert broken.exit_code == 3
+    assert "broken-checklist.yaml:7: steps[0].htp: unknown key" in broken.stdout
+    assert "6 errors" in broken.stdout
+    assert builtin.exit_code == 0
+    assert "cms-update.yaml: valid" in builtin.stdout
