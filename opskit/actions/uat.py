@@ -12,7 +12,7 @@ from opskit.outcome import Outcome
 from opskit.result import Status, utc_now
 from opskit.uat import checklist as checklists
 from opskit.uat import records
-from opskit.uat.model import RUN_STATUS, Recommendation, verdict
+from opskit.uat.model import RUN_STATUS, NewRun, Recommendation, UatRun, verdict
 from opskit.uat.procedure import Ask, Tell
 
 TARGETED_KINDS = ("http", "form", "tls", "links")
@@ -47,7 +47,7 @@ def run_uat(
     result = verdict(steps)
     run_id = records.save(
         context.store(),
-        records.NewRun(
+        NewRun(
             checklist=loaded.name,
             checklist_title=chosen.title,
             checklist_source=str(loaded.path),
@@ -271,7 +271,7 @@ def _person(config: Config, name: str, role: str, setting: str) -> Person:
     )
 
 
-def _next_steps(run: records.UatRun) -> list[str]:
+def _next_steps(run: UatRun) -> list[str]:
     counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.counts().items()))
     lines = [f"UAT run {run.id} of {run.checklist}: {run.result.upper()} ({counts})"]
     unanswered = [step.step_id for step in run.steps if step.outcome == "unanswered"]

@@ -13,8 +13,6 @@ import json
 import socket
 import sqlite3
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -24,133 +22,15 @@ from opskit.masking import mask, mask_data
 from opskit.store import Store, from_text, to_text
 from opskit.uat.model import (
     Decision,
+    NewRun,
     Recommendation,
+    Review,
+    Ruling,
     RunResult,
     StepOutcomeName,
     StepRecord,
+    UatRun,
 )
-
-
-@dataclass(frozen=True)
-class Review:
-    """A reviewer's consideration of a run (SOP D3)."""
-
-    reviewer: str
-    note: str
-    recommendation: Recommendation | None
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "reviewer": self.reviewer,
-            "note": self.note,
-            "recommendation": self.recommendation,
-            "at": self.at.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """The approver's decision on a run (SOP D6); final."""
-
-    decision: Decision
-    approver: str
-    role: str
-    position: str | None
-    nip: str | None
-    reason: str | None
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "decision": self.decision,
-            "approver": self.approver,
-            "role": self.role,
-            "position": self.position,
-            "nip": self.nip,
-            "reason": self.reason,
-            "at": self.at.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class UatRun:
-    """A stored run with its steps, reviews and decision."""
-
-    id: int
-    checklist: str
-    checklist_title: str
-    checklist_source: str
-    checklist_sha256: str
-    application: str
-    version: str | None
-    target: str | None
-    tester: str | None
-    started_at: datetime
-    finished_at: datetime
-    result: RunResult
-    steps: tuple[StepRecord, ...] = ()
-    reviews: tuple[Review, ...] = ()
-    ruling: Ruling | None = None
-
-    @property
-    def testers(self) -> list[str]:
-        """Everyone who answered a step, and who started the run, without repeats."""
-        names = [self.tester] + [step.tester for step in self.steps]
-        return list(dict.fromkeys(name for name in names if name))
-
-    @property
-    def state(self) -> str:
-        """Where the run is in the procedure: tested, reviewed, approved or rejected."""
-        if self.ruling is not None:
-            return self.ruling.decision
-        return "reviewed" if self.reviews else "tested"
-
-    def counts(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for step in self.steps:
-            found[step.outcome] = found.get(step.outcome, 0) + 1
-        return found
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "checklist": self.checklist,
-            "checklist_title": self.checklist_title,
-            "checklist_source": self.checklist_source,
-            "checklist_sha256": self.checklist_sha256,
-            "application": self.application,
-            "version": self.version,
-            "target": self.target,
-            "tester": self.tester,
-            "testers": self.testers,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat(),
-            "result": self.result,
-            "state": self.state,
-            "counts": self.counts(),
-            "steps": [step.to_dict() for step in self.steps],
-            "reviews": [review.to_dict() for review in self.reviews],
-            "decision": self.ruling.to_dict() if self.ruling else None,
-        }
-
-
-@dataclass
-class NewRun:
-    """What ``save`` writes: the run's facts and its steps."""
-
-    checklist: str
-    checklist_title: str
-    checklist_source: str
-    checklist_sha256: str
-    application: str
-    version: str | None
-    target: str | None
-    tester: str | None
-    started_at: datetime
-    finished_at: datetime
-    result: RunResult
-    steps: Sequence[StepRecord] = field(default_factory=tuple)
 
 
 def save(store: Store, run: NewRun) -> int:
@@ -213,6 +93,15 @@ def get(store: Store, run_id: int) -> UatRun:
 def listing(store: Store, limit: int = 50) -> list[UatRun]:
     """Recent runs, newest first, with their steps, reviews and decision."""
     rows = store.read("SELECT id FROM uat_runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
+    return [get(store, row["id"]) for row in rows]
+
+
+def started_between(store: Store, start: datetime, end: datetime) -> list[UatRun]:
+    """Runs started in [start, end), oldest first (for the monthly recap)."""
+    rows = store.read(
+        "SELECT id FROM uat_runs WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
+        (to_text(start), to_text(end)),
+    )
     return [get(store, row["id"]) for row in rows]
 
 

@@ -11,8 +11,7 @@ from opskit.config.schema import Config, Person
 from opskit.reports.documents.common import evidence_text, number
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document, Signature
-from opskit.uat.model import STEP_OUTCOMES, StepRecord
-from opskit.uat.records import UatRun
+from opskit.uat.model import STEP_OUTCOMES, StepRecord, UatRun
 
 SOP_ROWS = "D2, D3, D6"
 OUTCOME_STYLES = {

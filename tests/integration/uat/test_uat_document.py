@@ -173,3 +173,14 @@ def test_a_record_of_an_unknown_run_is_a_clear_error(uat_config, cli) -> None:
 
     assert run.exit_code == 3
     assert "no UAT run 9 in history" in run.stderr
+
+
+def test_the_monthly_recap_lists_the_months_uat_runs(decided: Path, cli, tmp_path: Path) -> None:
+    run = cli("--config", decided, "report", "recap", "--formats", "md", "--out", tmp_path)
+
+    assert run.exit_code == 0, run.stderr
+    markdown = next((tmp_path / "recap").glob("*.md")).read_text()
+    section = markdown.split("Uji penerimaan aplikasi (UAT) (D2, D3, D6)")[1]
+    assert "E-Pengaduan 2.0" in section
+    assert "LULUS" in section
+    assert "Disetujui (Ahmad Fauzi)" in section

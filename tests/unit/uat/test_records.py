@@ -12,7 +12,7 @@ import pytest
 from opskit.errors import RefusedError
 from opskit.store import Store
 from opskit.uat import records
-from opskit.uat.model import StepRecord, verdict
+from opskit.uat.model import NewRun, StepRecord, UatRun, verdict
 
 NOW = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
 
@@ -41,7 +41,7 @@ def save(store: Store, *outcomes: str) -> int:
     ]
     return records.save(
         store,
-        records.NewRun(
+        NewRun(
             checklist="uji",
             checklist_title="Uji",
             checklist_source="/tmp/uji.yaml",
@@ -58,13 +58,13 @@ def save(store: Store, *outcomes: str) -> int:
     )
 
 
-def review(store: Store, run_id: int, reviewer: str = "Siti Aminah") -> records.UatRun:
+def review(store: Store, run_id: int, reviewer: str = "Siti Aminah") -> UatRun:
     return records.add_review(
         store, run_id, reviewer=reviewer, note="Sesuai", recommendation=None, now=NOW
     )
 
 
-def decide(store: Store, run_id: int, decision: str = "approved") -> records.UatRun:
+def decide(store: Store, run_id: int, decision: str = "approved") -> UatRun:
     return records.decide(
         store,
         run_id,
