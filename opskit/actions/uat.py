@@ -39,14 +39,17 @@ def run_uat(
     name, path = checklists.find(config, reference)
     loaded = checklists.load(path, name)
     chosen = loaded.checklist
+    # Everything that can be wrong before testing is found now, so nothing is half done.
     address = _target(target or chosen.target, chosen)
     given = answers.read(Path(answers_file), chosen, tester) if answers_file else {}
-    where = Surroundings(config, address, _form_secrets(config, loaded))
+    _check_hosts(config, chosen)
+    where = Surroundings(config, address, _form_secrets(loaded))
+    store = context.store()
     started = utc_now()
     steps = carry_out(chosen, where, given, None if answers_file else ask, tell)
     result = verdict(steps)
     run_id = records.save(
-        context.store(),
+        store,
         NewRun(
             checklist=loaded.name,
             checklist_title=chosen.title,
@@ -62,7 +65,7 @@ def run_uat(
             steps=steps,
         ),
     )
-    run = records.get(context.store(), run_id)
+    run = records.get(store, run_id)
     return Outcome(
         command="uat run",
         data=run.to_dict(),
@@ -231,16 +234,22 @@ def _target(address: str | None, chosen: checklists.Checklist) -> str | None:
     return None
 
 
-def _form_secrets(config: Config, loaded: checklists.Loaded) -> dict[int, dict[str, str]]:
-    """Form field values from environment variables and 0600 files, read before anything runs."""
-    from opskit.config.secrets import read_secret
+def _check_hosts(config: Config, chosen: checklists.Checklist) -> None:
+    """Every host a command step names is in the inventory; raises ConfigError otherwise."""
     from opskit.hosts.runner import select_hosts
+
+    hosts = [step.command.host for step in chosen.steps if step.command is not None]
+    if hosts:
+        select_hosts(config, hosts)
+
+
+def _form_secrets(loaded: checklists.Loaded) -> dict[int, dict[str, str]]:
+    """Form field values from environment variables and 0600 files (registered for masking)."""
+    from opskit.config.secrets import read_secret
 
     found: dict[int, dict[str, str]] = {}
     for position, step in enumerate(loaded.checklist.steps, start=1):
         where = f"checklist {loaded.name}: steps[{position - 1}]"
-        if step.command is not None:
-            select_hosts(config, [step.command.host])
         if step.form is None:
             continue
         values: dict[str, str] = {}

@@ -113,8 +113,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help_text="carry out a checklist and record the run (exit 0 passed, 1 incomplete, "
         "2 failed, 3 error)",
         description="Carry out the automated steps, then ask the manual ones at the terminal "
-        "(step N of M), or take their answers from --answers FILE. A manual step left "
-        "unanswered keeps the run incomplete; it passes only when every required step passed.",
+        "(step N of M), or take their answers from --answers FILE (then nothing is asked). "
+        "The run passes only when every step has an answer and every required step passed; "
+        "a manual step left unanswered keeps it incomplete. Ctrl-C abandons the run (nothing "
+        "is recorded); q at a prompt records it with the rest unanswered.",
         examples=[
             "opskit uat run website-release --target https://www.pa-penajam.go.id/ "
             "--tester 'Budi Santoso' --app-version 2.1",
@@ -189,7 +191,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "show",
         _show,
         command_name="uat show",
-        help_text="one run: every step with its outcome, the reviews and the decision",
+        help_text="one run: every step with its outcome, the reviews and the decision "
+        "(exit code: the run's result)",
         examples=["opskit uat show 7", "opskit uat show 7 --format json"],
     )
     _run_argument(parser)
