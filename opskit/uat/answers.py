@@ -27,27 +27,14 @@ from opskit.uat.checklist import Checklist
 from opskit.uat.model import StepOutcomeName
 
 Word = Literal["pass", "fail", "na"]
-WORDS: dict[str, Word] = {
-    "pass": "pass",
-    "passed": "pass",
-    "p": "pass",
-    "lulus": "pass",
-    "fail": "fail",
-    "failed": "fail",
-    "f": "fail",
-    "gagal": "fail",
-    "na": "na",
-    "n/a": "na",
-    "n.a.": "na",
-    "n": "na",
-    "not applicable": "na",
-    "tidak berlaku": "na",
-}
-OUTCOMES: dict[Word, StepOutcomeName] = {
-    "pass": "passed",
-    "fail": "failed",
-    "na": "not_applicable",
-}
+# Each answer, the step outcome it gives, and what a tester may type for it.
+ANSWERS: tuple[tuple[Word, StepOutcomeName, tuple[str, ...]], ...] = (
+    ("pass", "passed", ("pass", "passed", "p", "lulus")),
+    ("fail", "failed", ("fail", "failed", "f", "gagal")),
+    ("na", "not_applicable", ("na", "n/a", "n.a.", "n", "not applicable", "tidak berlaku")),
+)
+WORDS: dict[str, Word] = {typed: answer for answer, _, typings in ANSWERS for typed in typings}
+OUTCOMES: dict[Word, StepOutcomeName] = {answer: outcome for answer, outcome, _ in ANSWERS}
 
 
 def word(text: str) -> Word | None:
