@@ -354,7 +354,10 @@ def _render_uat_run(console: Any, outcome: Outcome) -> None:
 
     run = outcome.data
     version = f" {run['version']}" if run["version"] else ""
-    title = f"UAT run {run['id']}: {run['application']}{version}, checklist {run['checklist']}"
+    title = (
+        f"UAT run {run['id']}: {run['application']}{version}, checklist {run['checklist']}, "
+        f"started {run['started_local']}"
+    )
     rows = [
         [
             str(step["position"]),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from opskit.config.schema import Config, Person
@@ -68,7 +70,7 @@ def run_uat(
     run = records.get(store, run_id)
     return Outcome(
         command="uat run",
-        data=run.to_dict(),
+        data=_shown(run, context.timezone),
         view="uat-run",
         status=RUN_STATUS[result],
         messages=_next_steps(run),
@@ -100,7 +102,7 @@ def review(
     recommended = f", recommending to {recommendation}" if recommendation else ""
     return Outcome(
         command="uat review",
-        data=run.to_dict(),
+        data=_shown(run, context.timezone),
         view="uat-run",
         messages=[
             f"UAT run {run.id}: consideration by {reviewer} recorded{recommended}",
@@ -132,7 +134,7 @@ def approve(
     )
     return Outcome(
         command="uat approve",
-        data=run.to_dict(),
+        data=_shown(run, context.timezone),
         view="uat-run",
         messages=[
             f"UAT run {run.id}: {run.state} by {person.name}; the run can no longer change",
@@ -145,18 +147,20 @@ def list_runs(context: AppContext, limit: int) -> Outcome:
     zone = context.timezone
     rows = []
     for run in records.listing(context.store(), limit):
-        row = run.to_dict()
+        row = _shown(run, zone)
         del row["steps"]
-        row["started_local"] = run.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         rows.append(row)
     return Outcome(command="uat list", data={"runs": rows}, view="uat-runs")
 
 
 def show_run(context: AppContext, run_id: int) -> Outcome:
     run = records.get(context.store(), run_id)
-    data = run.to_dict()
-    data["started_local"] = run.started_at.astimezone(context.timezone).strftime("%Y-%m-%d %H:%M")
-    return Outcome(command="uat show", data=data, view="uat-run", status=RUN_STATUS[run.result])
+    return Outcome(
+        command="uat show",
+        data=_shown(run, context.timezone),
+        view="uat-run",
+        status=RUN_STATUS[run.result],
+    )
 
 
 def list_checklists(context: AppContext) -> Outcome:
@@ -278,6 +282,13 @@ def _person(config: Config, name: str, role: str, setting: str) -> Person:
         f"{name} may not {what} UAT runs: {name} {why}, and uat.{setting} is {role}",
         details=[f"people with the role {role} in {config.source}: {allowed}"],
     )
+
+
+def _shown(run: UatRun, zone: tzinfo) -> dict[str, Any]:
+    """The run as data, with its start in the organisation's time for people to read."""
+    data = run.to_dict()
+    data["started_local"] = run.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return data
 
 
 def _next_steps(run: UatRun) -> list[str]:
