@@ -301,6 +301,9 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"mail:      {mailbox.count} messages caught by the demo's mail server in "
             f"{output_dir / 'mail'}",
             f"try:       opskit --config {config_path} history",
+            f"uat:       the demo site went through UAT run 1, a review and an approval; "
+            f"its Berita Acara is in {output_dir / 'uat'} (opskit --config {config_path} uat "
+            "show 1)",
             f"worst check status seen: {worst(statuses).value}",
             f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
             "are planted on purpose: gambling spam shown only to search-engine crawlers",
