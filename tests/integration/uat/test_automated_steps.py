@@ -213,3 +213,34 @@ def test_a_checklist_without_target_needs_one(uat_config, checklist, cli) -> Non
     assert run.exit_code == 3
     assert "give --target URL" in run.stderr
     assert "1 (Beranda), 2 (Pengaduan lengkap diterima)" in run.stderr
+
+
+def test_a_login_secret_from_a_0600_file_next_to_the_checklist(
+    uat_config, checklist, cli, app: ComplaintApp
+) -> None:
+    config = uat_config()
+    secret = config.parent / "admin.pass"
+    secret.write_text(PASSWORD + "\n")
+    login = {
+        "id": "masuk",
+        "title": "Admin dapat masuk",
+        "form": {
+            "path": "/masuk",
+            "fields": {"pengguna": "admin"},
+            "fields_file": {"sandi": "admin.pass"},
+            "contains": ["Selamat datang"],
+        },
+    }
+    path = checklist(login)
+
+    secret.chmod(0o644)
+    refused = cli("--config", config, "uat", "run", path, "--target", app.url)
+    secret.chmod(0o600)
+    run = cli("--config", config, "uat", "run", path, "--target", app.url, "--format", "json")
+
+    assert refused.exit_code == 3
+    assert "steps[0].form.fields_file.sandi" in refused.stderr
+    assert "chmod 600" in refused.stderr
+    assert run.exit_code == 0, run.stdout
+    assert PASSWORD not in run.stdout
+    assert {"pengguna": "admin", "sandi": PASSWORD} in [seen.form for seen in app.seen]
