@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "opskit.commands.web",
     "opskit.commands.security",
     "opskit.commands.backup",
+    "opskit.commands.uat",
 )
 
 DESCRIPTION = """\

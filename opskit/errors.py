@@ -60,3 +60,9 @@ class NotFoundError(OpskitError):
     """Something named on the command line does not exist."""
 
     kind = "not-found"
+
+
+class RefusedError(OpskitError):
+    """A rule forbids what was asked (approving a failed UAT run, changing a decided one)."""
+
+    kind = "refused"

@@ -125,6 +125,97 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE runs SET uid = lower(hex(randomblob(16)));
     CREATE UNIQUE INDEX runs_uid ON runs (uid);
     """,
+    # User acceptance tests (SOP D2, D3, D6): a run of a checklist with every
+    # step's outcome, the reviewers' considerations, and the one decision.
+    # Once a run is decided (approved or rejected) the triggers refuse any
+    # change to it, its steps, its reviews or the decision itself.
+    """
+    CREATE TABLE uat_runs (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        checklist TEXT NOT NULL,
+        checklist_title TEXT NOT NULL,
+        checklist_source TEXT NOT NULL,
+        checklist_sha256 TEXT NOT NULL,
+        application TEXT NOT NULL,
+        version TEXT,
+        target TEXT,
+        tester TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        result TEXT NOT NULL CHECK (result IN ('passed', 'incomplete', 'failed', 'error')),
+        machine TEXT NOT NULL,
+        opskit_version TEXT NOT NULL
+    );
+    CREATE INDEX uat_runs_started ON uat_runs (started_at);
+    CREATE TABLE uat_steps (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES uat_runs (id),
+        position INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        required INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('passed', 'failed', 'not_applicable', 'unanswered', 'error')),
+        summary TEXT NOT NULL,
+        note TEXT,
+        tester TEXT,
+        evidence TEXT NOT NULL,
+        at TEXT NOT NULL,
+        duration_ms REAL,
+        UNIQUE (run_id, position)
+    );
+    CREATE TABLE uat_reviews (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES uat_runs (id),
+        reviewer TEXT NOT NULL,
+        note TEXT NOT NULL,
+        recommendation TEXT CHECK (recommendation IN ('approve', 'reject')),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX uat_reviews_run ON uat_reviews (run_id);
+    CREATE TABLE uat_decisions (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL UNIQUE REFERENCES uat_runs (id),
+        decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+        approver TEXT NOT NULL,
+        role TEXT NOT NULL,
+        position TEXT,
+        nip TEXT,
+        reason TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TRIGGER uat_runs_decided_update BEFORE UPDATE ON uat_runs
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_runs_decided_delete BEFORE DELETE ON uat_runs
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_insert BEFORE INSERT ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = NEW.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_update BEFORE UPDATE ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id IN (OLD.run_id, NEW.run_id))
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_delete BEFORE DELETE ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_insert BEFORE INSERT ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = NEW.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_update BEFORE UPDATE ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id IN (OLD.run_id, NEW.run_id))
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_delete BEFORE DELETE ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_decisions_final_update BEFORE UPDATE ON uat_decisions
+    BEGIN SELECT RAISE(ABORT, 'uat decision is final'); END;
+    CREATE TRIGGER uat_decisions_final_delete BEFORE DELETE ON uat_decisions
+    BEGIN SELECT RAISE(ABORT, 'uat decision is final'); END;
+    """,
 )
 
 
@@ -413,7 +504,16 @@ class Store:
 
 
 def _statements(script: str) -> list[str]:
-    return [statement.strip() for statement in script.split(";") if statement.strip()]
+    """A migration's statements; a trigger's ``BEGIN ... END`` body stays in one piece."""
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip().removesuffix(";"))
+            pending = ""
+    return statements
 
 
 def _retry_locked(operation: Any, attempts: int = 50) -> Any:

@@ -2,10 +2,12 @@
 
 fab -r "$(opskit paths playbooks)" --list
 fab -r "$(opskit paths playbooks)" -H admin@web1 facts
+fab -r "$(opskit paths playbooks)" -H admin@web1 uat-command --argv "systemctl is-active nginx"
 """
 
 from opskit.playbooks.backup import restic_version
 from opskit.playbooks.facts import facts
 from opskit.playbooks.security import security
+from opskit.playbooks.uat import uat_command
 
-__all__ = ["facts", "restic_version", "security"]
+__all__ = ["facts", "restic_version", "security", "uat_command"]

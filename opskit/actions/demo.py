@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from opskit.actions.demo_backup import backup_section, demo_database
 from opskit.actions.demo_mail import MailCatcher
+from opskit.actions.demo_uat import DEMO_CHECKLIST, write_uat_files
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
 from opskit.errors import OpskitError
@@ -125,6 +126,7 @@ def demo_config(
             "people": DEMO_PEOPLE,
             "notifications": {"channels": [{"name": "email", "url": mail_url}]},
             "paths": {"state_dir": "state", "output_dir": "output"},
+            "uat": {"checklists_dir": "checklists", "reviewer_role": "kasubbag_ti"},
             "hosts": [
                 {
                     "name": "local",
@@ -178,6 +180,35 @@ def steps(workspace: Path) -> list[Step]:
         Step("report recap --send", ["report", "recap", "--send"]),
         Step("report handoff --send", ["report", "handoff", "--send"]),
         Step("report schedule --send", ["report", "schedule", "--send"]),
+        Step("uat checklists", ["uat", "checklists"]),
+        Step(
+            f"uat run {DEMO_CHECKLIST} --answers uat-answers.yaml",
+            [
+                "uat",
+                "run",
+                DEMO_CHECKLIST,
+                "--answers",
+                str(workspace / "uat-answers.yaml"),
+                "--app-version",
+                "2.4.0",
+            ],
+        ),
+        Step(
+            "uat review 1",
+            [
+                "uat",
+                "review",
+                "1",
+                "--reviewer",
+                "Siti Aminah",
+                "--recommend",
+                "approve",
+                "--note",
+                "Semua langkah lulus; formulir pengaduan menolak isian kosong.",
+            ],
+        ),  # fmt: skip
+        Step("uat approve 1", ["uat", "approve", "1", "--approver", "Ahmad Fauzi"]),
+        Step("report uat 1 --send", ["report", "uat", "1", "--send"]),
         Step("notify outbox", ["notify", "outbox"]),
         Step("schedule show", ["schedule", "show"]),
         Step(
@@ -219,6 +250,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             workspace, mail_url=mailbox.url, site=site, backup=backup_section(workspace, database)
         )
         write_config(config_path, text, force=True)
+        write_uat_files(workspace, site.url)
         for number, step in enumerate(steps(workspace), start=1):
             done.run(number, step)
     failed = [row for row in done.rows if row["status"] == Status.UNKNOWN.value]
@@ -239,6 +271,9 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"mail:      {mailbox.count} messages caught by the demo's mail server in "
             f"{output_dir / 'mail'}",
             f"try:       opskit --config {config_path} history",
+            f"uat:       the demo site went through UAT run 1, a review and an approval; "
+            f"its Berita Acara is in {output_dir / 'uat'} (opskit --config {config_path} uat "
+            "show 1)",
             f"worst check status seen: {worst(done.statuses).value}",
             f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
             "are planted on purpose: gambling spam shown only to search-engine crawlers",

@@ -49,6 +49,7 @@ class Request:
     incident_id: int | None = None
     day: str | None = None
     month: str | None = None
+    uat_run_id: int | None = None
 
 
 def _incident(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
@@ -91,12 +92,23 @@ def _handoff(context: AppContext, words: Words, now: datetime, request: Request)
     )
 
 
+def _uat(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
+    from opskit.reports.documents import uat
+    from opskit.uat import records
+
+    if request.uat_run_id is None:
+        raise UsageError("report uat needs a UAT run number (see `opskit uat list`)")
+    run = records.get(context.store(), request.uat_run_id)
+    return uat.build(context.config, run, words)
+
+
 BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] = {
     "incident": _incident,
     "daily": _daily,
     "recap": _recap,
     "schedule": _schedule,
     "handoff": _handoff,
+    "uat": _uat,
 }
 
 
@@ -121,7 +133,7 @@ def produce(
     document = BUILDERS[kind](context, paper.words, now, request)
     output_dir = Path(out).expanduser() if out else config.output_dir
     rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=formats)
-    reference = str(request.incident_id or request.day or request.month or "")
+    reference = str(request.incident_id or request.uat_run_id or request.day or request.month or "")
     return deliver(context, rendered, send, reference=reference)
 
 

@@ -229,6 +229,7 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
     rules.backup(hosts, repositories)
     rules.schedule()
     rules.security()
+    rules.problems += _uat_roles(raw.get("uat"))
     return rules.problems
 
 
@@ -331,6 +332,21 @@ class _Rules:
         ]
 
 
+def _uat_roles(uat: Any) -> list[Problem]:
+    """The UAT reviewer and approver hold different roles: SOP D3 and D6 are separate steps."""
+    if not isinstance(uat, dict) or uat.get("reviewer_role") is None:
+        return []
+    if uat["reviewer_role"] != uat.get("approver_role", "ketua"):
+        return []
+    return [
+        Problem(
+            ("uat", "reviewer_role"),
+            "must differ from approver_role: the consideration (D3) and the approval (D6) "
+            "come from different people",
+        )
+    ]
+
+
 NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")
 
 
@@ -404,7 +420,8 @@ def _environment_warnings(config: Config) -> list[Problem]:
                 )
             )
     roles = {role for person in config.people for role in person.roles}
-    for role, needed_for in (("penanggung_jawab", "incident reports"), ("ketua", "UAT approval")):
+    needed = (("penanggung_jawab", "incident reports"), (config.uat.approver_role, "UAT approval"))
+    for role, needed_for in needed:
         if role not in roles:
             warnings.append(
                 Problem(
@@ -427,14 +444,15 @@ def _walk_model(node: Any, location: Location) -> Iterator[tuple[Location, Any]]
         yield location, node
 
 
-def _problem_from_pydantic(error: Any) -> Problem:
+def _problem_from_pydantic(error: Any, root: type[BaseModel] = Config) -> Problem:
+    """A pydantic error as a Problem; unknown keys list the keys ``root``'s model allows there."""
     location: Location = tuple(
         part for part in error["loc"] if isinstance(part, int) or "[" not in part
     )
     kind = error["type"]
     message = error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        model = _model_at(location[:-1])
+        model = _model_at(location[:-1], root)
         allowed = sorted(model.model_fields) if model else []
         hint = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         suggestion = f"did you mean {hint[0]!r}? " if hint else ""
@@ -450,9 +468,9 @@ def _problem_from_pydantic(error: Any) -> Problem:
     return Problem(location, message)
 
 
-def _model_at(location: Location) -> type[BaseModel] | None:
-    """The config model class found at ``location`` (indexes skipped)."""
-    model: type[BaseModel] | None = Config
+def _model_at(location: Location, root: type[BaseModel] = Config) -> type[BaseModel] | None:
+    """The model class found at ``location`` under ``root`` (indexes skipped)."""
+    model: type[BaseModel] | None = root
     for part in location:
         if isinstance(part, int):
             continue

@@ -966,6 +966,28 @@ class Reports(Section):
     )
 
 
+class Uat(Section):
+    """User acceptance tests: checklists, who reviews and who approves (SOP D2, D3, D6)."""
+
+    checklists_dir: ConfigPath | None = Field(
+        None,
+        description="Directory of your own UAT checklists (*.yaml); one there replaces a "
+        "built-in checklist of the same name (e.g. /etc/opskit/checklists).",
+    )
+    approver_role: Role = Field(
+        "ketua",
+        description="SOP role whose holders (people[]) may approve or reject a UAT run.",
+    )
+    reviewer_role: Role | None = Field(
+        None,
+        description="SOP role a reviewer must hold (people[]); unset: anyone named may review.",
+        examples=["kasubbag_ti"],
+    )
+    timeout_seconds: Seconds = Field(
+        10, description="Give up on one automated step after this long (a step may set its own)."
+    )
+
+
 class Paths(Section):
     state_dir: ConfigPath | None = Field(
         None,
@@ -1056,6 +1078,10 @@ class Config(Section):
     backup: Backup = Field(default_factory=Backup, description="Backups with restic.")
     security: Security = Field(default_factory=Security, description="Security policy.")
     schedule: Schedule = Field(default_factory=Schedule, description="When jobs run.")
+    uat: Uat = Field(
+        default_factory=Uat,
+        description="User acceptance tests of applications (`opskit uat`).",
+    )
 
     _source: Path | None = PrivateAttr(default=None)
 

@@ -6,11 +6,13 @@ an RSS feed, a PDF document, security headers) and what an attacked one
 has: spam links and a doorway page shown only to a search-engine
 crawler's user agent, so ``check web`` in the demo shows the detection.
 It also answers RDAP for its own domain, so the domain check runs without
-leaving the machine. Its certificate comes from a CA made on the spot.
+leaving the machine, and takes complaints through a form, for the demo's
+user acceptance test. Its certificate comes from a CA made on the spot.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import ssl
 import threading
@@ -21,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 DOMAIN = "pa-demo.test"
 CRAWLER_MARKERS = ("googlebot", "bingbot")
@@ -29,6 +32,8 @@ SPAM_LINKS = (
     '<a href="https://togel.invalid/">bandar togel online</a></div>'
 )
 DOORWAY = "/halaman/info-terbaru"
+COMPLAINT_PATH = "/pengaduan"
+MAX_FORM_BYTES = 65_536
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -110,6 +115,19 @@ def _routes(base: str, crawler: bool) -> dict[str, tuple[int, str, bytes]]:
     }
 
 
+def complaint(path: str, fields: dict[str, list[str]]) -> tuple[int, bytes]:
+    """The complaint form (for the demo's UAT): a complete one is accepted, else refused."""
+    if path != COMPLAINT_PATH:
+        return 404, b"<html><body>Tidak ditemukan</body></html>"
+    missing = [name for name in ("nama", "pesan") if not "".join(fields.get(name, [])).strip()]
+    if missing:
+        text = f"<html><body>Formulir belum lengkap: {', '.join(missing)} wajib diisi</body></html>"
+        return 422, text.encode()
+    name = html.escape(fields["nama"][0].strip())
+    text = f"<html><body>Terima kasih, {name}. Nomor pengaduan PGD-0001.</body></html>"
+    return 200, text.encode()
+
+
 def _certificates(directory: Path) -> tuple[Path, Path, Path]:
     """A CA and a certificate for 127.0.0.1 signed by it, valid 90 days."""
     import ipaddress
@@ -189,6 +207,18 @@ def serve(directory: Path) -> Iterator[DemoSite]:
             status, kind, body = routes.get(self.path.split("?")[0], missing)
             self.send_response(status)
             self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in HEADERS.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+            length = min(int(self.headers.get("Content-Length") or 0), MAX_FORM_BYTES)
+            fields = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"))
+            status, body = complaint(self.path.split("?")[0], fields)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             for name, value in HEADERS.items():
                 self.send_header(name, value)

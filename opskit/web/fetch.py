@@ -77,8 +77,11 @@ def fetch(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     max_bytes: int = MAX_BODY_BYTES,
+    data: dict[str, str] | None = None,
 ) -> Page:
     """Request ``url`` and read at most ``max_bytes`` of the body; failures come back as data.
+
+    ``data`` is sent as form fields (in the body for POST, the query for GET).
 
     ``timeout_seconds`` bounds connecting and each read, and the whole body
     read is abandoned past it as well, so a trickling server cannot hold a
@@ -97,6 +100,8 @@ def fetch(
             allow_redirects=follow_redirects,
             verify=verify,
             stream=True,
+            params=data if method == "GET" else None,
+            data=data if method != "GET" else None,
         )
     except requests.exceptions.RequestException as error:
         return Page(

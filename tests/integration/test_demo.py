@@ -38,6 +38,28 @@ def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> Non
     assert (restored / "index.php").read_text() == (workspace / "site/html/index.php").read_text()
     assert (workspace / "state" / "history.sqlite").is_file()
     assert (workspace / "opskit.yaml").stat().st_mode & 0o077 == 0
+    assert_uat_went_to_approval(workspace, steps)
+
+
+def assert_uat_went_to_approval(workspace: Path, rows: list[dict[str, str]]) -> None:
+    """The demo took its site through a UAT, a review and an approval, and wrote the record."""
+    steps = {step["name"]: step for step in rows}
+
+    def envelope(name: str) -> dict:
+        return dict(json.loads((workspace / steps[name]["output"]).read_text()))
+
+    tested = envelope("opskit uat run rilis-website-demo --answers uat-answers.yaml")
+    assert tested["data"]["result"] == "passed", tested["data"]["steps"]
+    kinds = {step["kind"] for step in tested["data"]["steps"]}
+    assert kinds == {"http", "form", "tls", "links", "command", "manual"}
+    assert tested["data"]["testers"] == ["Budi Santoso"]
+    assert envelope("opskit uat review 1")["data"]["reviews"][0]["reviewer"] == "Siti Aminah"
+    decided = envelope("opskit uat approve 1")["data"]
+    assert (decided["state"], decided["decision"]["approver"]) == ("approved", "Ahmad Fauzi")
+    record = envelope("opskit report uat 1 --send")["data"]
+    assert Path(record["paths"]["pdf"]).is_file()
+    assert "Berita Acara" in record["title"]
+    assert all(delivery["state"] == "sent" for delivery in record["deliveries"])
 
 
 def test_demo_site_shows_spam_planted_for_the_crawler_without_failing_the_demo(

@@ -41,6 +41,10 @@ def test_wheel_ships_playbooks_and_checks_and_finds_them_when_installed(tmp_path
     assert "opskit/checks/runbooks/web.yaml" in names
     assert "opskit/checks/web/spam-keywords.yaml" in names
     assert "opskit/web/runner.py" in names
+    assert "opskit/playbooks/uat.py" in names
+    assert "opskit/checks/uat/website-release.yaml" in names
+    assert "opskit/reports/templates/uat.html.j2" in names
+    assert "opskit/uat/records.py" in names
     assert any(name.endswith("entry_points.txt") for name in names)
 
     target = tmp_path / "site"

@@ -333,3 +333,25 @@ def test_a_site_with_only_a_url_gets_sensible_monitoring_defaults(make_config) -
     assert site.failures_before_critical == 2
     assert config.web.rdap_bootstrap_url == "https://data.iana.org/rdap/dns.json"
     assert config.web.domain_sources == ["rdap", "whois"]
+
+
+def test_uat_reviewer_and_approver_roles_must_differ_and_warnings_follow_the_approver_role(
+    make_config,
+) -> None:
+    same = validate_file(make_config({"uat": {"reviewer_role": "ketua"}}))
+    moved = validate_file(
+        make_config(
+            {"uat": {"approver_role": "sekretaris"}, "people": [{"name": "K", "roles": ["ketua"]}]}
+        )
+    )
+
+    [error] = same.errors
+    assert (error.path, error.message.split(":")[0]) == (
+        "uat.reviewer_role",
+        "must differ from approver_role",
+    )
+    assert error.line is not None
+    assert not moved.errors
+    assert any(
+        "nobody has the role sekretaris; UAT approval" in item.message for item in moved.warnings
+    )

@@ -28,6 +28,7 @@ from opskit.reports.documents.common import check_title, number, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store, to_text
+from opskit.uat import records
 
 AVAILABILITY_CHECK = "web.http"
 RESPONSE_METRIC = "response_ms"
@@ -298,6 +299,7 @@ def build(
             "weeks": week_labels,
             "visitors": prefix_counts(store, period, (LOGS_PREFIX,)),
             "incidents": incident_data,
+            "uat_runs": records.started_between(store, period.start, period.end),
             "check_title": lambda check_id: check_title(check_id, words),
         },
         signatures=signatures(config, "recap", words),

@@ -1,0 +1,307 @@
+"""UAT runs in the history store: saved whole, reviewed, decided once, then frozen.
+
+A run and all its steps are written in one transaction, so a run is never
+half there. Reviews and the decision are checked and written inside one
+write transaction as well: two approvers at once cannot both decide (the
+decision is unique per run), and once a run is decided the store's
+triggers refuse any change, whatever code tries it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import uuid
+from datetime import datetime
+from typing import Any, cast
+
+from opskit import __version__
+from opskit.errors import NotFoundError, RefusedError, StoreError
+from opskit.masking import mask, mask_data
+from opskit.store import Store, from_text, to_text
+from opskit.uat.model import (
+    Decision,
+    NewRun,
+    Recommendation,
+    Review,
+    Ruling,
+    RunResult,
+    StepOutcomeName,
+    StepRecord,
+    UatRun,
+)
+
+
+def save(store: Store, run: NewRun) -> int:
+    """Write a finished run and all its steps at once (secrets masked); returns its id."""
+    with store.transaction() as connection:
+        cursor = connection.execute(
+            "INSERT INTO uat_runs (uid, checklist, checklist_title, checklist_source,"
+            " checklist_sha256, application, version, target, tester, started_at, finished_at,"
+            " result, machine, opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uuid.uuid4().hex,
+                run.checklist,
+                run.checklist_title,
+                run.checklist_source,
+                run.checklist_sha256,
+                run.application,
+                run.version,
+                mask(run.target) if run.target else None,
+                run.tester,
+                to_text(run.started_at),
+                to_text(run.finished_at),
+                run.result,
+                socket.gethostname(),
+                __version__,
+            ),
+        )
+        run_id = int(cursor.lastrowid or 0)
+        connection.executemany(
+            "INSERT INTO uat_steps (run_id, position, step_id, title, kind, required, definition,"
+            " outcome, summary, note, tester, evidence, at, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_step_row(run_id, step) for step in run.steps],
+        )
+    return run_id
+
+
+def get(store: Store, run_id: int) -> UatRun:
+    """The run with its steps, reviews and decision; raises NotFoundError."""
+    rows = store.read("SELECT * FROM uat_runs WHERE id = ?", (run_id,))
+    if not rows:
+        raise NotFoundError(
+            f"no UAT run {run_id} in history ({store.path})", details=["see `opskit uat list`"]
+        )
+    steps = tuple(
+        _step(row)
+        for row in store.read(
+            "SELECT * FROM uat_steps WHERE run_id = ? ORDER BY position", (run_id,)
+        )
+    )
+    reviews = tuple(
+        Review(row["reviewer"], row["note"], row["recommendation"], _when(row["at"]))
+        for row in store.read(
+            "SELECT * FROM uat_reviews WHERE run_id = ? ORDER BY at, id", (run_id,)
+        )
+    )
+    decided = store.read("SELECT * FROM uat_decisions WHERE run_id = ?", (run_id,))
+    return _run(rows[0], steps, reviews, _ruling(decided[0]) if decided else None)
+
+
+def listing(store: Store, limit: int = 50) -> list[UatRun]:
+    """Recent runs, newest first, with their steps, reviews and decision."""
+    rows = store.read("SELECT id FROM uat_runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
+    return [get(store, row["id"]) for row in rows]
+
+
+def started_between(store: Store, start: datetime, end: datetime) -> list[UatRun]:
+    """Runs started in [start, end), oldest first (for the monthly recap)."""
+    rows = store.read(
+        "SELECT id FROM uat_runs WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
+        (to_text(start), to_text(end)),
+    )
+    return [get(store, row["id"]) for row in rows]
+
+
+def add_review(
+    store: Store,
+    run_id: int,
+    *,
+    reviewer: str,
+    note: str,
+    recommendation: Recommendation | None,
+    now: datetime,
+) -> UatRun:
+    """Record a reviewer's consideration; refused once the run is decided."""
+    with store.transaction() as connection:
+        run = _row(connection, store, run_id)
+        _refuse_if_decided(connection, run_id)
+        if recommendation == "approve" and run["result"] != "passed":
+            raise RefusedError(
+                f"UAT run {run_id} {_result_words(run['result'])}; it cannot be recommended "
+                "for approval (use --recommend reject, or test again with a new run)"
+            )
+        _write(
+            connection,
+            "INSERT INTO uat_reviews (run_id, reviewer, note, recommendation, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (run_id, reviewer, note, recommendation, to_text(now)),
+        )
+    return get(store, run_id)
+
+
+def decide(
+    store: Store,
+    run_id: int,
+    *,
+    decision: Decision,
+    approver: str,
+    role: str,
+    position: str | None,
+    nip: str | None,
+    reason: str | None,
+    now: datetime,
+) -> UatRun:
+    """Record the approval or rejection (once); approval only of a passed, reviewed run."""
+    with store.transaction() as connection:
+        run = _row(connection, store, run_id)
+        _refuse_if_decided(connection, run_id)
+        if decision == "approved":
+            if run["result"] != "passed":
+                raise RefusedError(
+                    f"UAT run {run_id} {_result_words(run['result'])}; only a passed run can be "
+                    "approved",
+                    details=[f"reject it: opskit uat approve {run_id} --approver NAME --reject "
+                             "--reason TEXT, or test again with a new run"],
+                )  # fmt: skip
+            reviewers = [
+                row["reviewer"]
+                for row in connection.execute(
+                    "SELECT reviewer FROM uat_reviews WHERE run_id = ?", (run_id,)
+                )
+            ]
+            if not reviewers:
+                raise RefusedError(
+                    f"UAT run {run_id} has not been reviewed; only a reviewed run can be approved",
+                    details=[f"first: opskit uat review {run_id} --reviewer NAME --note TEXT"],
+                )
+            if all(_same_person(name, approver) for name in reviewers):
+                raise RefusedError(
+                    f"UAT run {run_id} was reviewed only by {approver}; the approval needs "
+                    "someone else's consideration first (SOP D3 before D6)"
+                )
+        _write(
+            connection,
+            "INSERT INTO uat_decisions (run_id, decision, approver, role, position, nip, reason,"
+            " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, decision, approver, role, position, nip, reason, to_text(now)),
+        )
+    return get(store, run_id)
+
+
+def _row(connection: sqlite3.Connection, store: Store, run_id: int) -> sqlite3.Row:
+    row = connection.execute("SELECT * FROM uat_runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"no UAT run {run_id} in history ({store.path})", details=["see `opskit uat list`"]
+        )
+    return cast(sqlite3.Row, row)
+
+
+def _refuse_if_decided(connection: sqlite3.Connection, run_id: int) -> None:
+    row = connection.execute(
+        "SELECT decision, approver, at FROM uat_decisions WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    if row is not None:
+        raise RefusedError(
+            f"UAT run {run_id} was {row['decision']} by {row['approver']} on "
+            f"{row['at'][:10]} and cannot change; a new version needs a new run "
+            "(opskit uat run)"
+        )
+
+
+def _write(connection: sqlite3.Connection, query: str, parameters: tuple[Any, ...]) -> None:
+    """One insert; the immutability triggers' refusal becomes a readable error."""
+    try:
+        connection.execute(query, parameters)
+    except sqlite3.IntegrityError as error:
+        if "decided" in str(error) or "final" in str(error) or "UNIQUE" in str(error):
+            raise RefusedError(
+                f"the UAT run is already decided and cannot change ({error})"
+            ) from None
+        raise StoreError(f"cannot record the UAT change: {error}") from None
+
+
+def _result_words(result: str) -> str:
+    return {
+        "failed": "failed",
+        "incomplete": "is incomplete (steps unanswered)",
+        "error": "ended in an error (steps could not be carried out)",
+    }.get(result, result)
+
+
+def _same_person(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def _step_row(run_id: int, step: StepRecord) -> tuple[Any, ...]:
+    return (
+        run_id,
+        step.position,
+        step.step_id,
+        step.title,
+        step.kind,
+        int(step.required),
+        json.dumps(mask_data(step.definition), ensure_ascii=False, default=str),
+        step.outcome,
+        mask(step.summary),
+        mask(step.note) if step.note else None,
+        step.tester,
+        json.dumps(mask_data(step.evidence), ensure_ascii=False, default=str),
+        to_text(step.at),
+        step.duration_ms,
+    )
+
+
+def _step(row: sqlite3.Row) -> StepRecord:
+    return StepRecord(
+        position=row["position"],
+        step_id=row["step_id"],
+        title=row["title"],
+        kind=row["kind"],
+        required=bool(row["required"]),
+        definition=json.loads(row["definition"]),
+        outcome=cast(StepOutcomeName, row["outcome"]),
+        summary=row["summary"],
+        at=_when(row["at"]),
+        evidence=json.loads(row["evidence"]),
+        note=row["note"],
+        tester=row["tester"],
+        duration_ms=row["duration_ms"],
+    )
+
+
+def _run(
+    row: sqlite3.Row,
+    steps: tuple[StepRecord, ...],
+    reviews: tuple[Review, ...],
+    ruling: Ruling | None,
+) -> UatRun:
+    return UatRun(
+        id=row["id"],
+        checklist=row["checklist"],
+        checklist_title=row["checklist_title"],
+        checklist_source=row["checklist_source"],
+        checklist_sha256=row["checklist_sha256"],
+        application=row["application"],
+        version=row["version"],
+        target=row["target"],
+        tester=row["tester"],
+        started_at=_when(row["started_at"]),
+        finished_at=_when(row["finished_at"]),
+        result=cast(RunResult, row["result"]),
+        steps=steps,
+        reviews=reviews,
+        ruling=ruling,
+    )
+
+
+def _ruling(row: sqlite3.Row) -> Ruling:
+    return Ruling(
+        decision=cast(Decision, row["decision"]),
+        approver=row["approver"],
+        role=row["role"],
+        position=row["position"],
+        nip=row["nip"],
+        reason=row["reason"],
+        at=_when(row["at"]),
+    )
+
+
+def _when(text: str) -> datetime:
+    moment = from_text(text)
+    if moment is None:
+        raise StoreError(f"a UAT record has no time: {text!r}")
+    return moment
