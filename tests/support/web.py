@@ -56,6 +56,9 @@ class WebServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; without this, Nagle and delayed
+            # ACKs add ~40 ms to every request on a kept-alive connection.
+            disable_nagle_algorithm = True
             server_version = "nginx"
             sys_version = ""
 
