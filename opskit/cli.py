@@ -23,20 +23,21 @@ from opskit.result import Status, utc_now, worst
 
 logger = logging.getLogger("opskit")
 
+# The order here is the order of `opskit --help`: first steps, daily work, the rest.
 COMMAND_MODULES = (
     "opskit.commands.setup",
-    "opskit.commands.check",
-    "opskit.commands.hosts",
-    "opskit.commands.history",
-    "opskit.commands.report",
-    "opskit.commands.incidents",
-    "opskit.commands.notify",
-    "opskit.commands.schedule",
     "opskit.commands.config",
+    "opskit.commands.check",
     "opskit.commands.web",
     "opskit.commands.security",
     "opskit.commands.backup",
+    "opskit.commands.report",
+    "opskit.commands.incidents",
     "opskit.commands.uat",
+    "opskit.commands.schedule",
+    "opskit.commands.hosts",
+    "opskit.commands.history",
+    "opskit.commands.notify",
 )
 
 DESCRIPTION = """\
@@ -51,7 +52,13 @@ first steps:
   opskit init                      write a commented opskit.yaml (mode 0600)
   opskit config validate           check it; every error with its line
   opskit hosts trust web1          accept an SSH server's host key once
-  opskit check host                disk, memory and load of every host
+
+every day, by hand or by itself:
+  opskit check web                 websites: up, TLS, domain, spam injection (F1, F4)
+  opskit check security            firewall, open ports, SSH, antivirus, updates (D1, D5)
+  opskit backup run                back up files and databases with restic (D7, F2)
+  opskit report daily --send       the daily situation report to the penanggung jawab
+  opskit schedule install --systemd    run all of it on schedule (`opskit run`)
 
 Run `opskit COMMAND --help` for the options and examples of a command."""
 
