@@ -22,6 +22,15 @@ REGISTRY: dict[str, str] = {
     "host.disk": "opskit.hosts.facts",
     "host.memory": "opskit.hosts.facts",
     "host.load": "opskit.hosts.facts",
+    "logs.activity": "opskit.logs.report",
+    **{
+        f"logs.{rule}": "opskit.logs.report"
+        for rule in (
+            "probing", "crawl", "sensitive-files", "traversal", "sqli", "xss", "scanner-ua",
+            "webshell", "login-bruteforce", "auth-bruteforce", "cve-probe", "gambling-spam",
+            "volume", "errors-5xx",
+        )
+    },  # fmt: skip
 }
 
 LANGUAGES = ("id", "en")

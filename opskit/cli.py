@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "opskit.commands.hosts",
     "opskit.commands.history",
     "opskit.commands.config",
+    "opskit.commands.logs",
 )
 
 DESCRIPTION = """\

@@ -257,6 +257,16 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
     names("schedule", "jobs")
     for index, site in items("sites"):
         refer(("sites", index, "host"), site.get("host"), host_names, "host")
+        logs = site.get("logs")
+        for position, log in enumerate(logs if isinstance(logs, list) else []):
+            if isinstance(log, dict):
+                refer(("sites", index, "logs", position, "host"), log.get("host"), host_names, "host")
+                problems.extend(_log_format_problem(("sites", index, "logs", position), log))
+    logs_section = raw.get("logs")
+    if isinstance(logs_section, dict):
+        allowed = logs_section.get("allow_addresses")
+        for position, item in enumerate(allowed if isinstance(allowed, list) else []):
+            problems.extend(_network_problem(("logs", "allow_addresses", position), item))
     for index, person in items("people"):
         notify = person.get("notify")
         for position, channel in enumerate(notify if isinstance(notify, list) else []):
@@ -272,6 +282,30 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
                 "repository",
             )
     return problems
+
+
+def _log_format_problem(location: Location, log: dict[str, Any]) -> list[Problem]:
+    value = log.get("format")
+    if not isinstance(value, str):
+        return []
+    from opskit.errors import UsageError
+    from opskit.logs.formats import compile_format
+
+    try:
+        compile_format(value)
+    except UsageError as error:
+        return [Problem((*location, "format"), error.message)]
+    return []
+
+
+def _network_problem(location: Location, value: Any) -> list[Problem]:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(str(value), strict=False)
+    except ValueError:
+        return [Problem(location, f"{value!r} is not an address or network (e.g. 10.0.0.0/8)")]
+    return []
 
 
 def _environment_warnings(config: Config) -> list[Problem]:

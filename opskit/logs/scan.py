@@ -116,7 +116,7 @@ class Scanner:
         self.verdicts: dict[tuple[bytes, bytes, int], tuple[int, int]] = {}
         self.rule_tests = [
             (1 << position, rule.has_text, rule.statuses, rule.methods, rule.static,
-             rule.escalate_statuses)
+             rule.escalate_statuses, bool(rule.patterns.get("path")))
             for position, rule in enumerate(self.rules)
         ]  # fmt: skip
         self.chunks_seen = 0
@@ -385,7 +385,7 @@ class Scanner:
         """The rules one request matches, and those it escalates."""
         mask = escalate = 0
         method = info[METHOD].decode("ascii", "replace")
-        for bit, has_text, statuses, methods, static, escalate_statuses in self.rule_tests:
+        for bit, has_text, statuses, methods, static, escalate_statuses, by_path in self.rule_tests:
             if has_text and not flags & bit:
                 continue
             if statuses and not status_matches(status, statuses):
@@ -395,7 +395,9 @@ class Scanner:
             if static is not None and info[STATIC] != static:
                 continue
             mask |= bit
-            if escalate_statuses and status_matches(status, escalate_statuses):
+            # Escalation is about what the server answered for the path, not a referer's words.
+            path_matched = not by_path or info[BITS] & bit
+            if escalate_statuses and path_matched and status_matches(status, escalate_statuses):
                 escalate |= bit
         return mask, escalate
 
