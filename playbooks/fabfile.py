@@ -5,5 +5,6 @@ fab -r "$(opskit paths playbooks)" -H admin@web1 facts
 """
 
 from opskit.playbooks.facts import facts
+from opskit.playbooks.logs import log_files
 
-__all__ = ["facts"]
+__all__ = ["facts", "log_files"]
