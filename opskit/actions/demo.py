@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from opskit.actions.setup import write_config
@@ -62,9 +63,44 @@ def demo_config(workspace: Path) -> str:
             "people": DEMO_PEOPLE,
             "paths": {"state_dir": "state", "output_dir": "output"},
             "hosts": [{"name": "local", "local": True, "description": "The demo machine itself."}],
-            "sites": [],
+            "sites": [
+                {
+                    "name": "website",
+                    "url": "https://www.pa-demo.example/",
+                    "logs": [{"path": str(workspace / "logs" / "access.log")}],
+                }
+            ],
         }
     )
+
+
+def write_demo_log(workspace: Path) -> Path:
+    """A demo access log: visitors and their assets, with a few attacks among them."""
+    path = workspace / "logs" / "access.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = datetime(2024, 5, 6, 8, 0, tzinfo=timezone(timedelta(hours=8)))
+    agent = "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36"
+    lines = []
+
+    def add(seconds: float, client: str, request: str, status: int, ua: str = agent) -> None:
+        stamp = (start + timedelta(seconds=seconds)).strftime("%d/%b/%Y:%H:%M:%S %z")
+        lines.append(f'{client} - - [{stamp}] "{request} HTTP/1.1" {status} 900 "-" "{ua}"\n')
+
+    for visitor in range(200):
+        client = f"198.51.100.{visitor % 250 + 1}"
+        for page in ("/", "/berita", "/jadwal-sidang"):
+            add(visitor * 15, client, f"GET {page}", 200)
+            add(visitor * 15, client, "GET /assets/css/style.css", 304)
+    secrets = ("/.env", "/.git/config", "/backup.sql.gz", "/wp-config.php.bak")
+    for number, secret in enumerate(secrets):
+        add(600 + number, "203.0.113.45", f"GET {secret}", 200 if secret == "/.env" else 404)
+    for number in range(12):
+        add(900 + number, "203.0.113.77", f"GET /berita?id={number}' UNION SELECT password--", 500)
+    for number in range(8):
+        add(1200 + number, "192.0.2.9", "POST /wp-login.php", 200, "python-requests/2.31")
+    lines.sort(key=lambda text: text.split("[", 1)[1][:20])
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
 
 
 def steps() -> list[Step]:
@@ -73,6 +109,8 @@ def steps() -> list[Step]:
         Step("hosts list", ["hosts", "list"]),
         Step("hosts ping", ["hosts", "ping"]),
         Step("check host", ["check", "host"]),
+        Step("logs analyze", ["logs", "analyze", "{workspace}/logs/access.log"]),
+        Step("check logs", ["check", "logs"]),
         Step("history", ["history"]),
     ]
 
@@ -83,6 +121,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
     config_path = workspace / "opskit.yaml"
     output_dir = workspace / "output"
     write_config(config_path, demo_config(workspace), force=True)
+    write_demo_log(workspace)
     output_dir.mkdir(parents=True, exist_ok=True)
     runner = run_step or _dispatch
     rows = []
@@ -90,7 +129,8 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
     for number, step in enumerate(steps(), start=1):
         target = output_dir / f"{number:02d}-{step.name.replace(' ', '-')}.json"
         try:
-            outcome = runner(config_path, step.argv)
+            argv = [part.replace("{workspace}", str(workspace)) for part in step.argv]
+            outcome = runner(config_path, argv)
             status = outcome.final_status
             _write_envelope(target, " ".join(step.argv), outcome, None)
         except OpskitError as error:
@@ -100,7 +140,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
         statuses.append(status)
         rows.append(
             {
-                "name": f"opskit {' '.join(step.argv)}",
+                "name": f"opskit {' '.join(argv)}",
                 "status": status.value,
                 "output": str(target.relative_to(workspace)),
             }
