@@ -26,9 +26,20 @@ REGISTRY: dict[str, str] = {
     **{
         f"logs.{rule}": "opskit.logs.report"
         for rule in (
-            "probing", "crawl", "sensitive-files", "traversal", "sqli", "xss", "scanner-ua",
-            "webshell", "login-bruteforce", "auth-bruteforce", "cve-probe", "gambling-spam",
-            "volume", "errors-5xx",
+            "probing",
+            "crawl",
+            "sensitive-files",
+            "traversal",
+            "sqli",
+            "xss",
+            "scanner-ua",
+            "webshell",
+            "login-bruteforce",
+            "auth-bruteforce",
+            "cve-probe",
+            "gambling-spam",
+            "volume",
+            "errors-5xx",
         )
     },  # fmt: skip
 }

@@ -281,9 +281,7 @@ def _render_logs(console: Any, outcome: Outcome) -> None:
         for offender in source["offenders"]:
             style = "bold red" if offender["severity"] == "high" else "yellow"
             rules = ", ".join(item["rule"] for item in offender["detections"])
-            console.print(
-                f"[{style}]{offender['severity']}[/{style}] ", end="", highlight=False
-            )
+            console.print(f"[{style}]{offender['severity']}[/{style}] ", end="", highlight=False)
             console.print(
                 f"{offender['client']} ({rules}) {offender['requests']} requests, "
                 f"{offender['first_seen']} .. {offender['last_seen']}",

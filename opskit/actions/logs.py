@@ -11,7 +11,7 @@ from typing import Any
 
 from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
-from opskit.logs.engine import Analysis, Task, analyze
+from opskit.logs.engine import Analysis, analyze
 from opskit.logs.files import FileInfo, Read, cursor, plan_reads
 from opskit.logs.formats import compile_format
 from opskit.logs.report import Allowlist, judge
@@ -113,15 +113,19 @@ def check_logs(context: AppContext, site_names: Sequence[str], jobs: int) -> Out
     for site in sites:
         for log in site.logs:
             host_name = log.host or site.host or "local"
-            target = f"{site.name}:{log.path}" if host_name == "local" else (
-                f"{site.name}:{host_name}:{log.path}"
+            target = (
+                f"{site.name}:{log.path}"
+                if host_name == "local"
+                else (f"{site.name}:{host_name}:{log.path}")
             )
             try:
                 judged, saved = _check_one(
                     context, host_name, log.path, log.format, rules, allowlist, target, jobs
                 )
             except OpskitError as error:
-                results.append(unknown("logs.activity", target, error.message, details=error.details))
+                results.append(
+                    unknown("logs.activity", target, error.message, details=error.details)
+                )
                 continue
             results += judged.results
             sources.append(judged.data)

@@ -260,7 +260,9 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
         logs = site.get("logs")
         for position, log in enumerate(logs if isinstance(logs, list) else []):
             if isinstance(log, dict):
-                refer(("sites", index, "logs", position, "host"), log.get("host"), host_names, "host")
+                refer(
+                    ("sites", index, "logs", position, "host"), log.get("host"), host_names, "host"
+                )
                 problems.extend(_log_format_problem(("sites", index, "logs", position), log))
     logs_section = raw.get("logs")
     if isinstance(logs_section, dict):

@@ -146,9 +146,7 @@ class Detector:
                 if number >= window.threshold:
                     what = "distinct paths" if rule.distinct else "requests"
                     reason = f"{number} {what} within {_duration(window.seconds)}"
-                    self._offend(
-                        client, rule, rule.severity, reason, epoch, [e[2] for e in inside]
-                    )
+                    self._offend(client, rule, rule.severity, reason, epoch, [e[2] for e in inside])
                     self.fired[index].add(client)
                     del self.states[index][client]
                     break
@@ -210,7 +208,13 @@ class Detector:
                     detection.matches = number
         for rule in self.volume_rules:
             self._volume(rule)
-        return {"bursts": [burst for rule in self.burst_rules for burst in _bursts(rule, minute_totals, minute_errors)]}
+        return {
+            "bursts": [
+                burst
+                for rule in self.burst_rules
+                for burst in _bursts(rule, minute_totals, minute_errors)
+            ]
+        }
 
     def volume_median(self) -> float:
         return _median(self.volume_histogram)

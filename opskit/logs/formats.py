@@ -155,9 +155,7 @@ def compile_format(spec: str) -> LogFormat:
     if end > last_needed and fragments[end - 1].startswith(b"("):
         end = last_needed
     robust = rb"\n" + b"".join(fragments[:end])
-    fast_fragments = [
-        fragment.replace(QUOTED, QUOTED_FAST) for fragment in fragments[:last_needed]
-    ]
+    fast_fragments = [fragment.replace(QUOTED, QUOTED_FAST) for fragment in fragments[:last_needed]]
     tail_field = None
     if fragments[last_needed - 1] == b"(" + QUOTED + b")":
         fast_fragments[-1] = b"(.*)"

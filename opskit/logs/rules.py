@@ -241,7 +241,9 @@ def _parse_match(
             try:
                 re.compile(item.encode())
             except re.error as error:
-                problems.append(f"{where}.{name}[{position}]: not a valid regular expression: {error}")
+                problems.append(
+                    f"{where}.{name}[{position}]: not a valid regular expression: {error}"
+                )
         if items:
             patterns[name] = tuple(items)
     methods = match.get("method") or []

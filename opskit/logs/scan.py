@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import itemgetter, or_
+from operator import or_
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -275,10 +275,15 @@ class Scanner:
             return heavy
         mask = list(map(heavy.__contains__, clients))
         pairs = Counter(
-            zip(compress(clients, mask), map(minute_of.__getitem__, compress(columns["time"], mask)))
+            zip(
+                compress(clients, mask), map(minute_of.__getitem__, compress(columns["time"], mask))
+            )
         )
         # A minute cut by the chunk edge is sent in part so the detector can add it up.
-        edges = {int((report.first_epoch or 0) // 60) * 60, int((report.last_epoch or 0) // 60) * 60}
+        edges = {
+            int((report.first_epoch or 0) // 60) * 60,
+            int((report.last_epoch or 0) // 60) * 60,
+        }
         report.volume_candidates = [
             (client.decode("utf-8", "replace"), minute, number)
             for (client, minute), number in pairs.items()
@@ -411,7 +416,7 @@ def _evidence(
         return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
 
     line = (
-        f'{text(columns["client"][index])} [{text(columns["time"][index])}] '
+        f"{text(columns['client'][index])} [{text(columns['time'][index])}] "
         f'"{text(columns["request"][index])}" {text(columns["status"][index])} '
         f'"{text(referer) or "-"}" "{text(agent) or "-"}"'
     )

@@ -55,7 +55,11 @@ def test_check_logs_records_findings_and_reads_only_new_lines(
     log = tmp_path / "access.log"
     log.write_text(NORMAL + ATTACK)
     config = make_config(
-        {"sites": [{"name": "website", "url": "https://example.org/", "logs": [{"path": str(log)}]}]}
+        {
+            "sites": [
+                {"name": "website", "url": "https://example.org/", "logs": [{"path": str(log)}]}
+            ]
+        }
     )
 
     first = cli("--config", config, "check", "logs", "--format", "json")

@@ -35,8 +35,7 @@ def fired(analysis: Analysis) -> dict[str, set[str]]:
     """Rule ids found per client."""
     assert analysis.detector is not None
     return {
-        client: set(offender.detections)
-        for client, offender in analysis.detector.offenders.items()
+        client: set(offender.detections) for client, offender in analysis.detector.offenders.items()
     }
 
 

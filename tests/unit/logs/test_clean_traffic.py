@@ -35,7 +35,9 @@ def test_a_clean_log_of_normal_traffic_gives_no_findings() -> None:
 
 
 def fast_crawler(client: str) -> str:
-    return "".join(line(i / 100, f"/berita/{i}", client=client, agent=GOOGLEBOT) for i in range(1100))
+    return "".join(
+        line(i / 100, f"/berita/{i}", client=client, agent=GOOGLEBOT) for i in range(1100)
+    )
 
 
 def test_a_crawler_proven_by_reverse_and_forward_dns_is_allowed() -> None:

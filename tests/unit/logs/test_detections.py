@@ -64,7 +64,11 @@ def test_probing_counts_distinct_paths_and_ignores_static_files() -> None:
 
 @pytest.mark.parametrize(
     ("path", "rule_id"),
-    [("/.env", "sensitive-files"), ("/uploads/shell.php", "webshell"), ("/slot-gacor-88", "gambling-spam")],
+    [
+        ("/.env", "sensitive-files"),
+        ("/uploads/shell.php", "webshell"),
+        ("/slot-gacor-88", "gambling-spam"),
+    ],
 )
 def test_one_2xx_answer_to_a_dangerous_path_is_high_on_its_own(path: str, rule_id: str) -> None:
     analysis = run(line(0, path, status=200))
@@ -88,7 +92,9 @@ def test_crawl_fires_on_a_sustained_rate_not_on_a_short_burst() -> None:
 
 def test_volume_is_judged_against_the_sites_own_median() -> None:
     visitors = "".join(
-        line(minute * 60 + n, "/", client=f"198.51.100.{n}") for minute in range(5) for n in range(50)
+        line(minute * 60 + n, "/", client=f"198.51.100.{n}")
+        for minute in range(5)
+        for n in range(50)
     )
     heavy = "".join(line(i * 0.4, f"/p?i={i}", client="203.0.113.50") for i in range(140))
 
@@ -100,7 +106,9 @@ def test_volume_is_judged_against_the_sites_own_median() -> None:
 def test_a_burst_of_server_errors_is_a_site_finding() -> None:
     calm = "".join(line(minute * 60 + n, "/", client=f"198.51.100.{n}") for minute in range(30)
                    for n in range(20))  # fmt: skip
-    errors = "".join(line(40 * 60 + n, "/", client=f"198.51.100.{n}", status=503) for n in range(40))
+    errors = "".join(
+        line(40 * 60 + n, "/", client=f"198.51.100.{n}", status=503) for n in range(40)
+    )
 
     bursts = run(calm + errors).site_findings["bursts"]
 

@@ -38,7 +38,7 @@ def test_second_run_reads_only_new_lines_and_waits_for_a_half_written_one(tmp_pa
     log.write_text(lines_of(0, 3))
     first, state, _ = read_new(log, None)
     with log.open("a") as stream:
-        stream.write(lines_of(3, 2) + '203.0.113.7 - - [06/May')
+        stream.write(lines_of(3, 2) + "203.0.113.7 - - [06/May")
 
     second, state, how = read_new(log, state)
 
