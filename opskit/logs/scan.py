@@ -163,11 +163,13 @@ class Scanner:
             report.lines = len(rows) + report.malformed
         if not rows:
             return report
-        columns = dict(zip(self.groups, zip(*rows), strict=True))
+        columns = dict(zip(self.groups, zip(*rows, strict=False), strict=True))
         if self.tail_field is not None:
             columns[self.tail_field] = tuple(map(self.tails.__getitem__, columns[self.tail_field]))
         if "request" not in columns:
-            columns["request"] = tuple(map(b" ".join, zip(columns["method"], columns["path"])))
+            columns["request"] = tuple(
+                map(b" ".join, zip(columns["method"], columns["path"], strict=False))
+            )
         per_second = Counter(columns["time"])
         times = self.times
         if any(times[time_text] is None for time_text in per_second):
@@ -268,7 +270,7 @@ class Scanner:
         minute_of = self.minutes
         if self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
             minutes = map(minute_of.__getitem__, columns["time"])
-            report.volume_histogram = Counter(Counter(zip(clients, minutes)).values())
+            report.volume_histogram = Counter(Counter(zip(clients, minutes, strict=False)).values())
         half = max(1, self.volume_floor // 2)
         heavy = {client for client, number in report.clients.items() if number >= half}
         if not heavy:
@@ -276,7 +278,9 @@ class Scanner:
         mask = list(map(heavy.__contains__, clients))
         pairs = Counter(
             zip(
-                compress(clients, mask), map(minute_of.__getitem__, compress(columns["time"], mask))
+                compress(clients, mask),
+                map(minute_of.__getitem__, compress(columns["time"], mask)),
+                strict=False,
             )
         )
         # A minute cut by the chunk edge is sent in part so the detector can add it up.
@@ -309,7 +313,7 @@ class Scanner:
             map(heavy.__contains__, clients),
             map(self.dynamic.__getitem__, columns["request"]),
         )
-        buckets = Counter(compress(zip(columns["time"], clients), wanted))
+        buckets = Counter(compress(zip(columns["time"], clients, strict=False), wanted))
         times = self.times
         report.rate_buckets = [
             (times[time_text], client.decode("utf-8", "replace"), number)
@@ -328,7 +332,7 @@ class Scanner:
         if not heavy or agents is None:
             return
         mask = list(map(heavy.__contains__, clients))
-        for client, agent in zip(compress(clients, mask), compress(agents, mask)):
+        for client, agent in zip(compress(clients, mask), compress(agents, mask), strict=False):
             report.agents.setdefault(
                 client.decode("utf-8", "replace"), agent.decode("utf-8", "replace")
             )
