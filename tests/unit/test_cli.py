@@ -113,7 +113,7 @@ def test_usage_error_is_one_line_exit_3(cli) -> None:
     assert run.exit_code == 3
     assert (
         run.stderr.splitlines()[0]
-        == "opskit: argument COMMAND: invalid choice: 'hots' (choose from 'host')"
+        == "opskit: argument COMMAND: invalid choice: 'hots' (choose from 'host', 'logs')"
     )
     assert "see `opskit check --help`" in run.stderr
 
