@@ -11,6 +11,7 @@ their zone, so log time is exact without knowing the server's timezone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -176,7 +177,7 @@ def _split(
     source: str,
     syntax: re.Pattern[str],
     variable_name: object,
-    table: dict[str, tuple[tuple[str, ...], bytes]],
+    table: Mapping[str, tuple[tuple[str, ...], bytes]],
 ) -> list[tuple[str, tuple[tuple[str, ...], bytes] | None]]:
     """Literal text and the fragment of each variable after it, in order."""
     pieces: list[tuple[str, tuple[tuple[str, ...], bytes] | None]] = []

@@ -360,7 +360,7 @@ class Scanner:
             marks = hits if marks is None else map(or_, marks, hits)
         interesting = marks
         infos = self.requests
-        empty = ("",) * len(columns["time"])
+        empty: tuple[bytes, ...] = (b"",) * len(columns["time"])
         agents = columns.get("agent", empty)
         referers = columns.get("referer", empty)
         statuses = columns["status"]
