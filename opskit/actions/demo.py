@@ -91,9 +91,10 @@ def write_demo_log(workspace: Path) -> Path:
         for page in ("/", "/berita", "/jadwal-sidang"):
             add(visitor * 15, client, f"GET {page}", 200)
             add(visitor * 15, client, "GET /assets/css/style.css", 304)
-    secrets = ("/.env", "/.git/config", "/backup.sql.gz", "/wp-config.php.bak")
-    for number, secret in enumerate(secrets):
-        add(600 + number, "203.0.113.45", f"GET {secret}", 200 if secret == "/.env" else 404)
+    # The first probe is answered 200: a leaked file, which makes this client high severity.
+    probes = ("/.env", "/.git/config", "/backup.sql.gz", "/wp-config.php.bak")
+    for number, probe in enumerate(probes):
+        add(600 + number, "203.0.113.45", f"GET {probe}", 404 if number else 200)
     for number in range(12):
         add(900 + number, "203.0.113.77", f"GET /berita?id={number}' UNION SELECT password--", 500)
     for number in range(8):

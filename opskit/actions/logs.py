@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
-from opskit.logs.engine import Analysis, analyze
+from opskit.logs.engine import analyze
 from opskit.logs.files import FileInfo, Read, cursor, plan_reads
 from opskit.logs.formats import compile_format
 from opskit.logs.report import Allowlist, judge
 from opskit.logs.rules import Rule, load_rules
+from opskit.logs.scan import ScanSettings
 from opskit.outcome import Outcome
 from opskit.result import Result, unknown, utc_now
 from opskit.timeutil import parse_moment
@@ -64,8 +65,9 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
         for info in infos:
             yield from source.tasks(Read(info, 0), reached)
 
+    settings = ScanSettings(log_format, tuple(rules), since, until)
     size = sum(info.size or 0 for info in infos)
-    analysis = _run(tasks(), log_format, rules, since, until, options.jobs, size)
+    analysis = analyze(tasks(), settings, jobs=options.jobs, expected_bytes=size)
     allowlist = _allowlist(list(options.allow), list(options.allow_agents), options)
     judgement = judge(
         analysis,
@@ -113,18 +115,18 @@ def check_logs(context: AppContext, site_names: Sequence[str], jobs: int) -> Out
     for site in sites:
         for log in site.logs:
             host_name = log.host or site.host or "local"
-            target = (
-                f"{site.name}:{log.path}"
-                if host_name == "local"
-                else (f"{site.name}:{host_name}:{log.path}")
+            place = f"{log.path}" if host_name == "local" else f"{host_name}:{log.path}"
+            source = SiteLog(
+                host_name=host_name,
+                path=log.path,
+                format_spec=log.format,
+                target=f"{site.name}:{place}",
             )
             try:
-                judged, saved = _check_one(
-                    context, host_name, log.path, log.format, rules, allowlist, target, jobs
-                )
+                judged, saved = _check_one(context, source, rules, allowlist=allowlist, jobs=jobs)
             except OpskitError as error:
                 results.append(
-                    unknown("logs.activity", target, error.message, details=error.details)
+                    unknown("logs.activity", source.target, error.message, details=error.details)
                 )
                 continue
             results += judged.results
@@ -135,14 +137,22 @@ def check_logs(context: AppContext, site_names: Sequence[str], jobs: int) -> Out
     )
 
 
+@dataclass(frozen=True)
+class SiteLog:
+    """One configured log: where it is, its format, and the target its results name."""
+
+    host_name: str
+    path: str
+    format_spec: str
+    target: str
+
+
 def _check_one(
     context: AppContext,
-    host_name: str,
-    path: str,
-    format_spec: str,
+    log: SiteLog,
     rules: list[Rule],
+    *,
     allowlist: Allowlist,
-    target: str,
     jobs: int,
 ) -> tuple[Any, dict[str, Any]]:
     from opskit.hosts.connect import session
@@ -150,9 +160,10 @@ def _check_one(
     from opskit.logs.sources import LocalSource, RemoteSource
 
     config = context.config
+    host_name, path = log.host_name, log.path
     host = select_hosts(config, [host_name])[0]
     state = context.store().get_state(STATE_NAMESPACE, f"{host_name}:{path}")
-    log_format = compile_format(format_spec)
+    settings = ScanSettings(compile_format(log.format_spec), tuple(rules))
     try:
         with session(host, known_hosts(config)) as connection:
             source: Any = LocalSource() if host.local else RemoteSource(connection)
@@ -167,7 +178,7 @@ def _check_one(
                     yield from source.tasks(read, reached)
 
             size = sum(max(0, (read.info.size or 0) - read.offset) for read in reads)
-            analysis = _run(tasks(), log_format, rules, None, None, jobs, size)
+            analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
         raise HostError(f"{host_name}: cannot read {path}: {error}") from None
     current = files[-1]
@@ -175,26 +186,12 @@ def _check_one(
     judged = judge(
         analysis,
         rules,
-        target=target,
+        target=log.target,
         zone=context.timezone,
         allowlist=allowlist,
         notes=[how, *(f"read {name} up to byte {end}" for name, end in reached.items())],
     )
     return judged, saved
-
-
-def _run(
-    tasks: Any,
-    log_format: Any,
-    rules: list[Rule],
-    since: float | None,
-    until: float | None,
-    jobs: int,
-    size: int,
-) -> Analysis:
-    return analyze(
-        tasks, log_format, rules, since=since, until=until, jobs=jobs, expected_bytes=size
-    )
 
 
 def _rules(rules_file: str | None, login_paths: tuple[str, ...]) -> list[Rule]:
@@ -209,9 +206,8 @@ def _zone(name: str | None) -> tzinfo:
             return zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"unknown time zone {name!r} (for example Asia/Makassar)") from None
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None  # noqa: S101 - astimezone() always sets one
-    return zone
+    # astimezone() always gives a zone; UTC only satisfies the type.
+    return datetime.now(UTC).astimezone().tzinfo or UTC
 
 
 def _range(since: str | None, until: str | None, zone: tzinfo) -> tuple[float | None, float | None]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opskit.logs.rules import Rule
-from opskit.logs.scan import ChunkReport
+from opskit.logs.scan import ChunkReport, Event
 
 EVIDENCE_PER_CLIENT = 8
 EVIDENCE_PER_DETECTION = 3
@@ -88,8 +88,8 @@ class Detector:
         self.now = -math.inf
 
     def feed(self, report: ChunkReport) -> None:
-        for event in sorted(report.events, key=lambda item: item[0]):
-            self._event(*event)
+        for event in sorted(report.events, key=lambda item: item.epoch):
+            self._event(event)
         if self.rate_rules and report.rate_buckets:
             for epoch, client, number in sorted(report.rate_buckets):
                 self._rate(epoch, client, number)
@@ -107,24 +107,17 @@ class Detector:
             self.now = max(self.now, report.last_epoch)
             self._expire()
 
-    def _event(
-        self,
-        epoch: float,
-        client: str,
-        mask: int,
-        escalate: int,
-        status: int,
-        path: str,
-        line: str,
-    ) -> None:
+    def _event(self, event: Event) -> None:
+        epoch, client, path, line = event.epoch, event.client, event.path, event.line
         for index, rule in enumerate(self.window_rules):
             bit = 1 << index
-            if not mask & bit:
+            if not event.rules & bit:
                 continue
             self.matches[index][client] += 1
-            if escalate & bit:
-                reason = f"answered {status} to {path[:120]}"
-                self._offend(client, rule, rule.escalate_severity, reason, epoch, [line])
+            if event.escalate & bit:
+                reason = f"answered {event.status} to {path[:120]}"
+                detection = Detection(rule.id, rule.escalate_severity, reason, epoch)
+                self._offend(client, detection, [line])
             if client in self.fired[index]:
                 offender = self.offenders[client]
                 offender.last_seen = max(offender.last_seen, epoch)
@@ -146,7 +139,8 @@ class Detector:
                 if number >= window.threshold:
                     what = "distinct paths" if rule.distinct else "requests"
                     reason = f"{number} {what} within {_duration(window.seconds)}"
-                    self._offend(client, rule, rule.severity, reason, epoch, [e[2] for e in inside])
+                    detection = Detection(rule.id, rule.severity, reason, epoch)
+                    self._offend(client, detection, [entry[2] for entry in inside])
                     self.fired[index].add(client)
                     del self.states[index][client]
                     break
@@ -167,19 +161,18 @@ class Detector:
                     f"{total} non-static requests within {_duration(rule.sustained_seconds)} "
                     f"({rate:.0f}/s; limit {window.threshold} per {_duration(window.seconds)})"
                 )
-                self._offend(client, rule, rule.severity, reason, epoch, [])
+                self._offend(client, Detection(rule.id, rule.severity, reason, epoch), [])
 
     def _detections(self, client: str) -> dict[str, Detection]:
         offender = self.offenders.get(client)
         return offender.detections if offender else {}
 
-    def _offend(
-        self, client: str, rule: Rule, severity: str, reason: str, epoch: float, lines: list[str]
-    ) -> None:
+    def _offend(self, client: str, detection: Detection, lines: list[str]) -> None:
+        epoch = detection.fired_at
         offender = self.offenders.get(client)
         if offender is None:
             offender = self.offenders[client] = Offender(client, epoch, epoch)
-        offender.note(Detection(rule.id, severity, reason, epoch), lines, epoch)
+        offender.note(detection, lines, epoch)
 
     def _expire(self) -> None:
         """Drop clients whose newest request has left every window."""
@@ -231,7 +224,8 @@ class Detector:
                 f"{number} requests in one minute (site median {median:g} per client per minute, "
                 f"limit {limit:g})"
             )
-            self._offend(client, rule, rule.severity, reason, float(minute), [])
+            detection = Detection(rule.id, rule.severity, reason, float(minute))
+            self._offend(client, detection, [])
 
 
 def _bursts(

@@ -8,18 +8,18 @@ log is. Small inputs are scanned in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opskit.logs.detect import TOP_LIMIT, Detector
+from opskit.logs.fields import SAMPLE_LIMIT, client_text
 from opskit.logs.files import read_range
-from opskit.logs.formats import LogFormat
-from opskit.logs.rules import Rule
-from opskit.logs.scan import SAMPLE_LIMIT, ChunkReport, Scanner
+from opskit.logs.scan import ChunkReport, Scanner, ScanSettings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Below this many bytes, starting processes costs more than it saves.
 PARALLEL_MINIMUM_BYTES = 16 << 20
@@ -35,6 +35,7 @@ _scanner: Scanner | None = None
 class Analysis:
     """Everything one analysis found, before it is judged and rendered."""
 
+    detector: Detector
     lines: int = 0
     parsed: int = 0
     malformed: int = 0
@@ -44,10 +45,12 @@ class Analysis:
     last_epoch: float | None = None
     clients: Counter[str] = field(default_factory=Counter)
     paths: Counter[str] = field(default_factory=Counter)
+    # Counted as the scanners send them (bytes), turned into text once at the end.
+    client_keys: Counter[bytes] = field(default_factory=Counter)
+    path_keys: Counter[bytes] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
-    detector: Detector | None = None
     site_findings: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, report: ChunkReport) -> None:
@@ -61,80 +64,88 @@ class Analysis:
             self.first_epoch = min(self.first_epoch or report.first_epoch, report.first_epoch)
         if report.last_epoch is not None:
             self.last_epoch = max(self.last_epoch or report.last_epoch, report.last_epoch)
-        for client, number in report.clients.items():
-            self.clients[client.decode("utf-8", "replace")] += number
-        for path, number in report.paths.items():
-            self.paths[path.decode("utf-8", "backslashreplace")] += number
-        for status, number in report.statuses.items():
-            self.statuses[int(status)] += number
+        self.client_keys.update(report.clients)
+        self.path_keys.update(report.paths)
+        self.statuses.update(report.statuses)
         self.minute_totals.update(report.minute_totals)
         self.minute_errors.update(report.minute_errors)
-        for counter in (self.clients, self.paths):
+        for counter in (self.client_keys, self.path_keys):
             if len(counter) > TOP_LIMIT:
                 _trim(counter)
 
+    def finish(self) -> None:
+        for key, number in self.client_keys.items():
+            self.clients[client_text(key)] += number
+        for path, number in self.path_keys.items():
+            self.paths[path.decode("utf-8", "backslashreplace")] += number
+        self.client_keys.clear()
+        self.path_keys.clear()
 
-def _trim(counter: Counter[str]) -> None:
+
+def _trim(counter: Counter[bytes]) -> None:
     """Keep the busiest half: top lists stay right, memory stays bounded."""
     keep = counter.most_common(TOP_LIMIT // 2)
     counter.clear()
     counter.update(dict(keep))
 
 
-def _start_worker(log_format: LogFormat, rules: list[Rule], since: Any, until: Any) -> None:
+def _start_worker(settings: ScanSettings) -> None:
     global _scanner  # noqa: PLW0603 - one scanner per worker process, built once
-    _scanner = Scanner(log_format, rules, since, until)
+    _scanner = Scanner(settings)
 
 
 def _scan_task(task: Task) -> ChunkReport:
-    assert _scanner is not None  # noqa: S101 - set by the pool initializer
+    if _scanner is None:
+        raise RuntimeError("scan task outside a worker started by _start_worker")
+    return _scanner.scan(_chunk(task))
+
+
+def _chunk(task: Task) -> bytes:
+    """The task's lines with a newline in front, as the scanner takes them."""
     kind, payload, start, end = task
-    data = payload if kind == "bytes" else read_range(payload, start, end)
-    return _scanner.scan(data)
+    if kind == "bytes":
+        return b"\n" + payload
+    if start == 0:
+        return b"\n" + read_range(payload, 0, end)
+    # A range starts after a newline (or after a cut overlong line): reading from one byte
+    # earlier usually gives the newline in front without copying the chunk.
+    data = read_range(payload, start - 1, end)
+    return data if data[:1] == b"\n" else b"\n" + data[1:]
 
 
 def analyze(
     tasks: Iterable[Task],
-    log_format: LogFormat,
-    rules: list[Rule],
+    settings: ScanSettings,
     *,
-    since: float | None = None,
-    until: float | None = None,
     jobs: int = 1,
     expected_bytes: int = 0,
 ) -> Analysis:
     """Scan every task in order and run detection; memory does not grow with the lines."""
-    analysis = Analysis(detector=Detector(rules))
-    detector = analysis.detector
-    assert detector is not None  # noqa: S101
+    detector = Detector(list(settings.rules))
+    analysis = Analysis(detector=detector)
     if jobs > 1 and expected_bytes >= PARALLEL_MINIMUM_BYTES:
-        reports = _parallel(tasks, log_format, rules, since, until, jobs)
+        reports = _parallel(tasks, settings, jobs)
     else:
-        scanner = Scanner(log_format, rules, since, until)
-        reports = (
-            scanner.scan(task[1] if task[0] == "bytes" else read_range(*task[1:])) for task in tasks
-        )
+        scanner = Scanner(settings)
+        reports = (scanner.scan(_chunk(task)) for task in tasks)
     for report in reports:
         analysis.merge(report)
         detector.feed(report)
+    analysis.finish()
     analysis.site_findings = detector.finish(analysis.minute_totals, analysis.minute_errors)
     return analysis
 
 
-def _parallel(
-    tasks: Iterable[Task],
-    log_format: LogFormat,
-    rules: list[Rule],
-    since: float | None,
-    until: float | None,
-    jobs: int,
-) -> Iterator[ChunkReport]:
+def _parallel(tasks: Iterable[Task], settings: ScanSettings, jobs: int) -> Iterator[ChunkReport]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(log_format, rules, since, until),
+        initargs=(settings,),
     ) as pool:
         pending: list[Future[ChunkReport]] = []
         for task in tasks:

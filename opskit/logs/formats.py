@@ -10,6 +10,7 @@ their zone, so log time is exact without knowing the server's timezone.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,14 @@ MONTHS = {
 }
 
 
+# The combined format as nginx and Apache write it; logs in it can take the reader's shortcut.
+COMBINED_SOURCES = (
+    PRESETS["combined"],
+    '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
+    '%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+)
+
+
 @dataclass(frozen=True)
 class LogFormat:
     """A compiled format: the line regex and which group holds each field.
@@ -89,6 +98,7 @@ class LogFormat:
     robust_pattern: bytes
     groups: dict[str, int] = field(default_factory=dict)
     tail_field: str | None = None
+    combined: bool = False
 
     def regex(self) -> re.Pattern[bytes]:
         return re.compile(self.pattern)
@@ -106,6 +116,16 @@ def cut_tail(value: bytes) -> bytes:
 TAIL = re.compile(rb'((?:[^"\\]|\\.)*)"', re.DOTALL)
 
 
+@dataclass
+class _Fragments:
+    """The regex pieces of a format in order, and which group holds each field."""
+
+    parts: list[bytes] = field(default_factory=list)
+    groups: dict[str, int] = field(default_factory=dict)
+    count: int = 0
+    last_needed: int = 0
+
+
 def compile_format(spec: str) -> LogFormat:
     """A preset name or a format string; raises UsageError saying what is missing."""
     source = PRESETS.get(spec, spec)
@@ -119,58 +139,72 @@ def compile_format(spec: str) -> LogFormat:
         raise UsageError(
             f"log format {spec!r} is neither a preset ({known}) nor an nginx/Apache format string"
         )
-    fragments: list[bytes] = []
-    groups: dict[str, int] = {}
-    count = 0
-    last_needed = 0
+    fragments = _fragments(pieces)
+    _require_fields(spec, fragments.groups)
+    robust, fast, tail_field = _patterns(fragments)
+    return LogFormat(
+        name=name,
+        source=source,
+        pattern=fast,
+        robust_pattern=robust,
+        groups=fragments.groups,
+        tail_field=tail_field,
+        combined=source in COMBINED_SOURCES,
+    )
+
+
+def _fragments(pieces: list[tuple[str, tuple[tuple[str, ...], bytes] | None]]) -> _Fragments:
+    found = _Fragments()
     previous_literal = b""
     for literal, variable in pieces:
         if literal:
             previous_literal = literal.encode()
-            fragments.append(re.escape(previous_literal))
+            found.parts.append(re.escape(previous_literal))
         if variable is None:
             continue
         names, fragment = variable
-        if not names or any(name in groups for name in names):
+        if not names or any(name in found.groups for name in names):
             # Unknown or repeated variables: text up to the closing quote, or one token.
             fragment = QUOTED if previous_literal.endswith(b'"') else TOKEN
             fragment = re.sub(rb"\((?!\?)", b"(?:", fragment)
             names = ()
         for position, field_name in enumerate(names):
-            groups[field_name] = count + position + 1
-        count += len(names)
-        fragments.append(fragment)
+            found.groups[field_name] = found.count + position + 1
+        found.count += len(names)
+        found.parts.append(fragment)
         if names:
-            last_needed = len(fragments)
-    has_request = "request" in groups or "path" in groups
+            found.last_needed = len(found.parts)
+    return found
+
+
+def _require_fields(spec: str, groups: dict[str, int]) -> None:
     missing = [needed for needed in ("client", "time", "status") if needed not in groups]
-    if not has_request:
+    if "request" not in groups and "path" not in groups:
         missing.append("request")
     if missing:
         raise UsageError(
             f"log format {spec!r} lacks {', '.join(missing)}: opskit needs the client address, "
             "the time ($time_local/%t or $time_iso8601), the request and the status"
         )
+
+
+def _patterns(fragments: _Fragments) -> tuple[bytes, bytes, str | None]:
+    """The robust pattern, the fast one, and the field the fast one reads with ``.*``."""
+    parts, last_needed = fragments.parts, fragments.last_needed
     # The robust pattern includes the literal after the last field (a closing quote).
-    end = min(last_needed + 1, len(fragments))
-    if end > last_needed and fragments[end - 1].startswith(b"("):
+    end = min(last_needed + 1, len(parts))
+    if end > last_needed and parts[end - 1].startswith(b"("):
         end = last_needed
-    robust = rb"\n" + b"".join(fragments[:end])
-    fast_fragments = [fragment.replace(QUOTED, QUOTED_FAST) for fragment in fragments[:last_needed]]
+    robust = rb"\n" + b"".join(parts[:end])
+    fast = [part.replace(QUOTED, QUOTED_FAST) for part in parts[:last_needed]]
     tail_field = None
-    if fragments[last_needed - 1] == b"(" + QUOTED + b")":
-        fast_fragments[-1] = b"(.*)"
-        tail_field = next(name for name, index in groups.items() if index == count)
+    if parts[last_needed - 1] == b"(" + QUOTED + b")":
+        fast[-1] = b"(.*)"
+        groups = fragments.groups
+        tail_field = next(name for name, index in groups.items() if index == fragments.count)
     else:
-        fast_fragments += fragments[last_needed:end]
-    return LogFormat(
-        name=name,
-        source=source,
-        pattern=rb"\n" + b"".join(fast_fragments),
-        robust_pattern=robust,
-        groups=groups,
-        tail_field=tail_field,
-    )
+        fast += parts[last_needed:end]
+    return robust, rb"\n" + b"".join(fast), tail_field
 
 
 def _split(
@@ -198,18 +232,33 @@ def parse_time(text: bytes) -> float | None:
     """Epoch seconds of ``06/May/2024:10:00:01 +0800`` or an ISO 8601 time; None if neither."""
     try:
         if text[2:3] == b"/":
-            day, month, rest = text.decode("ascii").split("/", 2)
-            clock, _, zone = rest.partition(" ")
-            year, hour, minute, second = clock.split(":")
-            sign = -1 if zone[:1] == "-" else 1
-            offset = sign * (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60)
-            moment = datetime(
-                int(year), MONTHS[month], int(day), int(hour), int(minute), tzinfo=UTC
-            )
-            return moment.timestamp() + float(second) - offset
+            return _local_time(text)
         moment = datetime.fromisoformat(text.decode("ascii").replace("Z", "+00:00"))
         if moment.tzinfo is None:
             return None
         return moment.timestamp()
     except (ValueError, KeyError, IndexError, UnicodeDecodeError):
         return None
+
+
+def _local_time(text: bytes) -> float | None:
+    """``06/May/2024:10:00:01 +0800``: the day is worked out once, the clock read each time."""
+    date, _, rest = text.partition(b":")
+    clock, _, zone = rest.partition(b" ")
+    if len(zone) != 5 or zone[:1] not in (b"+", b"-") or not zone[1:].isdigit():
+        return None
+    hour, minute, second = clock.split(b":")
+    seconds = float(second)
+    if not (0 <= int(hour) < 24 and 0 <= int(minute) < 60 and 0 <= seconds < 61):
+        return None
+    offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
+    if zone[:1] == b"-":
+        offset = -offset
+    return _day_start(date) + int(hour) * 3600 + int(minute) * 60 + seconds - offset
+
+
+@functools.lru_cache(maxsize=64)
+def _day_start(date: bytes) -> float:
+    """Epoch seconds of midnight UTC of ``06/May/2024``; ValueError or KeyError if not a day."""
+    day, month, year = date.split(b"/")
+    return datetime(int(year), MONTHS[month.decode("ascii")], int(day), tzinfo=UTC).timestamp()

@@ -58,9 +58,9 @@ class Allowlist:
             return "allowlisted address"
         if agent and any(pattern in agent.lower() for pattern in self.agents):
             return "allowlisted user agent"
-        if self.verify_crawler is not None and address is not None:
-            if self.verify_crawler(client, agent):
-                return "verified crawler (reverse and forward DNS agree)"
+        verify = self.verify_crawler
+        if verify is not None and address is not None and verify(client, agent):
+            return "verified crawler (reverse and forward DNS agree)"
         return None
 
 
@@ -99,7 +99,6 @@ def judge(
 ) -> Judgement:
     """Results (one per offending client and rule, one for the activity) and a summary."""
     detector = analysis.detector
-    assert detector is not None  # noqa: S101 - analyze() always sets it
     by_id = {rule.id: rule for rule in rules}
     allowlist = allowlist or Allowlist()
     offenders: list[dict[str, Any]] = []
@@ -116,12 +115,13 @@ def judge(
         row = _offender_row(offender, analysis, agent, zone)
         offenders.append(row)
         for rule_id, detection in offender.detections.items():
+            what = _description(by_id, rule_id)
             results.append(
                 Result(
                     check_id=f"logs.{rule_id}",
                     target=f"{target}:{offender.client}",
                     status=SEVERITY_STATUS[detection.severity],
-                    summary=f"{offender.client}: {_description(by_id, rule_id)}: {detection.reason}",
+                    summary=f"{offender.client}: {what}: {detection.reason}",
                     evidence={
                         "client": offender.client,
                         "rule": rule_id,

@@ -87,7 +87,13 @@ def load_rules(path: Path | None = None, login_paths: tuple[str, ...] = ()) -> l
 
     path = path or default_rules_file()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # libyaml's loader when present: the pure-Python one costs tens of milliseconds here.
+        data = (
+            yaml.load(text, Loader=yaml.CSafeLoader)
+            if yaml.__with_libyaml__
+            else yaml.safe_load(text)
+        )
     except OSError as error:
         raise ConfigError(f"cannot read rules file {path}: {error.strerror or error}") from None
     except yaml.YAMLError as error:
@@ -151,6 +157,37 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
     before = len(problems)
     for key in sorted(set(entry) - KEYS):
         problems.append(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(KEYS))})")
+    rule_id, kind, description, severity = _identity(entry, where, problems)
+    patterns, statuses, methods, static = _parse_match(entry.get("match") or {}, where, problems)
+    windows = _windows(entry, kind, where, problems)
+    escalate_statuses, escalate_severity = _escalate(entry, where, problems)
+    numbers, sustained = _limits(entry, kind, where, problems)
+    if len(problems) > before:
+        return None
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        description=description,
+        severity=severity,
+        patterns=patterns,
+        statuses=statuses,
+        methods=methods,
+        static=static,
+        distinct=entry.get("distinct") == "path",
+        windows=windows,
+        escalate_statuses=escalate_statuses,
+        escalate_severity=escalate_severity,
+        sustained_seconds=sustained,
+        factor=float(numbers.get("factor", 0.0)),
+        minimum=int(numbers.get("minimum", 0)),
+        high_ratio=float(numbers.get("high_ratio", 1.0)),
+    )
+
+
+def _identity(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[str, str, dict[str, str], str]:
+    """The id, kind, description (id and en) and severity of a rule."""
     rule_id = entry.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", rule_id):
         problems.append(f"{where}.id: needs a short lower-case id such as 'probing'")
@@ -168,24 +205,47 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
     severity = entry.get("severity", "medium")
     if severity not in SEVERITIES:
         problems.append(f"{where}.severity: must be medium or high")
-    patterns, statuses, methods, static = _parse_match(entry.get("match") or {}, where, problems)
-    windows: list[Window] = []
-    if kind in ("window", "rate"):
-        windows.append(_window(entry, where, problems))
-        extra = entry.get("windows") or []
-        if not isinstance(extra, list):
-            problems.append(f"{where}.windows: must be a list of threshold/window pairs")
-            extra = []
-        windows += [
-            _window(item, f"{where}.windows[{position}]", problems)
-            for position, item in enumerate(extra)
-        ]
+    texts = {language: description[language].strip() for language in ("id", "en")}
+    return rule_id, kind, texts, severity
+
+
+def _windows(
+    entry: dict[str, Any], kind: str, where: str, problems: list[str]
+) -> tuple[Window, ...]:
+    """threshold/window and the extra ``windows:`` pairs of window and rate rules."""
+    if kind not in ("window", "rate"):
+        return ()
+    windows = [_window(entry, where, problems)]
+    extra = entry.get("windows") or []
+    if not isinstance(extra, list):
+        problems.append(f"{where}.windows: must be a list of threshold/window pairs")
+        extra = []
+    windows += [
+        _window(item, f"{where}.windows[{position}]", problems)
+        for position, item in enumerate(extra)
+    ]
+    return tuple(windows)
+
+
+def _escalate(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[tuple[str, ...], str]:
     escalate = entry.get("escalate") or {}
-    escalate_statuses = _statuses(escalate.get("status") or [], f"{where}.escalate", problems)
-    escalate_severity = escalate.get("severity", "high")
-    if escalate_severity not in SEVERITIES:
+    if not isinstance(escalate, dict):
+        problems.append(f"{where}.escalate: must be a mapping (status:, severity:)")
+        return (), "high"
+    statuses = _statuses(escalate.get("status") or [], f"{where}.escalate", problems)
+    severity = escalate.get("severity", "high")
+    if severity not in SEVERITIES:
         problems.append(f"{where}.escalate.severity: must be medium or high")
-    numbers = {
+    return statuses, severity
+
+
+def _limits(
+    entry: dict[str, Any], kind: str, where: str, problems: list[str]
+) -> tuple[dict[str, float], float]:
+    """factor/minimum/high_ratio and how long a rate must be sustained, checked for the kind."""
+    numbers: dict[str, float] = {
         name: _number(entry, name, where, problems)
         for name in ("factor", "minimum", "high_ratio")
         if name in entry
@@ -200,26 +260,7 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
         problems.append(f"{where}: a {kind} rule needs factor and minimum")
     if kind == "rate" and sustained <= 0:
         problems.append(f"{where}.sustained: a rate rule needs how long the rate must hold")
-    if len(problems) > before:
-        return None
-    return Rule(
-        id=rule_id,
-        kind=kind,
-        description={language: description[language].strip() for language in ("id", "en")},
-        severity=severity,
-        patterns=patterns,
-        statuses=statuses,
-        methods=methods,
-        static=static,
-        distinct=entry.get("distinct") == "path",
-        windows=tuple(windows),
-        escalate_statuses=escalate_statuses,
-        escalate_severity=escalate_severity,
-        sustained_seconds=sustained,
-        factor=float(numbers.get("factor", 0.0)),
-        minimum=int(numbers.get("minimum", 0)),
-        high_ratio=float(numbers.get("high_ratio", 1.0)),
-    )
+    return numbers, sustained
 
 
 def _parse_match(

@@ -1,24 +1,33 @@
 """Scanning one chunk of log lines into a small report (runs in worker processes).
 
-The fast path never loops over lines in Python: one ``findall`` extracts the
-fields, ``zip(*rows)`` turns rows into columns, and counting, caching and
-filtering use C-level builtins (``Counter``, ``map``, ``compress``). Each
+The chunk's fields come as columns (see ``fields``), so counting, caching and
+filtering use C-level builtins (``Counter``, ``map``, ``compress``) and each
 distinct request, user agent, referer and time is classified once and
-cached. Only requests a rule could match are looked at one by one, and
-they leave the chunk as compact events for the detector.
+cached. Only requests a rule could match are looked at one by one, and they
+leave the chunk as compact events for the detector.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote_to_bytes
 
-from opskit.logs.formats import LogFormat, cut_tail, parse_time
+from opskit.logs.fields import (
+    COUNTED,
+    SAMPLE_LIMIT,
+    Cache,
+    Columns,
+    FieldReader,
+    client_text,
+    sample,
+    stamp_text,
+)
+from opskit.logs.formats import LogFormat
 from opskit.logs.rules import Rule, status_matches
 
 STATIC_SUFFIXES = (
@@ -28,12 +37,25 @@ STATIC_SUFFIXES = (
 )  # fmt: skip
 CACHE_LIMIT = 200_000
 # The site's median requests per client per minute is estimated from every Nth chunk.
-VOLUME_SAMPLE_EVERY = 4
-SAMPLE_LIMIT = 5
-SAMPLE_BYTES = 200
+VOLUME_SAMPLE_EVERY = 8
+# Up to this many distinct values are found by list.index (a C loop comparing pointers and
+# sizes, several times faster than a set lookup per line); more by one set lookup per line.
+INDEX_SCAN_LIMIT = 3
 EVIDENCE_CHARACTERS = 400
 # Fields of a cached request: method, target, path without query, static, rule bits.
 METHOD, TARGET, PATH, STATIC, BITS = range(5)
+
+
+class Event(NamedTuple):
+    """A request that matched window rules, as the detector needs it."""
+
+    epoch: float
+    client: str
+    rules: int  # one bit per window rule it matches
+    escalate: int  # one bit per rule it is a finding for on its own
+    status: int
+    path: str
+    line: str
 
 
 @dataclass
@@ -49,46 +71,34 @@ class ChunkReport:
     last_epoch: float | None = None
     clients: Counter[bytes] = field(default_factory=Counter)
     paths: Counter[bytes] = field(default_factory=Counter)
-    statuses: Counter[bytes] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
-    # (epoch, client, rule mask, escalate mask, status, path, evidence line)
-    events: list[tuple[float, str, int, int, int, str, str]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     rate_buckets: list[tuple[float, str, int]] = field(default_factory=list)
     volume_histogram: Counter[int] = field(default_factory=Counter)
     volume_candidates: list[tuple[str, int, int]] = field(default_factory=list)
     agents: dict[str, str] = field(default_factory=dict)
 
 
-class _Cache(dict[bytes, Any]):
-    """A dict that computes missing values, so ``map(cache.__getitem__, column)`` stays in C."""
+@dataclass(frozen=True)
+class ScanSettings:
+    """What every scanner of one analysis shares; plain data, so it travels to workers."""
 
-    def __init__(self, compute: Any) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: bytes) -> Any:
-        value = self[key] = self.compute(key)
-        return value
+    log_format: LogFormat
+    rules: tuple[Rule, ...]
+    since: float | None = None
+    until: float | None = None
 
 
 class Scanner:
     """Turns chunks into ChunkReports for one log format and rule set."""
 
-    def __init__(
-        self,
-        log_format: LogFormat,
-        rules: list[Rule],
-        since: float | None = None,
-        until: float | None = None,
-    ) -> None:
-        self.regex = log_format.regex()
-        self.robust = log_format.robust_regex()
-        self.tail_field = log_format.tail_field
-        self.tails = _Cache(cut_tail)
-        self.groups = log_format.groups
-        self.since = since
-        self.until = until
+    def __init__(self, settings: ScanSettings) -> None:
+        self.reader = FieldReader(settings.log_format)
+        self.since = settings.since
+        self.until = settings.until
+        rules = settings.rules
         self.rules = [rule for rule in rules if rule.kind == "window"]
         self.text_matchers: dict[str, list[tuple[int, re.Pattern[bytes]]]] = {
             "path": [],
@@ -106,21 +116,25 @@ class Scanner:
         self.volume_floor = min((rule.minimum for rule in relative), default=0)
         burst = [rule for rule in rules if rule.kind == "site-burst"]
         self.error_statuses = tuple(status for rule in burst for status in rule.statuses)
-        self.requests = _Cache(self._request)
-        self.agents = _Cache(lambda text: self._text_bits("user_agent", text.lower()))
-        self.referers = _Cache(lambda text: self._text_bits("referer", text.lower()))
-        self.times = _Cache(parse_time)
-        self.minutes = _Cache(lambda text: int((self.times[text] or 0) // 60) * 60)
-        self.dynamic = _Cache(lambda request: not self.requests[request][STATIC])
-        self.status_interest = _Cache(self._status_interest)
-        self.verdicts: dict[tuple[bytes, bytes, int], tuple[int, int]] = {}
+        self.requests = Cache(self._request)
+        self.agents = Cache(lambda text: self._text_bits("user_agent", text.lower()))
+        self.referers = Cache(lambda text: self._text_bits("referer", text.lower()))
+        self.times = self.reader.epochs
+        self.minutes = Cache(lambda key: int((self.times[key] or 0) // 60) * 60)
+        self.dynamic = Cache(lambda request: not self.requests[request][STATIC])
+        self.status_interest = Cache(self._status_interest)
+        self.status_error = Cache(
+            lambda key: (
+                status_matches(int(key), self.error_statuses) if self.error_statuses else False
+            )
+        )
+        self.verdicts: dict[tuple[bytes, int, int], tuple[int, int]] = {}
         self.rule_tests = [
             (1 << position, rule.has_text, rule.statuses, rule.methods, rule.static,
              rule.escalate_statuses, bool(rule.patterns.get("path")))
             for position, rule in enumerate(self.rules)
         ]  # fmt: skip
         self.chunks_seen = 0
-        self.chunk_requests: Counter[bytes] = Counter()
 
     def _text_bits(self, name: str, text: bytes) -> int:
         bits = 0
@@ -137,8 +151,12 @@ class Scanner:
         path = target.split(b"?", 1)[0]
         static = path.lower().endswith(STATIC_SUFFIXES)
         lowered = target.lower()
-        decoded = unquote_to_bytes(unquote_to_bytes(lowered.replace(b"+", b" "))).lower()
-        bits = self._text_bits("path", lowered + b"\n" + decoded)
+        text = lowered
+        if b"%" in lowered or b"+" in lowered:
+            # Rules see the target as written and percent-decoded twice (double encoding).
+            decoded = unquote_to_bytes(unquote_to_bytes(lowered.replace(b"+", b" "))).lower()
+            text = lowered + b"\n" + decoded
+        bits = self._text_bits("path", text)
         return method, target, path, static, bits
 
     def _status_interest(self, status: bytes) -> bool:
@@ -146,204 +164,181 @@ class Scanner:
         return any(status_matches(code, rule.statuses) for rule in self.status_rules)
 
     def trim_caches(self) -> None:
-        caches = (self.requests, self.agents, self.referers, self.times, self.minutes)
-        for cache in (*caches, self.dynamic, self.tails, self.verdicts):
+        self.reader.trim(CACHE_LIMIT)
+        caches = (self.requests, self.agents, self.referers, self.minutes, self.dynamic)
+        for cache in (*caches, self.verdicts):
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
 
-    def scan(self, chunk: bytes) -> ChunkReport:
-        """The report of ``chunk``: whole lines, each ending in a newline except maybe the last."""
+    def scan(self, data: bytes) -> ChunkReport:
+        """The report of ``data``: a newline, then whole lines (the last newline is optional)."""
         self.trim_caches()
-        report = ChunkReport()
-        data = b"\n" + (chunk[:-1] if chunk.endswith(b"\n") else chunk)
-        report.lines = data.count(b"\n")
-        rows = self.regex.findall(data)
-        if len(rows) != report.lines:
-            rows = self._sort_out_malformed(data, report)
-            report.lines = len(rows) + report.malformed
-        if not rows:
+        fields = self.reader.read(data)
+        report = ChunkReport(
+            lines=fields.lines, malformed=fields.malformed, malformed_samples=fields.samples
+        )
+        if not fields.rows:
             return report
-        columns = dict(zip(self.groups, zip(*rows, strict=False), strict=True))
-        if self.tail_field is not None:
-            columns[self.tail_field] = tuple(map(self.tails.__getitem__, columns[self.tail_field]))
-        if "request" not in columns:
-            columns["request"] = tuple(
-                map(b" ".join, zip(columns["method"], columns["path"], strict=False))
-            )
-        per_second = Counter(columns["time"])
-        times = self.times
-        if any(times[time_text] is None for time_text in per_second):
-            columns = self._drop_bad_times(columns, report)
-            per_second = Counter(columns["time"])
+        columns, counts = fields.columns, fields.counts
+        if any(self.times[key] is None for key in counts["time"]):
+            columns, counts = self._drop_bad_times(columns, counts, report)
         if self.since is not None or self.until is not None:
-            columns = self._keep_range(columns, report)
-            per_second = Counter(columns["time"])
+            columns, counts = self._keep_range(columns, counts, report)
         report.parsed = len(columns["time"])
         if not report.parsed:
             return report
-        self._aggregate(columns, per_second, report)
-        self._collect_events(columns, report)
+        report.clients = counts["client"]
+        self._aggregate(columns, counts["time"], counts["status"], report)
+        requests = Counter(columns["request"])
+        for request, number in requests.items():
+            report.paths[self.requests[request][PATH]] += number
+        self._busy(columns, report)
+        self._collect_events(columns, requests, counts["status"], report)
         return report
 
-    def _sort_out_malformed(self, data: bytes, report: ChunkReport) -> list[Any]:
-        """Rows of the lines either pattern reads; the others are counted and sampled."""
-        rows = []
-        fast, robust = self.regex.match, self.robust.match
-        for line in data.split(b"\n")[1:]:
-            if not line:
-                continue
-            found = fast(b"\n" + line) or robust(b"\n" + line)
-            if found is None:
-                self._malformed(line, report)
-            else:
-                rows.append(found.groups())
-        return rows
-
-    def _malformed(self, line: bytes, report: ChunkReport) -> None:
-        report.malformed += 1
-        if len(report.malformed_samples) < SAMPLE_LIMIT:
-            sample = line[:SAMPLE_BYTES].decode("utf-8", "backslashreplace")
-            if len(line) > SAMPLE_BYTES:
-                sample += f" ... ({len(line)} bytes)"
-            report.malformed_samples.append(sample)
-
     def _drop_bad_times(
-        self, columns: dict[str, tuple[bytes, ...]], report: ChunkReport
-    ) -> dict[str, tuple[bytes, ...]]:
-        keep = [self.times[time_text] is not None for time_text in columns["time"]]
-        for time_text in compress(columns["time"], [not flag for flag in keep]):
-            self._malformed(b"unreadable time [" + time_text + b"]", report)
-        return self._filter(columns, keep)
+        self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
+    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
+        per_second = counts["time"]
+        bad = {key for key in per_second if self.times[key] is None}
+        for key in bad:
+            report.malformed += per_second[key]
+            if len(report.malformed_samples) < SAMPLE_LIMIT:
+                text = b"unreadable time [" + stamp_text(key) + b"]"
+                report.malformed_samples.append(sample(text))
+        return self._filter(columns, counts, per_second.keys() - bad)
 
     def _keep_range(
-        self, columns: dict[str, tuple[bytes, ...]], report: ChunkReport
-    ) -> dict[str, tuple[bytes, ...]]:
+        self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
+    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
         since = self.since if self.since is not None else float("-inf")
         until = self.until if self.until is not None else float("inf")
-        keep = [since <= epoch < until for epoch in map(self.times.__getitem__, columns["time"])]
-        report.outside_range += len(keep) - sum(keep)
-        return self._filter(columns, keep)
+        per_second = counts["time"]
+        inside = {key for key in per_second if since <= self.times[key] < until}
+        report.outside_range += sum(per_second[key] for key in per_second.keys() - inside)
+        return self._filter(columns, counts, inside)
 
     @staticmethod
     def _filter(
-        columns: dict[str, tuple[bytes, ...]], keep: list[bool]
-    ) -> dict[str, tuple[bytes, ...]]:
-        return {name: tuple(compress(values, keep)) for name, values in columns.items()}
+        columns: Columns, counts: dict[str, Counter[bytes]], keep: set[bytes]
+    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
+        """Only the lines whose time key is in ``keep``, and their counts."""
+        if len(keep) == len(counts["time"]):
+            return columns, counts
+        flags = list(map(keep.__contains__, columns["time"]))
+        kept = {name: list(compress(values, flags)) for name, values in columns.items()}
+        return kept, {name: Counter(kept[name]) for name in COUNTED}
 
     def _aggregate(
         self,
-        columns: dict[str, tuple[bytes, ...]],
+        columns: Columns,
         per_second: Counter[bytes],
+        statuses: Counter[bytes],
         report: ChunkReport,
     ) -> None:
-        report.clients = Counter(columns["client"])
-        report.statuses = Counter(columns["status"])
+        for status, number in statuses.items():
+            report.statuses[int(status)] += number
         times, minutes = self.times, self.minutes
-        for time_text, number in per_second.items():
-            report.minute_totals[minutes[time_text]] += number
+        for key, number in per_second.items():
+            report.minute_totals[minutes[key]] += number
         epochs = list(map(times.__getitem__, per_second))
         report.first_epoch, report.last_epoch = min(epochs), max(epochs)
-        errors = {
-            status
-            for status in report.statuses
-            if self.error_statuses and status_matches(int(status), self.error_statuses)
-        }
+        errors = {status for status in statuses if self.status_error[status]}
         if errors:
-            error_times = compress(columns["time"], map(errors.__contains__, columns["status"]))
-            for time_text, number in Counter(error_times).items():
-                report.minute_errors[minutes[time_text]] += number
-        requests = self.requests
-        self.chunk_requests = Counter(columns["request"])
-        for request, number in self.chunk_requests.items():
-            report.paths[requests[request][PATH]] += number
-        heavy: set[bytes] = set()
+            keys = columns["time"]
+            error_times = Counter(keys[index] for index in lines_with(columns["status"], errors))
+            for key, number in error_times.items():
+                report.minute_errors[minutes[key]] += number
         if self.volume_floor:
-            heavy |= self._volume(columns, report)
-        if self.rate_rules:
-            heavy |= self._rates(columns, report)
-        self._sample_agents(heavy, columns["client"], columns.get("agent"), report)
+            self.chunks_seen += 1
+            if self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
+                by_minute = map(minutes.__getitem__, columns["time"])
+                pairs = Counter(zip(columns["client"], by_minute, strict=False))
+                report.volume_histogram = Counter(pairs.values())
 
-    def _volume(self, columns: dict[str, tuple[bytes, ...]], report: ChunkReport) -> set[bytes]:
-        """Requests per client per minute: exact for busy clients, a sample for the median."""
-        self.chunks_seen += 1
-        clients = columns["client"]
-        minute_of = self.minutes
-        if self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
-            minutes = map(minute_of.__getitem__, columns["time"])
-            report.volume_histogram = Counter(Counter(zip(clients, minutes, strict=False)).values())
-        half = max(1, self.volume_floor // 2)
-        heavy = {client for client, number in report.clients.items() if number >= half}
+    def _busy(self, columns: Columns, report: ChunkReport) -> None:
+        """For busy clients only: requests per minute and per second, and one user agent."""
+        volume_floor = max(1, self.volume_floor // 2) if self.volume_floor else None
+        rate_floor = self._rate_floor(report) if self.rate_rules else None
+        floor = min(value for value in (volume_floor, rate_floor, float("inf")) if value)
+        heavy = {client for client, number in report.clients.items() if number >= floor}
         if not heavy:
-            return heavy
-        mask = list(map(heavy.__contains__, clients))
-        pairs = Counter(
-            zip(
-                compress(clients, mask),
-                map(minute_of.__getitem__, compress(columns["time"], mask)),
-                strict=False,
-            )
-        )
-        # A minute cut by the chunk edge is sent in part so the detector can add it up.
+            return
+        flags = list(map(heavy.__contains__, columns["client"]))
+        clients = list(compress(columns["client"], flags))
+        times = list(compress(columns["time"], flags))
+        if volume_floor is not None:
+            self._volume(report, clients, times, volume_floor)
+        if rate_floor is not None:
+            requests = compress(columns["request"], flags)
+            self._rates(report, clients, times, requests, rate_floor)
+        if "agent" in columns:
+            agents = dict(zip(clients, compress(columns["agent"], flags), strict=False))
+            report.agents = {
+                client_text(client): agent.decode("utf-8", "replace")
+                for client, agent in agents.items()
+            }
+
+    def _volume(
+        self, report: ChunkReport, clients: list[bytes], times: list[bytes], floor: float
+    ) -> None:
+        """Requests per busy client per minute (a minute cut by the chunk edge is sent in part)."""
+        minute_of = self.minutes
+        pairs = Counter(zip(clients, map(minute_of.__getitem__, times), strict=False))
         edges = {
             int((report.first_epoch or 0) // 60) * 60,
             int((report.last_epoch or 0) // 60) * 60,
         }
         report.volume_candidates = [
-            (client.decode("utf-8", "replace"), minute, number)
+            (client_text(client), minute, number)
             for (client, minute), number in pairs.items()
-            if number >= half or minute in edges
+            if number >= floor or minute in edges
         ]
-        return heavy
 
-    def _rates(self, columns: dict[str, tuple[bytes, ...]], report: ChunkReport) -> set[bytes]:
+    def _rate_floor(self, report: ChunkReport) -> float:
+        """Below this many lines in the chunk, a client cannot reach a rate rule's limit."""
         span = (report.last_epoch or 0) - (report.first_epoch or 0)
         needed = min(
             rule.windows[0].threshold * rule.sustained_seconds / rule.windows[0].seconds
             for rule in self.rate_rules
         )
         sustained = max(rule.sustained_seconds for rule in self.rate_rules)
-        # A client can only reach the rate across this chunk's edge if it has a fair share here.
-        floor = max(2.0, needed * min(1.0, span / sustained) / 3)
-        heavy = {client for client, number in report.clients.items() if number >= floor}
-        if not heavy:
-            return heavy
-        clients = columns["client"]
-        wanted = map(
-            bool.__and__,
-            map(heavy.__contains__, clients),
-            map(self.dynamic.__getitem__, columns["request"]),
-        )
-        buckets = Counter(compress(zip(columns["time"], clients, strict=False), wanted))
-        times = self.times
-        report.rate_buckets = [
-            (times[time_text], client.decode("utf-8", "replace"), number)
-            for (time_text, client), number in buckets.items()
-        ]
-        return heavy
+        # Across the chunk's edge a client needs only a fair share of the rate here.
+        return max(2.0, needed * min(1.0, span / sustained) / 3)
 
-    @staticmethod
-    def _sample_agents(
-        heavy: set[bytes],
-        clients: tuple[bytes, ...],
-        agents: tuple[bytes, ...] | None,
+    def _rates(
+        self,
+        report: ChunkReport,
+        clients: list[bytes],
+        times: list[bytes],
+        requests: Any,
+        floor: float,
+    ) -> None:
+        counts = report.clients
+        dynamic = self.dynamic
+        buckets = Counter(
+            (key, client)
+            for client, key, request in zip(clients, times, requests, strict=False)
+            if counts[client] >= floor and dynamic[request]
+        )
+        report.rate_buckets = [
+            (self.times[key], client_text(client), number)
+            for (key, client), number in buckets.items()
+        ]
+
+    def _collect_events(
+        self,
+        columns: Columns,
+        requests: Counter[bytes],
+        statuses: Counter[bytes],
         report: ChunkReport,
     ) -> None:
-        """One user agent per heavy client, for allowlists of legitimate crawlers."""
-        if not heavy or agents is None:
-            return
-        mask = list(map(heavy.__contains__, clients))
-        for client, agent in zip(compress(clients, mask), compress(agents, mask), strict=False):
-            report.agents.setdefault(
-                client.decode("utf-8", "replace"), agent.decode("utf-8", "replace")
-            )
-
-    def _collect_events(self, columns: dict[str, tuple[bytes, ...]], report: ChunkReport) -> None:
         if not self.rules:
             return
         # Decide on distinct values first: most chunks then need no per-line pass at all.
         suspects: list[tuple[str, set[bytes]]] = [
-            ("request", {r for r in self.chunk_requests if self.requests[r][BITS]}),
-            ("status", {s for s in set(columns["status"]) if self.status_interest[s]}),
+            ("request", {request for request in requests if self.requests[request][BITS]}),
+            ("status", {status for status in statuses if self.status_interest[status]}),
         ]
         for name, cache, matcher in (
             ("agent", self.agents, "user_agent"),
@@ -351,44 +346,45 @@ class Scanner:
         ):
             if name in columns and self.text_matchers[matcher]:
                 suspects.append((name, {value for value in set(columns[name]) if cache[value]}))
-        suspects = [(name, values) for name, values in suspects if values]
-        if not suspects:
-            return
-        marks: Any = None
+        found: set[int] = set()
         for name, values in suspects:
-            hits = map(values.__contains__, columns[name])
-            marks = hits if marks is None else map(or_, marks, hits)
-        interesting = marks
-        infos = self.requests
-        empty: tuple[bytes, ...] = (b"",) * len(columns["time"])
-        agents = columns.get("agent", empty)
-        referers = columns.get("referer", empty)
-        statuses = columns["status"]
-        requests = columns["request"]
-        verdicts = self.verdicts
-        for index in compress(count(), interesting):
-            flags = (
-                infos[requests[index]][BITS]
-                | (self.agents[agents[index]] if agents is not empty else 0)
-                | (self.referers[referers[index]] if referers is not empty else 0)
-            )
-            key = (requests[index], statuses[index], flags)
-            verdict = verdicts.get(key)
-            if verdict is None:
-                verdict = verdicts[key] = self._verdict(infos[key[0]], int(key[1]), flags)
-            if not verdict[0]:
-                continue
-            report.events.append(
-                (
-                    self.times[columns["time"][index]],
-                    columns["client"][index].decode("utf-8", "replace"),
-                    verdict[0],
-                    verdict[1],
-                    int(statuses[index]),
-                    infos[key[0]][TARGET][:500].decode("utf-8", "backslashreplace"),
-                    _evidence(columns, index, agents[index], referers[index]),
-                )
-            )
+            if values:
+                found.update(lines_with(columns[name], values))
+        for index in sorted(found):
+            event = self._event(columns, index)
+            if event is not None:
+                report.events.append(event)
+
+    def _event(self, columns: Columns, index: int) -> Event | None:
+        """The event of line ``index`` if a window rule matches it."""
+        request = columns["request"][index]
+        info = self.requests[request]
+        agent = columns["agent"][index] if "agent" in columns else b""
+        referer = columns["referer"][index] if "referer" in columns else b""
+        flags = info[BITS] | self.agents[agent] | self.referers[referer]
+        status = int(columns["status"][index])
+        key = (request, status, flags)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self.verdicts[key] = self._verdict(info, status, flags)
+        if not verdict[0]:
+            return None
+        client = columns["client"][index]
+        time_key = columns["time"][index]
+        # The request as a combined-format line (size left out), for people to read.
+        line = (
+            f'{client_text(client)} [{_text(stamp_text(time_key))}] "{_text(request)}" {status} '
+            f'"{_text(referer or b"-")}" "{_text(agent or b"-")}"'
+        )
+        return Event(
+            epoch=self.times[time_key] or 0.0,
+            client=client_text(client),
+            rules=verdict[0],
+            escalate=verdict[1],
+            status=status,
+            path=info[TARGET][:500].decode("utf-8", "backslashreplace"),
+            line=line[:EVIDENCE_CHARACTERS],
+        )
 
     def _verdict(self, info: tuple[Any, ...], status: int, flags: int) -> tuple[int, int]:
         """The rules one request matches, and those it escalates."""
@@ -411,17 +407,21 @@ class Scanner:
         return mask, escalate
 
 
-def _evidence(
-    columns: dict[str, tuple[bytes, ...]], index: int, agent: bytes | str, referer: bytes | str
-) -> str:
-    """The request as a combined-format line (sizes left out), for people to read."""
+def lines_with(column: list[bytes], wanted: set[bytes]) -> Iterable[int]:
+    """The indexes of the lines whose value in ``column`` is one of ``wanted``."""
+    if len(wanted) > INDEX_SCAN_LIMIT:
+        return compress(count(), map(wanted.__contains__, column))
+    found: list[int] = []
+    for value in wanted:
+        position = -1
+        try:
+            while True:
+                position = column.index(value, position + 1)
+                found.append(position)
+        except ValueError:
+            continue
+    return found
 
-    def text(value: bytes | str) -> str:
-        return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
 
-    line = (
-        f"{text(columns['client'][index])} [{text(columns['time'][index])}] "
-        f'"{text(columns["request"][index])}" {text(columns["status"][index])} '
-        f'"{text(referer) or "-"}" "{text(agent) or "-"}"'
-    )
-    return line[:EVIDENCE_CHARACTERS]
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "backslashreplace")

@@ -45,7 +45,7 @@ REFERERS = ("-", "https://www.google.com/", "https://www.pa-penajam.go.id/", "-"
 
 def lines(count: int, seed: int = 5, clients: int = 3000) -> Iterator[str]:
     """``count`` combined-format lines in time order."""
-    chooser = random.Random(seed)
+    chooser = random.Random(seed)  # noqa: S311 - repeatable test data, not a secret
     addresses = [
         f"{chooser.choice((36, 103, 110, 114, 180, 182))}.{chooser.randrange(256)}."
         f"{chooser.randrange(256)}.{chooser.randrange(1, 255)}"
@@ -70,12 +70,14 @@ def lines(count: int, seed: int = 5, clients: int = 3000) -> Iterator[str]:
         referer = chooser.choice(REFERERS)
         agent = agent_of[address] if chooser.random() < 0.97 else GOOGLEBOT
         status = 200 if chooser.random() < 0.97 else chooser.choice((301, 404, 500))
-        yield line_for(address, stamp, "GET", page, status, referer, agent)
+        yield line_for(address, stamp, f"GET {page}", status=status, referer=referer, agent=agent)
         produced += 1
         for _ in range(chooser.randrange(0, 4)):
             asset = fill(chooser, chooser.choice(ASSETS))
             asset_status = chooser.choice((200, 200, 200, 304)) if chooser.random() < 0.99 else 404
-            yield line_for(address, stamp, "GET", asset, asset_status, "-", agent)
+            yield line_for(
+                address, stamp, f"GET {asset}", status=asset_status, referer="-", agent=agent
+            )
             produced += 1
 
 
@@ -86,10 +88,11 @@ def fill(chooser: random.Random, template: str) -> str:
 
 
 def line_for(
-    address: str, stamp: str, method: str, path: str, status: int, referer: str, agent: str
+    address: str, stamp: str, request: str, *, status: int, referer: str, agent: str
 ) -> str:
-    size = 0 if status == 304 else 512 + len(path) * 37
-    return f'{address} - - [{stamp}] "{method} {path} HTTP/1.1" {status} {size} "{referer}" "{agent}"\n'
+    """One combined-format line; ``request`` is the method and the path."""
+    size = 0 if status == 304 else 512 + len(request) * 37
+    return f'{address} - - [{stamp}] "{request} HTTP/1.1" {status} {size} "{referer}" "{agent}"\n'
 
 
 def attack(chooser: random.Random, moment: datetime) -> list[str]:
@@ -115,7 +118,11 @@ def attack(chooser: random.Random, moment: datetime) -> list[str]:
         else:
             entry = ("GET", "/", 200, "https://slot-gacor-maxwin.example/", "Mozilla/5.0")
         method, path, status, referer, agent = entry
-        result.append(line_for(address, stamp, method, path, status, referer, agent))
+        result.append(
+            line_for(
+                address, stamp, f"{method} {path}", status=status, referer=referer, agent=agent
+            )
+        )
     return result
 
 

@@ -158,7 +158,8 @@ def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys; from opskit.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "names = ('fabric', 'paramiko', 'pydantic', 'rich', 'yaml', 'boto3', 'dns', 'multiprocessing')\n"
+        "names = ('fabric', 'paramiko', 'pydantic', 'rich', 'yaml', 'boto3', 'dns',"
+        " 'multiprocessing')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print('heavy:' + ','.join(heavy))"
     )

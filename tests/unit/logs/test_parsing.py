@@ -61,7 +61,8 @@ def test_garbage_huge_lines_and_invalid_utf8_are_counted_not_fatal() -> None:
             + "\n"
             + line(1, "/berita")
         ).encode("latin-1")
-        + b'203.0.113.7 - - [06/May/2024:08:00:02 +0800] "GET /\xc3\x28 HTTP/1.1" 200 1 "-" "\xff\xfe"\n'
+        + b'203.0.113.7 - - [06/May/2024:08:00:02 +0800] "GET /\xc3\x28 HTTP/1.1" 200 1 '
+        + b'"-" "\xff\xfe"\n'
         + b"\xde\xad\xbe\xef" * 1000
         + b"\n"
         + b'203.0.113.8 - - [99/Foo/2024:99:99:99 +0800] "GET / HTTP/1.1" 200 1 "-" "-"\n'
