@@ -97,15 +97,31 @@ class Detector:
         for client, minute, number in report.volume_candidates:
             key = (client, minute)
             self.volume_pairs[key] = self.volume_pairs.get(key, 0) + number
-        if len(self.volume_pairs) > CANDIDATE_LIMIT:
-            keep = sorted(self.volume_pairs.items(), key=lambda item: -item[1])
-            self.volume_pairs = dict(keep[: CANDIDATE_LIMIT // 2])
+        if report.first_epoch is not None:
+            self._settle_volume(report.first_epoch)
         for client, agent in report.agents.items():
             if len(self.agents) < TOP_LIMIT:
                 self.agents.setdefault(client, agent)
         if report.last_epoch is not None:
             self.now = max(self.now, report.last_epoch)
             self._expire()
+
+    def _settle_volume(self, first_epoch: float) -> None:
+        """Forget client minutes that are complete and too small for any volume rule.
+
+        Reports come in log order, so a minute before this chunk's first one gets no
+        more requests (one minute is left for lines written slightly out of order).
+        """
+        horizon = (first_epoch // 60) * 60 - 60
+        floor = min(rule.minimum for rule in self.volume_rules) if self.volume_rules else 0
+        self.volume_pairs = {
+            key: number
+            for key, number in self.volume_pairs.items()
+            if number >= floor or key[1] >= horizon
+        }
+        if len(self.volume_pairs) > CANDIDATE_LIMIT:
+            keep = sorted(self.volume_pairs.items(), key=lambda item: -item[1])
+            self.volume_pairs = dict(keep[: CANDIDATE_LIMIT // 2])
 
     def _event(self, event: Event) -> None:
         epoch, client, path, line = event.epoch, event.client, event.path, event.line

@@ -12,8 +12,9 @@ Columns hold one bytes value per line: ``client`` (with the line's newline
 in front: the shortcut gets it for free, and checking it for each distinct
 client proves every line was cut at its start; ``client_text`` drops it),
 ``time`` (a key that ``epoch`` turns into seconds), ``request``, ``status``
-(``b"200"`` or ``b" 200 "``; ``int`` reads both), and ``referer``/``agent``
-where the format has them. The body size is never read.
+(``b"200"``, or ``b" 200 5120 "`` with the body size, which is never read:
+``status_code`` reads both), and ``referer``/``agent`` where the format has
+them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SAMPLE_LIMIT = 5
 SAMPLE_BYTES = 200
 QUOTE = b'"'
 NEWLINE = 10
+SPACE = 32
 # A combined line split on its six quotes: the text before the request (the
 # "head"), request, status and size, referer, the space between, user agent.
 PIECES = 6
@@ -43,7 +45,6 @@ STAMP_END = b"] "
 STAMP_BYTES = 34
 CLIENT = slice(0, -STAMP_BYTES)
 STAMP = slice(-STAMP_BYTES, None)
-STATUS = slice(0, 5)
 # ``map(cut, values, repeat(slice))`` slices every value in C.
 cut = cast("Callable[[bytes, slice], bytes]", getitem)
 
@@ -87,8 +88,19 @@ def _client_valid(key: bytes) -> bool:
     return len(key) > 1 and key[0] == NEWLINE and NEWLINE not in key[1:] and b" " not in key
 
 
-def _status_key_valid(key: bytes) -> bool:
-    return len(key) == 5 and key[0] == key[4] == 32 and key[1:4].isdigit()
+def status_code(key: bytes) -> int:
+    """The status of a status key of either reader."""
+    return int(key[:5])
+
+
+def _status_valid(key: bytes) -> bool:
+    """`` 200 5120 ``: the status, then one token (the size), between spaces."""
+    return (
+        len(key) >= 6
+        and key[0] == key[4] == key[-1] == SPACE
+        and key[1:4].isdigit()
+        and b" " not in key[5:-1]
+    )
 
 
 @dataclass
@@ -152,11 +164,13 @@ class FieldReader:
         self.tails = Cache(cut_tail)
         self.shortcut = log_format.combined
         self.epochs = Cache(epoch)
-        self.status_keys = Cache(_status_key_valid)
+        self.status_keys = Cache(_status_valid)
         self.client_keys = Cache(_client_valid)
 
-    def trim(self, limit: int) -> None:
-        for cache in (self.tails, self.epochs, self.status_keys, self.client_keys):
+    def trim(self, limit: int, time_limit: int) -> None:
+        if len(self.epochs) > time_limit:
+            self.epochs.clear()
+        for cache in (self.tails, self.status_keys, self.client_keys):
             if len(cache) > limit:
                 cache.clear()
 
@@ -212,7 +226,7 @@ class FieldReader:
             "client": list(map(cut, heads, repeat(CLIENT))),
             "time": list(map(cut, heads, repeat(STAMP))),
             "request": pieces[1::PIECES],
-            "status": list(map(cut, pieces[2::PIECES], repeat(STATUS))),
+            "status": pieces[2::PIECES],
             "referer": pieces[3::PIECES],
             "agent": pieces[5::PIECES],
         }

@@ -26,6 +26,7 @@ from opskit.logs.fields import (
     client_text,
     sample,
     stamp_text,
+    status_code,
 )
 from opskit.logs.formats import LogFormat
 from opskit.logs.rules import Rule, status_matches
@@ -35,7 +36,10 @@ STATIC_SUFFIXES = (
     b".webp", b".avif", b".bmp", b".woff", b".woff2", b".ttf", b".otf", b".eot", b".mp4",
     b".webm", b".mp3", b".pdf", b".txt", b".xml",
 )  # fmt: skip
-CACHE_LIMIT = 200_000
+# Caches of distinct values are emptied past these sizes, which bounds a worker's memory
+# (a cached request costs about half a kilobyte); time keys matter only near their chunk.
+CACHE_LIMIT = 50_000
+TIME_CACHE_LIMIT = 20_000
 # The site's median requests per client per minute is estimated from every Nth chunk.
 VOLUME_SAMPLE_EVERY = 8
 # Up to this many distinct values are found by list.index (a C loop comparing pointers and
@@ -125,7 +129,9 @@ class Scanner:
         self.status_interest = Cache(self._status_interest)
         self.status_error = Cache(
             lambda key: (
-                status_matches(int(key), self.error_statuses) if self.error_statuses else False
+                status_matches(status_code(key), self.error_statuses)
+                if self.error_statuses
+                else False
             )
         )
         self.verdicts: dict[tuple[bytes, int, int], tuple[int, int]] = {}
@@ -160,13 +166,14 @@ class Scanner:
         return method, target, path, static, bits
 
     def _status_interest(self, status: bytes) -> bool:
-        code = int(status)
+        code = status_code(status)
         return any(status_matches(code, rule.statuses) for rule in self.status_rules)
 
     def trim_caches(self) -> None:
-        self.reader.trim(CACHE_LIMIT)
-        caches = (self.requests, self.agents, self.referers, self.minutes, self.dynamic)
-        for cache in (*caches, self.verdicts):
+        self.reader.trim(CACHE_LIMIT, TIME_CACHE_LIMIT)
+        if len(self.minutes) > TIME_CACHE_LIMIT:
+            self.minutes.clear()
+        for cache in (self.requests, self.agents, self.referers, self.dynamic, self.verdicts):
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
 
@@ -189,12 +196,24 @@ class Scanner:
             return report
         report.clients = counts["client"]
         self._aggregate(columns, counts["time"], counts["status"], report)
-        requests = Counter(columns["request"])
-        for request, number in requests.items():
-            report.paths[self.requests[request][PATH]] += number
+        suspicious = self._paths(Counter(columns["request"]), report)
         self._busy(columns, report)
-        self._collect_events(columns, requests, counts["status"], report)
+        self._collect_events(columns, suspicious, counts["status"], report)
         return report
+
+    def _paths(self, requests: Counter[bytes], report: ChunkReport) -> set[bytes]:
+        """Counts the paths of the chunk's requests; returns the requests a rule's text matches."""
+        paths: dict[bytes, int] = {}
+        known = paths.get
+        infos = self.requests
+        suspicious = set()
+        for request, number in requests.items():
+            info = infos[request]
+            paths[info[PATH]] = known(info[PATH], 0) + number
+            if info[BITS]:
+                suspicious.add(request)
+        report.paths = Counter(paths)
+        return suspicious
 
     def _drop_bad_times(
         self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
@@ -237,7 +256,7 @@ class Scanner:
         report: ChunkReport,
     ) -> None:
         for status, number in statuses.items():
-            report.statuses[int(status)] += number
+            report.statuses[status_code(status)] += number
         times, minutes = self.times, self.minutes
         for key, number in per_second.items():
             report.minute_totals[minutes[key]] += number
@@ -270,8 +289,8 @@ class Scanner:
         if volume_floor is not None:
             self._volume(report, clients, times, volume_floor)
         if rate_floor is not None:
-            requests = compress(columns["request"], flags)
-            self._rates(report, clients, times, requests, rate_floor)
+            dynamic = map(self.dynamic.__getitem__, compress(columns["request"], flags))
+            self._rates(report, compress(zip(times, clients, strict=True), dynamic), rate_floor)
         if "agent" in columns:
             agents = dict(zip(clients, compress(columns["agent"], flags), strict=False))
             report.agents = {
@@ -307,29 +326,20 @@ class Scanner:
         return max(2.0, needed * min(1.0, span / sustained) / 3)
 
     def _rates(
-        self,
-        report: ChunkReport,
-        clients: list[bytes],
-        times: list[bytes],
-        requests: Any,
-        floor: float,
+        self, report: ChunkReport, dynamic: Iterable[tuple[bytes, bytes]], floor: float
     ) -> None:
+        """Non-static requests per second of clients busy enough to reach a rate rule."""
         counts = report.clients
-        dynamic = self.dynamic
-        buckets = Counter(
-            (key, client)
-            for client, key, request in zip(clients, times, requests, strict=False)
-            if counts[client] >= floor and dynamic[request]
-        )
         report.rate_buckets = [
             (self.times[key], client_text(client), number)
-            for (key, client), number in buckets.items()
+            for (key, client), number in Counter(dynamic).items()
+            if counts[client] >= floor
         ]
 
     def _collect_events(
         self,
         columns: Columns,
-        requests: Counter[bytes],
+        suspicious: set[bytes],
         statuses: Counter[bytes],
         report: ChunkReport,
     ) -> None:
@@ -337,7 +347,7 @@ class Scanner:
             return
         # Decide on distinct values first: most chunks then need no per-line pass at all.
         suspects: list[tuple[str, set[bytes]]] = [
-            ("request", {request for request in requests if self.requests[request][BITS]}),
+            ("request", suspicious),
             ("status", {status for status in statuses if self.status_interest[status]}),
         ]
         for name, cache, matcher in (
@@ -362,7 +372,7 @@ class Scanner:
         agent = columns["agent"][index] if "agent" in columns else b""
         referer = columns["referer"][index] if "referer" in columns else b""
         flags = info[BITS] | self.agents[agent] | self.referers[referer]
-        status = int(columns["status"][index])
+        status = status_code(columns["status"][index])
         key = (request, status, flags)
         verdict = self.verdicts.get(key)
         if verdict is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate, islice
 
 ZONE = timezone(timedelta(hours=8))
 PAGES = (
@@ -44,41 +45,49 @@ REFERERS = ("-", "https://www.google.com/", "https://www.pa-penajam.go.id/", "-"
 
 
 def lines(count: int, seed: int = 5, clients: int = 3000) -> Iterator[str]:
-    """``count`` combined-format lines in time order."""
+    """Exactly ``count`` combined-format lines in time order."""
+    return islice(_visits(seed, clients), count)
+
+
+def _visits(seed: int, clients: int) -> Iterator[str]:
     chooser = random.Random(seed)  # noqa: S311 - repeatable test data, not a secret
     addresses = [
         f"{chooser.choice((36, 103, 110, 114, 180, 182))}.{chooser.randrange(256)}."
         f"{chooser.randrange(256)}.{chooser.randrange(1, 255)}"
         for _ in range(clients)
     ]
-    weights = [1 / (rank + 1) ** 0.6 for rank in range(clients)]
+    # A few addresses make most visits, as on a real site.
+    popularity = list(accumulate(1 / (rank + 1) ** 0.6 for rank in range(clients)))
     agent_of = {address: chooser.choice(BROWSERS) for address in addresses}
     moment = datetime(2024, 5, 6, 0, 0, 0, tzinfo=ZONE)
-    produced = 0
-    while produced < count:
+    while True:
         moment += timedelta(seconds=chooser.expovariate(1 / 0.08))
-        if chooser.random() < 0.0004:
-            for line in attack(chooser, moment):
-                yield line
-                produced += 1
-            continue
-        address = chooser.choices(addresses, weights)[0]
         stamp = moment.strftime("%d/%b/%Y:%H:%M:%S %z")
+        draw = chooser.random()
+        if draw < 0.0004:
+            yield from attack(chooser, moment)
+            continue
+        if draw < 0.02:
+            # Googlebot from Google's own network: a crawler reverse DNS would verify.
+            crawler = f"66.249.66.{chooser.randrange(1, 40)}"
+            page = fill(chooser, chooser.choice(PAGES))
+            yield line_for(crawler, stamp, f"GET {page}", status=200, referer="-", agent=GOOGLEBOT)
+            continue
+        address = chooser.choices(addresses, cum_weights=popularity)[0]
         page = fill(chooser, chooser.choice(PAGES))
         if chooser.random() < 0.15:
             page += fill(chooser, chooser.choice(QUERIES))
         referer = chooser.choice(REFERERS)
-        agent = agent_of[address] if chooser.random() < 0.97 else GOOGLEBOT
+        # Now and then a browser claims to be Googlebot: an impostor, from any address.
+        agent = agent_of[address] if chooser.random() < 0.99 else GOOGLEBOT
         status = 200 if chooser.random() < 0.97 else chooser.choice((301, 404, 500))
         yield line_for(address, stamp, f"GET {page}", status=status, referer=referer, agent=agent)
-        produced += 1
         for _ in range(chooser.randrange(0, 4)):
             asset = fill(chooser, chooser.choice(ASSETS))
             asset_status = chooser.choice((200, 200, 200, 304)) if chooser.random() < 0.99 else 404
             yield line_for(
                 address, stamp, f"GET {asset}", status=asset_status, referer="-", agent=agent
             )
-            produced += 1
 
 
 def fill(chooser: random.Random, template: str) -> str:
