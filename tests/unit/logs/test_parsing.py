@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from support.logs import fired, line, run
 
 from opskit.errors import UsageError
-from opskit.logs.formats import compile_format
+from opskit.logs.formats import compile_format, parse_time
 
 DATA = Path(__file__).parents[2] / "data" / "logs"
 
@@ -74,3 +75,37 @@ def test_garbage_huge_lines_and_invalid_utf8_are_counted_not_fatal() -> None:
     assert analysis.malformed == 4
     assert any("1000000 bytes" in sample for sample in analysis.malformed_samples)
     assert any("unreadable time" in sample for sample in analysis.malformed_samples)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06/May/2024:10:00:01 +0800",
+        "31/Dec/2023:23:59:59 -0130",
+        "29/Feb/2024:00:00:00 +0000",
+        "2024-05-06T10:00:01+08:00",
+    ],
+)
+def test_log_times_read_as_the_moment_they_name(text: str) -> None:
+    if "T" in text:
+        expected = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    else:
+        expected = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z").timestamp()
+
+    assert parse_time(text.encode()) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06/May/2024:24:00:01 +0800",
+        "06/May/2024:10:60:01 +0800",
+        "31/Feb/2024:10:00:01 +0800",
+        "06/Foo/2024:10:00:01 +0800",
+        "06/May/2024:10:00:01",
+        "06/May/2024:10:00:01 +0800] trailing",
+        "2024-05-06T10:00:01",
+    ],
+)
+def test_impossible_or_zoneless_times_are_not_read(text: str) -> None:
+    assert parse_time(text.encode()) is None
