@@ -9,14 +9,13 @@ leave the chunk as compact events for the detector.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, count
-from typing import Any, NamedTuple
-from urllib.parse import unquote_to_bytes
+from typing import NamedTuple
 
+from opskit.logs.classify import BITS, PATH, TARGET, Classifier
 from opskit.logs.fields import (
     COUNTED,
     SAMPLE_LIMIT,
@@ -31,11 +30,6 @@ from opskit.logs.fields import (
 from opskit.logs.formats import LogFormat
 from opskit.logs.rules import Rule, status_matches
 
-STATIC_SUFFIXES = (
-    b".css", b".js", b".mjs", b".map", b".png", b".jpg", b".jpeg", b".gif", b".ico", b".svg",
-    b".webp", b".avif", b".bmp", b".woff", b".woff2", b".ttf", b".otf", b".eot", b".mp4",
-    b".webm", b".mp3", b".pdf", b".txt", b".xml",
-)  # fmt: skip
 # Caches of distinct values are emptied past these sizes, which bounds a worker's memory
 # (a cached request costs about half a kilobyte); time keys matter only near their chunk.
 CACHE_LIMIT = 50_000
@@ -46,8 +40,6 @@ VOLUME_SAMPLE_EVERY = 8
 # sizes, several times faster than a set lookup per line); more by one set lookup per line.
 INDEX_SCAN_LIMIT = 3
 EVIDENCE_CHARACTERS = 400
-# Fields of a cached request: method, target, path without query, static, rule bits.
-METHOD, TARGET, PATH, STATIC, BITS = range(5)
 
 
 class Event(NamedTuple):
@@ -104,29 +96,14 @@ class Scanner:
         self.until = settings.until
         rules = settings.rules
         self.rules = [rule for rule in rules if rule.kind == "window"]
-        self.text_matchers: dict[str, list[tuple[int, re.Pattern[bytes]]]] = {
-            "path": [],
-            "user_agent": [],
-            "referer": [],
-        }
-        for index, rule in enumerate(self.rules):
-            for name, patterns in rule.patterns.items():
-                combined = b"|".join(b"(?:" + pattern.encode() + b")" for pattern in patterns)
-                self.text_matchers[name].append((1 << index, re.compile(combined)))
-        # Statuses that make a request interesting to a rule without text patterns.
-        self.status_rules = [rule for rule in self.rules if not rule.has_text]
+        self.classifier = Classifier(self.rules)
         self.rate_rules = [rule for rule in rules if rule.kind == "rate"]
         relative = [rule for rule in rules if rule.kind == "site-relative"]
         self.volume_floor = min((rule.minimum for rule in relative), default=0)
         burst = [rule for rule in rules if rule.kind == "site-burst"]
         self.error_statuses = tuple(status for rule in burst for status in rule.statuses)
-        self.requests = Cache(self._request)
-        self.agents = Cache(lambda text: self._text_bits("user_agent", text.lower()))
-        self.referers = Cache(lambda text: self._text_bits("referer", text.lower()))
         self.times = self.reader.epochs
         self.minutes = Cache(lambda key: int((self.times[key] or 0) // 60) * 60)
-        self.dynamic = Cache(lambda request: not self.requests[request][STATIC])
-        self.status_interest = Cache(self._status_interest)
         self.status_error = Cache(
             lambda key: (
                 status_matches(status_code(key), self.error_statuses)
@@ -134,48 +111,13 @@ class Scanner:
                 else False
             )
         )
-        self.verdicts: dict[tuple[bytes, int, int], tuple[int, int]] = {}
-        self.rule_tests = [
-            (1 << position, rule.has_text, rule.statuses, rule.methods, rule.static,
-             rule.escalate_statuses, bool(rule.patterns.get("path")))
-            for position, rule in enumerate(self.rules)
-        ]  # fmt: skip
         self.chunks_seen = 0
-
-    def _text_bits(self, name: str, text: bytes) -> int:
-        bits = 0
-        for bit, regex in self.text_matchers[name]:
-            if regex.search(text):
-                bits |= bit
-        return bits
-
-    def _request(self, request: bytes) -> tuple[bytes, bytes, bytes, bool, int]:
-        method, _, rest = request.partition(b" ")
-        if not rest or not method.isupper():
-            method, rest = b"", request
-        target = rest.rsplit(b" ", 1)[0] if b" HTTP/" in rest else rest
-        path = target.split(b"?", 1)[0]
-        static = path.lower().endswith(STATIC_SUFFIXES)
-        lowered = target.lower()
-        text = lowered
-        if b"%" in lowered or b"+" in lowered:
-            # Rules see the target as written and percent-decoded twice (double encoding).
-            decoded = unquote_to_bytes(unquote_to_bytes(lowered.replace(b"+", b" "))).lower()
-            text = lowered + b"\n" + decoded
-        bits = self._text_bits("path", text)
-        return method, target, path, static, bits
-
-    def _status_interest(self, status: bytes) -> bool:
-        code = status_code(status)
-        return any(status_matches(code, rule.statuses) for rule in self.status_rules)
 
     def trim_caches(self) -> None:
         self.reader.trim(CACHE_LIMIT, TIME_CACHE_LIMIT)
         if len(self.minutes) > TIME_CACHE_LIMIT:
             self.minutes.clear()
-        for cache in (self.requests, self.agents, self.referers, self.dynamic, self.verdicts):
-            if len(cache) > CACHE_LIMIT:
-                cache.clear()
+        self.classifier.trim(CACHE_LIMIT)
 
     def scan(self, data: bytes) -> ChunkReport:
         """The report of ``data``: a newline, then whole lines (the last newline is optional)."""
@@ -205,7 +147,7 @@ class Scanner:
         """Counts the paths of the chunk's requests; returns the requests a rule's text matches."""
         paths: dict[bytes, int] = {}
         known = paths.get
-        infos = self.requests
+        infos = self.classifier.requests
         suspicious = set()
         for request, number in requests.items():
             info = infos[request]
@@ -289,7 +231,7 @@ class Scanner:
         if volume_floor is not None:
             self._volume(report, clients, times, volume_floor)
         if rate_floor is not None:
-            dynamic = map(self.dynamic.__getitem__, compress(columns["request"], flags))
+            dynamic = map(self.classifier.dynamic.__getitem__, compress(columns["request"], flags))
             self._rates(report, compress(zip(times, clients, strict=True), dynamic), rate_floor)
         if "agent" in columns:
             agents = dict(zip(clients, compress(columns["agent"], flags), strict=False))
@@ -345,16 +287,17 @@ class Scanner:
     ) -> None:
         if not self.rules:
             return
+        classifier = self.classifier
         # Decide on distinct values first: most chunks then need no per-line pass at all.
         suspects: list[tuple[str, set[bytes]]] = [
             ("request", suspicious),
-            ("status", {status for status in statuses if self.status_interest[status]}),
+            ("status", {status for status in statuses if classifier.status_interest[status]}),
         ]
-        for name, cache, matcher in (
-            ("agent", self.agents, "user_agent"),
-            ("referer", self.referers, "referer"),
+        for name, cache, wanted in (
+            ("agent", classifier.agents, classifier.matches_agents()),
+            ("referer", classifier.referers, classifier.matches_referers()),
         ):
-            if name in columns and self.text_matchers[matcher]:
+            if name in columns and wanted:
                 suspects.append((name, {value for value in set(columns[name]) if cache[value]}))
         found: set[int] = set()
         for name, values in suspects:
@@ -367,16 +310,14 @@ class Scanner:
 
     def _event(self, columns: Columns, index: int) -> Event | None:
         """The event of line ``index`` if a window rule matches it."""
+        classifier = self.classifier
         request = columns["request"][index]
-        info = self.requests[request]
+        info = classifier.requests[request]
         agent = columns["agent"][index] if "agent" in columns else b""
         referer = columns["referer"][index] if "referer" in columns else b""
-        flags = info[BITS] | self.agents[agent] | self.referers[referer]
+        flags = info[BITS] | classifier.agents[agent] | classifier.referers[referer]
         status = status_code(columns["status"][index])
-        key = (request, status, flags)
-        verdict = self.verdicts.get(key)
-        if verdict is None:
-            verdict = self.verdicts[key] = self._verdict(info, status, flags)
+        verdict = classifier.verdict(request, status, flags)
         if not verdict[0]:
             return None
         client = columns["client"][index]
@@ -395,26 +336,6 @@ class Scanner:
             path=info[TARGET][:500].decode("utf-8", "backslashreplace"),
             line=line[:EVIDENCE_CHARACTERS],
         )
-
-    def _verdict(self, info: tuple[Any, ...], status: int, flags: int) -> tuple[int, int]:
-        """The rules one request matches, and those it escalates."""
-        mask = escalate = 0
-        method = info[METHOD].decode("ascii", "replace")
-        for bit, has_text, statuses, methods, static, escalate_statuses, by_path in self.rule_tests:
-            if has_text and not flags & bit:
-                continue
-            if statuses and not status_matches(status, statuses):
-                continue
-            if methods and method not in methods:
-                continue
-            if static is not None and info[STATIC] != static:
-                continue
-            mask |= bit
-            # Escalation is about what the server answered for the path, not a referer's words.
-            path_matched = not by_path or info[BITS] & bit
-            if escalate_statuses and path_matched and status_matches(status, escalate_statuses):
-                escalate |= bit
-        return mask, escalate
 
 
 def lines_with(column: list[bytes], wanted: set[bytes]) -> Iterable[int]:
