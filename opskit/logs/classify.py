@@ -23,6 +23,19 @@ METHOD, TARGET, PATH, STATIC, BITS = range(5)
 Request = tuple[bytes, bytes, bytes, bool, int]
 
 
+def split_request(request: bytes) -> tuple[bytes, bytes]:
+    """The method and target of ``GET /page?x=1 HTTP/1.1`` (no method if it has none)."""
+    method, _, rest = request.partition(b" ")
+    if not rest or not method.isupper():
+        method, rest = b"", request
+    return method, (rest.rsplit(b" ", 1)[0] if b" HTTP/" in rest else rest)
+
+
+def request_path(request: bytes) -> bytes:
+    """The path of a request, without its query."""
+    return split_request(request)[1].split(b"?", 1)[0]
+
+
 class Classifier:
     """Classifies values for the window rules of a rule set (rule N is bit 1 << N)."""
 
@@ -78,10 +91,7 @@ class Classifier:
         return bits
 
     def _request(self, request: bytes) -> Request:
-        method, _, rest = request.partition(b" ")
-        if not rest or not method.isupper():
-            method, rest = b"", request
-        target = rest.rsplit(b" ", 1)[0] if b" HTTP/" in rest else rest
+        method, target = split_request(request)
         path = target.split(b"?", 1)[0]
         static = path.lower().endswith(STATIC_SUFFIXES)
         lowered = target.lower()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from opskit.logs.classify import request_path
 from opskit.logs.detect import TOP_LIMIT, Detector
 from opskit.logs.fields import SAMPLE_LIMIT, client_text
 from opskit.logs.files import read_range
@@ -45,9 +46,9 @@ class Analysis:
     last_epoch: float | None = None
     clients: Counter[str] = field(default_factory=Counter)
     paths: Counter[str] = field(default_factory=Counter)
-    # Counted as the scanners send them (bytes), turned into text once at the end.
+    # Counted as the scanners send them (bytes), turned into text and paths once at the end.
     client_keys: Counter[bytes] = field(default_factory=Counter)
-    path_keys: Counter[bytes] = field(default_factory=Counter)
+    request_keys: Counter[bytes] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
@@ -65,21 +66,21 @@ class Analysis:
         if report.last_epoch is not None:
             self.last_epoch = max(self.last_epoch or report.last_epoch, report.last_epoch)
         self.client_keys.update(report.clients)
-        self.path_keys.update(report.paths)
+        self.request_keys.update(report.requests)
         self.statuses.update(report.statuses)
         self.minute_totals.update(report.minute_totals)
         self.minute_errors.update(report.minute_errors)
-        for counter in (self.client_keys, self.path_keys):
+        for counter in (self.client_keys, self.request_keys):
             if len(counter) > TOP_LIMIT:
                 _trim(counter)
 
     def finish(self) -> None:
         for key, number in self.client_keys.items():
             self.clients[client_text(key)] += number
-        for path, number in self.path_keys.items():
-            self.paths[path.decode("utf-8", "backslashreplace")] += number
+        for request, number in self.request_keys.items():
+            self.paths[request_path(request).decode("utf-8", "backslashreplace")] += number
         self.client_keys.clear()
-        self.path_keys.clear()
+        self.request_keys.clear()
 
 
 def _trim(counter: Counter[bytes]) -> None:

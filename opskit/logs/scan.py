@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
-from opskit.logs.classify import BITS, PATH, TARGET, Classifier
+from opskit.logs.classify import BITS, TARGET, Classifier
 from opskit.logs.fields import (
     COUNTED,
     SAMPLE_LIMIT,
@@ -66,7 +67,7 @@ class ChunkReport:
     first_epoch: float | None = None
     last_epoch: float | None = None
     clients: Counter[bytes] = field(default_factory=Counter)
-    paths: Counter[bytes] = field(default_factory=Counter)
+    requests: Counter[bytes] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
@@ -144,18 +145,14 @@ class Scanner:
         return report
 
     def _paths(self, requests: Counter[bytes], report: ChunkReport) -> set[bytes]:
-        """Counts the paths of the chunk's requests; returns the requests a rule's text matches."""
-        paths: dict[bytes, int] = {}
-        known = paths.get
-        infos = self.classifier.requests
-        suspicious = set()
-        for request, number in requests.items():
-            info = infos[request]
-            paths[info[PATH]] = known(info[PATH], 0) + number
-            if info[BITS]:
-                suspicious.add(request)
-        report.paths = Counter(paths)
-        return suspicious
+        """Counts the chunk's requests; returns those a rule's text matches.
+
+        Requests, not paths, are counted here: the analysis turns them into paths
+        once at the end instead of once per chunk.
+        """
+        report.requests = requests
+        infos = map(self.classifier.requests.__getitem__, requests)
+        return set(compress(requests, map(itemgetter(BITS), infos)))
 
     def _drop_bad_times(
         self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
