@@ -2,7 +2,7 @@
 
 Chunks are scanned in parallel (``jobs`` processes) but their reports are
 fed to the detector in file order, so detection follows log time. At most
-two chunks per process are in flight, which bounds memory however long the
+four chunks per process are in flight, which bounds memory however long the
 log is. Small inputs are scanned in this process.
 """
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Below this many bytes, starting processes costs more than it saves.
 PARALLEL_MINIMUM_BYTES = 16 << 20
-IN_FLIGHT_PER_JOB = 2
+IN_FLIGHT_PER_JOB = 4
 
 # A chunk to scan: bytes in hand, or a byte range of a plain file a worker reads itself.
 Task = tuple[str, Any, int, int]
