@@ -24,6 +24,8 @@ from typing import Any, BinaryIO
 # makes scanning a third faster than with 4 MiB chunks.
 CHUNK_BYTES = 1 << 20
 HEAD_BYTES = 256
+# Read this much at a time past a chunk's end to find where its last line ends.
+NEWLINE_SEARCH_BYTES = 8192
 # A "line" longer than this is cut (and will count as malformed), so memory stays bounded.
 MAX_LINE_BYTES = 8 << 20
 ROTATED = re.compile(r"^(?P<base>.+?)(?:\.(?P<number>\d+)|-(?P<date>\d{8,10}))(?P<gz>\.gz)?$")
@@ -151,7 +153,7 @@ def _line_end(stream: BinaryIO, target: int, size: int, start: int) -> int:
     stream.seek(target - 1)
     scanned = 0
     while True:
-        block = stream.read(65536)
+        block = stream.read(NEWLINE_SEARCH_BYTES)
         if not block:
             # No newline until the end: the last line is still being written.
             return _last_newline(stream, start, target)
