@@ -13,8 +13,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from opskit.logs.chunk import ChunkReport, Event
 from opskit.logs.rules import Rule
-from opskit.logs.scan import ChunkReport, Event
 
 EVIDENCE_PER_CLIENT = 8
 EVIDENCE_PER_DETECTION = 3

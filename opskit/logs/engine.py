@@ -2,7 +2,7 @@
 
 Chunks are scanned in parallel (``jobs`` processes) but their reports are
 fed to the detector in file order, so detection follows log time. At most
-four chunks per process are in flight, which bounds memory however long the
+two chunks per process are in flight, which bounds memory however long the
 log is. Small inputs are scanned in this process.
 """
 
@@ -13,18 +13,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from opskit.logs.chunk import ChunkReport
 from opskit.logs.classify import request_path
 from opskit.logs.detect import TOP_LIMIT, Detector
 from opskit.logs.fields import SAMPLE_LIMIT, client_text
 from opskit.logs.files import read_range
-from opskit.logs.scan import ChunkReport, Scanner, ScanSettings
+from opskit.logs.scan import Scanner, ScanSettings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
 # Below this many bytes, starting processes costs more than it saves.
 PARALLEL_MINIMUM_BYTES = 16 << 20
-IN_FLIGHT_PER_JOB = 4
+IN_FLIGHT_PER_JOB = 2
 
 # A chunk to scan: bytes in hand, or a byte range of a plain file a worker reads itself.
 Task = tuple[str, Any, int, int]

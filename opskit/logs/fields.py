@@ -20,7 +20,7 @@ them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import and_, getitem, not_
@@ -47,6 +47,18 @@ CLIENT = slice(0, -STAMP_BYTES)
 STAMP = slice(-STAMP_BYTES, None)
 # ``map(cut, values, repeat(slice))`` slices every value in C.
 cut = cast("Callable[[bytes, slice], bytes]", getitem)
+
+
+def slices(data: bytes, size: int) -> Iterator[bytes]:
+    """``data`` (a newline, then lines) in pieces of the same form, of ``size`` bytes or so."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        if end < 0:
+            yield data[start:] if start else data
+            return
+        yield data[start:end]
+        start = end
 
 
 def client_text(key: bytes) -> str:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-# About 5,000 lines: a chunk's per-line objects then stay in the processor's cache, which
-# makes scanning a third faster than with 4 MiB chunks.
-CHUNK_BYTES = 1 << 20
+# The unit of work sent to a scanning process (which scans it in smaller slices); bigger
+# chunks mean fewer reports to pass back and merge.
+CHUNK_BYTES = 8 << 20
 HEAD_BYTES = 256
 # Read this much at a time past a chunk's end to find where its last line ends.
 NEWLINE_SEARCH_BYTES = 8192

@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bench.logs_sample import lines as sample_lines
 from support.logs import START, fired, line
 
 from opskit.logs.engine import PARALLEL_MINIMUM_BYTES, Analysis, analyze
-from opskit.logs.fields import FieldReader
+from opskit.logs.fields import FieldReader, slices
 from opskit.logs.formats import compile_format
 from opskit.logs.rules import load_rules
 from opskit.logs.scan import ScanSettings
@@ -116,3 +117,23 @@ def test_a_time_key_of_the_shortcut_reads_as_the_time_it_holds() -> None:
 
     (key,) = fields.columns["time"]
     assert reader.epochs[key] == START.timestamp()
+
+
+def test_scanning_a_chunk_in_slices_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = mixed_log()
+    whole = digest(scan(data, shortcut=True))
+
+    monkeypatch.setattr("opskit.logs.scan.SLICE_BYTES", 20_000)
+    sliced = digest(scan(data, shortcut=True))
+
+    assert sliced.pop("samples") and whole.pop("samples")
+    assert sliced == whole
+
+
+def test_slices_keep_the_newline_in_front_of_every_piece() -> None:
+    data = b"\nfirst\nsecond\nthird\n"
+
+    pieces = list(slices(data, 3))
+
+    assert pieces == [b"\nfirst", b"\nsecond", b"\nthird", b"\n"]
+    assert b"".join(pieces) == data
