@@ -3,7 +3,7 @@
 The combined format (the default of nginx and Apache, and most logs) takes a
 shortcut: splitting the chunk on double quotes puts each field of every line
 at a fixed stride, and the client and time sit at fixed places in the text
-before the request. Each distinct time and status is then checked once.
+before the request. Each distinct client, time and status is then checked once.
 Lines the shortcut does not fit (an escaped quote, a logged-in user, extra
 fields, garbage) go through the format's regular expression, as every line
 of other formats does; lines neither reads are malformed.

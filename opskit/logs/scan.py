@@ -121,12 +121,12 @@ class Scanner:
             return report
         report.clients = counts["client"]
         self._aggregate(columns, counts["time"], counts["status"], report)
-        suspicious = self._paths(Counter(columns["request"]), report)
+        suspicious = self._requests(Counter(columns["request"]), report)
         self._busy(columns, report)
         self._collect_events(columns, suspicious, counts["status"], report)
         return report
 
-    def _paths(self, requests: Counter[bytes], report: ChunkReport) -> set[bytes]:
+    def _requests(self, requests: Counter[bytes], report: ChunkReport) -> set[bytes]:
         """Counts the chunk's requests; returns those a rule's text matches.
 
         Requests, not paths, are counted here: the analysis turns them into paths
