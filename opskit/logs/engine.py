@@ -76,6 +76,7 @@ class Analysis:
                 _trim(counter)
 
     def finish(self) -> None:
+        """Turns the counted keys into client addresses and paths, once for the whole log."""
         for key, number in self.client_keys.items():
             self.clients[client_text(key)] += number
         for request, number in self.request_keys.items():

@@ -1,6 +1,7 @@
 """Access-log analysis speed and memory against GoAccess (printed, never asserted).
 
 Run:  .venv/bin/python tests/bench/bench_logs.py [--lines 1000000] [--runs 3] [--jobs 2]
+      (add --no-flat to skip the run on five times the lines)
 
 Writes a realistic combined log (tests/bench/logs_sample.py: a few thousand
 client addresses with browsers and their assets, Googlebot from Google's
@@ -165,7 +166,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="opskit scanning processes")
     parser.add_argument("--no-flat", action="store_true", help="skip the 5x memory run")
     options = parser.parse_args()
-    print(f"command: {COMMAND} --lines {options.lines} --runs {options.runs} --jobs {options.jobs}")
+    flat = " --no-flat" if options.no_flat else ""
+    print(
+        f"command: {COMMAND} --lines {options.lines} --runs {options.runs} "
+        f"--jobs {options.jobs}{flat}"
+    )
     if shutil.which("goaccess") is None:
         print("goaccess is not installed (tools/install-system-deps --test): nothing to compare")
         return
