@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "opskit.commands.check",
     "opskit.commands.web",
     "opskit.commands.security",
+    "opskit.commands.logs",
     "opskit.commands.backup",
     "opskit.commands.report",
     "opskit.commands.incidents",

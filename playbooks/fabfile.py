@@ -7,7 +7,8 @@ fab -r "$(opskit paths playbooks)" -H admin@web1 uat-command --argv "systemctl i
 
 from opskit.playbooks.backup import restic_version
 from opskit.playbooks.facts import facts
+from opskit.playbooks.logs import log_files
 from opskit.playbooks.security import security
 from opskit.playbooks.uat import uat_command
 
-__all__ = ["facts", "restic_version", "security", "uat_command"]
+__all__ = ["facts", "log_files", "restic_version", "security", "uat_command"]

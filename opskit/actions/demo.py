@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opskit.actions.demo_backup import backup_section, demo_database
+from opskit.actions.demo_logs import write_demo_log
 from opskit.actions.demo_mail import MailCatcher
 from opskit.actions.demo_uat import DEMO_CHECKLIST, write_uat_files
 from opskit.actions.setup import write_config
@@ -106,6 +107,7 @@ def demo_config(
                 "pages": ["/berita"],
                 "skip": ["dns"],
                 "timeout_seconds": 5,
+                "logs": [{"path": str(workspace / "logs" / "access.log")}],
             }
         ]
         web = {
@@ -175,6 +177,11 @@ def steps(workspace: Path) -> list[Step]:
         Step("check web", ["check", "web"]),
         Step("check security", ["check", "security"]),
         *([Step("antivirus scan local", ["antivirus", "scan", "local"])] if can_scan() else []),
+        Step(
+            "logs analyze logs/access.log",
+            ["logs", "analyze", str(workspace / "logs" / "access.log")],
+        ),
+        Step("check logs", ["check", "logs"]),
         Step("incidents", ["incidents"]),
         Step("report daily --send", ["report", "daily", "--send"]),
         Step("report recap --send", ["report", "recap", "--send"]),
@@ -251,6 +258,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
         )
         write_config(config_path, text, force=True)
         write_uat_files(workspace, site.url)
+        write_demo_log(workspace)
         for number, step in enumerate(steps(workspace), start=1):
             done.run(number, step)
     failed = [row for row in done.rows if row["status"] == Status.UNKNOWN.value]

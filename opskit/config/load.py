@@ -229,6 +229,7 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
     rules.backup(hosts, repositories)
     rules.schedule()
     rules.security()
+    rules.logs()
     rules.problems += _uat_roles(raw.get("uat"))
     return rules.problems
 
@@ -292,6 +293,18 @@ class _Rules:
         for index, site in self.items("sites"):
             self.refer(("sites", index, "host"), site.get("host"), hosts, "host")
             self.problems += _site_thresholds(index, site)
+            logs = site.get("logs")
+            for position, log in enumerate(logs if isinstance(logs, list) else []):
+                if isinstance(log, dict):
+                    location = ("sites", index, "logs", position)
+                    self.refer((*location, "host"), log.get("host"), hosts, "host")
+                    self.problems += _log_format_problem(location, log)
+
+    def logs(self) -> None:
+        section = self.raw.get("logs")
+        allowed = section.get("allow_addresses") if isinstance(section, dict) else None
+        for position, item in enumerate(allowed if isinstance(allowed, list) else []):
+            self.problems += _network_problem(("logs", "allow_addresses", position), item)
 
     def people(self, channels: set[str]) -> None:
         for index, person in self.items("people"):
@@ -345,6 +358,30 @@ def _uat_roles(uat: Any) -> list[Problem]:
             "come from different people",
         )
     ]
+
+
+def _log_format_problem(location: Location, log: dict[str, Any]) -> list[Problem]:
+    value = log.get("format")
+    if not isinstance(value, str):
+        return []
+    from opskit.errors import UsageError
+    from opskit.logs.formats import compile_format
+
+    try:
+        compile_format(value)
+    except UsageError as error:
+        return [Problem((*location, "format"), error.message)]
+    return []
+
+
+def _network_problem(location: Location, value: Any) -> list[Problem]:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(str(value), strict=False)
+    except ValueError:
+        return [Problem(location, f"{value!r} is not an address or network (e.g. 10.0.0.0/8)")]
+    return []
 
 
 NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")

@@ -439,6 +439,22 @@ class SiteDns(Section):
     )
 
 
+class SiteLog(Section):
+    path: str = Field(
+        description="Access log path on the host; its rotations (.1, .2.gz, -DATE) are "
+        "found next to it.",
+        examples=["/var/log/nginx/access.log"],
+    )
+    format: str = Field(
+        "combined",
+        description="combined, common, vhost_combined, or the server's own nginx log_format "
+        "/ Apache LogFormat string.",
+    )
+    host: Name | None = Field(
+        None, description="Inventory host holding the log (default: the site's host, else local)."
+    )
+
+
 class Site(Section):
     name: Name = Field(description="Short unique name of the website.")
     url: HttpUrl = Field(description="Home page URL.")
@@ -534,6 +550,10 @@ class Site(Section):
         default_factory=list,
         description="Spam-list phrases that are legitimate on this site (not reported).",
     )
+    logs: list[SiteLog] = Field(
+        default_factory=list,
+        description="Access logs read by `opskit check logs` (only new lines each run).",
+    )
 
 
 class WebSettings(Section):
@@ -585,6 +605,46 @@ class WebSettings(Section):
     keywords_file: ConfigPath | None = Field(
         None, description="Your own spam and defacement phrase list, replacing the built-in one."
     )
+
+
+class Resolver(Section):
+    nameservers: list[str] = Field(
+        default_factory=list,
+        description="DNS servers for crawler verification (default: the system's).",
+    )
+    port: int = Field(53, ge=1, le=65535, description="DNS port.")
+    timeout_seconds: Seconds = Field(3, description="Give up on one lookup after this long.")
+
+
+class LogChecks(Section):
+    """Access-log detection settings for ``opskit check logs``."""
+
+    rules_file: ConfigPath | None = Field(
+        None, description="Your own detection rules YAML, replacing the built-in rules."
+    )
+    login_paths: list[str] = Field(
+        default_factory=list,
+        description="Extra login URL paths watched for brute force (e.g. /siadpa/login).",
+    )
+    allow_addresses: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) whose findings are suppressed "
+        "(monitoring, the office network).",
+        examples=[["127.0.0.1", "10.0.0.0/8"]],
+    )
+    allow_user_agents: list[str] = Field(
+        default_factory=list,
+        description="User-agent substrings whose findings are suppressed (your uptime monitor).",
+    )
+    verify_crawlers: bool = Field(
+        False,
+        description="Suppress findings for search-engine crawlers proven by reverse and "
+        "forward DNS (sends DNS queries).",
+    )
+    resolver: Resolver = Field(
+        default_factory=Resolver, description="DNS resolver for crawler verification."
+    )
+    jobs: int = Field(2, ge=1, le=64, description="Processes scanning large logs in parallel.")
 
 
 class Repository(Section):
@@ -1074,6 +1134,9 @@ class Config(Section):
         default_factory=WebSettings,
         description="Shared settings of the website checks: user agents, CA bundle, and the "
         "RDAP, WHOIS and DNS servers they ask.",
+    )
+    logs: LogChecks = Field(
+        default_factory=LogChecks, description="Access-log anomaly detection (SOP F3, C2, D1)."
     )
     backup: Backup = Field(default_factory=Backup, description="Backups with restic.")
     security: Security = Field(default_factory=Security, description="Security policy.")

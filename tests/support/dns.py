@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -92,3 +94,13 @@ class SilentDnsServer:
         self.running = False
         self.thread.join(2)
         self.socket.close()
+
+
+@contextmanager
+def dns_server(records: dict[str, list[str]]) -> Iterator[int]:
+    """Serve zone lines ("1.2.3.4.in-addr.arpa. 60 PTR name.") and give the port."""
+    server = DnsServer("\n".join(line for lines in records.values() for line in lines)).start()
+    try:
+        yield server.port
+    finally:
+        server.stop()

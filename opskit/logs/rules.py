@@ -1,0 +1,344 @@
+"""Detection rules: YAML in ``checks/logs/rules.yaml`` (or the admin's own file),
+validated with path-style errors and compiled to plain, picklable data.
+
+The compiled rules travel to scanner processes, so they hold pattern text,
+not compiled regular expressions; each process compiles them once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from opskit.errors import ConfigError
+from opskit.paths import checks_dir
+
+SEVERITIES = ("medium", "high")
+TEXT_FIELDS = ("path", "user_agent", "referer")
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+STATUS = re.compile(r"^[1-5](\d\d|xx)$")
+
+
+@dataclass(frozen=True)
+class Window:
+    threshold: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detection, ready for the scanner and the detector."""
+
+    id: str
+    kind: str
+    description: dict[str, str]
+    severity: str
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    statuses: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    static: bool | None = None
+    distinct: bool = False
+    windows: tuple[Window, ...] = ()
+    escalate_statuses: tuple[str, ...] = ()
+    escalate_severity: str = "high"
+    sustained_seconds: float = 0.0
+    factor: float = 0.0
+    minimum: int = 0
+    high_ratio: float = 1.0
+
+    @property
+    def check_id(self) -> str:
+        return f"logs.{self.id}"
+
+    @property
+    def has_text(self) -> bool:
+        return any(self.patterns.values())
+
+
+def status_matches(status: int, wanted: tuple[str, ...]) -> bool:
+    """Whether ``status`` is one of ``wanted`` (``401``, ``4xx``)."""
+    text = str(status)
+    return any(item == text or (item.endswith("xx") and item[0] == text[0]) for item in wanted)
+
+
+def seconds(text: str | float) -> float:
+    """``10s``, ``0.5s``, ``10m``, ``1h`` or a number of seconds; ValueError otherwise."""
+    if isinstance(text, int | float):
+        return float(text)
+    match = DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration (for example 10s, 0.5s, 10m, 1h)")
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
+def default_rules_file() -> Path:
+    return checks_dir() / "logs" / "rules.yaml"
+
+
+def load_rules(path: Path | None = None, login_paths: tuple[str, ...] = ()) -> list[Rule]:
+    """The rules in ``path`` (default: the shipped file); raises ConfigError with every problem.
+
+    ``login_paths`` are extra login URL prefixes for ``login-bruteforce``.
+    """
+    import yaml
+
+    path = path or default_rules_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+        # libyaml's loader when present: the pure-Python one costs tens of milliseconds here.
+        data = (
+            yaml.load(text, Loader=yaml.CSafeLoader)
+            if yaml.__with_libyaml__
+            else yaml.safe_load(text)
+        )
+    except OSError as error:
+        raise ConfigError(f"cannot read rules file {path}: {error.strerror or error}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    problems: list[str] = []
+    rules = parse_rules(data, problems)
+    if problems:
+        raise ConfigError(
+            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the rules",
+            details=[f"{path.name}: {problem}" for problem in problems],
+        )
+    if login_paths:
+        rules = [_with_login_paths(rule, login_paths) for rule in rules]
+    return rules
+
+
+def parse_rules(data: Any, problems: list[str]) -> list[Rule]:
+    """Rules from parsed YAML; every problem is appended as ``rules[3].threshold: ...``."""
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        problems.append("rules: the file needs a list under 'rules:'")
+        return []
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["rules"]):
+        where = f"rules[{index}]"
+        rule = _parse_rule(entry, where, problems)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(f"{where}.id: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules
+
+
+KEYS = {
+    "id",
+    "kind",
+    "description",
+    "match",
+    "distinct",
+    "threshold",
+    "window",
+    "windows",
+    "severity",
+    "escalate",
+    "sustained",
+    "factor",
+    "minimum",
+    "high_ratio",
+}
+MATCH_KEYS = {*TEXT_FIELDS, "status", "method", "static"}
+Kind = Literal["window", "rate", "site-relative", "site-burst"]
+KINDS = ("window", "rate", "site-relative", "site-burst")
+
+
+def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: must be a mapping (id:, match:, threshold: ...)")
+        return None
+    before = len(problems)
+    for key in sorted(set(entry) - KEYS):
+        problems.append(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(KEYS))})")
+    rule_id, kind, description, severity = _identity(entry, where, problems)
+    patterns, statuses, methods, static = _parse_match(entry.get("match") or {}, where, problems)
+    windows = _windows(entry, kind, where, problems)
+    escalate_statuses, escalate_severity = _escalate(entry, where, problems)
+    numbers, sustained = _limits(entry, kind, where, problems)
+    if len(problems) > before:
+        return None
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        description=description,
+        severity=severity,
+        patterns=patterns,
+        statuses=statuses,
+        methods=methods,
+        static=static,
+        distinct=entry.get("distinct") == "path",
+        windows=windows,
+        escalate_statuses=escalate_statuses,
+        escalate_severity=escalate_severity,
+        sustained_seconds=sustained,
+        factor=float(numbers.get("factor", 0.0)),
+        minimum=int(numbers.get("minimum", 0)),
+        high_ratio=float(numbers.get("high_ratio", 1.0)),
+    )
+
+
+def _identity(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[str, str, dict[str, str], str]:
+    """The id, kind, description (id and en) and severity of a rule."""
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", rule_id):
+        problems.append(f"{where}.id: needs a short lower-case id such as 'probing'")
+        rule_id = "?"
+    kind = entry.get("kind", "window")
+    if kind not in KINDS:
+        problems.append(f"{where}.kind: must be one of {', '.join(KINDS)}")
+    description = entry.get("description")
+    if not isinstance(description, dict) or not all(
+        isinstance(description.get(language), str) and description[language].strip()
+        for language in ("id", "en")
+    ):
+        problems.append(f"{where}.description: needs text in both 'id' and 'en'")
+        description = {"id": rule_id, "en": rule_id}
+    severity = entry.get("severity", "medium")
+    if severity not in SEVERITIES:
+        problems.append(f"{where}.severity: must be medium or high")
+    texts = {language: description[language].strip() for language in ("id", "en")}
+    return rule_id, kind, texts, severity
+
+
+def _windows(
+    entry: dict[str, Any], kind: str, where: str, problems: list[str]
+) -> tuple[Window, ...]:
+    """threshold/window and the extra ``windows:`` pairs of window and rate rules."""
+    if kind not in ("window", "rate"):
+        return ()
+    windows = [_window(entry, where, problems)]
+    extra = entry.get("windows") or []
+    if not isinstance(extra, list):
+        problems.append(f"{where}.windows: must be a list of threshold/window pairs")
+        extra = []
+    windows += [
+        _window(item, f"{where}.windows[{position}]", problems)
+        for position, item in enumerate(extra)
+    ]
+    return tuple(windows)
+
+
+def _escalate(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[tuple[str, ...], str]:
+    escalate = entry.get("escalate") or {}
+    if not isinstance(escalate, dict):
+        problems.append(f"{where}.escalate: must be a mapping (status:, severity:)")
+        return (), "high"
+    statuses = _statuses(escalate.get("status") or [], f"{where}.escalate", problems)
+    severity = escalate.get("severity", "high")
+    if severity not in SEVERITIES:
+        problems.append(f"{where}.escalate.severity: must be medium or high")
+    return statuses, severity
+
+
+def _limits(
+    entry: dict[str, Any], kind: str, where: str, problems: list[str]
+) -> tuple[dict[str, float], float]:
+    """factor/minimum/high_ratio and how long a rate must be sustained, checked for the kind."""
+    numbers: dict[str, float] = {
+        name: _number(entry, name, where, problems)
+        for name in ("factor", "minimum", "high_ratio")
+        if name in entry
+    }
+    sustained = 0.0
+    if "sustained" in entry:
+        try:
+            sustained = seconds(entry["sustained"])
+        except ValueError as error:
+            problems.append(f"{where}.sustained: {error}")
+    if kind in ("site-relative", "site-burst") and not {"factor", "minimum"} <= set(numbers):
+        problems.append(f"{where}: a {kind} rule needs factor and minimum")
+    if kind == "rate" and sustained <= 0:
+        problems.append(f"{where}.sustained: a rate rule needs how long the rate must hold")
+    return numbers, sustained
+
+
+def _parse_match(
+    match: Any, where: str, problems: list[str]
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], bool | None]:
+    where = f"{where}.match"
+    if not isinstance(match, dict):
+        problems.append(f"{where}: must be a mapping (path:, status: ...)")
+        return {}, (), (), None
+    for key in sorted(set(match) - MATCH_KEYS):
+        problems.append(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(MATCH_KEYS))})")
+    patterns: dict[str, tuple[str, ...]] = {}
+    for name in TEXT_FIELDS:
+        items = match.get(name) or []
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            problems.append(f"{where}.{name}: must be a list of regular expressions")
+            continue
+        for position, item in enumerate(items):
+            try:
+                re.compile(item.encode())
+            except re.error as error:
+                problems.append(
+                    f"{where}.{name}[{position}]: not a valid regular expression: {error}"
+                )
+        if items:
+            patterns[name] = tuple(items)
+    methods = match.get("method") or []
+    if not isinstance(methods, list) or not all(isinstance(item, str) for item in methods):
+        problems.append(f"{where}.method: must be a list such as [POST]")
+        methods = []
+    static = match.get("static")
+    if static is not None and not isinstance(static, bool):
+        problems.append(f"{where}.static: must be true or false")
+        static = None
+    statuses = _statuses(match.get("status") or [], where, problems)
+    return patterns, statuses, tuple(item.upper() for item in methods), static
+
+
+def _statuses(items: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        problems.append(f"{where}.status: must be a list such as [401] or [4xx]")
+        return ()
+    found = []
+    for position, item in enumerate(items):
+        text = str(item).lower()
+        if not STATUS.match(text):
+            problems.append(f"{where}.status[{position}]: {item!r} is not a status like 401 or 4xx")
+        found.append(text)
+    return tuple(found)
+
+
+def _window(entry: Any, where: str, problems: list[str]) -> Window:
+    threshold = entry.get("threshold") if isinstance(entry, dict) else None
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        problems.append(f"{where}.threshold: must be a whole number of 1 or more")
+        threshold = 1
+    try:
+        window = seconds(entry.get("window", "1s") if isinstance(entry, dict) else "?")
+        if window <= 0:
+            raise ValueError("must be more than 0")
+    except ValueError as error:
+        problems.append(f"{where}.window: {error}")
+        window = 1.0
+    return Window(threshold=threshold, seconds=window)
+
+
+def _number(entry: dict[str, Any], name: str, where: str, problems: list[str]) -> float:
+    value = entry[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        problems.append(f"{where}.{name}: must be a number above 0")
+        return 1.0
+    return float(value)
+
+
+def _with_login_paths(rule: Rule, login_paths: tuple[str, ...]) -> Rule:
+    if rule.id != "login-bruteforce":
+        return rule
+    extra = tuple(re.escape(path.lower()) for path in login_paths)
+    patterns = dict(rule.patterns)
+    patterns["path"] = (*patterns.get("path", ()), *extra)
+    return Rule(**{**rule.__dict__, "patterns": patterns})

@@ -1,0 +1,104 @@
+"""Where log bytes come from: files on this machine, or a host through the playbook.
+
+Both give the rotation set of a log and newline-aligned chunks to scan from
+a position; the chunks remember how far whole lines reached, which becomes
+the position saved for the next run.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from opskit.logs.engine import Task
+from opskit.logs.files import (
+    CHUNK_BYTES,
+    MAX_LINE_BYTES,
+    FileInfo,
+    Read,
+    local_info,
+    local_set,
+    plain_ranges,
+    stream_chunks,
+)
+
+
+class LocalSource:
+    """Log files on this machine; plain files are read by the scanning processes themselves."""
+
+    def describe(self, path: str) -> list[FileInfo]:
+        return local_set(Path(path))
+
+    def tasks(self, read: Read, reached: dict[str, int]) -> Iterator[Task]:
+        path = Path(read.info.name)
+        reached[read.info.name] = read.offset
+        if read.info.compressed:
+            with gzip.open(path, "rb") as stream:
+                for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
+                    reached[read.info.name] = end
+                    yield ("bytes", data, 0, len(data))
+            return
+        ranges, end = plain_ranges(path, read.offset)
+        for start, stop in ranges:
+            yield ("range", str(path), start, stop)
+        reached[read.info.name] = end
+
+
+class RemoteSource:
+    """Log files on an inventory host, read through ``playbooks/logs.py`` over one connection."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def describe(self, path: str) -> list[FileInfo]:
+        from opskit.playbooks.logs import describe_logs
+
+        return [FileInfo(**item) for item in describe_logs(self.connection, path)]
+
+    def tasks(self, read: Read, reached: dict[str, int]) -> Iterator[Task]:
+        from opskit.playbooks.logs import FETCH_BYTES, fetch_log
+
+        offset = read.offset
+        reached[read.info.name] = offset
+        pending = b""
+        while True:
+            data = fetch_log(self.connection, read.info.name, offset, read.info.compressed)
+            if not data:
+                return
+            buffer_start = offset - len(pending)
+            buffer = pending + data
+            offset += len(data)
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0 and len(buffer) >= MAX_LINE_BYTES:
+                cut = len(buffer)
+            start = 0
+            while start < cut:
+                stop = _newline_after(buffer, min(start + CHUNK_BYTES, cut), cut)
+                yield ("bytes", buffer[start:stop], 0, stop - start)
+                start = stop
+            reached[read.info.name] = buffer_start + cut
+            pending = buffer[cut:]
+            if len(data) < FETCH_BYTES:
+                return
+
+
+def _newline_after(data: bytes, position: int, limit: int) -> int:
+    found = data.find(b"\n", position - 1, limit)
+    return limit if found < 0 else found + 1
+
+
+def files_in_time_order(paths: list[str]) -> list[FileInfo]:
+    """Files named on the command line, oldest first by their first time stamp."""
+    from opskit.logs.formats import parse_time
+
+    infos = [local_info(Path(path)) for path in paths]
+
+    def first_time(info: FileInfo) -> float:
+        text = info.head
+        start, end = text.find(b"["), text.find(b"]")
+        moment = parse_time(text[start + 1 : end]) if 0 <= start < end else None
+        return moment if moment is not None else float("inf")
+
+    return sorted(infos, key=first_time)

@@ -1,0 +1,87 @@
+"""Access logs on a host: list a log's rotation set, fetch only the new bytes.
+
+An ordinary Fabric task module. opskit calls ``describe_logs`` and
+``fetch_log`` with a Connection; an admin can look at a host's logs the same
+way::
+
+    fab -r "$(opskit paths playbooks)" -H admin@web1 log-files --path /var/log/nginx/access.log
+
+Bytes travel base64-encoded on stdout so binary garbage survives; a fetch
+is limited in size, and ``tail -c +N`` seeks, so only the new part is read.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import posixpath
+import shlex
+from typing import Any
+
+from fabric import task
+
+HEAD_BYTES = 256
+FETCH_BYTES = 32 << 20
+MARKER = "@@opskit-log "
+
+
+def describe_logs(c: Any, path: str) -> list[dict[str, Any]]:
+    """``path`` and its rotations: name, inode, size and the first bytes (decompressed)."""
+    directory, name = posixpath.split(path)
+    quoted_dir = shlex.quote(directory or ".")
+    pattern = shlex.quote(name)
+    script = (
+        f"cd {quoted_dir} 2>/dev/null || exit 0; "
+        f"for f in {pattern} {pattern}.[0-9]* {pattern}-[0-9]*; do "
+        '[ -f "$f" ] || continue; '
+        'case "$f" in *.gz) head=$(gzip -dc -- "$f" 2>/dev/null | head -c '
+        f"{HEAD_BYTES} | base64 -w0);; "
+        f'*) head=$(head -c {HEAD_BYTES} -- "$f" | base64 -w0);; esac; '
+        f'echo "{MARKER}$(stat -c "%i %s" -- "$f") $head $f"; done'
+    )
+    result = c.run(script, hide=True, warn=True, in_stream=False)
+    return parse_listing(result.stdout, directory)
+
+
+def parse_listing(text: str, directory: str) -> list[dict[str, Any]]:
+    files = []
+    for line in text.splitlines():
+        if not line.startswith(MARKER):
+            continue
+        parts = line[len(MARKER) :].split(" ", 3)
+        if len(parts) == 3:  # an empty file has no head
+            parts = [parts[0], parts[1], "", parts[2]]
+        if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+            continue
+        inode, size, head, name = parts
+        compressed = name.endswith(".gz")
+        files.append(
+            {
+                "name": posixpath.join(directory, name),
+                "inode": int(inode),
+                "size": None if compressed else int(size),
+                "compressed": compressed,
+                "head": base64.b64decode(head),
+            }
+        )
+    return files
+
+
+def fetch_log(c: Any, name: str, offset: int, compressed: bool, limit: int = FETCH_BYTES) -> bytes:
+    """Up to ``limit`` bytes of ``name`` from ``offset`` (of the decompressed content)."""
+    quoted = shlex.quote(name)
+    reader = f"gzip -dc -- {quoted}" if compressed else f"tail -c +{int(offset) + 1} -- {quoted}"
+    skip = f" | tail -c +{int(offset) + 1}" if compressed else ""
+    result = c.run(
+        f"{reader}{skip} | head -c {int(limit)} | base64 -w0", hide=True, warn=True, in_stream=False
+    )
+    if result.exited != 0 and not result.stdout:
+        raise OSError(f"cannot read {name}: {result.stderr.strip()[-200:]}")
+    return base64.b64decode(result.stdout.strip())
+
+
+@task(name="log-files")
+def log_files(c: Any, path: str) -> None:
+    """Print a log's rotation set (name, inode, size) as JSON."""
+    files = describe_logs(c, path)
+    print(json.dumps([{**item, "head": len(item["head"])} for item in files], indent=2))

@@ -1,0 +1,131 @@
+"""`opskit logs analyze` with no config, and `opskit check logs` locally and over SSH."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.logs import line
+from support.sshd import SshServer
+
+pytestmark = pytest.mark.integration
+
+SECRETS = ("/.env", "/.git/config", "/backup.sql", "/config.php.bak")
+ATTACK = "".join(line(i, path, status=404, client="45.1.2.3") for i, path in enumerate(SECRETS))
+NORMAL = "".join(line(i, "/", client=f"198.51.100.{i}") for i in range(20))
+
+
+def test_analyze_needs_no_config_and_prints_suggested_block_rules(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL + ATTACK)
+
+    human = cli("logs", "analyze", log)
+    machine = cli("logs", "analyze", log, "--format", "json")
+
+    assert human.exit_code == 1, human.stderr
+    assert "iptables -I INPUT -s 45.1.2.3 -j DROP" in human.stdout
+    assert "not applied" in human.stdout
+    source = machine.json["data"]["sources"][0]
+    assert source["offenders"][0]["client"] == "45.1.2.3"
+    assert source["offenders"][0]["block_rules"]["nftables"].endswith("45.1.2.3 drop")
+    assert machine.json["run_id"] is None
+    assert {r["check_id"] for r in machine.json["results"]} == {
+        "logs.activity",
+        "logs.sensitive-files",
+    }
+
+
+def test_analyze_since_until_keeps_only_that_time(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(ATTACK + "".join(line(7200 + i, "/", client="198.51.100.1") for i in range(3)))
+
+    run = cli(
+        "logs", "analyze", log, "--since", "2024-05-06T09:00", "--timezone", "Asia/Makassar",
+        "--format", "json",
+    )  # fmt: skip
+
+    summary = run.json["data"]["sources"][0]["summary"]
+    assert run.exit_code == 0
+    assert (summary["requests"], summary["outside_range"]) == (3, 4)
+
+
+def test_check_logs_records_findings_and_reads_only_new_lines(
+    make_config, cli, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL + ATTACK)
+    config = make_config(
+        {
+            "sites": [
+                {"name": "website", "url": "https://example.org/", "logs": [{"path": str(log)}]}
+            ]
+        }
+    )
+
+    first = cli("--config", config, "check", "logs", "--format", "json")
+    second = cli("--config", config, "check", "logs", "--format", "json")
+    with log.open("a") as stream:
+        stream.write(line(100, "/", client="198.51.100.99"))
+    third = cli("--config", config, "check", "logs", "--format", "json")
+    history = cli("--config", config, "history", "--check", "logs", "--format", "json")
+
+    assert first.exit_code == 1, first.stderr
+    assert isinstance(first.json["run_id"], int)
+    assert second.json["data"]["sources"][0]["summary"]["requests"] == 0
+    assert second.exit_code == 0
+    assert third.json["data"]["sources"][0]["summary"]["requests"] == 1
+    recorded = {item["check_id"] for item in history.json["data"]["results"]}
+    assert "logs.sensitive-files" in recorded and "logs.activity" in recorded
+
+
+def test_check_logs_fetches_only_new_bytes_from_a_host_over_ssh(
+    make_config, cli, tmp_path: Path, sshd: SshServer
+) -> None:
+    remote = tmp_path / "remote" / "access.log"
+    remote.parent.mkdir()
+    remote.write_text(NORMAL + ATTACK)
+    config = make_config(
+        {
+            "hosts": [sshd.host_entry("web1")],
+            "sites": [
+                {
+                    "name": "website",
+                    "url": "https://example.org/",
+                    "host": "web1",
+                    "logs": [{"path": str(remote)}],
+                }
+            ],
+        }
+    )
+    assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
+
+    first = cli("--config", config, "check", "logs", "--format", "json")
+    with remote.open("a") as stream:
+        stream.write(line(200, "/wp-login.php", client="198.51.100.7", method="POST"))
+    second = cli("--config", config, "check", "logs", "--format", "json")
+
+    assert first.exit_code == 1, first.stdout
+    assert first.json["data"]["sources"][0]["target"] == f"website:web1:{remote}"
+    assert first.json["data"]["sources"][0]["offenders"][0]["client"] == "45.1.2.3"
+    assert second.json["data"]["sources"][0]["summary"]["requests"] == 1
+    assert second.exit_code == 0
+
+
+def test_unreadable_remote_log_is_unknown(make_config, cli, sshd: SshServer) -> None:
+    config = make_config(
+        {
+            "hosts": [sshd.host_entry("web1")],
+            "sites": [
+                {"name": "website", "url": "https://example.org/", "host": "web1",
+                 "logs": [{"path": "/nonexistent/access.log"}]}
+            ],
+        }
+    )  # fmt: skip
+    cli("--config", config, "hosts", "trust", "web1", "--yes")
+
+    run = cli("--config", config, "check", "logs", "--format", "json")
+
+    assert run.exit_code == 3
+    assert run.json["results"][0]["check_id"] == "logs.activity"
+    assert run.json["results"][0]["status"] == "UNKNOWN"
