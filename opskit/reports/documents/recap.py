@@ -212,6 +212,19 @@ def score_trend(store: Store, period: Period) -> dict[str, list[float | None]]:
     return dict(sorted(trend.items()))
 
 
+def top_offenders(store: Store, period: Period, limit: int = 10) -> list[dict[str, Any]]:
+    """The addresses with the most visitor-log detections, and which rules they tripped."""
+    rows = store.read(
+        "SELECT json_extract(evidence, '$.client') AS client, COUNT(*) AS detections,"
+        " group_concat(DISTINCT substr(check_id, 6)) AS rules FROM results"
+        " WHERE check_id LIKE 'logs.%' AND status IN ('WARNING', 'CRITICAL')"
+        " AND json_extract(evidence, '$.client') IS NOT NULL"
+        " AND observed_at >= ? AND observed_at < ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+        (*period.bounds(), limit),
+    )
+    return [dict(row) for row in rows]
+
+
 def incident_figures(store: Store, period: Period, now: datetime) -> dict[str, Any]:
     opened = [
         incident
@@ -298,6 +311,7 @@ def build(
             "scores": score_trend(store, period),
             "weeks": week_labels,
             "visitors": prefix_counts(store, period, (LOGS_PREFIX,)),
+            "offenders": top_offenders(store, period),
             "incidents": incident_data,
             "uat_runs": records.started_between(store, period.start, period.end),
             "check_title": lambda check_id: check_title(check_id, words),

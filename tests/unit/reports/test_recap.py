@@ -174,3 +174,47 @@ def test_hardening_score_trend_per_week(tmp_path: Path) -> None:
     trend = recap.score_trend(store, recap.Period.of(2026, 11, Words("id", ZONE)))
 
     assert trend == {"web1": [65.0, 80.0, None, 90.0, None]}
+
+
+def test_top_offenders_from_visitor_log_detections(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "history.sqlite")
+    at = MONTH_START + timedelta(days=3)
+    detections = [
+        ("logs.sqli", "203.0.113.77"),
+        ("logs.xss", "203.0.113.77"),
+        ("logs.sensitive-files", "203.0.113.45"),
+    ]
+    store.record_run(
+        "check logs",
+        at,
+        at,
+        [
+            Result(
+                check_id,
+                f"www:/var/log/access.log:{client}",
+                Status.WARNING,
+                "found",
+                evidence={"client": client},
+                observed_at=at,
+            )
+            for check_id, client in detections
+        ]
+        + [
+            Result(
+                "logs.activity",
+                "www:/var/log/access.log",
+                Status.OK,
+                "1000 requests",
+                observed_at=at,
+            )
+        ],
+        Status.WARNING,
+    )
+
+    offenders = recap.top_offenders(store, recap.Period.of(2026, 11, Words("id", ZONE)))
+
+    assert [(row["client"], row["detections"]) for row in offenders] == [
+        ("203.0.113.77", 2),
+        ("203.0.113.45", 1),
+    ]
+    assert set(offenders[0]["rules"].split(",")) == {"sqli", "xss"}
