@@ -19,6 +19,7 @@ from opskit.logs.rules import Rule, load_rules
 from opskit.logs.scan import ScanSettings
 from opskit.outcome import Outcome
 from opskit.result import Result, unknown, utc_now
+from opskit.sharding import parse_shard
 from opskit.timeutil import parse_moment
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,9 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     )
 
 
-def check_logs(context: AppContext, site_names: Sequence[str], jobs: int) -> Outcome:
+def check_logs(
+    context: AppContext, site_names: Sequence[str], jobs: int, shard: str | None = None
+) -> Outcome:
     """Read only what is new in each configured site log; record the findings."""
     config = context.config
     sites = [site for site in config.sites if site.logs]
@@ -96,6 +99,11 @@ def check_logs(context: AppContext, site_names: Sequence[str], jobs: int) -> Out
                 details=[f"sites in {config.source}: {', '.join(sorted(known)) or 'none'}"],
             )
         sites = [site for site in sites if site.name in site_names]
+    part = parse_shard(shard)
+    if part is not None:
+        sites = part.select(sites, key=lambda site: site.name)
+    if not sites and part is not None:
+        return Outcome(command="check logs", messages=[f"no site with logs on shard {part}"])
     if not sites:
         raise ConfigError(
             "no site has logs configured",

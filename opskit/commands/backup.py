@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from opskit.commands import add_command, add_group, check_group
+from opskit.commands import add_command, add_group, add_shard_option, check_group
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -82,7 +82,7 @@ def _unlock(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.backup.status import check_backups
 
-    return check_backups(context, args.sets)
+    return check_backups(context, args.sets, args.shard)
 
 
 def _sets_argument(parser: argparse.ArgumentParser) -> None:
@@ -224,3 +224,4 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         examples=["opskit check backup", "opskit check backup website --format json"],
     )
     _sets_argument(parser)
+    add_shard_option(parser)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opskit.commands import add_command, add_group, check_group, positive_int
+from opskit.commands import add_command, add_group, add_shard_option, check_group, positive_int
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -32,7 +32,7 @@ def _analyze(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.logs import check_logs
 
-    return check_logs(context, args.sites, args.jobs or context.config.logs.jobs)
+    return check_logs(context, args.sites, args.jobs or context.config.logs.jobs, args.shard)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -102,6 +102,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         examples=["opskit check logs", "opskit check logs website --format json"],
     )
     parser.add_argument("sites", nargs="*", metavar="SITE", help="sites to check (default: all)")
+    add_shard_option(parser)
     parser.add_argument(
         "-j", "--jobs", type=positive_int, default=None, metavar="N", help="scanning processes"
     )

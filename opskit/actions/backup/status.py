@@ -24,11 +24,17 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status, utc_now
+from opskit.sharding import parse_shard
 
 
-def check_backups(context: AppContext, set_names: Sequence[str]) -> Outcome:
+def check_backups(
+    context: AppContext, set_names: Sequence[str], shard: str | None = None
+) -> Outcome:
     config = context.config
     sets = select_sets(config, set_names)
+    part = parse_shard(shard)
+    if part is not None:
+        sets = part.select(sets, key=lambda backup_set: backup_set.name)
     now = utc_now()
     results: list[Result] = []
     for (host_name, repository), members in pairs(config, sets).items():
