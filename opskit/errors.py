@@ -45,9 +45,19 @@ class StoreError(OpskitError):
 
 
 class HostError(OpskitError):
-    """A host cannot be reached, authenticated or trusted."""
+    """A host cannot be reached, authenticated or trusted.
+
+    ``reason`` says which, so callers can judge it: "unreachable" (refused,
+    no answer, no route), "changed-key", "untrusted-key", "auth" or "error".
+    """
 
     kind = "host"
+
+    def __init__(
+        self, message: str, details: list[str] | None = None, reason: str = "error"
+    ) -> None:
+        super().__init__(message, details)
+        self.reason = reason
 
 
 class CommandError(OpskitError):

@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from opskit.catalog import sop_row
+from opskit.config.schema import Config, Host
 from opskit.context import AppContext
 from opskit.errors import HostError, UsageError
 from opskit.hosts.connect import fetch_host_key, fingerprint
+from opskit.hosts.reachability import not_reached, reached
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
-from opskit.result import Metric, Result, Status, unknown, utc_now
+from opskit.result import Metric, Result, Status, utc_now
 
 
 def list_hosts(context: AppContext) -> Outcome:
@@ -68,7 +70,7 @@ def ping(context: AppContext, names: Sequence[str], jobs: int) -> Outcome:
     for host in hosts:
         answer = answers[host.name]
         if isinstance(answer, HostError):
-            results.append(unknown("host.ssh", host.name, answer.message, details=answer.details))
+            results.append(not_reached(context.store(), host, answer, _failures(config, host)))
             continue
         summary = (
             f"reachable as {answer['user']}, command round trip {answer['round_trip_ms']:.0f} ms"
@@ -160,8 +162,9 @@ def check_hosts(
     for host in hosts:
         answer = answers[host.name]
         if isinstance(answer, HostError):
-            results.append(unknown("host.ssh", host.name, answer.message, details=answer.details))
+            results.append(not_reached(context.store(), host, answer, _failures(config, host)))
             continue
+        results.append(reached(host))
         facts = parse_facts(answer)
         facts_by_host[host.name] = facts
         results += evaluate(host.name, facts, config.host_checks_for(host))
@@ -169,6 +172,10 @@ def check_hosts(
     return Outcome(
         command="check host", results=results, data={"facts": facts_by_host}, record=True
     )
+
+
+def _failures(config: Config, host: Host) -> int:
+    return config.host_checks_for(host).failures_before_critical or 2
 
 
 def remember_facts(context: AppContext, facts_by_host: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from opskit.context import AppContext
 from opskit.errors import CommandError, HostError
+from opskit.hosts.reachability import not_reached
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
 from opskit.result import Result, Status, unknown, worst
@@ -64,9 +65,8 @@ def check_security(
         for host in hosts:
             answer = answers[host.name]
             if isinstance(answer, HostError):
-                results.append(
-                    unknown("host.ssh", host.name, answer.message, details=answer.details)
-                )
+                limit = config.host_checks_for(host).failures_before_critical or 2
+                results.append(not_reached(context.store(), host, answer, limit))
                 if full:
                     results.append(unknown("security.score", host.name, "host not reached"))
                 continue

@@ -276,6 +276,13 @@ class HostChecks(Section):
         description="5-minute load per CPU CRITICAL.",
         json_schema_extra={"shown_default": 4},
     )
+    failures_before_critical: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Runs in a row a host must fail to answer before host.ssh is CRITICAL.",
+        json_schema_extra={"shown_default": 2},
+    )
     ignore_mounts: list[str] | None = Field(
         None, description="Mount points not to judge (e.g. /media/cdrom)."
     )
@@ -296,6 +303,7 @@ DEFAULT_HOST_CHECKS = HostChecks(
     memory_critical_percent=95,
     load_warning_per_cpu=2.0,
     load_critical_per_cpu=4.0,
+    failures_before_critical=2,
     ignore_mounts=[],
 )
 

@@ -181,6 +181,7 @@ def explain(host: Host, error: BaseException) -> HostError:
         return HostError(
             f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint}); "
             f"check it, then run `opskit hosts trust {host.name}`",
+            reason="untrusted-key",
             details=[
                 "check the fingerprint with the server's admin, then run: "
                 f"opskit hosts trust {host.name}"
@@ -194,11 +195,23 @@ def explain(host: Host, error: BaseException) -> HostError:
                 "someone may be intercepting the connection, or the server was reinstalled;",
                 f"only if the change is confirmed: opskit hosts trust {host.name} --replace",
             ],
+            reason="changed-key",
         )
     for kinds, reason in _reasons():
         if isinstance(error, kinds):
-            return HostError(f"{where}: {reason(host, error)}")
+            return HostError(f"{where}: {reason(host, error)}", reason=_kind(error))
     return HostError(f"{where}: {error.__class__.__name__}: {error}")
+
+
+def _kind(error: BaseException) -> str:
+    """Whether a failure means the host is unreachable (counts toward CRITICAL) or else."""
+    import paramiko
+
+    if isinstance(error, paramiko.AuthenticationException):
+        return "auth"
+    if isinstance(error, OSError | EOFError | paramiko.SSHException):
+        return "unreachable"
+    return "error"
 
 
 def _ssh_reason(host: Host, error: Any) -> str:

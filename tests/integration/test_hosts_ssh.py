@@ -58,7 +58,7 @@ def test_trust_then_ping_and_check_host_succeed(make_config, cli, sshd: SshServe
     assert result["status"] == "OK"
     assert result["evidence"]["user"] == sshd.user
     checks = {item["check_id"] for item in check.json["results"]}
-    assert checks == {"host.disk", "host.memory", "host.load"}
+    assert checks == {"host.ssh", "host.disk", "host.memory", "host.load"}
     assert any(item["target"] == "web1:/" for item in check.json["results"])
     assert check.json["data"]["facts"]["web1"]["hostname"] == socket.gethostname()
 
@@ -85,7 +85,7 @@ def test_changed_host_key_is_refused(make_config, cli, sshd: SshServer) -> None:
     retrust = cli("--config", config, "hosts", "trust", "web1", "--yes")
 
     [result] = ping.json["results"]
-    assert result["status"] == "UNKNOWN"
+    assert result["status"] == "CRITICAL"  # a changed key may be an attack
     assert "HOST KEY CHANGED" in result["summary"]
     assert old_fingerprint in result["summary"] and sshd.fingerprint in result["summary"]
     assert retrust.exit_code == 3
@@ -170,3 +170,44 @@ def test_playbook_runs_with_plain_fab(sshd: SshServer, client_key: Path, tmp_pat
     facts = json.loads(completed.stdout)
     assert facts["hostname"] == socket.gethostname()
     assert any(mount["mount"] == "/" for mount in facts["mounts"])
+
+
+def test_a_host_that_stays_down_becomes_critical_and_opens_an_incident(
+    make_config, cli, sshd: SshServer
+) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+    assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
+    assert cli("--config", config, "check", "host", "web1").exit_code in (0, 1)
+
+    sshd.stop()
+    first = cli("--config", config, "check", "host", "web1", "--format", "json")
+    second = cli("--config", config, "check", "host", "web1", "--format", "json")
+    incidents = cli("--config", config, "incidents", "--format", "json").json["data"]["incidents"]
+
+    [blip] = [item for item in first.json["results"] if item["check_id"] == "host.ssh"]
+    [down] = [item for item in second.json["results"] if item["check_id"] == "host.ssh"]
+    assert blip["status"] == "UNKNOWN" and "failure 1 of 2 before CRITICAL" in blip["summary"]
+    assert down["status"] == "CRITICAL" and "2 runs in a row" in down["summary"]
+    assert [(item["check_id"], item["target"], item["state"]) for item in incidents] == [
+        ("host.ssh", "web1", "open")
+    ]
+
+    sshd.start()
+    back = cli("--config", config, "check", "host", "web1", "--format", "json")
+    resolved = cli("--config", config, "incidents", "--format", "json").json["data"]["incidents"]
+    assert [item["status"] for item in back.json["results"] if item["check_id"] == "host.ssh"] == [
+        "OK"
+    ]
+    assert resolved[0]["state"] == "resolved"
+
+
+def test_a_changed_host_key_is_critical_at_once(make_config, cli, sshd: SshServer) -> None:
+    config = make_config({"hosts": [sshd.host_entry("web1")]})
+    assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
+    sshd.replace_host_key()
+
+    run = cli("--config", config, "check", "host", "web1", "--format", "json")
+
+    [result] = [item for item in run.json["results"] if item["check_id"] == "host.ssh"]
+    assert result["status"] == "CRITICAL" and "HOST KEY CHANGED" in result["summary"]
+    assert run.exit_code == 2

@@ -229,7 +229,7 @@ def test_shards_export_and_merge_into_one_history(make_config, tmp_path: Path) -
     )
 
     assert targets[0].isdisjoint(targets[1])
-    assert targets[0] | targets[1] == {f"h{number}" for number in range(6)}
+    assert targets[0] | targets[1] == {f"h{number}" for number in range(6)} | {"local"}
     assert imported.json["data"] == {"added": 2, "skipped": 0}
     assert twice.json["data"] == {"added": 0, "skipped": 1}
     results = run_opskit("--config", merged, "history", "--check", "host.ssh", "--format", "json")

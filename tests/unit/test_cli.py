@@ -190,6 +190,7 @@ def test_history_lists_runs_and_filters_results(make_config, cli) -> None:
     assert runs[1]["counts"]["WARNING"] >= 1
     assert {result["check_id"] for result in warnings["results"]} == {"host.disk"}
     assert {result["check_id"] for result in one_run["results"]} == {
+        "host.ssh",
         "host.disk",
         "host.memory",
         "host.load",
