@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from opskit import incidents, notify
 from opskit.context import AppContext
+from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.reports.documents import common
 from opskit.reports.documents import incident as incident_document
@@ -37,14 +38,24 @@ def after_run(context: AppContext, outcome: Outcome) -> None:
         document = incident_document.build(
             config, store, incident, event=event.kind, words=paper.words, now=now
         )
-        rendered = render(document, paper, generated_at=now, output_dir=config.output_dir)
-        notify.queue(store, config, rendered, str(incident.id), now)
-    for delivery in notify.flush(store, config, now):
-        if delivery.state != "sent":
+        paths = {}
+        try:
+            paths = render(document, paper, generated_at=now, output_dir=config.output_dir).paths
+        except OpskitError as error:
+            # The people must still hear of it: the short text goes out without the report.
+            logger.error("incident %d: %s; announcing it without the report", incident.id, error)
             outcome.messages.append(
-                f"delivery of the {delivery.document} report to {delivery.recipient} "
-                f"via {delivery.channel} failed: {delivery.last_error} (retried on later runs)"
+                f"incident {incident.id}: {error.message}; sent without the report"
             )
+        notify.queue_document(store, config, document, paths, reference=str(incident.id), now=now)
+    attempted = notify.flush(store, config, now)
+    failed = [delivery for delivery in attempted if delivery.state != "sent"]
+    if failed:
+        outcome.messages.append(
+            f"{len(failed)} of {len(attempted)} deliveries failed (first: {failed[0].recipient} "
+            f"via {failed[0].channel}: {failed[0].last_error}); retried later, "
+            "see `opskit notify outbox`"
+        )
 
 
 def outside_windows(context: AppContext, outcome: Outcome) -> list[Result]:

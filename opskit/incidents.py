@@ -30,6 +30,7 @@ class Incident:
     state: str
     status: Status
     summary: str
+    problem: str
     sop_row: str | None
     opened_at: datetime
     last_seen_at: datetime
@@ -52,6 +53,7 @@ class Incident:
             "state": self.state,
             "status": self.status.value,
             "summary": self.summary,
+            "problem": self.problem,
             "sop_row": self.sop_row,
             "opened_at": self.opened_at.isoformat(),
             "last_seen_at": self.last_seen_at.isoformat(),
@@ -107,12 +109,14 @@ def _apply(
         if result.status is not Status.CRITICAL:
             return None
         cursor = connection.execute(
-            "INSERT INTO incidents (check_id, target, state, status, summary, sop_row, opened_at,"
-            " last_seen_at, last_notified_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO incidents (check_id, target, state, status, summary, problem, sop_row,"
+            " opened_at, last_seen_at, last_notified_at)"
+            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
             (
                 result.check_id,
                 result.target,
                 result.status.value,
+                result.summary,
                 result.summary,
                 result.sop_row,
                 seen,
@@ -213,6 +217,7 @@ def _incident(row: sqlite3.Row) -> Incident:
         state=row["state"],
         status=Status(row["status"]),
         summary=row["summary"],
+        problem=row["problem"] or row["summary"],
         sop_row=row["sop_row"],
         opened_at=_when(row["opened_at"]),
         last_seen_at=_when(row["last_seen_at"]),

@@ -11,6 +11,7 @@ that produced the document.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,10 +22,13 @@ from opskit.config.schema import Channel, Config, Person
 from opskit.config.secrets import read_secret
 from opskit.errors import OpskitError
 from opskit.masking import mask
-from opskit.reports.render import Rendered
+from opskit.reports.render import Document, Rendered
 from opskit.store import Store, to_text
 
 logger = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=5)
+LAST_RETRY = timedelta(hours=6)
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
 
@@ -38,6 +42,7 @@ class Delivery:
     state: str
     attempts: int
     last_error: str | None
+    next_attempt_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +53,7 @@ class Delivery:
             "state": self.state,
             "attempts": self.attempts,
             "last_error": self.last_error,
+            "next_attempt_at": self.next_attempt_at,
         }
 
 
@@ -82,27 +88,43 @@ def channel_url(channel: Channel, person: Person | None, timeout_seconds: float)
 
 def queue(store: Store, config: Config, rendered: Rendered, reference: str, now: datetime) -> int:
     """Put ``rendered`` in the outbox for everyone it is routed to; returns how many."""
-    pairs = recipients(config, rendered.document.kind)
+    return queue_document(
+        store, config, rendered.document, rendered.paths, reference=reference, now=now
+    )
+
+
+def queue_document(
+    store: Store,
+    config: Config,
+    document: Document,
+    paths: dict[str, Path],
+    *,
+    reference: str,
+    now: datetime,
+) -> int:
+    """Queue ``document``; without files (rendering failed) it goes out as its short text."""
+    pairs = recipients(config, document.kind)
     if not pairs:
         logger.warning(
             "nobody receives %s documents: no person with a routed role has a channel",
-            rendered.document.kind,
+            document.kind,
         )
     with store.transaction() as connection:
         for person, channel in pairs:
             connection.execute(
                 "INSERT INTO deliveries (document, reference, recipient, channel, subject, body,"
-                " html_path, attachment_path, state, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                " html_path, attachment_path, state, created_at, updated_at, next_attempt_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
                 (
-                    rendered.document.kind,
+                    document.kind,
                     reference,
                     person.name,
                     channel.name,
-                    mask(rendered.document.subject),
-                    mask(rendered.document.chat_text),
-                    _path(rendered.paths.get("html")),
-                    _path(rendered.paths.get("pdf")),
+                    mask(document.subject),
+                    mask(document.chat_text),
+                    _path(paths.get("html")),
+                    _path(paths.get("pdf")),
+                    to_text(now),
                     to_text(now),
                     to_text(now),
                 ),
@@ -110,38 +132,54 @@ def queue(store: Store, config: Config, rendered: Rendered, reference: str, now:
     return len(pairs)
 
 
-def flush(store: Store, config: Config, now: datetime) -> list[Delivery]:
-    """Try every pending or failed delivery that is not too old; returns what was attempted."""
+def retry_delay(attempts: int) -> timedelta:
+    """Wait 5 minutes after the first failure, doubling up to 6 hours."""
+    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LAST_RETRY)
+
+
+def flush(
+    store: Store,
+    config: Config,
+    now: datetime,
+    budget_seconds: float | None = None,
+    *,
+    waiting_too: bool = False,
+) -> list[Delivery]:
+    """Try the deliveries that are due (new, or failed and done waiting), within a time budget.
+
+    The budget (default: three delivery timeouts) keeps a hanging mail
+    server from holding up the command that produced the documents; what
+    is left over stays in the outbox for the next run.
+    """
     oldest = now - timedelta(hours=config.notifications.retry_hours)
     rows = store.read(
         "SELECT * FROM deliveries WHERE state IN ('pending', 'failed') AND created_at >= ?"
-        " ORDER BY id",
-        (to_text(oldest),),
+        " AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        (to_text(oldest), waiting_too, to_text(now)),
     )
     people = {person.name: person for person in config.people}
     channels = {channel.name: channel for channel in config.notifications.channels}
+    timeout = config.notifications.timeout_seconds
+    deadline = time.monotonic() + (budget_seconds if budget_seconds is not None else 3 * timeout)
     attempted = []
     for row in rows:
-        error = _deliver(
-            row,
-            people.get(row["recipient"]),
-            channels.get(row["channel"]),
-            config.notifications.timeout_seconds,
-        )
+        if time.monotonic() >= deadline:
+            break
+        error = _deliver(row, people.get(row["recipient"]), channels.get(row["channel"]), timeout)
+        attempts = row["attempts"] + 1
         state = "failed" if error else "sent"
-        if error:
-            logger.warning(
-                "delivery of %s to %s via %s failed (will retry): %s",
-                row["document"],
-                row["recipient"],
-                row["channel"],
-                error,
-            )
         with store.transaction() as connection:
             connection.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?,"
-                " updated_at = ? WHERE id = ?",
-                (state, mask(error) if error else None, to_text(now), row["id"]),
+                "UPDATE deliveries SET state = ?, attempts = ?, last_error = ?, updated_at = ?,"
+                " next_attempt_at = ? WHERE id = ?",
+                (
+                    state,
+                    attempts,
+                    mask(error) if error else None,
+                    to_text(now),
+                    to_text(now + retry_delay(attempts)) if error else None,
+                    row["id"],
+                ),
             )
         attempted.append(
             Delivery(
@@ -150,9 +188,20 @@ def flush(store: Store, config: Config, now: datetime) -> list[Delivery]:
                 row["recipient"],
                 row["channel"],
                 state,
-                row["attempts"] + 1,
+                attempts,
                 mask(error) if error else None,
             )
+        )
+    failed = [delivery for delivery in attempted if delivery.state != "sent"]
+    if failed:
+        logger.warning(
+            "%d of %d deliveries failed (first: %s via %s: %s); they are tried again "
+            "later, see `opskit notify outbox`",
+            len(failed),
+            len(attempted),
+            failed[0].recipient,
+            failed[0].channel,
+            failed[0].last_error,
         )
     return attempted
 
@@ -168,6 +217,7 @@ def outbox(store: Store, limit: int = 50) -> list[Delivery]:
             row["state"],
             row["attempts"],
             row["last_error"],
+            row["next_attempt_at"] if row["state"] == "failed" else None,
         )
         for row in rows
     ]

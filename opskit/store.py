@@ -216,6 +216,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER uat_decisions_final_delete BEFORE DELETE ON uat_decisions
     BEGIN SELECT RAISE(ABORT, 'uat decision is final'); END;
     """,
+    # What an incident was about when it opened (its summary changes as it
+    # recovers), and when a failed delivery may be tried again.
+    """
+    ALTER TABLE incidents ADD COLUMN problem TEXT;
+    UPDATE incidents SET problem = summary;
+    ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
+    """,
 )
 
 

@@ -74,6 +74,24 @@ def notify_test(context: AppContext, names: Sequence[str]) -> Outcome:
     return Outcome(command="notify test", results=results)
 
 
+def retry_outbox(context: AppContext) -> Outcome:
+    """Try every failed or pending delivery now (e.g. after the mail server was fixed)."""
+    attempted = notify.flush(
+        context.store(), context.config, utc_now(), budget_seconds=600, waiting_too=True
+    )
+    failed = [delivery for delivery in attempted if delivery.state != "sent"]
+    messages = [f"sent {len(attempted) - len(failed)} of {len(attempted)} waiting deliveries"]
+    messages += [
+        f"still failing: {item.recipient} via {item.channel}: {item.last_error}" for item in failed
+    ]
+    return Outcome(
+        command="notify retry",
+        data={"deliveries": [item.to_dict() for item in attempted]},
+        messages=messages,
+        status=Status.WARNING if failed else Status.OK,
+    )
+
+
 def show_outbox(context: AppContext, limit: int) -> Outcome:
     deliveries = [delivery.to_dict() for delivery in notify.outbox(context.store(), limit)]
     return Outcome(command="notify outbox", data={"deliveries": deliveries}, view="outbox")

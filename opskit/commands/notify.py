@@ -16,6 +16,12 @@ def _test(context: AppContext, args: argparse.Namespace) -> Outcome:
     return notify_test(context, args.people)
 
 
+def _retry(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from opskit.actions.incidents import retry_outbox
+
+    return retry_outbox(context)
+
+
 def _outbox(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.incidents import show_outbox
 
@@ -47,4 +53,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help="at most N (default 50)"
+    )
+    add_command(
+        group,
+        common,
+        "retry",
+        _retry,
+        command_name="notify retry",
+        help_text="try every waiting delivery now (after fixing the mail server or a channel)",
+        description="Failed deliveries are retried by later runs after a wait that doubles from "
+        "5 minutes to 6 hours; this sends every waiting one now.",
+        examples=["opskit notify retry"],
     )

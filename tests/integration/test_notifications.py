@@ -150,20 +150,25 @@ def test_refused_delivery_keeps_the_job_status_and_is_retried(
     ]
 
     assert refused.exit_code == 2 and refused.json["status"] == "CRITICAL"
-    assert any(
-        "failed" in message and "retried on later runs" in message
-        for message in refused.json["messages"]
-    )
+    assert [message for message in refused.json["messages"] if "deliveries failed" in message]
+    assert any("see `opskit notify outbox`" in message for message in refused.json["messages"])
     failed = [item for item in outbox if item["channel"] == "email"]
     assert failed and all(item["state"] == "failed" and item["attempts"] == 1 for item in failed)
+    assert all(item["next_attempt_at"] for item in failed)  # backing off, not retried every run
     assert smtp.messages == []
 
     smtp.refuse = False
-    cli("--config", config, "check", "host")
+    cli("--config", config, "check", "host")  # too soon: still waiting
+    waiting = cli("--config", config, "notify", "outbox", "--format", "json").json["data"]
+    assert all(
+        item["state"] == "failed" for item in waiting["deliveries"] if item["channel"] == "email"
+    )
+    retry = cli("--config", config, "notify", "retry", "--format", "json")
     retried = cli("--config", config, "notify", "outbox", "--format", "json").json["data"][
         "deliveries"
     ]
 
+    assert retry.exit_code == 0
     assert all(item["state"] == "sent" for item in retried)
     assert {item["attempts"] for item in retried if item["channel"] == "email"} == {2}
     assert len(smtp.messages) == len(failed)
@@ -183,3 +188,102 @@ def test_notify_test_reports_each_channel(
     assert run.exit_code == 2
     assert smtp.messages[0].message["subject"] == "[PA Uji] Uji notifikasi opskit"
     assert smtp.messages[0].recipients == ["pj@pa-uji.go.id"]
+
+
+def test_an_incident_is_announced_even_when_its_report_cannot_be_written(
+    cli, notifying_config, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    config = notifying_config(DISK_FULL)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the reports should go")
+    text = config.read_text().replace("paths:", f"paths:\n  output_dir: {blocker}", 1)
+    config.write_text(text)
+
+    run = cli("--config", config, "check", "host", "--format", "json")
+
+    assert run.exit_code == 2
+    assert any("sent without the report" in message for message in run.json["messages"])
+    subjects = [received.message["subject"] for received in smtp.messages]
+    assert subjects and all(subject.startswith("[PA Uji] KRITIS:") for subject in subjects)
+    assert not smtp.messages[0].message.is_multipart() or not list(
+        smtp.messages[0].message.iter_attachments()
+    )
+
+
+def test_a_recovered_incident_report_still_names_the_problem(
+    cli, notifying_config, tmp_path: Path
+) -> None:
+    cli("--config", notifying_config(DISK_FULL), "check", "host")
+    healthy = notifying_config(NEVER)
+    cli("--config", healthy, "check", "host")
+    out = tmp_path / "reports"
+
+    cli("--config", healthy, "report", "incident", "1", "--formats", "html", "--out", out)
+
+    html = (out / "incident" / "incident-1-report.html").read_text()
+    problem = html.split("4. Masalah</h2>", 1)[1].split("</p>", 1)[0]
+    assert "used" in problem and "limits" in problem  # the CRITICAL summary, not the OK one
+    assert "Sudah pulih" in html
+
+
+def test_a_hanging_mail_server_costs_a_bounded_time(make_config, tmp_path: Path) -> None:
+    import socket as sockets
+    import time as clock
+    from datetime import UTC, datetime
+
+    from opskit import notify
+    from opskit.config.load import load
+    from opskit.reports.render import Document
+    from opskit.store import Store
+
+    silent = sockets.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    try:
+        config = load(
+            make_config(
+                {
+                    "people": [
+                        {
+                            "name": "PJ",
+                            "roles": ["penanggung_jawab"],
+                            "email": "pj@pa-uji.go.id",
+                            "notify": ["email"],
+                        }
+                    ],
+                    "notifications": {
+                        "timeout_seconds": 1,
+                        "channels": [
+                            {
+                                "name": "email",
+                                "url": f"mailto://127.0.0.1:{silent.getsockname()[1]}?from=o@pa-uji.go.id",
+                            }
+                        ],
+                    },
+                }
+            )
+        )
+        store = Store.open(tmp_path / "history.sqlite")
+        now = datetime.now(UTC)
+        document = Document(
+            kind="incident",
+            template="",
+            title="",
+            number="",
+            stem="",
+            subject="S",
+            chat_text="T",
+            context={},
+        )
+        for _ in range(6):
+            notify.queue_document(store, config, document, {}, reference="1", now=now)
+
+        started = clock.monotonic()
+        attempted = notify.flush(store, config, now, budget_seconds=2.5)
+        elapsed = clock.monotonic() - started
+    finally:
+        silent.close()
+
+    assert 1 <= len(attempted) < 6  # stopped by the budget, the rest wait
+    assert all(item.state == "failed" for item in attempted)
+    assert elapsed < 2.5 + 2 * 1 + 3  # budget, plus at most one timeout in flight
