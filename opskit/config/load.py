@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -137,9 +138,10 @@ def validate_text(text: str, path: Path) -> Validation:
         )
         return Validation(path, None, problems)
 
+    written = raw
     raw, interpolated, interpolation_problems = interpolate(raw)
     problems += interpolation_problems
-    problems += cross_check(raw)
+    problems += cross_check(raw, written)
     config: Config | None = None
     try:
         config = Config.model_validate(raw, context={"base_dir": path.parent.resolve()})
@@ -209,9 +211,13 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
     return walk(raw, ()), substituted, problems
 
 
-def cross_check(raw: dict[str, Any]) -> list[Problem]:
-    """Rules between fields, on raw data so they join the schema errors."""
+def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> list[Problem]:
+    """Rules between fields, on raw data so they join the schema errors.
+
+    ``before`` is the data as written, before ${VAR} interpolation.
+    """
     rules = _Rules(raw)
+    rules.channel_secrets(before if before is not None else raw)
     hosts = rules.names("hosts") | {"local"}
     channels = rules.names("notifications", "channels")
     repositories = rules.names("backup", "repositories")
@@ -224,6 +230,8 @@ def cross_check(raw: dict[str, Any]) -> list[Problem]:
     ):
         rules.names(*keys)
     rules.hosts()
+    rules.host_limits()
+    rules.window_targets()
     rules.sites(hosts)
     rules.people(channels)
     rules.backup(hosts, repositories)
@@ -305,6 +313,60 @@ class _Rules:
         allowed = section.get("allow_addresses") if isinstance(section, dict) else None
         for position, item in enumerate(allowed if isinstance(allowed, list) else []):
             self.problems += _network_problem(("logs", "allow_addresses", position), item)
+
+    def host_limits(self) -> None:
+        common = self.raw.get("host_checks")
+        common = common if isinstance(common, dict) else {}
+        self.problems += _threshold_order(("host_checks",), common, {}, HOST_THRESHOLDS)
+        for index, host in self.items("hosts"):
+            own = host.get("host_checks")
+            if isinstance(own, dict):
+                self.problems += _threshold_order(
+                    ("hosts", index, "host_checks"), own, common, HOST_THRESHOLDS
+                )
+
+    def channel_secrets(self, before: dict[str, Any]) -> None:
+        """A password written into a channel URL (not from ${VAR}) is a secret in the file."""
+        channels = (
+            (before.get("notifications") or {}).get("channels")
+            if isinstance(before, dict)
+            else None
+        )
+        for index, channel in enumerate(channels if isinstance(channels, list) else []):
+            url = channel.get("url") if isinstance(channel, dict) else None
+            if isinstance(url, str) and "${" not in url and urlsplit(url).password:
+                self.problems.append(
+                    Problem(
+                        ("notifications", "channels", index, "url"),
+                        "a password written in the URL is a secret in the file; use ${VAR} for it, "
+                        "or url_env / url_file",
+                    )
+                )
+
+    def window_targets(self) -> None:
+        """A window target that names nothing known is probably a typo (it would cover nothing)."""
+        known = {
+            name
+            for keys in (("hosts",), ("sites",))
+            for _, item in self.items(*keys)
+            if isinstance(name := item.get("name"), str)
+        } | {"local"}
+        for index, window in self.items("schedule", "maintenance_windows"):
+            targets = window.get("targets")
+            for position, pattern in enumerate(targets if isinstance(targets, list) else []):
+                if not isinstance(pattern, str) or any(mark in pattern for mark in "*?["):
+                    continue
+                if pattern not in known and pattern.partition(":")[0] not in known:
+                    hint = difflib.get_close_matches(pattern, sorted(known), n=1)
+                    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    self.problems.append(
+                        Problem(
+                            ("schedule", "maintenance_windows", index, "targets", position),
+                            f"{pattern!r} is no host or site{suggestion}; the window would "
+                            "cover nothing (use a pattern like web1:* for a host's mounts)",
+                            severity="warning",
+                        )
+                    )
 
     def people(self, channels: set[str]) -> None:
         for index, person in self.items("people"):
@@ -418,21 +480,38 @@ SITE_THRESHOLDS = (
 )
 
 
+# Host limits: all rise (more used is worse).
+HOST_THRESHOLDS = (
+    ("disk_warning_percent", "disk_critical_percent", 80, 90, True),
+    ("inode_warning_percent", "inode_critical_percent", 80, 90, True),
+    ("memory_warning_percent", "memory_critical_percent", 90, 95, True),
+    ("load_warning_per_cpu", "load_critical_per_cpu", 2, 4, True),
+)
+
+
 def _site_thresholds(index: int, site: dict[str, Any]) -> list[Problem]:
     """A site's CRITICAL threshold must lie beyond its WARNING threshold."""
+    return _threshold_order(("sites", index), site, {}, SITE_THRESHOLDS)
+
+
+def _threshold_order(
+    location: Location,
+    given: dict[str, Any],
+    inherited: dict[str, Any],
+    pairs: tuple[tuple[str, str, float, float, bool], ...],
+) -> list[Problem]:
+    """CRITICAL must lie beyond WARNING, counting values inherited from defaults."""
     problems = []
-    for warning_key, critical_key, warning_default, critical_default, rising in SITE_THRESHOLDS:
-        warning, critical = (
-            site.get(warning_key, warning_default),
-            site.get(critical_key, critical_default),
-        )
+    for warning_key, critical_key, warning_default, critical_default, rising in pairs:
+        warning = given.get(warning_key, inherited.get(warning_key, warning_default))
+        critical = given.get(critical_key, inherited.get(critical_key, critical_default))
         if not all(isinstance(value, int | float) for value in (warning, critical)):
             continue
         if (critical < warning) if rising else (critical > warning):
             relation = "at or above" if rising else "at or below"
             problems.append(
                 Problem(
-                    ("sites", index, critical_key if critical_key in site else warning_key),
+                    (*location, critical_key if critical_key in given else warning_key),
                     f"{critical_key} ({critical:g}) must be {relation} {warning_key} ({warning:g})",
                 )
             )
@@ -456,6 +535,7 @@ def _environment_warnings(config: Config) -> list[Problem]:
                     severity="warning",
                 )
             )
+    warnings += _delivery_warnings(config)
     roles = {role for person in config.people for role in person.roles}
     needed = (("penanggung_jawab", "incident reports"), (config.uat.approver_role, "UAT approval"))
     for role, needed_for in needed:
@@ -464,6 +544,37 @@ def _environment_warnings(config: Config) -> list[Problem]:
                 Problem(
                     ("people",),
                     f"nobody has the role {role}; {needed_for} have no recipient",
+                    severity="warning",
+                )
+            )
+    return warnings
+
+
+def _delivery_warnings(config: Config) -> list[Problem]:
+    """Documents that would reach nobody: routed roles whose people have no channel."""
+    channels = {channel.name for channel in config.notifications.channels}
+    if not channels:
+        return [
+            Problem(
+                ("notifications", "channels"),
+                "no notification channel: reports are written "
+                "but sent to nobody (add one, then people[].notify)",
+                severity="warning",
+            )
+        ]
+    warnings = []
+    for document, roles in config.notifications.routes.items():
+        reached = [
+            person.name
+            for person in config.people
+            if set(person.roles) & set(roles) and set(person.notify) & channels
+        ]
+        if not reached:
+            warnings.append(
+                Problem(
+                    ("notifications", "routes", document),
+                    f"{document} documents reach nobody: no person with role "
+                    f"{' or '.join(roles)} has a channel in notify",
                     severity="warning",
                 )
             )

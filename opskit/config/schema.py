@@ -970,8 +970,18 @@ class MaintenanceWindow(Section):
         return self
 
 
+# The SOP's frequencies: website and visitors daily (F1-F3; websites every 15
+# minutes so an outage is seen the same morning), backups daily (D7, F2) and
+# verified weekly (D5), network and security weekly (C2, D1), servers hourly
+# (C5), the daily report on working days (F5), the recap monthly (C11).
 DEFAULT_JOBS: list[dict[str, str]] = [
+    {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
     {"name": "host-checks", "cron": "0 * * * *", "run": "check host"},
+    {"name": "backup", "cron": "30 1 * * *", "run": "backup run"},
+    {"name": "backup-check", "cron": "0 6 * * *", "run": "check backup"},
+    {"name": "backup-verify", "cron": "0 3 * * 0", "run": "backup verify"},
+    {"name": "visitor-logs", "cron": "0 6 * * *", "run": "check logs"},
+    {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
     {"name": "daily-report", "cron": "0 16 * * 1-5", "run": "report daily --send"},
     {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send --month previous"},
     {
@@ -1131,9 +1141,11 @@ class Config(Section):
         examples=[
             [
                 {
-                    "name": "website",
-                    "url": "https://www.pa-penajam.go.id/",
-                    "must_contain": ["Pengadilan Agama Penajam"],
+                    "name": "website-utama",
+                    # A placeholder under the reserved .example TLD: nothing is sent to a
+                    # real court's site until the admin writes their own address here.
+                    "url": "https://www.pengadilan.example/",
+                    "must_contain": ["Pengadilan Agama"],
                 }
             ]
         ],

@@ -355,3 +355,81 @@ def test_uat_reviewer_and_approver_roles_must_differ_and_warnings_follow_the_app
     assert any(
         "nobody has the role sekretaris; UAT approval" in item.message for item in moved.warnings
     )
+
+
+def test_inverted_host_thresholds_are_errors(make_config) -> None:
+    path = make_config(
+        {
+            "host_checks": {"disk_warning_percent": 30, "disk_critical_percent": 10},
+            "hosts": [
+                {"name": "web1", "address": "a", "host_checks": {"memory_critical_percent": 50}}
+            ],
+        }
+    )
+
+    messages = {problem.path: problem.message for problem in validate_file(path).errors}
+
+    assert messages["host_checks.disk_critical_percent"] == (
+        "disk_critical_percent (10) must be at or above disk_warning_percent (30)"
+    )
+    assert (
+        "memory_critical_percent (50) must be at or above memory_warning_percent (90)"
+        in messages["hosts[0].host_checks.memory_critical_percent"]
+    )
+
+
+def test_a_password_written_in_a_channel_url_is_refused(make_config, monkeypatch) -> None:
+    monkeypatch.setenv("OPSKIT_TEST_SMTP", "from-the-environment")
+    path = make_config(
+        {
+            "notifications": {
+                "channels": [
+                    {
+                        "name": "mail",
+                        "url": "mailto://opskit:RahasiaSekali@127.0.0.1:25?from=o@a.go.id",
+                    },
+                    {
+                        "name": "ok",
+                        "url": "mailto://opskit:${OPSKIT_TEST_SMTP}@127.0.0.1:25?from=o@a.go.id",
+                    },
+                ]
+            }
+        }
+    )
+
+    [problem] = validate_file(path).errors
+
+    assert problem.path == "notifications.channels[0].url"
+    assert "use ${VAR}" in problem.message and "RahasiaSekali" not in problem.message
+
+
+def test_warnings_for_documents_reaching_nobody_and_window_typos(make_config) -> None:
+    path = make_config(
+        {
+            "people": [
+                {"name": "PJ", "roles": ["penanggung_jawab"], "notify": ["mail"]},
+                {"name": "Sek", "roles": ["sekretaris"]},
+            ],
+            "notifications": {"channels": [{"name": "mail", "url": "json://127.0.0.1:9/hook"}]},
+            "sites": [{"name": "website", "url": "https://www.pengadilan.example/"}],
+            "schedule": {
+                "maintenance_windows": [
+                    {
+                        "name": "x",
+                        "start": "2026-12-01T20:00",
+                        "end": "2026-12-01T21:00",
+                        "targets": ["websitee", "local:*", "website"],
+                    }
+                ]
+            },
+        }
+    )
+
+    validation = validate_file(path)
+    warnings = {problem.path: problem.message for problem in validation.warnings}
+
+    assert validation.errors == []
+    assert "recap documents reach nobody" in warnings["notifications.routes.recap"]
+    assert "notifications.routes.incident" not in warnings
+    assert "did you mean 'website'?" in warnings["schedule.maintenance_windows[0].targets[0]"]
+    assert "schedule.maintenance_windows[0].targets[1]" not in warnings
