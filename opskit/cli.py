@@ -169,8 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(arguments)
         command = getattr(args, "command_name", command)
         if args.handler is None:
+            # A group without its command (`opskit check`) is a usage error: exit 3, never
+            # OK, so a Nagios line missing its command is not mistaken for a pass.
             args.help_parser.print_help()
-            return 0
+            return Status.UNKNOWN.exit_code
         context = AppContext(args.config)
         outcome = dispatch(context, args)
     except OpskitError as error:

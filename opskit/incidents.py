@@ -21,6 +21,9 @@ from opskit.store import Store, from_text, to_text
 
 EventKind = Literal["opened", "reminder", "resolved"]
 
+# Summaries of other results: their findings raise the incidents, not they.
+DERIVED_CHECKS = frozenset({"security.score"})
+
 
 @dataclass(frozen=True)
 class Incident:
@@ -85,6 +88,8 @@ def process(
     events: list[tuple[EventKind, int]] = []
     with store.transaction() as connection:
         for result in results:
+            if result.check_id in DERIVED_CHECKS:
+                continue
             row = connection.execute(
                 "SELECT * FROM incidents WHERE check_id = ? AND target = ? AND state = 'open'",
                 (result.check_id, result.target),

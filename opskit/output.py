@@ -307,7 +307,9 @@ def _render_incidents(console: Any, outcome: Outcome) -> None:
             ]
         )
     console.print(
-        simple_table(["#", "Opened", "Lasted", "State", "Now", "Check", "Target", "Summary"], rows)
+        simple_table(
+            ["#", "Opened", "Duration", "State", "Now", "Check", "Target", "Summary"], rows
+        )
     )
     if not rows:
         console.print("no incidents", highlight=False)
@@ -361,7 +363,7 @@ def _render_schedule(console: Any, outcome: Outcome) -> None:
         ]
         for job in outcome.data["jobs"]
     ]
-    title = f"times in UTC; cron in {outcome.data['timezone']}"
+    title = f"times and cron in {outcome.data['timezone']}"
     console.print(
         simple_table(
             ["Job", "Cron", "Next", "Last start", "Last", "Due", "Runs"], rows, title=title

@@ -149,7 +149,11 @@ def demo_config(
                     {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
                     {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
                     {"name": "daily-report", "cron": "0 16 * * *", "run": "report daily --send"},
-                    {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send"},
+                    {
+                        "name": "monthly-recap",
+                        "cron": "0 8 1 * *",
+                        "run": "report recap --send --month previous",
+                    },
                 ]
             },
         }
@@ -183,10 +187,6 @@ def steps(workspace: Path) -> list[Step]:
         ),
         Step("check logs", ["check", "logs"]),
         Step("incidents", ["incidents"]),
-        Step("report daily --send", ["report", "daily", "--send"]),
-        Step("report recap --send", ["report", "recap", "--send"]),
-        Step("report handoff --send", ["report", "handoff", "--send"]),
-        Step("report schedule --send", ["report", "schedule", "--send"]),
         Step("uat checklists", ["uat", "checklists"]),
         Step(
             f"uat run {DEMO_CHECKLIST} --answers uat-answers.yaml",
@@ -216,6 +216,10 @@ def steps(workspace: Path) -> list[Step]:
         ),  # fmt: skip
         Step("uat approve 1", ["uat", "approve", "1", "--approver", "Ahmad Fauzi"]),
         Step("report uat 1 --send", ["report", "uat", "1", "--send"]),
+        Step("report daily --send", ["report", "daily", "--send"]),
+        Step("report recap --send", ["report", "recap", "--send"]),
+        Step("report handoff --send", ["report", "handoff", "--send"]),
+        Step("report schedule --send", ["report", "schedule", "--send"]),
         Step("notify outbox", ["notify", "outbox"]),
         Step("schedule show", ["schedule", "show"]),
         Step(
@@ -229,15 +233,20 @@ def steps(workspace: Path) -> list[Step]:
 
 def prepare(workspace: Path) -> None:
     """Start from a clean demo workspace; never touch a directory the demo did not make."""
-    if workspace.exists() and any(workspace.iterdir()) and not (workspace / MARKER).exists():
+    try:
+        if workspace.exists() and any(workspace.iterdir()) and not (workspace / MARKER).exists():
+            raise OpskitError(
+                f"{workspace} exists and is not an opskit demo workspace; choose another --dir"
+            )
+        for name in ("state", "output", "restored"):
+            if (workspace / name).exists():
+                shutil.rmtree(workspace / name)
+        (workspace / "output").mkdir(parents=True)
+        (workspace / MARKER).touch()
+    except OSError as error:
         raise OpskitError(
-            f"{workspace} exists and is not an opskit demo workspace; choose another --dir"
-        )
-    for name in ("state", "output", "restored"):
-        if (workspace / name).exists():
-            shutil.rmtree(workspace / name)
-    (workspace / "output").mkdir(parents=True)
-    (workspace / MARKER).touch()
+            f"cannot prepare the demo in {workspace}: {error.strerror or error}"
+        ) from None
 
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
@@ -285,6 +294,8 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"worst check status seen: {worst(done.statuses).value}",
             f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
             "are planted on purpose: gambling spam shown only to search-engine crawlers",
+            "security: `check security` and `antivirus scan` judge THIS machine for real (its "
+            "firewall, open ports, updates) plus a planted web shell (EICAR) in the demo's www/",
         ],
     )
 

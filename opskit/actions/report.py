@@ -17,6 +17,8 @@ from opskit.reports.i18n import Words
 from opskit.reports.render import FORMATS, Document, Rendered, render
 from opskit.result import Status, utc_now
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 
 def parse_month(text: str | None, now: datetime, context: AppContext) -> tuple[int, int]:
     """``2026-11``, or ``this`` (the default), ``previous`` or ``next`` month."""
@@ -29,7 +31,11 @@ def parse_month(text: str | None, now: datetime, context: AppContext) -> tuple[i
         year, month = (int(part) for part in str(text).split("-"))
         date(year, month, 1)
     except ValueError:
-        raise UsageError(f"--month {text!r}: use YEAR-MONTH, e.g. 2026-11") from None
+        raise UsageError(
+            f"--month {text!r}: use YEAR-MONTH (e.g. 2026-11), previous, this or next"
+        ) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(f"--month {text!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     return year, month
 
 
@@ -39,7 +45,9 @@ def parse_day(text: str | None, now: datetime, context: AppContext) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--date {text!r}: use YEAR-MONTH-DAY, e.g. 2026-11-22") from None
+        raise UsageError(
+            f"--date {text!r}: not a date of the calendar; use YEAR-MONTH-DAY, e.g. 2026-11-22"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ def _web(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _check_list(text: str) -> list[str]:
     chosen = [part.strip() for part in text.split(",") if part.strip()]
     wrong = [part for part in chosen if part not in CHECKS]
+    if not chosen:
+        raise argparse.ArgumentTypeError(f"name at least one check ({', '.join(CHECKS)})")
     if wrong:
         raise argparse.ArgumentTypeError(
             f"unknown check {', '.join(wrong)} (choose from {', '.join(CHECKS)})"

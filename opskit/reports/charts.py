@@ -38,19 +38,27 @@ def daily_lines(
     series: Mapping[str, Mapping[date, float]],
     title: str,
     y_label: str,
+    *,
+    days: tuple[date, date],
     y_limits: tuple[float, float] | None = None,
 ) -> bytes:
-    """One line per target over the days of a period (the first few targets by name)."""
+    """One line per target over ``days`` (first and last day), the first few targets by name."""
+    from matplotlib.dates import DateFormatter, DayLocator
+
     figure, axes = _figure()
     for name in sorted(series)[:MAX_LINES]:
-        days = sorted(series[name])
-        axes.plot(days, [series[name][day] for day in days], marker=".", linewidth=1.2, label=name)
+        points = sorted(series[name])
+        axes.plot(
+            points, [series[name][day] for day in points], marker=".", linewidth=1.2, label=name
+        )
     axes.set_title(title, fontsize=10, loc="left")
     axes.set_ylabel(y_label, fontsize=8)
+    axes.set_xlim(days[0], days[1])
+    axes.xaxis.set_major_locator(DayLocator(interval=max(1, (days[1] - days[0]).days // 10)))
+    axes.xaxis.set_major_formatter(DateFormatter("%d"))
     if y_limits:
         axes.set_ylim(*y_limits)
     axes.tick_params(labelsize=7)
-    figure.autofmt_xdate()
     if series:
         axes.legend(fontsize=7, loc="lower left", frameon=False)
     return _png(figure)

@@ -84,11 +84,18 @@ def render(
     """Write ``document`` in each of ``formats`` under ``output_dir/<kind>/``; returns the paths."""
     html = mask(render_html(document, stationery, generated_at))
     target_dir = output_dir / document.kind
+    # A copy in another language than the organisation's sits beside it, not over it.
+    language = stationery.words.language
+    stem = (
+        document.stem
+        if language == stationery.organisation.language
+        else f"{document.stem}.{language}"
+    )
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         paths: dict[str, Path] = {}
         for kind in formats:
-            path = target_dir / f"{document.stem}.{kind}"
+            path = target_dir / f"{stem}.{kind}"
             if kind == "html":
                 _write_text(path, html)
             elif kind == "pdf":

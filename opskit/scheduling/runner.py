@@ -214,7 +214,9 @@ def schedule_table(context: AppContext) -> Outcome:
                 "cron": job.cron,
                 "run": job.run,
                 "next": next_fire(job.cron, now, zone).isoformat(),
-                "last_started": state.last_started.isoformat() if state.last_started else None,
+                "last_started": state.last_started.astimezone(zone).isoformat()
+                if state.last_started
+                else None,
                 "last_status": state.last_status,
                 "due": is_due(job, state, now, zone),
             }

@@ -156,7 +156,8 @@ def test_every_document_renders_in_every_format(
         markdown = paths["md"].read_text()
         assert markdown.startswith("PENGADILAN AGAMA UJI")
         assert run.json["data"]["number"] in markdown
-    incident = (out / "incident" / "incident-1-report.html").read_text()
+    suffix = "" if language == "id" else ".en"
+    incident = (out / "incident" / f"incident-1-report{suffix}.html").read_text()
     expected = {
         "id": [
             "Laporan Situasi dan Kondisi",
@@ -193,7 +194,7 @@ def test_every_document_renders_in_every_format(
     )
     assert "png" in listed.stdout or "image" in listed.stdout, "the recap PDF carries its charts"
     assert len(listed.stdout.strip().splitlines()) >= 3
-    schedule = (out / "schedule" / "schedule-2026-12.html").read_text()
+    schedule = (out / "schedule" / f"schedule-2026-12{suffix}.html").read_text()
     assert "web (96x, " in schedule
     assert "network-physical" not in schedule and ("(C4)" in schedule)
 

@@ -240,7 +240,7 @@ def test_results_in_a_maintenance_window_open_no_incident(make_config, cli) -> N
     now = datetime.now(UTC)
     config = make_config(
         {
-            "host_checks": {"disk_critical_percent": 0.1},
+            "host_checks": {"disk_warning_percent": 0.1, "disk_critical_percent": 0.1},
             "schedule": {
                 "maintenance_windows": [
                     {

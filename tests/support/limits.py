@@ -12,7 +12,7 @@ NEVER = {
     "load_warning_per_cpu": 1000,
     "load_critical_per_cpu": 1000,
 }
-DISK_FULL = {**NEVER, "disk_critical_percent": 0.1}
+DISK_FULL = {**NEVER, "disk_warning_percent": 0.1, "disk_critical_percent": 0.1}
 
 
 def thresholds(**changes: float) -> dict[str, float]:

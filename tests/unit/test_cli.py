@@ -116,8 +116,9 @@ def test_bare_command_and_groups_print_help(cli) -> None:
     bare = cli()
     group = cli("hosts")
 
-    assert bare.exit_code == 0 and "opskit demo" in bare.stdout
-    assert group.exit_code == 0 and "trust" in group.stdout
+    # Help is shown, but a missing command is never "OK" to a Nagios-style caller.
+    assert bare.exit_code == 3 and "opskit demo" in bare.stdout
+    assert group.exit_code == 3 and "trust" in group.stdout
 
 
 def test_every_command_help_has_examples(cli) -> None:

@@ -31,7 +31,8 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
     )
     overall = worst(result.status for result in latest) if latest else Status.UNKNOWN
     period = incidents.listing(store, since=start, until=end)
-    open_now = incidents.listing(store, open_only=True)
+    # Open at the end of that day (for today: open now).
+    open_now = incidents.listing(store, since=min(now, end), until=min(now, end))
     runs = store.runs(since=start, limit=500)
     last_runs: dict[str, RunRecord] = {}
     for run in runs:

@@ -43,12 +43,17 @@ def credential_places(host: Host) -> list[str]:
 
 
 def status_changes(store: Store, since: datetime) -> list[dict[str, Any]]:
-    """Every change of status of a check on a target since ``since``, newest first."""
+    """Every change of status of a check on a target since ``since``, newest first.
+
+    A target first seen in trouble counts as a change from "-" (nothing known).
+    """
     rows = store.read(
         "SELECT check_id, target, status, previous, observed_at, summary FROM ("
         " SELECT check_id, target, status, summary, observed_at,"
         " LAG(status) OVER (PARTITION BY check_id, target ORDER BY observed_at, id) AS previous"
-        " FROM results WHERE observed_at >= ?) WHERE previous IS NOT NULL AND previous != status"
+        " FROM results WHERE observed_at >= ?)"
+        " WHERE (previous IS NOT NULL AND previous != status)"
+        " OR (previous IS NULL AND status != 'OK')"
         " ORDER BY observed_at DESC LIMIT 100",
         (to_text(since),),
     )

@@ -68,6 +68,10 @@ class Period:
     def bounds(self) -> tuple[str, str]:
         return to_text(self.start), to_text(self.end)
 
+    def days(self) -> tuple[date, date]:
+        """The first and last day of the period."""
+        return self.start.date(), (self.end - timedelta(days=1)).date()
+
     def local_day_modifier(self) -> str:
         """SQLite date() modifier turning stored UTC into the local day (no DST in Indonesia)."""
         offset = self.start.utcoffset() or timedelta()
@@ -276,15 +280,15 @@ def build(
     chart_images: dict[str, bytes] = {}
     if uptime_series:
         chart_images["uptime"] = charts.daily_lines(
-            uptime_series, words("recap.chart_uptime"), "%", (0, 100.5)
+            uptime_series, words("recap.chart_uptime"), "%", days=period.days(), y_limits=(0, 100.5)
         )
     if response_series:
         chart_images["response"] = charts.daily_lines(
-            response_series, words("recap.chart_response"), "ms"
+            response_series, words("recap.chart_response"), "ms", days=period.days()
         )
     if week_stacks:
         chart_images["findings"] = charts.stacked_bars(
-            [f"{words('recap.week')} {label}" for label in week_labels],
+            [words("recap.week", number=label) for label in week_labels],
             week_stacks,
             words("recap.chart_findings"),
         )

@@ -58,7 +58,13 @@ def manual_days(activity: dict[str, Any], period: Period) -> list[date]:
     ]
     if frequency["every"] == "weekly":
         return [day for day in days if day.weekday() == frequency["weekday"]]
-    return [day for day in days if day.day == frequency["day"]]
+    return [working_day(day, days[-1]) for day in days if day.day == frequency["day"]]
+
+
+def working_day(day: date, last: date) -> date:
+    """``day`` moved to the next Monday when it falls on a weekend (within the month)."""
+    moved = day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+    return moved if moved <= last else day - timedelta(days=day.weekday() - 4)
 
 
 def build(config: Config, year: int, month: int, words: Words) -> Document:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,3 +218,22 @@ def test_top_offenders_from_visitor_log_detections(tmp_path: Path) -> None:
         ("203.0.113.45", 1),
     ]
     assert set(offenders[0]["rules"].split(",")) == {"sqli", "xss"}
+
+
+def test_manual_activities_never_fall_on_a_weekend() -> None:
+    from opskit.reports.documents.schedule import manual_activities, manual_days, working_day
+
+    words = Words("id", ZONE)
+    for month in (11, 12):
+        period = recap.Period.of(2026, month, words)
+        for activity in manual_activities():
+            assert all(day.weekday() < 5 for day in manual_days(activity, period)), activity["id"]
+    assert working_day(date(2026, 11, 1), date(2026, 11, 30)) == date(
+        2026, 11, 2
+    )  # Sunday -> Monday
+    assert working_day(date(2026, 11, 28), date(2026, 11, 30)) == date(
+        2026, 11, 30
+    )  # Saturday -> Monday
+    assert working_day(date(2026, 10, 31), date(2026, 10, 31)) == date(
+        2026, 10, 30
+    )  # last day -> Friday
