@@ -98,14 +98,8 @@ def applicable(site: Site, only: Sequence[str]) -> list[str]:
     wanted = [
         check for check in WEB_CHECKS if (not only or check in only) and check not in site.skip
     ]
-    https = site.url.startswith("https://")
     has_domain = domain.registrable_domain(site) is not None
-    return [
-        check
-        for check in wanted
-        if not (check == "tls" and not https)
-        and not (check in ("domain", "dns") and not has_domain)
-    ]
+    return [check for check in wanted if not (check in ("domain", "dns") and not has_domain)]
 
 
 def plan(sites: Sequence[Site], only: Sequence[str], data: RunInput) -> list[Task]:
@@ -172,6 +166,8 @@ def _http(site: Site, data: RunInput) -> TaskOutput:
 
 def _tls(site: Site, data: RunInput) -> TaskOutput:
     parts = urlsplit(site.url)
+    if parts.scheme != "https":
+        return TaskOutput([tls.plain_http(site)])
     facts = tls.probe(
         parts.hostname or "",
         parts.port or 443,

@@ -163,6 +163,18 @@ def hostname_matches(certificate: Certificate, host: str) -> bool:
     return False
 
 
+def plain_http(site: Site) -> Result:
+    """A site served without TLS: logins and form data cross the network in clear text."""
+    return Result(
+        check_id=CHECK_ID,
+        target=site.name,
+        status=Status.WARNING,
+        summary=f"served over plain HTTP ({site.url}); logins and forms are not encrypted",
+        evidence={"url": site.url, "expected": "https:// with a valid certificate"},
+        sop_row=sop_row(CHECK_ID),
+    )
+
+
 def evaluate(site: Site, facts: TlsFacts, now: datetime | None = None) -> Result:
     """The TLS result: the worst of expiry (every certificate), hostname, trust and protocol."""
     now = now or utc_now()
