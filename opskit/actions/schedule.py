@@ -66,14 +66,63 @@ def uninstall_schedule(context: AppContext, *, method: str, user: str | None = N
     )
 
 
-def github(every_minutes: int, shards: int, output: str | None) -> Outcome:
+def github(
+    every_minutes: int, shards: int, output: str | None, context: AppContext | None = None
+) -> Outcome:
     text = emit.github_workflow(every_minutes, shards)
+    messages = local_job_warnings(context)
     if output is None:
-        return Outcome(command="schedule github", data={"text": text}, view="text")
+        return Outcome(
+            command="schedule github", data={"text": text}, view="text", messages=messages
+        )
     path = Path(output).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return Outcome(command="schedule github", data={"path": str(path)}, messages=[f"wrote {path}"])
+    return Outcome(
+        command="schedule github", data={"path": str(path)}, messages=[f"wrote {path}", *messages]
+    )
+
+
+# Commands that work on inventory hosts, and so on "local" (always in the inventory).
+HOST_WORK = {
+    "backup": {"run", "verify", "prune"},
+    "check": {
+        "host",
+        "security",
+        "firewall",
+        "ports",
+        "ssh",
+        "antivirus",
+        "updates",
+        "webfiles",
+        "code",
+        "logs",
+        "backup",
+    },
+}
+
+
+def local_job_warnings(context: AppContext | None) -> list[str]:
+    """Jobs in the config that would work on GitHub's runner instead of the office's machine."""
+    from opskit.errors import ConfigError
+
+    if context is None:
+        return []
+    try:
+        jobs = context.config.schedule.jobs
+    except ConfigError:
+        return []
+    risky = [
+        job.name
+        for job in jobs
+        if len(words := job.run.split()) > 1 and words[1] in HOST_WORK.get(words[0], set())
+    ]
+    if not risky:
+        return []
+    return [
+        f"note: on GitHub these jobs would work on the runner, not on your server: "
+        f"{', '.join(risky)} (keep them in cron or systemd there, or name remote hosts only)"
+    ]
 
 
 def check_schedule(context: AppContext) -> Outcome:

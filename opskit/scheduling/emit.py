@@ -97,6 +97,10 @@ def github_workflow(every_minutes: int = 15, shards: int = 1) -> str:
 #
 # Secrets: OPSKIT_CONFIG (the whole opskit.yaml) and any variables its
 # *_env keys name (add them to the env: of the "Run" step).
+# What belongs here: jobs that reach your systems from the internet (website
+# checks, domains and certificates, SSH hosts reachable from outside, S3
+# backups). A job about the host "local" (backups of local paths, check host
+# local) would run on GitHub's runner, not on your server.
 # Known limits of CI schedules: runs start late (often 5-30 minutes) and
 # may be skipped under load; GitHub disables schedules after 60 days
 # without repository activity; runners are in GitHub's data centres, not
