@@ -64,6 +64,18 @@ def init(explicit_path: str | None, force: bool) -> Outcome:
 def paths(context: AppContext, name: str | None) -> Outcome:
     """Where each thing is; config-dependent paths need a valid config."""
     found: dict[str, str] = {"playbooks": str(playbooks_dir()), "checks": str(checks_dir())}
+    messages: list[str] = []
+    if name is None:
+        try:
+            context.config_file  # noqa: B018 - only to learn whether there is a config
+        except ConfigError as error:
+            text = "".join(f"{key:<12} {value}\n" for key, value in found.items())
+            return Outcome(
+                command="paths",
+                data={"paths": found, "text": text},
+                view="text",
+                messages=[f"(config paths unknown: {error.message})"],
+            )
     if name not in ("playbooks", "checks"):
         config = context.config
         found = {
@@ -81,4 +93,6 @@ def paths(context: AppContext, name: str | None) -> Outcome:
             view="text",
         )
     text = "".join(f"{key:<12} {value}\n" for key, value in found.items())
-    return Outcome(command="paths", data={"paths": found, "text": text}, view="text")
+    return Outcome(
+        command="paths", data={"paths": found, "text": text}, view="text", messages=messages
+    )

@@ -38,7 +38,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help_text="write a commented sample opskit.yaml (mode 0600)",
         description="Write a commented sample configuration generated from the schema, mode 0600. "
         "It goes to --config if given, else $OPSKIT_CONFIG, else the user config directory "
-        "(~/.config/opskit/opskit.yaml). An existing file is never overwritten without --force.",
+        "(~/.config/opskit/opskit.yaml). An existing file is never overwritten without --force. "
+        "It also creates the default local backup repository and its random 0600 password file "
+        "in the state directory ($OPSKIT_STATE_DIR, else ~/.local/state/opskit).",
         examples=["opskit init", "opskit init --config /etc/opskit/opskit.yaml"],
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
