@@ -23,6 +23,7 @@ from opskit.actions.demo_mail import MailCatcher
 from opskit.actions.demo_uat import DEMO_CHECKLIST, write_uat_files
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
+from opskit.config.schema import DEFAULT_JOBS
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Status, worst
@@ -141,21 +142,8 @@ def demo_config(
             "web": web,
             "security": {"code": security["code"]},
             **({"backup": backup} if backup else {}),
-            "schedule": {
-                "jobs": [
-                    {"name": "website-backup", "cron": "30 1 * * *", "run": "backup run"},
-                    {"name": "backup-verify", "cron": "0 3 * * 0", "run": "backup verify"},
-                    {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
-                    {"name": "host-checks", "cron": "*/30 * * * *", "run": "check host"},
-                    {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
-                    {"name": "daily-report", "cron": "0 16 * * *", "run": "report daily --send"},
-                    {
-                        "name": "monthly-recap",
-                        "cron": "0 8 1 * *",
-                        "run": "report recap --send --month previous",
-                    },
-                ]
-            },
+            # The same SOP defaults `opskit init` writes.
+            "schedule": {"jobs": DEFAULT_JOBS},
         }
     )
 
