@@ -1,8 +1,8 @@
 """Application code (SOP D4): bandit over the configured Python code, with our own baseline.
 
 bandit's own baseline matches findings without line numbers and by count,
-so a second ``shell=True`` added to a file that already had an accepted
-one can slip through. Each finding here gets a fingerprint of its test,
+so a second shell-injection call added to a file that already had an
+accepted one can slip through. Each finding here gets a fingerprint of its test,
 file, the code it flags and its occurrence among identical ones; the
 baseline is the set of fingerprints the admin accepted.
 """

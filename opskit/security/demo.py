@@ -1,10 +1,11 @@
 """What ``opskit demo`` needs to show the security checks on this machine.
 
 A small web root with a planted web shell (the EICAR test file named
-``avatar.php`` in ``uploads/``), a tiny Python application with a
-``shell=True`` call for bandit, and a ClamAV signature database holding
-EICAR only, so an on-demand scan has something real to find without
-downloading anything.
+``avatar.php`` in ``uploads/``), a tiny Python application with a shell
+injection for bandit (``checks/demo/export-app.py.txt``: kept as data, so
+the insecure sample is never part of opskit's own code), and a ClamAV
+signature database holding EICAR only, so an on-demand scan has something
+real to find without downloading anything.
 """
 
 from __future__ import annotations
@@ -17,16 +18,10 @@ from typing import Any
 
 from opskit.errors import CommandError
 from opskit.execute import run
+from opskit.paths import checks_dir
 
 # The standard anti-virus test file: harmless, recognised by every scanner.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-APPLICATION = '''"""Nightly export of case numbers (demo application for bandit)."""
-import subprocess
-
-
-def export(name):
-    return subprocess.call("tar czf /srv/export/" + name + ".tgz /srv/data", shell=True)
-'''
 
 
 def prepare(workspace: Path) -> dict[str, Any]:
@@ -37,7 +32,7 @@ def prepare(workspace: Path) -> dict[str, Any]:
     (www / "uploads" / "avatar.php").write_bytes(EICAR)
     app = workspace / "app"
     app.mkdir(exist_ok=True)
-    (app / "export.py").write_text(APPLICATION, encoding="utf-8")
+    shutil.copyfile(checks_dir() / "demo" / "export-app.py.txt", app / "export.py")
     clamav = workspace / "clamav"
     clamav.mkdir(exist_ok=True)
     digest = hashlib.md5(EICAR, usedforsecurity=False).hexdigest()

@@ -40,6 +40,7 @@ def test_wheel_ships_playbooks_and_checks_and_finds_them_when_installed(tmp_path
     assert "opskit/checks/runbooks/host.yaml" in names
     assert "opskit/checks/runbooks/web.yaml" in names
     assert "opskit/checks/web/spam-keywords.yaml" in names
+    assert "opskit/checks/demo/export-app.py.txt" in names
     assert "opskit/web/runner.py" in names
     assert "opskit/playbooks/uat.py" in names
     assert "opskit/checks/uat/website-release.yaml" in names
