@@ -23,9 +23,11 @@ DOWNLOAD = "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093  
 
 
 def opskit_command(config_path: Path) -> list[str]:
-    """How a scheduler starts this opskit: its own interpreter, this config."""
+    """How a scheduler starts this opskit: its own interpreter (-P: never a copy in the
+    working directory), this config."""
     return [
         sys.executable,
+        "-P",
         "-m",
         "opskit",
         "--config",

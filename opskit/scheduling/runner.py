@@ -142,8 +142,10 @@ def job_argv(config: Config, job: Job, shard: Any) -> list[str]:
         raise UsageError(f"schedule job {job.name}: cannot read its command: {error}") from None
     if shard is not None and job.run.startswith(SHARDABLE_PREFIX):
         arguments += ["--shard", str(shard)]
+    # -P: a folder named opskit in the working directory must not stand in for this opskit.
     return [
         sys.executable,
+        "-P",
         "-m",
         "opskit",
         "--config",

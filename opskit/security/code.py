@@ -63,7 +63,7 @@ class Report:
 
 def bandit_argv(target: CodeTarget) -> tuple[str, ...]:
     """bandit as a module of the Python running opskit (always the installed one), JSON out."""
-    argv = [sys.executable, "-m", "bandit", "-r", "-f", "json", "-q"]
+    argv = [sys.executable, "-P", "-m", "bandit", "-r", "-f", "json", "-q"]
     if target.exclude:
         argv += ["-x", ",".join(str(target.path / item) for item in target.exclude)]
     return (*argv, str(target.path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -99,6 +100,29 @@ def test_due_jobs_run_in_order_once_then_wait(
     assert {job["name"]: job["last_status"] for job in shown}["daily-report"] == "OK"
 
 
+def test_jobs_run_the_installed_opskit_whatever_the_working_directory(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    """A folder named opskit where the admin stands (a checkout, say) must not replace opskit."""
+    config = scheduled_config(make_config, tmp_path, silent_port)
+    workdir = tmp_path / "workdir"
+    (workdir / "opskit").mkdir(parents=True)
+    (workdir / "opskit" / "__init__.py").write_text('raise ImportError("not the real opskit")\n')
+    opskit = Path(sys.executable).with_name("opskit")  # the console script, as cron runs it
+
+    completed = subprocess.run(
+        [opskit, "--config", config, "run", "--job", "host-checks", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=120,
+        check=False,
+    )
+
+    [job] = json.loads(completed.stdout)["data"]["jobs"]
+    assert job["status"] == "OK", job
+
+
 def test_two_runs_at_once_run_the_job_once(make_config, tmp_path: Path, silent_port: int) -> None:
     config = scheduled_config(make_config, tmp_path, silent_port)
     command = [
@@ -124,8 +148,6 @@ def test_two_runs_at_once_run_the_job_once(make_config, tmp_path: Path, silent_p
         "skipped slow-ping: job slow-ping is already running by pid" in message
         for message in second.json["messages"]
     )
-    import json
-
     assert [job["name"] for job in json.loads(first_out)["data"]["jobs"]] == ["slow-ping"]
     pings = run_opskit("--config", config, "history", "--check", "host.ssh", "--format", "json")
     assert len(pings.json["data"]["results"]) == 1
@@ -294,8 +316,6 @@ def test_a_job_another_run_finished_meanwhile_is_not_run_again(
     wait_for_lock(tmp_path / "state" / "locks" / "job-a-slow.lock")
     second = run_opskit(*command[3:])
     first_out, _ = first.communicate(timeout=60)
-
-    import json
 
     first_jobs = [job["name"] for job in json.loads(first_out)["data"]["jobs"]]
     assert [job["name"] for job in second.json["data"]["jobs"]] == ["b-quick"]

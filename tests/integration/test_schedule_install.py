@@ -74,6 +74,7 @@ def test_cron_install_replaces_its_own_line_and_uninstall_leaves_others(
     command = shlex.split(ours.removeprefix("*/5 * * * * ").removesuffix(CRON_MARKER))
     assert command[6:] == [
         sys.executable,
+        "-P",
         "-m",
         "opskit",
         "--config",

@@ -88,6 +88,7 @@ def test_bandit_argv_uses_this_python_and_excludes_paths() -> None:
     argv = bandit_argv(CodeTarget(name="app", path=Path("/srv/app"), exclude=["tests", "vendor"]))
 
     assert argv[1:] == (
+        "-P",
         "-m",
         "bandit",
         "-r",
