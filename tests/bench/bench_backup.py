@@ -149,6 +149,9 @@ def main() -> None:
     parser.add_argument("--mib", type=int, default=1024, help="size of the mixed data set")
     parser.add_argument("--small", type=int, default=20000, help="number of small files")
     options = parser.parse_args()
+    # An installed opskit has its bytecode compiled (pip does that at install time); a
+    # PYTHONDONTWRITEBYTECODE inherited from the shell would make every start compile again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="opskit-bench-") as directory:
         scratch = Path(directory)
         password = scratch / "password"

@@ -10,6 +10,7 @@ cron line and Nagios call pays), `opskit config validate`, and
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
+    # An installed opskit has its bytecode compiled (pip does that at install time); a
+    # PYTHONDONTWRITEBYTECODE inherited from the shell would make every start compile again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     opskit = [sys.executable, "-m", "opskit"]
     with tempfile.TemporaryDirectory() as directory:
         workdir = Path(directory)
