@@ -8,17 +8,16 @@ logged, shown as a message, and retried on the next run.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from opskit import incidents, notify
+from opskit.config.schema import Config
 from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
-from opskit.reports.documents import common
-from opskit.reports.documents import incident as incident_document
-from opskit.reports.render import render
 from opskit.result import Result, Status, utc_now
 from opskit.scheduling.windows import covering
+from opskit.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +28,34 @@ def after_run(context: AppContext, outcome: Outcome) -> None:
     events = incidents.process(
         store, results, now, timedelta(hours=config.notifications.reminder_hours)
     )
+    if events:
+        announce(config, store, events, outcome, now)
+    attempted = notify.flush(store, config, now)
+    failed = [delivery for delivery in attempted if delivery.state != "sent"]
+    if failed:
+        outcome.messages.append(
+            f"{len(failed)} of {len(attempted)} deliveries failed (first: {failed[0].recipient} "
+            f"via {failed[0].channel}: {failed[0].last_error}); retried later, "
+            "see `opskit notify outbox`"
+        )
+
+
+def announce(
+    config: Config,
+    store: Store,
+    events: list[incidents.Event],
+    outcome: Outcome,
+    now: datetime,
+) -> None:
+    """Write each event's incident report and queue it for its people.
+
+    The documents code (locale files, templates) loads only here: most runs
+    open, remind or resolve nothing, and every scheduled run pays its start-up.
+    """
+    from opskit.reports.documents import common
+    from opskit.reports.documents import incident as incident_document
+    from opskit.reports.render import render
+
     paper = common.stationery(config)
     for event in events:
         incident = event.incident
@@ -48,14 +75,6 @@ def after_run(context: AppContext, outcome: Outcome) -> None:
                 f"incident {incident.id}: {error.message}; sent without the report"
             )
         notify.queue_document(store, config, document, paths, reference=str(incident.id), now=now)
-    attempted = notify.flush(store, config, now)
-    failed = [delivery for delivery in attempted if delivery.state != "sent"]
-    if failed:
-        outcome.messages.append(
-            f"{len(failed)} of {len(attempted)} deliveries failed (first: {failed[0].recipient} "
-            f"via {failed[0].channel}: {failed[0].last_error}); retried later, "
-            "see `opskit notify outbox`"
-        )
 
 
 def outside_windows(context: AppContext, outcome: Outcome) -> list[Result]:
