@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from opskit import incidents, notify
@@ -29,13 +30,18 @@ def list_incidents(context: AppContext, open_only: bool, limit: int) -> Outcome:
 
 def acknowledge(context: AppContext, incident_id: int, by: str, note: str) -> Outcome:
     incident = incidents.acknowledge(context.store(), incident_id, by, note, utc_now())
+    messages = [
+        f"incident {incident.id} ({incident.check_id} on {incident.target}): "
+        f"acknowledged by {by.strip()}"
+    ]
+    known = [person.name for person in context.config.people]
+    if known and by.strip() not in known:
+        # Someone from outside (the provider's technician) may acknowledge; a typo should show.
+        hint = difflib.get_close_matches(by.strip(), known, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        messages.append(f"note: '{by.strip()}' is not in people[]{suggestion}")
     return Outcome(
-        command="incidents ack",
-        data={"incident": incident.to_dict()},
-        messages=[
-            f"incident {incident.id} ({incident.check_id} on {incident.target}): "
-            f"acknowledged by {by.strip()}"
-        ],
+        command="incidents ack", data={"incident": incident.to_dict()}, messages=messages
     )
 
 

@@ -138,6 +138,24 @@ def test_incident_is_announced_once_reminded_and_resolved(
     assert {item["state"] for item in listed} == {"resolved"}
 
 
+def test_acknowledging_by_a_name_not_in_people_is_recorded_with_a_hint(
+    cli, notifying_config
+) -> None:
+    config = notifying_config(DISK_FULL)
+    assert cli("--config", config, "check", "host").exit_code == 2
+
+    ack = ["--config", config, "incidents", "ack", "1", "--format", "json"]
+    typo = cli(*ack, "--by", "Budi Santosa", "--note", "dicek")
+    known = cli(*ack, "--by", "Budi Santoso", "--note", "dibersihkan")
+
+    assert typo.exit_code == 0 and known.exit_code == 0
+    hint = "note: 'Budi Santosa' is not in people[]; did you mean 'Budi Santoso'?"
+    assert hint in typo.json["messages"]
+    assert not any("not in people" in message for message in known.json["messages"])
+    listed = cli("--config", config, "incidents", "--format", "json").json["data"]["incidents"]
+    assert {item["id"]: item["acknowledged"] for item in listed}[1] is True
+
+
 def test_refused_delivery_keeps_the_job_status_and_is_retried(
     cli, notifying_config, smtp: SmtpServer
 ) -> None:
