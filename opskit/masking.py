@@ -12,10 +12,19 @@ from __future__ import annotations
 import logging
 import threading
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 MASK = "***"
 # Shorter values cannot be masked without mangling ordinary text.
 MIN_SECRET_LENGTH = 4
+# Parts of a notification URL at least this long, mixing letters with digits or
+# capitals, are taken for tokens.
+MIN_TOKEN_LENGTH = 8
+# Query parameters of Apprise URLs that address or tune a message and hold no secret.
+PUBLIC_QUERY_KEYS = frozenset(
+    {"to", "from", "cc", "bcc", "name", "format", "cto", "rto", "smtp", "mode", "port",
+     "user", "method", "overflow", "lang", "reply", "subject", "verify"}
+)  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +64,49 @@ def register_secret(value: str, origin: str = "a secret") -> None:
                 MIN_SECRET_LENGTH,
             )
     _registry.add(accepted)
+
+
+def url_tokens(url: str) -> set[str]:
+    """The parts of an Apprise URL that are credentials, by their look.
+
+    Services put their tokens in different places (Telegram's bot token where
+    a host would be, Discord's and Slack's in the path, webhooks in the query),
+    and Apprise logs the URLs it derives from them at debug level, so the whole
+    URL alone is not enough to mask.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return set()
+    userinfo, _, host = parts.netloc.rpartition("@")
+    candidates = {unquote(value) for value in userinfo.split(":")[1:]} if userinfo else set()
+    name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+    if port and not port.isdigit():
+        candidates |= {unquote(host), unquote(port)}  # tgram://ID:TOKEN/..., not host:port
+    elif "." not in name and name != "localhost":
+        candidates.add(unquote(name))  # slack://TOKEN_A/..., not a host name
+    candidates |= {unquote(segment) for segment in parts.path.split("/")}
+    try:
+        query = parse_qsl(parts.query, keep_blank_values=False)
+    except ValueError:
+        query = []
+    candidates |= {value for key, value in query if key.lower() not in PUBLIC_QUERY_KEYS}
+    return {value for value in candidates if _looks_like_token(value)}
+
+
+def register_url(url: str, origin: str = "a notification URL") -> None:
+    """Remember every token in a notification URL, so each is masked wherever it appears."""
+    for token in url_tokens(url):
+        register_secret(token, origin)
+
+
+def _looks_like_token(value: str) -> bool:
+    """Long, with letters and digits or capitals: a token, not a word, a name or a number."""
+    return (
+        len(value) >= MIN_TOKEN_LENGTH
+        and any(character.isalpha() for character in value)
+        and any(character.isdigit() or character.isupper() for character in value)
+    )
 
 
 def forget_secrets() -> None:

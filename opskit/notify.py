@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from opskit.config.schema import Channel, Config, Person
 from opskit.config.secrets import read_secret
 from opskit.errors import OpskitError
-from opskit.masking import mask
+from opskit.masking import mask, register_url
 from opskit.reports.render import Document, Rendered
 from opskit.store import Store, to_text
 
@@ -77,6 +77,7 @@ def channel_url(channel: Channel, person: Person | None, timeout_seconds: float)
     )
     if not url:
         raise OpskitError(f"channel {channel.name} has no URL")
+    register_url(url, f"notifications.channels.{channel.name}.url")
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     if parts.scheme in EMAIL_SCHEMES and person is not None and person.email and "to" not in query:

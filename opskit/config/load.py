@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from opskit.config.schema import Config, field_extra
 from opskit.errors import ConfigError
-from opskit.masking import register_secret
+from opskit.masking import register_secret, register_url, url_tokens
 from opskit.paths import config_candidates
 
 Location = tuple[str | int, ...]
@@ -153,6 +153,9 @@ def validate_text(text: str, path: Path) -> Validation:
     if config is not None:
         config._source = path
         problems += _environment_warnings(config)
+        for channel in config.notifications.channels:
+            if channel.url:
+                register_url(channel.url, f"notifications.channels.{channel.name}.url")
     problems = [
         Problem(
             problem.location,
@@ -334,12 +337,25 @@ class _Rules:
         )
         for index, channel in enumerate(channels if isinstance(channels, list) else []):
             url = channel.get("url") if isinstance(channel, dict) else None
-            if isinstance(url, str) and "${" not in url and urlsplit(url).password:
+            if not isinstance(url, str):
+                continue
+            location = ("notifications", "channels", index, "url")
+            if "${" not in url and urlsplit(url).password:
                 self.problems.append(
                     Problem(
-                        ("notifications", "channels", index, "url"),
+                        location,
                         "a password written in the URL is a secret in the file; use ${VAR} for it, "
                         "or url_env / url_file",
+                    )
+                )
+            elif any("${" not in token for token in url_tokens(url)):
+                # Masked in every output all the same; a warning, since the look can deceive.
+                self.problems.append(
+                    Problem(
+                        location,
+                        "the URL seems to hold a token written in the file; keep it out of the "
+                        "file with ${VAR}, url_env or url_file",
+                        severity="warning",
                     )
                 )
 

@@ -9,6 +9,7 @@ import yaml
 
 from support.cli import run_opskit
 from support.sshd import SshServer
+from support.system import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -90,3 +91,48 @@ def test_secrets_never_leak(tmp_path: Path, sshd: SshServer) -> None:
     assert stored, "history was written"
     for secret in SECRETS:
         assert secret.encode() not in stored, f"{secret} leaked into the state directory"
+
+
+LITERAL_TOKEN = "DiscordTok-LITERAL1234"
+HOOK_TOKEN = "hookTOKEN-from-ENV-5150"
+
+
+def test_tokens_inside_notification_urls_are_masked_even_in_debug_logs(tmp_path: Path) -> None:
+    """Apprise logs the URLs it derives from a channel's URL: each token in it must be masked."""
+    closed_port = free_port()  # nothing listens: the test delivery fails fast on loopback
+    config = tmp_path / "opskit.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "organisation": {"name": "PA Uji"},
+                "paths": {"state_dir": str(tmp_path / "state")},
+                "notifications": {
+                    "channels": [
+                        {"name": "chat", "url": f"discord://4711/{LITERAL_TOKEN}"},
+                        {"name": "hook", "url_env": "OPSKIT_TEST_HOOK_URL"},
+                    ]
+                },
+                "people": [{"name": "Operator", "roles": ["operator"], "notify": ["hook"]}],
+            }
+        )
+    )
+    env = {"OPSKIT_TEST_HOOK_URL": f"json://127.0.0.1:{closed_port}/tg/{HOOK_TOKEN}"}
+    common = ("--config", config, "-vv")
+
+    validate = run_opskit(*common, "config", "validate", "--format", "json", env=env)
+    runs = [
+        validate,
+        run_opskit(*common, "config", "show", env=env),
+        run_opskit(*common, "config", "show", "--format", "json", env=env),
+        run_opskit(*common, "notify", "test", "Operator", "--format", "json", env=env),
+    ]
+
+    warnings = [problem["message"] for problem in validate.json["data"]["problems"]]
+    assert any("seems to hold a token written in the file" in message for message in warnings)
+    assert "discord://4711/***" in runs[1].stdout
+    assert runs[3].json["results"][0]["status"] == "CRITICAL"  # nothing listens
+    assert "JSON POST URL" in runs[3].stderr, "Apprise's debug line with the derived URL"
+    for run in runs:
+        for secret in (LITERAL_TOKEN, HOOK_TOKEN):
+            assert secret not in run.stdout, f"{secret} leaked on stdout"
+            assert secret not in run.stderr, f"{secret} leaked in logs"
