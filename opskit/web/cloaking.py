@@ -27,7 +27,8 @@ def evaluate(site: Site, copies: list[Copies], listed: dict[str, str]) -> Result
     unknown = []
     allowed = frozenset(phrase.lower() for phrase in site.spam_allow)
     for copy in copies:
-        if not (copy.browser.ok and copy.crawler.ok and copy.referred.ok):
+        # An error page for the browser is nothing to compare the crawler's copy with.
+        if not (copy.browser.answered and copy.crawler.ok and copy.referred.ok):
             unknown.append(copy.url)
             continue
         browser_lines = content.visible_lines(copy.browser.text)

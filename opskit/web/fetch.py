@@ -39,6 +39,11 @@ class Page:
         return self.error is None and self.status is not None
 
     @property
+    def answered(self) -> bool:
+        """A 2xx answer: the page itself, not an error page standing in for it."""
+        return self.ok and self.status is not None and 200 <= self.status < 300
+
+    @property
     def text(self) -> str:
         charset = "utf-8"
         content_type = self.header("content-type")

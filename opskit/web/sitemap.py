@@ -9,6 +9,8 @@ from opskit.web.content import Sitemap, parse_sitemap
 from opskit.web.fetch import Page, resolve
 
 MAX_CHILD_SITEMAPS = 5
+# Answers that mean the site has no sitemap at that address.
+ABSENT_STATUSES = (404, 410)
 
 
 def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None, str]:
@@ -20,9 +22,11 @@ def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None,
     page = get(url)
     if page.status is None:
         return None, f"UNREACHABLE: sitemap {url}: {page.error}"
+    if page.status in ABSENT_STATUSES:
+        return None, f"no sitemap at {url} (HTTP {page.status})"
     if page.status != 200:
-        reason = page.error or f"HTTP {page.status}"
-        return None, f"no sitemap at {url} ({reason})"
+        # A server error or a refusal says nothing about whether a sitemap exists.
+        return None, f"UNREACHABLE: sitemap {url} answered HTTP {page.status}"
     try:
         found = parse_sitemap(page.body)
     except ValueError as error:

@@ -37,14 +37,18 @@ class _SpamScan:
     def text(self, text: str, where: str) -> None:
         self.hits += spam.scan(text, where, self.listed, self.allowed)
 
-    def page(self, site: Site, url: str, label: str, page: Page) -> None:
+    def page(self, site: Site, url: str, label: str, page: Page) -> bool:
+        """Scan ``page``; False when it was not the page itself (spam on an error page counts)."""
         if not page.ok:
             self.failed.append(f"{url} ({label}): {page.error}")
-            return
+            return False
+        if not page.answered:
+            self.failed.append(f"{url} ({label}): HTTP {page.status}")
         self.text(content.all_text(page.text), f"{url} ({label})")
         for link in content.links(page.text, page.final_url or url):
             if not same_site(link.url, site.url):
                 self.outbound.setdefault(link.url, link)
+        return page.answered
 
 
 def evaluate(
@@ -57,10 +61,11 @@ def evaluate(
     listed: dict[str, str],
 ) -> Result:
     found = _SpamScan(listed, frozenset(phrase.lower() for phrase in site.spam_allow))
+    read = 0  # watched copies that were the page itself, not an error page
     for copy in copies:
-        found.page(site, copy.url, "browser copy", copy.browser)
-        found.page(site, copy.url, "crawler copy", copy.crawler)
-        found.page(site, copy.url, "search visitor copy", copy.referred)
+        read += found.page(site, copy.url, "browser copy", copy.browser)
+        read += found.page(site, copy.url, "crawler copy", copy.crawler)
+        read += found.page(site, copy.url, "search visitor copy", copy.referred)
         found.scanned.append(copy.url)
     for link in found.outbound.values():
         found.text(f"{link.url} {link.text}", f"outbound link {link.url}")
@@ -80,8 +85,10 @@ def evaluate(
         summary = f"SPAM/DEFACEMENT: {first.phrase!r} in {first.where}"
         if more:
             summary += f" and {more} more hit(s) in {places} place(s)"
-    elif not found.scanned or len(found.failed) >= 3 * len(copies):
+    elif not read:
         status, summary = Status.UNKNOWN, "no page could be fetched to scan"
+        if found.failed:
+            summary += f" (first: {found.failed[0]})"
     else:
         status = Status.OK
         summary = (

@@ -129,3 +129,22 @@ def test_sitemap_gaining_spam_urls_lists_them_and_is_critical(
     places = {hit["where"] for hit in spam["evidence"]["hits"]}
     assert f"sitemap URL {injected}" in places
     assert any(place.startswith(f"{injected} (sitemap page") for place in places)
+
+
+def test_a_site_answering_only_server_errors_is_unknown_not_clean(
+    https_site, certificates, make_config, cli
+) -> None:
+    """An error page scanned clean says nothing about the real page: could not tell."""
+    site = https_site()
+    broken = Reply(status=500, body="<html><body><h1>Internal Server Error</h1></body></html>")
+    site.routes["/"] = broken
+    site.routes["/sitemap.xml"] = broken
+    config = make_config(web_config(certificates, {"name": "pa", "url": site.url}))
+
+    found = integrity(cli, config)
+
+    assert found["web.integrity.spam"]["status"] == "UNKNOWN"
+    assert "HTTP 500" in found["web.integrity.spam"]["summary"]
+    assert found["web.integrity.cloaking"]["status"] == "UNKNOWN"
+    assert found["web.integrity.sitemap"]["status"] == "UNKNOWN"
+    assert "answered HTTP 500" in found["web.integrity.sitemap"]["summary"]
