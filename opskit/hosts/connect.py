@@ -130,6 +130,8 @@ def ssh_connection(host: Host, known_hosts: KnownHosts) -> Any:
         env=host.key_passphrase_env,
         what=f"hosts.{host.name}.key_passphrase",
     )
+    if host.key_file is not None:
+        check_key_file(host, host.key_file, passphrase)
     if passphrase is not None:
         connect_kwargs["passphrase"] = passphrase
     password = read_secret(
@@ -151,6 +153,50 @@ def ssh_connection(host: Host, known_hosts: KnownHosts) -> Any:
     if known_hosts.path.exists():
         connection.client.load_host_keys(str(known_hosts.path))
     return connection
+
+
+def check_key_file(host: Host, path: Path, passphrase: str | None) -> None:
+    """Open the private key before connecting, so a bad key or passphrase is named as such.
+
+    Left to the SSH handshake, a file that is not a key surfaces as a decoding
+    error and a wrong passphrase as "Invalid key", neither naming the file.
+    """
+    import paramiko
+
+    where = f"{host.name} ({host.destination}): key_file {path}"
+    # Bytes at run time, whatever paramiko's annotation says.
+    secret: Any = passphrase.encode() if passphrase is not None else None
+    try:
+        try:
+            paramiko.PKey.from_path(path, secret)
+        except TypeError:
+            # paramiko's way of saying a passphrase is missing, or given for a plain key
+            # (harmless: the handshake ignores it).
+            if secret is None:
+                raise HostError(
+                    f"{where} is encrypted; set key_passphrase_env or key_passphrase_file",
+                    reason="auth",
+                ) from None
+            paramiko.PKey.from_path(path, None)
+    except OSError as error:
+        raise HostError(
+            f"{where}: cannot read it: {error.strerror or error}", reason="auth"
+        ) from None
+    except (TypeError, ValueError, UnicodeError, paramiko.SSHException) as error:
+        if passphrase is not None and "BEGIN" in _first_line(path):
+            message = f"{where}: cannot open it with the passphrase given (wrong passphrase?)"
+        else:
+            message = f"{where} is not a private key (OpenSSH or PEM format expected)"
+        logger.debug("loading %s: %s", path, error)
+        raise HostError(message, reason="auth") from None
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            return file.readline(200).decode("ascii", "replace")
+    except OSError:
+        return ""
 
 
 @contextmanager

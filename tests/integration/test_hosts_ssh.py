@@ -211,3 +211,50 @@ def test_a_changed_host_key_is_critical_at_once(make_config, cli, sshd: SshServe
     [result] = [item for item in run.json["results"] if item["check_id"] == "host.ssh"]
     assert result["status"] == "CRITICAL" and "HOST KEY CHANGED" in result["summary"]
     assert run.exit_code == 2
+
+
+def secret_file(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    path.chmod(0o600)
+    return path
+
+
+def test_a_bad_key_file_or_passphrase_is_named_and_a_right_one_connects(
+    make_config, cli, sshd: SshServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = secret_file(tmp_path / "junk_key", os.urandom(400))
+    encrypted = secret_file(tmp_path / "encrypted_key", sshd.client_key.read_bytes())
+    subprocess.run(
+        ["ssh-keygen", "-q", "-p", "-f", str(encrypted), "-N", "kunci-Rahasia-7"],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("OPSKIT_TEST_RIGHT", "kunci-Rahasia-7")
+    monkeypatch.setenv("OPSKIT_TEST_WRONG", "bukan-ini-1")
+    config = make_config(
+        {
+            "hosts": [
+                sshd.host_entry("junk", key_file=str(junk)),
+                sshd.host_entry(
+                    "wrong", key_file=str(encrypted), key_passphrase_env="OPSKIT_TEST_WRONG"
+                ),
+                sshd.host_entry("none", key_file=str(encrypted)),
+                sshd.host_entry(
+                    "right", key_file=str(encrypted), key_passphrase_env="OPSKIT_TEST_RIGHT"
+                ),
+            ]
+        }
+    )
+    assert cli("--config", config, "hosts", "trust", "right", "--yes").exit_code == 0
+
+    run = cli("--config", config, "hosts", "ping", "--format", "json")
+
+    summaries = {item["target"]: item["summary"] for item in run.json["results"]}
+    statuses = {item["target"]: item["status"] for item in run.json["results"]}
+    assert f"key_file {junk} is not a private key" in summaries["junk"]
+    assert f"key_file {encrypted}: cannot open it with the passphrase given" in summaries["wrong"]
+    assert f"key_file {encrypted} is encrypted; set key_passphrase_env" in summaries["none"]
+    assert statuses["right"] == "OK", summaries["right"]
+    assert {statuses[name] for name in ("junk", "wrong", "none")} == {"UNKNOWN"}
+    for secret in ("kunci-Rahasia-7", "bukan-ini-1"):
+        assert secret not in run.stdout + run.stderr
