@@ -83,7 +83,10 @@ def locate(explicit: str | None) -> Path:
         if path.is_file():
             return path
     if explicit:
-        raise ConfigError(f"config file {candidates[0][1]} does not exist")
+        given = candidates[0][1]
+        if given.is_dir():
+            raise ConfigError(f"config file {given} is a directory; give the YAML file in it")
+        raise ConfigError(f"config file {given} does not exist")
     looked = [f"{path} ({why})" for why, path in candidates]
     raise ConfigError(
         "no opskit.yaml found; run `opskit init` to create one, or pass --config PATH",
@@ -107,12 +110,20 @@ def load(path: Path) -> Config:
 def validate_file(path: Path) -> Validation:
     """Read and check ``path`` completely, collecting every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a directory; give the YAML file in it") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
         raise ConfigError(
-            f"cannot read config file {path}: {error.__class__.__name__}: {error}"
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+            "save the file as UTF-8"
         ) from None
     return validate_text(text, path)
 

@@ -25,6 +25,8 @@ def check_secret_file(path: Path) -> str | None:
         return f"secret file {path} cannot be read (permission denied)"
     if not stat.S_ISREG(info.st_mode):
         return f"secret file {path} is not a regular file"
+    if info.st_size == 0:
+        return f"secret file {path} is empty"
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
         return (

@@ -174,6 +174,38 @@ def test_missing_secret_file_is_an_error(make_config, tmp_path: Path) -> None:
     assert problem.message == f"secret file {tmp_path / 'missing'} does not exist"
 
 
+def test_empty_secret_file_is_an_error(make_config, tmp_path: Path) -> None:
+    empty = tmp_path / "password"
+    empty.touch(mode=0o600)
+    path = make_config({"hosts": [{"name": "web1", "address": "a", "password_file": str(empty)}]})
+
+    [problem] = validate_file(path).errors
+
+    assert problem.path == "hosts[0].password_file"
+    assert problem.message == f"secret file {empty} is empty"
+
+
+def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path, cli) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_bytes(
+        "organisation:\n  name: Pengadilan Agama Penajam\n".encode()
+        + b"  short_name: PA P\xe9najam\n"
+    )
+
+    run = cli("--config", path, "config", "validate")
+
+    assert run.exit_code == 3
+    assert f"{path}:3: not UTF-8 text (byte 0xe9); save the file as UTF-8" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_directory_given_as_the_config_is_named_as_such(tmp_path: Path, cli) -> None:
+    run = cli("--config", tmp_path, "config", "validate")
+
+    assert run.exit_code == 3
+    assert f"config file {tmp_path} is a directory; give the YAML file in it" in run.stderr
+
+
 def test_secret_references_must_not_be_doubled(make_config, tmp_path: Path) -> None:
     secret = tmp_path / "password"
     secret.write_text("long-enough-password")
