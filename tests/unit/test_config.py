@@ -188,8 +188,7 @@ def test_empty_secret_file_is_an_error(make_config, tmp_path: Path) -> None:
 def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path, cli) -> None:
     path = tmp_path / "opskit.yaml"
     path.write_bytes(
-        "organisation:\n  name: Pengadilan Agama Penajam\n".encode()
-        + b"  short_name: PA P\xe9najam\n"
+        b"organisation:\n  name: Pengadilan Agama Penajam\n" + b"  short_name: PA P\xe9najam\n"
     )
 
     run = cli("--config", path, "config", "validate")
