@@ -20,6 +20,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -63,6 +64,13 @@ def _secret_file(value: Path, info: ValidationInfo) -> Path:
     return value
 
 
+def _not_a_boolean(value: object) -> object:
+    """YAML reads ``yes``/``true`` as booleans, which would otherwise pass as port 1."""
+    if isinstance(value, bool):
+        raise ValueError("a port number is needed, not true/false")
+    return value
+
+
 def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
@@ -88,6 +96,7 @@ def _email(value: str) -> str:
 
 ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
 SecretFile = Annotated[Path, AfterValidator(_secret_file)]
+Port = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=1, le=65535)]
 EnvName = Annotated[str, Field(pattern=ENV_PATTERN)]
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
@@ -312,7 +321,7 @@ class Host(Section):
     name: Name = Field(description="Short unique name used on the command line.")
     local: bool = Field(False, description="True for this machine (no SSH).")
     address: str | None = Field(None, description="DNS name or IP address (SSH hosts).")
-    port: int = Field(22, ge=1, le=65535, description="SSH port.")
+    port: Port = Field(22, description="SSH port.")
     user: str | None = Field(None, description="SSH user (default: the user running opskit).")
     key_file: SecretFile | None = Field(
         None, description="Private key file (0600); default: ssh agent and ~/.ssh keys."
@@ -620,7 +629,7 @@ class Resolver(Section):
         default_factory=list,
         description="DNS servers for crawler verification (default: the system's).",
     )
-    port: int = Field(53, ge=1, le=65535, description="DNS port.")
+    port: Port = Field(53, description="DNS port.")
     timeout_seconds: Seconds = Field(3, description="Give up on one lookup after this long.")
 
 
@@ -759,7 +768,7 @@ class Database(Section):
         None, description="Server socket (default: the client's own default)."
     )
     address: str | None = Field(None, description="Server address, when not the local socket.")
-    port: int | None = Field(None, ge=1, le=65535, description="Server port.")
+    port: Port | None = Field(None, description="Server port.")
     user: str | None = Field(None, description="Database user for the dump.")
     password_env: EnvName | None = Field(
         None, description="Environment variable with the database password."

@@ -205,6 +205,15 @@ def test_a_directory_given_as_the_config_is_named_as_such(tmp_path: Path, cli) -
     assert f"config file {tmp_path} is a directory; give the YAML file in it" in run.stderr
 
 
+def test_a_boolean_is_not_a_port(make_config) -> None:
+    path = make_config({"hosts": [{"name": "web1", "address": "127.0.0.1", "port": True}]})
+
+    [problem] = validate_file(path).errors
+
+    assert problem.path == "hosts[0].port"
+    assert problem.message == "a port number is needed, not true/false"
+
+
 def test_secret_references_must_not_be_doubled(make_config, tmp_path: Path) -> None:
     secret = tmp_path / "password"
     secret.write_text("long-enough-password")
