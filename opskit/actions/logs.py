@@ -77,6 +77,7 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
         zone=zone,
         allowlist=allowlist,
         notes=[f"files: {', '.join(info.name for info in infos)}"],
+        damaged=source.damaged,
     )
     data = {"sources": [judgement.data]}
     return Outcome(
@@ -198,6 +199,7 @@ def _check_one(
         zone=context.timezone,
         allowlist=allowlist,
         notes=[how, *(f"read {name} up to byte {end}" for name, end in reached.items())],
+        damaged=getattr(source, "damaged", []),
     )
     return judged, saved
 

@@ -16,6 +16,7 @@ from opskit.logs.engine import Task
 from opskit.logs.files import (
     CHUNK_BYTES,
     MAX_LINE_BYTES,
+    DamagedLog,
     FileInfo,
     Read,
     local_info,
@@ -26,7 +27,14 @@ from opskit.logs.files import (
 
 
 class LocalSource:
-    """Log files on this machine; plain files are read by the scanning processes themselves."""
+    """Log files on this machine; plain files are read by the scanning processes themselves.
+
+    ``damaged`` says which compressed files ended early or were corrupt: their lines up to
+    the damage are scanned, and the judgement must not pass the rest off as complete.
+    """
+
+    def __init__(self) -> None:
+        self.damaged: list[str] = []
 
     def describe(self, path: str) -> list[FileInfo]:
         return local_set(Path(path))
@@ -35,10 +43,17 @@ class LocalSource:
         path = Path(read.info.name)
         reached[read.info.name] = read.offset
         if read.info.compressed:
-            with gzip.open(path, "rb") as stream:
-                for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
-                    reached[read.info.name] = end
-                    yield ("bytes", data, 0, len(data))
+            try:
+                with gzip.open(path, "rb") as stream:
+                    for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
+                        reached[read.info.name] = end
+                        yield ("bytes", data, 0, len(data))
+            except DamagedLog as error:
+                some = reached[read.info.name] > read.offset
+                self.damaged.append(
+                    f"{read.info.name}: truncated or corrupt gzip data ({error}); "
+                    + ("only the lines before the damage were read" if some else "no line read")
+                )
             return
         ranges, end = plain_ranges(path, read.offset)
         for start, stop in ranges:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,31 @@ def test_unreadable_remote_log_is_unknown(make_config, cli, sshd: SshServer) -> 
     assert run.exit_code == 3
     assert run.json["results"][0]["check_id"] == "logs.activity"
     assert run.json["results"][0]["status"] == "UNKNOWN"
+
+
+def truncated_gzip(tmp_path: Path, lines: int = 3000) -> tuple[Path, int]:
+    """A .gz log cut in the middle, and how many whole lines gzip can still recover from it."""
+    text = "".join(line(i, f"/p{i % 50}", client=f"198.51.100.{i % 200}") for i in range(lines))
+    whole = gzip.compress(text.encode())
+    damaged = tmp_path / "access.log.gz"
+    damaged.write_bytes(whole[: len(whole) // 2])
+    recovered = subprocess.run(["gzip", "-dc", str(damaged)], capture_output=True, check=False)
+    return damaged, recovered.stdout.count(b"\n")
+
+
+def test_a_truncated_gzip_log_is_analysed_as_far_as_it_goes_and_is_not_ok(
+    make_config, cli, tmp_path: Path
+) -> None:
+    damaged, recoverable = truncated_gzip(tmp_path)
+    site = {"name": "website", "url": "https://example.org/", "logs": [{"path": str(damaged)}]}
+    config = make_config({"sites": [site]})
+
+    analyzed = cli("logs", "analyze", damaged, "--format", "json")
+    checked = cli("--config", config, "check", "logs", "--format", "json")
+
+    for run in (analyzed, checked):
+        activity = run.json["results"][0]
+        assert run.exit_code == 1, run.stdout
+        assert activity["status"] == "WARNING"
+        assert f"{damaged}: truncated or corrupt gzip data" in activity["summary"]
+        assert run.json["data"]["sources"][0]["summary"]["requests"] == recoverable > 1000
