@@ -46,7 +46,7 @@ class AnalyzeOptions:
 
 def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     """Analyse log files given by name, like GoAccess: no config, no history."""
-    from opskit.logs.sources import LocalSource, files_in_time_order
+    from opskit.logs.sources import LocalSource, in_time_order
 
     zone = _zone(options.timezone)
     rules = _rules(options.rules_file, options.login_paths)
@@ -55,10 +55,7 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     missing = [path for path in paths if not Path(path).is_file()]
     if missing:
         raise UsageError(f"no such log file: {', '.join(missing)}")
-    try:
-        infos = files_in_time_order(list(paths))
-    except OSError as error:
-        raise OpskitError(f"cannot read {error.filename}: {error.strerror}") from None
+    infos = in_time_order([_describe(path) for path in paths])
     source = LocalSource()
     reached: dict[str, int] = {}
 
@@ -202,6 +199,18 @@ def _check_one(
         damaged=getattr(source, "damaged", []),
     )
     return judged, saved
+
+
+def _describe(path: str) -> FileInfo:
+    """The file's first bytes and size; an error naming the file if it cannot be read."""
+    from opskit.logs.files import local_info
+
+    try:
+        return local_info(Path(path))
+    except OSError as error:
+        # BadGzipFile and the like carry no strerror; their text is the reason.
+        reason = error.strerror or str(error) or error.__class__.__name__
+        raise OpskitError(f"cannot read {path}: {reason}") from None
 
 
 def _rules(rules_file: str | None, login_paths: tuple[str, ...]) -> list[Rule]:

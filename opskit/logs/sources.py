@@ -106,9 +106,12 @@ def _newline_after(data: bytes, position: int, limit: int) -> int:
 
 def files_in_time_order(paths: list[str]) -> list[FileInfo]:
     """Files named on the command line, oldest first by their first time stamp."""
-    from opskit.logs.formats import parse_time
+    return in_time_order([local_info(Path(path)) for path in paths])
 
-    infos = [local_info(Path(path)) for path in paths]
+
+def in_time_order(infos: list[FileInfo]) -> list[FileInfo]:
+    """Files oldest first by the time stamp of their first line (unknown ones last)."""
+    from opskit.logs.formats import parse_time
 
     def first_time(info: FileInfo) -> float:
         text = info.head

@@ -159,3 +159,15 @@ def test_a_truncated_gzip_log_is_analysed_as_far_as_it_goes_and_is_not_ok(
         assert activity["status"] == "WARNING"
         assert f"{damaged}: truncated or corrupt gzip data" in activity["summary"]
         assert run.json["data"]["sources"][0]["summary"]["requests"] == recoverable > 1000
+
+
+def test_a_plain_file_named_gz_is_refused_naming_the_file_and_the_reason(
+    cli, tmp_path: Path
+) -> None:
+    plain = tmp_path / "access.log.1.gz"
+    plain.write_text(NORMAL)
+
+    run = cli("logs", "analyze", plain, "--format", "json")
+
+    assert run.exit_code == 3
+    assert run.json["error"]["message"] == f"cannot read {plain}: Not a gzipped file (b'19')"
