@@ -52,6 +52,9 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     rules = _rules(options.rules_file, options.login_paths)
     log_format = compile_format(options.log_format)
     since, until = _range(options.since, options.until, zone)
+    directories = [path for path in paths if Path(path).is_dir()]
+    if directories:
+        raise UsageError(f"a directory, not a log file: {', '.join(directories)}")
     missing = [path for path in paths if not Path(path).is_file()]
     if missing:
         raise UsageError(f"no such log file: {', '.join(missing)}")

@@ -171,3 +171,13 @@ def test_a_plain_file_named_gz_is_refused_naming_the_file_and_the_reason(
 
     assert run.exit_code == 3
     assert run.json["error"]["message"] == f"cannot read {plain}: Not a gzipped file (b'19')"
+
+
+def test_a_directory_named_as_a_log_file_is_said_to_be_a_directory(cli, tmp_path: Path) -> None:
+    directory = tmp_path / "access.log"
+    directory.mkdir()
+
+    run = cli("logs", "analyze", directory)
+
+    assert run.exit_code == 3
+    assert f"a directory, not a log file: {directory}" in run.stderr
