@@ -239,6 +239,10 @@ def _range(since: str | None, until: str | None, zone: tzinfo) -> tuple[float | 
         end = parse_moment(until, now, zone).timestamp() if until else None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if start is not None and end is not None and start >= end:
+        raise UsageError(
+            f"--since {since} is not before --until {until}: no line could be in range"
+        )
     return start, end
 
 

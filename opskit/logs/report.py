@@ -213,7 +213,8 @@ def _activity(
     if damaged:
         # What the unread part held is not known: the counts are not the whole log's.
         status = Status.WARNING
-    if not analysis.parsed and analysis.lines:
+    # Lines dropped by --since/--until were read fine: only no readable line at all is UNKNOWN.
+    if not analysis.parsed and not analysis.outside_range and analysis.lines:
         status = Status.UNKNOWN
     high = sum(1 for row in offenders if row["severity"] == "high")
     text = (
@@ -222,6 +223,8 @@ def _activity(
         f"{len(offenders)} suspicious address{'es' if len(offenders) != 1 else ''}"
         f" ({high} high), {len(bursts)} server-error burst{'s' if len(bursts) != 1 else ''}"
     )
+    if analysis.outside_range:
+        text += f"; {_outside(analysis)}"
     if analysis.malformed:
         text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
     if status is Status.UNKNOWN:
@@ -249,6 +252,16 @@ def _activity(
         ),
         sop_row=sop_row(CHECK_ACTIVITY),
     )
+
+
+def _outside(analysis: Analysis) -> str:
+    if analysis.parsed:
+        many = analysis.outside_range != 1
+        return (
+            f"{analysis.outside_range} line{'s' if many else ''} outside the requested time range"
+        )
+    readable = " readable" if analysis.malformed else ""
+    return f"all {analysis.outside_range}{readable} lines were outside the requested time range"
 
 
 def _burst_result(

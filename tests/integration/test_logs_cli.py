@@ -181,3 +181,18 @@ def test_a_directory_named_as_a_log_file_is_said_to_be_a_directory(cli, tmp_path
 
     assert run.exit_code == 3
     assert f"a directory, not a log file: {directory}" in run.stderr
+
+
+def test_lines_outside_the_time_range_are_said_to_be_so_not_unreadable(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL)
+
+    before = cli("logs", "analyze", log, "--until", "2020-01-01", "--format", "json")
+    backwards = cli("logs", "analyze", log, "--since", "2024-06-01", "--until", "2024-01-01")
+
+    activity = before.json["results"][0]
+    assert before.exit_code == 0, before.stdout
+    assert activity["status"] == "OK"
+    assert activity["summary"].endswith("all 20 lines were outside the requested time range")
+    assert backwards.exit_code == 3
+    assert "--since 2024-06-01 is not before --until 2024-01-01" in backwards.stderr
