@@ -247,18 +247,33 @@ def _range(since: str | None, until: str | None, zone: tzinfo) -> tuple[float | 
 
 
 def _allowlist(addresses: list[str], agents: list[str], options: AnalyzeOptions) -> Allowlist:
-    try:
-        checker = None
-        if options.verify_crawlers:
-            from opskit.logs.crawlers import CrawlerCheck
+    checker = None
+    server, port = _resolver(options.resolver) if options.resolver else ("", 53)
+    if options.verify_crawlers:
+        from opskit.logs.crawlers import CrawlerCheck
 
-            server, _, port = (options.resolver or "").partition(":")
-            checker = CrawlerCheck(
-                nameservers=(server,) if server else (), port=int(port) if port else 53
-            )
+        checker = CrawlerCheck(nameservers=(server,) if server else (), port=port)
+    try:
         return Allowlist.build(addresses, agents, checker)
     except ValueError as error:
-        raise UsageError(f"--allow/--resolver: {error}") from None
+        raise UsageError(f"--allow: {error}") from None
+
+
+def _resolver(value: str) -> tuple[str, int]:
+    """``--resolver`` as (address, port), refused now: a bad one would fail mid-analysis."""
+    import ipaddress
+
+    from opskit.config.schema import split_address
+
+    try:
+        server, port = split_address(value, 53)
+    except ValueError as error:
+        raise UsageError(f"--resolver: {error}") from None
+    try:
+        ipaddress.ip_address(server)
+    except ValueError:
+        raise UsageError(f"--resolver: {value!r} is not an IP address") from None
+    return server, port
 
 
 def _crawler_check(settings: Any) -> Any:

@@ -196,3 +196,39 @@ def test_lines_outside_the_time_range_are_said_to_be_so_not_unreadable(cli, tmp_
     assert activity["summary"].endswith("all 20 lines were outside the requested time range")
     assert backwards.exit_code == 3
     assert "--since 2024-06-01 is not before --until 2024-01-01" in backwards.stderr
+
+
+def test_a_resolver_that_is_not_an_ip_address_is_refused_before_any_lookup(
+    make_config, cli, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL + ATTACK)
+    site = {
+        "name": "website",
+        "url": "https://example.org/",
+        "logs": [{"path": str(log)}],
+        "dns": {"authoritative": ["ns1.example.org"]},
+    }
+    config = make_config(
+        {
+            "sites": [site],
+            "logs": {"verify_crawlers": True, "resolver": {"nameservers": ["notanip"]}},
+            "web": {"dns_resolvers": ["192.0.2.53:5353", "resolver.example"]},
+        }
+    )
+
+    option = cli("logs", "analyze", log, "--verify-crawlers", "--resolver", "notanip")
+    validated = cli("--config", config, "config", "validate", "--format", "json")
+    checked = cli("--config", config, "check", "logs")
+
+    assert option.exit_code == 3
+    assert "--resolver: 'notanip' is not an IP address" in option.stderr
+    problems = {item["path"]: item["message"] for item in validated.json["data"]["problems"]}
+    assert validated.exit_code == 3
+    assert problems == {
+        "logs.resolver.nameservers[0]": "'notanip' is not an IP address",
+        "web.dns_resolvers[1]": "'resolver.example' is not an IP address (ip or ip:port)",
+        "sites[0].dns.authoritative[0]": "'ns1.example.org' is not an IP address (ip or ip:port)",
+    }
+    assert checked.exit_code == 3
+    assert "internal error" not in checked.stderr
