@@ -46,19 +46,19 @@ class AnalyzeOptions:
 
 def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     """Analyse log files given by name, like GoAccess: no config, no history."""
-    from opskit.logs.sources import LocalSource, files_in_time_order
+    from opskit.logs.sources import LocalSource, in_time_order
 
     zone = _zone(options.timezone)
     rules = _rules(options.rules_file, options.login_paths)
     log_format = compile_format(options.log_format)
     since, until = _range(options.since, options.until, zone)
+    directories = [path for path in paths if Path(path).is_dir()]
+    if directories:
+        raise UsageError(f"a directory, not a log file: {', '.join(directories)}")
     missing = [path for path in paths if not Path(path).is_file()]
     if missing:
         raise UsageError(f"no such log file: {', '.join(missing)}")
-    try:
-        infos = files_in_time_order(list(paths))
-    except OSError as error:
-        raise OpskitError(f"cannot read {error.filename}: {error.strerror}") from None
+    infos = in_time_order([_describe(path) for path in paths])
     source = LocalSource()
     reached: dict[str, int] = {}
 
@@ -77,6 +77,7 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
         zone=zone,
         allowlist=allowlist,
         notes=[f"files: {', '.join(info.name for info in infos)}"],
+        damaged=source.damaged,
     )
     data = {"sources": [judgement.data]}
     return Outcome(
@@ -198,8 +199,21 @@ def _check_one(
         zone=context.timezone,
         allowlist=allowlist,
         notes=[how, *(f"read {name} up to byte {end}" for name, end in reached.items())],
+        damaged=getattr(source, "damaged", []),
     )
     return judged, saved
+
+
+def _describe(path: str) -> FileInfo:
+    """The file's first bytes and size; an error naming the file if it cannot be read."""
+    from opskit.logs.files import local_info
+
+    try:
+        return local_info(Path(path))
+    except OSError as error:
+        # BadGzipFile and the like carry no strerror; their text is the reason.
+        reason = error.strerror or str(error) or error.__class__.__name__
+        raise OpskitError(f"cannot read {path}: {reason}") from None
 
 
 def _rules(rules_file: str | None, login_paths: tuple[str, ...]) -> list[Rule]:
@@ -225,22 +239,41 @@ def _range(since: str | None, until: str | None, zone: tzinfo) -> tuple[float | 
         end = parse_moment(until, now, zone).timestamp() if until else None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if start is not None and end is not None and start >= end:
+        raise UsageError(
+            f"--since {since} is not before --until {until}: no line could be in range"
+        )
     return start, end
 
 
 def _allowlist(addresses: list[str], agents: list[str], options: AnalyzeOptions) -> Allowlist:
-    try:
-        checker = None
-        if options.verify_crawlers:
-            from opskit.logs.crawlers import CrawlerCheck
+    checker = None
+    server, port = _resolver(options.resolver) if options.resolver else ("", 53)
+    if options.verify_crawlers:
+        from opskit.logs.crawlers import CrawlerCheck
 
-            server, _, port = (options.resolver or "").partition(":")
-            checker = CrawlerCheck(
-                nameservers=(server,) if server else (), port=int(port) if port else 53
-            )
+        checker = CrawlerCheck(nameservers=(server,) if server else (), port=port)
+    try:
         return Allowlist.build(addresses, agents, checker)
     except ValueError as error:
-        raise UsageError(f"--allow/--resolver: {error}") from None
+        raise UsageError(f"--allow: {error}") from None
+
+
+def _resolver(value: str) -> tuple[str, int]:
+    """``--resolver`` as (address, port), refused now: a bad one would fail mid-analysis."""
+    import ipaddress
+
+    from opskit.config.schema import split_address
+
+    try:
+        server, port = split_address(value, 53)
+    except ValueError as error:
+        raise UsageError(f"--resolver: {error}") from None
+    try:
+        ipaddress.ip_address(server)
+    except ValueError:
+        raise UsageError(f"--resolver: {value!r} is not an IP address") from None
+    return server, port
 
 
 def _crawler_check(settings: Any) -> Any:

@@ -420,6 +420,33 @@ def _server_address(value: str) -> str:
 ServerAddress = Annotated[str, AfterValidator(_server_address)]
 
 
+def _ip_server_address(value: str) -> str:
+    """DNS servers are asked by address: a name here would fail only when a query is sent."""
+    import ipaddress
+
+    host, _ = split_address(value, 0)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address (ip or ip:port)") from None
+    return value
+
+
+def _ip_address(value: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address") from None
+    return value
+
+
+# A DNS server as ip or ip:port ([v6]:port), and one as a bare ip (its port set apart).
+IpServerAddress = Annotated[str, AfterValidator(_ip_server_address)]
+IpAddress = Annotated[str, AfterValidator(_ip_address)]
+
+
 class DnsRecord(Section):
     name: str = Field(
         "@",
@@ -444,7 +471,7 @@ class SiteDns(Section):
             "commented_examples": [{"name": "www", "type": "A", "values": ["203.0.113.10"]}]
         },
     )
-    authoritative: list[ServerAddress] = Field(
+    authoritative: list[IpServerAddress] = Field(
         default_factory=list,
         description="Addresses of the domain's authoritative name servers (ip or ip:port); "
         "default: the NS records, resolved.",
@@ -614,7 +641,7 @@ class WebSettings(Section):
     domain_cache_hours: float = Field(
         24, gt=0, le=24 * 30, description="Reuse a domain's lookup for this long."
     )
-    dns_resolvers: list[ServerAddress] = Field(
+    dns_resolvers: list[IpServerAddress] = Field(
         default_factory=list,
         description="DNS resolvers (ip or ip:port) for web.dns (default: the system's).",
     )
@@ -625,9 +652,9 @@ class WebSettings(Section):
 
 
 class Resolver(Section):
-    nameservers: list[str] = Field(
+    nameservers: list[IpAddress] = Field(
         default_factory=list,
-        description="DNS servers for crawler verification (default: the system's).",
+        description="DNS server addresses for crawler verification (default: the system's).",
     )
     port: Port = Field(53, description="DNS port.")
     timeout_seconds: Seconds = Field(3, description="Give up on one lookup after this long.")

@@ -80,7 +80,10 @@ def local_info(path: Path) -> FileInfo:
     info = path.stat()
     compressed = path.suffix == ".gz"
     with open_log(path) as stream:
-        head = stream.read(HEAD_BYTES)
+        head, damage = _read_block(stream, HEAD_BYTES)
+    if damage is not None and not head:
+        # Not gzip data at all (or nothing readable): reading the file would tell no more.
+        raise DamagedLog(damage)
     return FileInfo(
         name=str(path),
         inode=info.st_ino,
@@ -184,27 +187,54 @@ def stream_chunks(stream: BinaryIO, skip: int = 0) -> Iterator[tuple[bytes, int]
     """Newline-ended chunks of a stream after ``skip`` bytes, each with the offset after it.
 
     An unfinished last line is held back (not yielded), so the offsets mark whole lines.
+    A truncated or corrupt ``.gz`` stream yields the whole lines before the damage, then
+    raises ``DamagedLog``: those lines are analysed, and the damage is reported, not hidden.
     """
     position = 0
     while position < skip:
-        block = stream.read(min(CHUNK_BYTES, skip - position))
+        block, damage = _read_block(stream, min(CHUNK_BYTES, skip - position))
+        if damage is not None:
+            raise DamagedLog(damage)
         if not block:
             return
         position += len(block)
     pending = b""
     while True:
-        try:
-            block = stream.read(CHUNK_BYTES)
-        except (EOFError, OSError, zlib.error):
-            # A truncated or damaged .gz file: keep what was read.
-            block = b""
+        block, damage = _read_block(stream, CHUNK_BYTES)
+        if block:
+            data = pending + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) >= MAX_LINE_BYTES:
+                cut = len(data)
+            pending = data[cut:]
+            if cut:
+                position += cut
+                yield data[:cut], position
+        if damage is not None:
+            raise DamagedLog(damage)
         if not block:
             return
-        data = pending + block
-        cut = data.rfind(b"\n") + 1
-        if cut == 0 and len(data) >= MAX_LINE_BYTES:
-            cut = len(data)
-        pending = data[cut:]
-        if cut:
-            position += cut
-            yield data[:cut], position
+
+
+class DamagedLog(OSError):
+    """A compressed log is corrupt, ends early or is not gzip data; the message says why."""
+
+
+def _read_block(stream: BinaryIO, size: int) -> tuple[bytes, str | None]:
+    """Up to ``size`` bytes, and why reading stopped early if the stream is damaged.
+
+    ``read1`` hands out what each piece of compressed data gives: a plain ``read`` of a
+    whole chunk would lose everything decompressed in that call when the damage is hit.
+    """
+    parts: list[bytes] = []
+    wanted = size
+    while wanted > 0:
+        try:
+            part = stream.read1(wanted)  # type: ignore[attr-defined]
+        except (EOFError, OSError, zlib.error) as error:
+            return b"".join(parts), str(error) or error.__class__.__name__
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts), None

@@ -96,8 +96,12 @@ def judge(
     zone: tzinfo,
     allowlist: Allowlist | None = None,
     notes: list[str] | None = None,
+    damaged: list[str] | None = None,
 ) -> Judgement:
-    """Results (one per offending client and rule, one for the activity) and a summary."""
+    """Results (one per offending client and rule, one for the activity) and a summary.
+
+    ``damaged`` names files that could be read only in part: the activity is then not OK.
+    """
     detector = analysis.detector
     by_id = {rule.id: rule for rule in rules}
     allowlist = allowlist or Allowlist()
@@ -140,7 +144,9 @@ def judge(
     for burst in bursts:
         results.append(_burst_result(burst, by_id, target, zone))
     summary = summary_data(analysis, zone)
-    results.insert(0, _activity(analysis, target, offenders, bursts, summary))
+    results.insert(
+        0, _activity(analysis, target, offenders, bursts, summary, damaged=damaged or [])
+    )
     data = {
         "target": target,
         "summary": summary,
@@ -197,12 +203,18 @@ def _activity(
     offenders: list[dict[str, Any]],
     bursts: list[dict[str, Any]],
     summary: dict[str, Any],
+    *,
+    damaged: list[str],
 ) -> Result:
     """``logs.activity``: the daily visitor-activity record (SOP F3)."""
     status = Status.OK
     if analysis.lines and analysis.malformed / analysis.lines >= MALFORMED_WARNING_SHARE:
         status = Status.WARNING
-    if not analysis.parsed and analysis.lines:
+    if damaged:
+        # What the unread part held is not known: the counts are not the whole log's.
+        status = Status.WARNING
+    # Lines dropped by --since/--until were read fine: only no readable line at all is UNKNOWN.
+    if not analysis.parsed and not analysis.outside_range and analysis.lines:
         status = Status.UNKNOWN
     high = sum(1 for row in offenders if row["severity"] == "high")
     text = (
@@ -211,10 +223,14 @@ def _activity(
         f"{len(offenders)} suspicious address{'es' if len(offenders) != 1 else ''}"
         f" ({high} high), {len(bursts)} server-error burst{'s' if len(bursts) != 1 else ''}"
     )
+    if analysis.outside_range:
+        text += f"; {_outside(analysis)}"
     if analysis.malformed:
         text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
     if status is Status.UNKNOWN:
         text = f"no line could be read as the configured log format ({analysis.lines} lines)"
+    if damaged:
+        text += "; " + "; ".join(damaged)
     return Result(
         check_id=CHECK_ACTIVITY,
         target=target,
@@ -224,6 +240,7 @@ def _activity(
             "lines": analysis.lines,
             "malformed": analysis.malformed,
             "malformed_samples": analysis.malformed_samples,
+            "damaged_files": damaged,
             "top_clients": summary["top_clients"][:5],
             "statuses": summary["statuses"],
         },
@@ -235,6 +252,16 @@ def _activity(
         ),
         sop_row=sop_row(CHECK_ACTIVITY),
     )
+
+
+def _outside(analysis: Analysis) -> str:
+    if analysis.parsed:
+        many = analysis.outside_range != 1
+        return (
+            f"{analysis.outside_range} line{'s' if many else ''} outside the requested time range"
+        )
+    readable = " readable" if analysis.malformed else ""
+    return f"all {analysis.outside_range}{readable} lines were outside the requested time range"
 
 
 def _burst_result(

@@ -16,6 +16,7 @@ from opskit.logs.engine import Task
 from opskit.logs.files import (
     CHUNK_BYTES,
     MAX_LINE_BYTES,
+    DamagedLog,
     FileInfo,
     Read,
     local_info,
@@ -26,7 +27,14 @@ from opskit.logs.files import (
 
 
 class LocalSource:
-    """Log files on this machine; plain files are read by the scanning processes themselves."""
+    """Log files on this machine; plain files are read by the scanning processes themselves.
+
+    ``damaged`` says which compressed files ended early or were corrupt: their lines up to
+    the damage are scanned, and the judgement must not pass the rest off as complete.
+    """
+
+    def __init__(self) -> None:
+        self.damaged: list[str] = []
 
     def describe(self, path: str) -> list[FileInfo]:
         return local_set(Path(path))
@@ -35,10 +43,17 @@ class LocalSource:
         path = Path(read.info.name)
         reached[read.info.name] = read.offset
         if read.info.compressed:
-            with gzip.open(path, "rb") as stream:
-                for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
-                    reached[read.info.name] = end
-                    yield ("bytes", data, 0, len(data))
+            try:
+                with gzip.open(path, "rb") as stream:
+                    for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
+                        reached[read.info.name] = end
+                        yield ("bytes", data, 0, len(data))
+            except DamagedLog as error:
+                some = reached[read.info.name] > read.offset
+                self.damaged.append(
+                    f"{read.info.name}: truncated or corrupt gzip data ({error}); "
+                    + ("only the lines before the damage were read" if some else "no line read")
+                )
             return
         ranges, end = plain_ranges(path, read.offset)
         for start, stop in ranges:
@@ -91,9 +106,12 @@ def _newline_after(data: bytes, position: int, limit: int) -> int:
 
 def files_in_time_order(paths: list[str]) -> list[FileInfo]:
     """Files named on the command line, oldest first by their first time stamp."""
-    from opskit.logs.formats import parse_time
+    return in_time_order([local_info(Path(path)) for path in paths])
 
-    infos = [local_info(Path(path)) for path in paths]
+
+def in_time_order(infos: list[FileInfo]) -> list[FileInfo]:
+    """Files oldest first by the time stamp of their first line (unknown ones last)."""
+    from opskit.logs.formats import parse_time
 
     def first_time(info: FileInfo) -> float:
         text = info.head

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,104 @@ def test_unreadable_remote_log_is_unknown(make_config, cli, sshd: SshServer) -> 
     assert run.exit_code == 3
     assert run.json["results"][0]["check_id"] == "logs.activity"
     assert run.json["results"][0]["status"] == "UNKNOWN"
+
+
+def truncated_gzip(tmp_path: Path, lines: int = 3000) -> tuple[Path, int]:
+    """A .gz log cut in the middle, and how many whole lines gzip can still recover from it."""
+    text = "".join(line(i, f"/p{i % 50}", client=f"198.51.100.{i % 200}") for i in range(lines))
+    whole = gzip.compress(text.encode())
+    damaged = tmp_path / "access.log.gz"
+    damaged.write_bytes(whole[: len(whole) // 2])
+    recovered = subprocess.run(["gzip", "-dc", str(damaged)], capture_output=True, check=False)
+    return damaged, recovered.stdout.count(b"\n")
+
+
+def test_a_truncated_gzip_log_is_analysed_as_far_as_it_goes_and_is_not_ok(
+    make_config, cli, tmp_path: Path
+) -> None:
+    damaged, recoverable = truncated_gzip(tmp_path)
+    site = {"name": "website", "url": "https://example.org/", "logs": [{"path": str(damaged)}]}
+    config = make_config({"sites": [site]})
+
+    analyzed = cli("logs", "analyze", damaged, "--format", "json")
+    checked = cli("--config", config, "check", "logs", "--format", "json")
+
+    for run in (analyzed, checked):
+        activity = run.json["results"][0]
+        assert run.exit_code == 1, run.stdout
+        assert activity["status"] == "WARNING"
+        assert f"{damaged}: truncated or corrupt gzip data" in activity["summary"]
+        assert run.json["data"]["sources"][0]["summary"]["requests"] == recoverable > 1000
+
+
+def test_a_plain_file_named_gz_is_refused_naming_the_file_and_the_reason(
+    cli, tmp_path: Path
+) -> None:
+    plain = tmp_path / "access.log.1.gz"
+    plain.write_text(NORMAL)
+
+    run = cli("logs", "analyze", plain, "--format", "json")
+
+    assert run.exit_code == 3
+    assert run.json["error"]["message"] == f"cannot read {plain}: Not a gzipped file (b'19')"
+
+
+def test_a_directory_named_as_a_log_file_is_said_to_be_a_directory(cli, tmp_path: Path) -> None:
+    directory = tmp_path / "access.log"
+    directory.mkdir()
+
+    run = cli("logs", "analyze", directory)
+
+    assert run.exit_code == 3
+    assert f"a directory, not a log file: {directory}" in run.stderr
+
+
+def test_lines_outside_the_time_range_are_said_to_be_so_not_unreadable(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL)
+
+    before = cli("logs", "analyze", log, "--until", "2020-01-01", "--format", "json")
+    backwards = cli("logs", "analyze", log, "--since", "2024-06-01", "--until", "2024-01-01")
+
+    activity = before.json["results"][0]
+    assert before.exit_code == 0, before.stdout
+    assert activity["status"] == "OK"
+    assert activity["summary"].endswith("all 20 lines were outside the requested time range")
+    assert backwards.exit_code == 3
+    assert "--since 2024-06-01 is not before --until 2024-01-01" in backwards.stderr
+
+
+def test_a_resolver_that_is_not_an_ip_address_is_refused_before_any_lookup(
+    make_config, cli, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(NORMAL + ATTACK)
+    site = {
+        "name": "website",
+        "url": "https://example.org/",
+        "logs": [{"path": str(log)}],
+        "dns": {"authoritative": ["ns1.example.org"]},
+    }
+    config = make_config(
+        {
+            "sites": [site],
+            "logs": {"verify_crawlers": True, "resolver": {"nameservers": ["notanip"]}},
+            "web": {"dns_resolvers": ["192.0.2.53:5353", "resolver.example"]},
+        }
+    )
+
+    option = cli("logs", "analyze", log, "--verify-crawlers", "--resolver", "notanip")
+    validated = cli("--config", config, "config", "validate", "--format", "json")
+    checked = cli("--config", config, "check", "logs")
+
+    assert option.exit_code == 3
+    assert "--resolver: 'notanip' is not an IP address" in option.stderr
+    problems = {item["path"]: item["message"] for item in validated.json["data"]["problems"]}
+    assert validated.exit_code == 3
+    assert problems == {
+        "logs.resolver.nameservers[0]": "'notanip' is not an IP address",
+        "web.dns_resolvers[1]": "'resolver.example' is not an IP address (ip or ip:port)",
+        "sites[0].dns.authoritative[0]": "'ns1.example.org' is not an IP address (ip or ip:port)",
+    }
+    assert checked.exit_code == 3
+    assert "internal error" not in checked.stderr
