@@ -10,6 +10,21 @@ from opskit.context import AppContext
 from opskit.outcome import Outcome
 
 
+def tick_minutes(text: str) -> int:
+    """How often a scheduler wakes ``opskit run``: cron's */N and systemd's *:0/N only
+    mean "every N minutes" for N from 1 to 59, and a longer tick is never needed."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 59:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: --every takes 1 to 59 minutes; opskit run decides which jobs are due, "
+            "every 5 to 15 minutes is usual"
+        )
+    return value
+
+
 def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.scheduling.runner import run_jobs
 
@@ -139,7 +154,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     _scheduler_choice(parser)
     parser.add_argument(
         "--every",
-        type=positive_int,
+        type=tick_minutes,
         default=5,
         metavar="MINUTES",
         help="how often to call `opskit run` (default 5)",
@@ -176,7 +191,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--every",
-        type=positive_int,
+        type=tick_minutes,
         default=15,
         metavar="MINUTES",
         help="how often (default 15; GitHub runs at most every 5 minutes)",

@@ -197,3 +197,53 @@ def test_github_workflows_are_valid_and_the_shipped_example_is_current(cli) -> N
     assert "history --import shards/*.jsonl" in merge_script and "run --no-checks" in merge_script
     printed = cli("schedule", "github", "--shards", "4")
     assert printed.stdout == github_workflow(15, shards=4)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("schedule", "install", "--systemd", "--every", "60"),
+        ("schedule", "install", "--systemd", "--every", "100000"),
+        # A user that does not exist: were the value accepted, no real crontab would change.
+        ("schedule", "install", "--cron", "--user", "opskit-nobody", "--every", "100000"),
+        ("schedule", "install", "--cron", "--user", "opskit-nobody", "--every", "0"),
+        ("schedule", "github", "--every", "60"),
+    ],
+)
+def test_every_outside_one_to_59_minutes_is_refused_before_anything_is_written(
+    cli, make_config, tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    output = ("--output", tmp_path / "units") if "--systemd" in arguments else ()
+
+    run = cli("--config", make_config(), *arguments, *output)
+
+    assert run.exit_code == 3
+    assert "--every takes 1 to 59 minutes; opskit run decides which jobs are due" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "units").exists()
+
+
+def test_every_59_minutes_writes_units_systemd_accepts(cli, make_config, tmp_path: Path) -> None:
+    analyze = require("systemd-analyze", "systemd")
+
+    run = cli(
+        "--config",
+        make_config(),
+        "schedule",
+        "install",
+        "--systemd",
+        "--every",
+        "59",
+        "--output",
+        tmp_path / "units",
+    )
+    verified = subprocess.run(
+        [analyze, "verify", *(str(path) for path in sorted((tmp_path / "units").iterdir()))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert run.exit_code == 0, run.stderr
+    assert "OnCalendar=*:0/59" in (tmp_path / "units" / "opskit.timer").read_text()
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
