@@ -23,16 +23,18 @@ def install_schedule(
 ) -> Outcome:
     config_path = context.config_file
     environment = Path(env_file).expanduser() if env_file else None
+    if output is not None and method != "systemd":
+        raise UsageError("--output writes systemd unit files; it does not go with --cron")
+    warning = install.environment_warning(config_path, environment)
+    warnings = [warning] if warning else []
     if output is not None:
-        if method != "systemd":
-            raise UsageError("--output writes systemd unit files; it does not go with --cron")
         written = install.write_units(
             Path(output).expanduser(), config_path, every_minutes, environment
         )
         return Outcome(
             command="schedule install",
             data={"written": [str(path) for path in written]},
-            messages=[f"wrote {path}" for path in written],
+            messages=[*(f"wrote {path}" for path in written), *warnings],
         )
     if method == "cron":
         line = install.install_cron(config_path, every_minutes, environment, user)
@@ -40,13 +42,17 @@ def install_schedule(
         return Outcome(
             command="schedule install",
             data={"crontab": line},
-            messages=[f"installed in {owner} crontab:", line],
+            messages=[f"installed in {owner} crontab:", line, *warnings],
         )
     written = install.install_systemd(config_path, every_minutes, environment)
     return Outcome(
         command="schedule install",
         data={"written": [str(path) for path in written]},
-        messages=[*(f"wrote {path}" for path in written), "enabled and started opskit.timer"],
+        messages=[
+            *(f"wrote {path}" for path in written),
+            "enabled and started opskit.timer",
+            *warnings,
+        ],
     )
 
 

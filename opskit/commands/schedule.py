@@ -162,7 +162,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env-file",
         metavar="FILE",
-        help="a 0600 file of VAR=value lines with the secrets the config's *_env keys name",
+        help="a 0600 file of NAME=value lines: the variables the config's ${VAR}s and "
+        "*_env keys name",
     )
     parser.add_argument(
         "--output", metavar="DIR", help="only write the systemd unit files into DIR"
