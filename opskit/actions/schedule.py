@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from opskit.context import AppContext
-from opskit.errors import UsageError
+from opskit.errors import OpskitError, UsageError
 from opskit.outcome import Outcome
+from opskit.paths import make_directory
 from opskit.result import utc_now
 from opskit.scheduling import emit, heartbeat, install
 from opskit.scheduling.runner import job_states
@@ -82,8 +83,11 @@ def github(
             command="schedule github", data={"text": text}, view="text", messages=messages
         )
     path = Path(output).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        make_directory(path.parent)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
     return Outcome(
         command="schedule github", data={"path": str(path)}, messages=[f"wrote {path}", *messages]
     )

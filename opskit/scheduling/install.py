@@ -18,6 +18,7 @@ from opskit import execute
 from opskit.config.load import INTERPOLATION
 from opskit.config.secrets import check_secret_file
 from opskit.errors import CommandError, ConfigError, OpskitError
+from opskit.paths import make_directory
 from opskit.scheduling.emit import CRON_MARKER, UNIT_NAME, cron_line, merge_crontab, systemd_units
 
 TIMEOUT_SECONDS = 30
@@ -88,12 +89,19 @@ def write_units(
     directory: Path, config_path: Path, every_minutes: int, env_file: Path | None
 ) -> list[Path]:
     _check_env_file(env_file)
-    directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in systemd_units(config_path, every_minutes, env_file).items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        make_directory(directory)
+        for name, text in systemd_units(config_path, every_minutes, env_file).items():
+            path = directory / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as error:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise OpskitError(
+            f"cannot write the unit files to {directory}: {error.strerror or error}"
+        ) from None
     return written
 
 

@@ -3,6 +3,8 @@ internal error."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -21,3 +23,37 @@ def test_history_since_beyond_the_calendar_is_a_usage_error(cli, make_config, si
             run.stderr
         )
         assert "internal error" not in run.stderr
+
+
+def test_schedule_output_that_is_a_file_says_not_a_directory(
+    cli, make_config, tmp_path: Path
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("keep me\n")
+    config = make_config()
+
+    units = cli("--config", config, "schedule", "install", "--systemd", "--output", afile)
+    workflow = cli("schedule", "github", "--output", afile / "opskit.yml")
+
+    assert units.exit_code == 3
+    assert f"opskit: cannot write the unit files to {afile}: Not a directory" in units.stderr
+    assert workflow.exit_code == 3
+    assert f"opskit: cannot write {afile / 'opskit.yml'}: Not a directory" in workflow.stderr
+    assert afile.read_text() == "keep me\n"
+
+
+def test_run_metrics_under_a_file_says_not_a_directory(cli, make_config, tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("keep me\n")
+
+    run = cli(
+        "--config",
+        make_config({"schedule": {"jobs": []}}),
+        "run",
+        "--metrics",
+        afile / "x.prom",
+    )
+
+    assert run.exit_code == 3
+    assert f"cannot write metrics to {afile / 'x.prom'}: Not a directory" in run.stderr
+    assert "File exists" not in run.stderr
