@@ -57,3 +57,16 @@ def test_run_metrics_under_a_file_says_not_a_directory(cli, make_config, tmp_pat
     assert run.exit_code == 3
     assert f"cannot write metrics to {afile / 'x.prom'}: Not a directory" in run.stderr
     assert "File exists" not in run.stderr
+
+
+def test_uat_validate_of_a_binary_file_says_it_is_not_text(
+    cli, make_config, tmp_path: Path
+) -> None:
+    binary = tmp_path / "bin.log"
+    binary.write_bytes(b"steps:\n" + bytes(range(256)) * 8)
+
+    run = cli("--config", make_config(), "uat", "validate", binary)
+
+    assert run.exit_code == 3
+    assert f"opskit: cannot read checklist {binary}: not UTF-8 text" in run.stderr
+    assert "internal error" not in run.stderr
