@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,18 @@ APP_NAME = "opskit"
 CONFIG_FILE_NAME = "opskit.yaml"
 CONFIG_ENV = "OPSKIT_CONFIG"
 PATH_NAMES = ("config", "state", "history", "known-hosts", "reports", "playbooks", "checks")
+
+
+def make_directory(path: Path) -> None:
+    """``mkdir -p`` whose error gives the real reason.
+
+    Where a file stands in the way, ``mkdir`` reports "File exists", which reads
+    as if all were well; the admin needs to hear that the path is not a directory.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
 
 
 def user_config_file() -> Path:

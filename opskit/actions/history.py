@@ -85,17 +85,18 @@ def export_history(context: AppContext, target: str, since: str | None) -> Outco
 
 
 def import_history(context: AppContext, files: list[str]) -> Outcome:
-    from opskit.history_merge import import_runs
+    """All the files or nothing: every line of every file is checked before one is imported."""
+    from opskit.history_merge import import_runs, parse_runs
 
-    added = skipped = 0
+    runs = []
     for name in files:
         path = Path(name).expanduser()
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            data = path.read_bytes()
         except OSError as error:
             raise OpskitError(f"cannot read {path}: {error.strerror or error}") from None
-        new, old = import_runs(context.store(), lines, str(path))
-        added, skipped = added + new, skipped + old
+        runs += parse_runs(data, str(path))
+    added, skipped = import_runs(context.store(), runs)
     return Outcome(
         command="history",
         data={"added": added, "skipped": skipped},

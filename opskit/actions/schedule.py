@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from opskit.context import AppContext
-from opskit.errors import UsageError
+from opskit.errors import OpskitError, UsageError
 from opskit.outcome import Outcome
+from opskit.paths import make_directory
 from opskit.result import utc_now
 from opskit.scheduling import emit, heartbeat, install
 from opskit.scheduling.runner import job_states
@@ -23,16 +24,18 @@ def install_schedule(
 ) -> Outcome:
     config_path = context.config_file
     environment = Path(env_file).expanduser() if env_file else None
+    if output is not None and method != "systemd":
+        raise UsageError("--output writes systemd unit files; it does not go with --cron")
+    warning = install.environment_warning(config_path, environment)
+    warnings = [warning] if warning else []
     if output is not None:
-        if method != "systemd":
-            raise UsageError("--output writes systemd unit files; it does not go with --cron")
         written = install.write_units(
             Path(output).expanduser(), config_path, every_minutes, environment
         )
         return Outcome(
             command="schedule install",
             data={"written": [str(path) for path in written]},
-            messages=[f"wrote {path}" for path in written],
+            messages=[*(f"wrote {path}" for path in written), *warnings],
         )
     if method == "cron":
         line = install.install_cron(config_path, every_minutes, environment, user)
@@ -40,13 +43,17 @@ def install_schedule(
         return Outcome(
             command="schedule install",
             data={"crontab": line},
-            messages=[f"installed in {owner} crontab:", line],
+            messages=[f"installed in {owner} crontab:", line, *warnings],
         )
     written = install.install_systemd(config_path, every_minutes, environment)
     return Outcome(
         command="schedule install",
         data={"written": [str(path) for path in written]},
-        messages=[*(f"wrote {path}" for path in written), "enabled and started opskit.timer"],
+        messages=[
+            *(f"wrote {path}" for path in written),
+            "enabled and started opskit.timer",
+            *warnings,
+        ],
     )
 
 
@@ -76,8 +83,11 @@ def github(
             command="schedule github", data={"text": text}, view="text", messages=messages
         )
     path = Path(output).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        make_directory(path.parent)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
     return Outcome(
         command="schedule github", data={"path": str(path)}, messages=[f"wrote {path}", *messages]
     )

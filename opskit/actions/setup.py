@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from opskit.config.sample import sample_config
 from opskit.context import AppContext
 from opskit.errors import ConfigError, OpskitError
 from opskit.outcome import Outcome
-from opskit.paths import CONFIG_ENV, checks_dir, playbooks_dir, user_config_file
+from opskit.paths import CONFIG_ENV, checks_dir, make_directory, playbooks_dir, user_config_file
 
 
 def init_target(explicit: str | None) -> Path:
@@ -23,30 +24,64 @@ def init_target(explicit: str | None) -> Path:
 
 def write_config(path: Path, text: str, force: bool) -> None:
     """Write ``text`` to ``path`` with mode 0600, refusing to overwrite unless ``force``."""
+    _place_config(prepare_config(path, text, force), path)
+
+
+def prepare_config(path: Path, text: str, force: bool) -> Path:
+    """Write ``text`` to a 0600 file beside ``path``; returns it, for ``_place_config``.
+
+    Done before anything else is created, so a destination that cannot take the
+    config (a directory, a path through a file, no permission) fails first.
+    """
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; add --force to overwrite it")
+    if path.is_dir():
+        raise OpskitError(f"cannot write {path}: Is a directory")
+    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
+        make_directory(path.parent)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
         temporary.chmod(0o600)
+    except OSError as error:
+        _remove(temporary)
+        raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
+    return temporary
+
+
+def _remove(temporary: Path) -> None:
+    # Tidying after a failure must not hide that failure's reason.
+    with contextlib.suppress(OSError):
+        temporary.unlink(missing_ok=True)
+
+
+def _place_config(temporary: Path, path: Path) -> None:
+    try:
         temporary.replace(path)
     except OSError as error:
+        _remove(temporary)
         raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def init(explicit_path: str | None, force: bool) -> Outcome:
-    """Write the sample config, and the default local backup repository it names."""
+    """Write the sample config, and the default local backup repository it names.
+
+    The config is written (beside its place) first: when it cannot be, no
+    repository or password file is left behind for a config that names them.
+    """
     from opskit.actions.backup.default import create_default_repository, default_repository
 
     path = init_target(explicit_path)
-    if path.exists() and not force:
-        raise ConfigError(f"{path} already exists; add --force to overwrite it")
     repository = default_repository()
-    notes = create_default_repository(repository)
-    write_config(path, sample_config({"backup": {"repositories": [repository.config]}}), force)
+    text = sample_config({"backup": {"repositories": [repository.config]}})
+    temporary = prepare_config(path, text, force)
+    try:
+        notes = create_default_repository(repository)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _place_config(temporary, path)
     return Outcome(
         command="init",
         data={"path": str(path), "backup_repository": repository.to_dict()},

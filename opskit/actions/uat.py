@@ -204,7 +204,7 @@ def validate_checklist(context: AppContext, reference: str) -> Outcome:
     path = Path(reference).expanduser()
     if not path.is_file():
         path = checklists.find(context.config, reference)[1]
-    checklist, problems = checklists.validate_text(path.read_text(encoding="utf-8"), path)
+    checklist, problems = checklists.validate_text(checklists.read_text(path), path)
     return Outcome(
         command="uat validate",
         data={

@@ -66,7 +66,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         dest="import_files",
         nargs="+",
         metavar="FILE",
-        help="add runs exported elsewhere (e.g. by each shard); runs already here are skipped",
+        help="add runs exported elsewhere (e.g. by each shard); runs already here are "
+        "skipped, and a bad line in any file imports nothing",
     )
     parser.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help="at most N rows (default 50)"

@@ -10,6 +10,21 @@ from opskit.context import AppContext
 from opskit.outcome import Outcome
 
 
+def tick_minutes(text: str) -> int:
+    """How often a scheduler wakes ``opskit run``: cron's */N and systemd's *:0/N only
+    mean "every N minutes" for N from 1 to 59, and a longer tick is never needed."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 59:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: --every takes 1 to 59 minutes; opskit run decides which jobs are due, "
+            "every 5 to 15 minutes is usual"
+        )
+    return value
+
+
 def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.scheduling.runner import run_jobs
 
@@ -139,7 +154,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     _scheduler_choice(parser)
     parser.add_argument(
         "--every",
-        type=positive_int,
+        type=tick_minutes,
         default=5,
         metavar="MINUTES",
         help="how often to call `opskit run` (default 5)",
@@ -147,7 +162,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env-file",
         metavar="FILE",
-        help="a 0600 file of VAR=value lines with the secrets the config's *_env keys name",
+        help="a 0600 file of NAME=value lines: the variables the config's ${VAR}s and "
+        "*_env keys name",
     )
     parser.add_argument(
         "--output", metavar="DIR", help="only write the systemd unit files into DIR"
@@ -176,7 +192,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--every",
-        type=positive_int,
+        type=tick_minutes,
         default=15,
         metavar="MINUTES",
         help="how often (default 15; GitHub runs at most every 5 minutes)",

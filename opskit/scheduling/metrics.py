@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opskit.config.schema import Config
 from opskit.errors import OpskitError
+from opskit.paths import make_directory
 from opskit.store import Store
 
 STATUS_VALUES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -76,7 +77,7 @@ def write_metrics(path: Path, config: Config, store: Store) -> None:
         if state.get("last_duration_seconds") is not None:
             duration.labels(name).set(state["last_duration_seconds"])
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_directory(path.parent)
         write_to_textfile(str(path), registry)
     except OSError as error:
         raise OpskitError(f"cannot write metrics to {path}: {error.strerror or error}") from None

@@ -206,12 +206,21 @@ def validate_text(text: str, path: Path) -> tuple[Checklist | None, list[Problem
     return (checklist if not located else None), located
 
 
+def read_text(path: Path) -> str:
+    """The checklist file's text; raises ConfigError saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"cannot read checklist {path}: not UTF-8 text (a checklist is a YAML file)"
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read checklist {path}: {error.strerror or error}") from None
+
+
 def load(path: Path, name: str | None = None) -> Loaded:
     """The valid checklist at ``path``; raises ConfigError listing every problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read checklist {path}: {error}") from None
+    text = read_text(path)
     checklist, problems = validate_text(text, path)
     if checklist is None:
         count = f"{len(problems)} error{'s' if len(problems) != 1 else ''}"

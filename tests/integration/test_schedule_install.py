@@ -197,3 +197,184 @@ def test_github_workflows_are_valid_and_the_shipped_example_is_current(cli) -> N
     assert "history --import shards/*.jsonl" in merge_script and "run --no-checks" in merge_script
     printed = cli("schedule", "github", "--shards", "4")
     assert printed.stdout == github_workflow(15, shards=4)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("schedule", "install", "--systemd", "--every", "60"),
+        ("schedule", "install", "--systemd", "--every", "100000"),
+        # A user that does not exist: were the value accepted, no real crontab would change.
+        ("schedule", "install", "--cron", "--user", "opskit-nobody", "--every", "100000"),
+        ("schedule", "install", "--cron", "--user", "opskit-nobody", "--every", "0"),
+        ("schedule", "github", "--every", "60"),
+    ],
+)
+def test_every_outside_one_to_59_minutes_is_refused_before_anything_is_written(
+    cli, make_config, tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    output = ("--output", tmp_path / "units") if "--systemd" in arguments else ()
+
+    run = cli("--config", make_config(), *arguments, *output)
+
+    assert run.exit_code == 3
+    assert "--every takes 1 to 59 minutes; opskit run decides which jobs are due" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "units").exists()
+
+
+def test_every_59_minutes_writes_units_systemd_accepts(cli, make_config, tmp_path: Path) -> None:
+    analyze = require("systemd-analyze", "systemd")
+
+    run = cli(
+        "--config",
+        make_config(),
+        "schedule",
+        "install",
+        "--systemd",
+        "--every",
+        "59",
+        "--output",
+        tmp_path / "units",
+    )
+    verified = subprocess.run(
+        [analyze, "verify", *(str(path) for path in sorted((tmp_path / "units").iterdir()))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert run.exit_code == 0, run.stderr
+    assert "OnCalendar=*:0/59" in (tmp_path / "units" / "opskit.timer").read_text()
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+
+
+def _config_reading_the_environment(make_config) -> Path:
+    return make_config(
+        {
+            "notifications": {
+                "channels": [
+                    {"name": "telegram", "url_env": "OPSKIT_T_TELEGRAM_URL"},
+                    {"name": "mail", "url": "mailtos://ops:${OPSKIT_T_SMTP}@127.0.0.1"},
+                    {"name": "log", "url": "json://127.0.0.1/${OPSKIT_T_PATH:-x}/$${LITERAL}"},
+                ]
+            }
+        }
+    )
+
+
+def test_install_without_env_file_warns_about_variables_the_config_reads(
+    cli, make_config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set here, as in the admin's shell; cron and systemd will not have them.
+    monkeypatch.setenv("OPSKIT_T_TELEGRAM_URL", "tgram://1/2")
+    monkeypatch.setenv("OPSKIT_T_SMTP", "s3cret-value")
+    config = _config_reading_the_environment(make_config)
+
+    run = cli(
+        "--config", config, "schedule", "install", "--systemd", "--output", tmp_path / "units"
+    )
+    quiet = cli(
+        "--config",
+        make_config(name="plain.yaml"),
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "plain",
+    )
+
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "units" / "opskit.timer").exists()
+    # The console wraps long lines; the warning is the last message.
+    warning = " ".join(run.stdout.split("warning:", 1)[1].split())
+    # Names only, sorted; a variable with a default and a $${literal} are not needed.
+    assert "reads OPSKIT_T_SMTP, OPSKIT_T_TELEGRAM_URL from the environment" in warning
+    assert "--env-file" in warning
+    assert "s3cret-value" not in run.stdout + run.stderr
+    assert quiet.exit_code == 0 and "warning" not in quiet.stdout
+
+
+def test_install_with_env_file_warns_only_about_variables_it_does_not_set(
+    cli, make_config, tmp_path: Path
+) -> None:
+    config = _config_reading_the_environment(make_config)
+    env_file = tmp_path / "opskit.env"
+    env_file.write_text("# opskit secrets\n\nOPSKIT_T_TELEGRAM_URL=tgram://1/2\n")
+    env_file.chmod(0o600)
+    complete = tmp_path / "complete.env"
+    complete.write_text("OPSKIT_T_TELEGRAM_URL=tgram://1/2\n  OPSKIT_T_SMTP='x y'\n")
+    complete.chmod(0o600)
+
+    partial = cli(
+        "--config",
+        config,
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "a",
+        "--env-file",
+        env_file,
+    )
+    whole = cli(
+        "--config",
+        config,
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "b",
+        "--env-file",
+        complete,
+    )
+
+    assert partial.exit_code == 0, partial.stderr
+    assert f"reads OPSKIT_T_SMTP from the environment, but {env_file} does not set it" in (
+        " ".join(partial.stdout.split())
+    )
+    assert whole.exit_code == 0, whole.stderr
+    assert "warning" not in whole.stdout
+
+
+@pytest.mark.parametrize("bad_line", ["export OPSKIT_T_SMTP=x", "OPSKIT_T_SMTP", "1X=y", "=y"])
+def test_env_file_lines_that_are_not_name_value_are_refused_with_file_and_line(
+    cli, make_config, tmp_path: Path, bad_line: str
+) -> None:
+    env_file = tmp_path / "opskit.env"
+    env_file.write_text(f"# comment\n\nOPSKIT_T_TELEGRAM_URL=tgram://1/2\n{bad_line}\n")
+    env_file.chmod(0o600)
+
+    run = cli(
+        "--config",
+        make_config(),
+        "schedule",
+        "install",
+        "--systemd",
+        "--output",
+        tmp_path / "units",
+        "--env-file",
+        env_file,
+    )
+
+    assert run.exit_code == 3
+    assert f"{env_file}:4: not a NAME=value line" in run.stderr
+    assert "tgram" not in run.stderr and "OPSKIT_T_SMTP" not in run.stderr.replace(bad_line, "")
+    assert not (tmp_path / "units").exists()
+
+
+def test_cron_install_without_env_file_installs_and_warns(
+    cli, make_config, service_account: str
+) -> None:
+    config = _config_reading_the_environment(make_config)
+
+    run = cli("--config", config, "schedule", "install", "--cron", "--user", service_account)
+    table = subprocess.run(
+        ["crontab", "-u", service_account, "-l"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert run.exit_code == 0, run.stderr
+    assert CRON_MARKER in table
+    assert "reads OPSKIT_T_SMTP, OPSKIT_T_TELEGRAM_URL from the environment" in " ".join(
+        run.stdout.split()
+    )
