@@ -172,7 +172,13 @@ def _run_one(context: AppContext, job: Job, state: JobState, shard: Any) -> JobR
         status, note = _status_of(completed)
         exit_code: int | None = completed.exit_code
     except CommandError as error:
-        status, note, exit_code = Status.UNKNOWN, error.message, None
+        # The message names the interpreter; the admin knows the job by its name and command.
+        reason = error.message.removeprefix(f"{sys.executable} ")
+        status, note, exit_code = (
+            Status.UNKNOWN,
+            f"job {job.name} (opskit {job.run}) {reason}",
+            None,
+        )
     duration = time.monotonic() - clock
     finished = JobState(
         first_seen=state.first_seen,

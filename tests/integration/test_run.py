@@ -326,3 +326,31 @@ def test_a_job_another_run_finished_meanwhile_is_not_run_again(
     )
     memory = run_opskit("--config", config, "history", "--check", "host.memory", "--format", "json")
     assert len(memory.json["data"]["results"]) == 1
+
+
+def test_a_job_past_its_timeout_is_stopped_and_named(
+    make_config, tmp_path: Path, silent_port: int
+) -> None:
+    config = make_config(
+        {
+            "hosts": [{"name": "hung", "address": "127.0.0.1", "port": silent_port}],
+            "schedule": {
+                "jobs": [
+                    {
+                        "name": "slow-ping",
+                        "cron": "0 0 * * *",
+                        "run": "hosts ping hung",
+                        "timeout_minutes": 0.01,
+                    }
+                ]
+            },
+        }
+    )
+
+    run = run_opskit("--config", config, "run", "--job", "slow-ping", "--format", "json")
+
+    [job] = run.json["data"]["jobs"]
+    assert job["status"] == "UNKNOWN" and run.exit_code == 3
+    assert job["note"] == (
+        "job slow-ping (opskit hosts ping hung) did not finish within 0.6 s and was stopped"
+    )
