@@ -474,6 +474,8 @@ def _network_problem(location: Location, value: Any) -> list[Problem]:
 
 
 NOT_SCHEDULABLE = ("run", "schedule", "demo", "init")
+# Options opskit run gives every job itself.
+RUNNER_OPTIONS = ("--config", "--format")
 
 
 def job_command_problem(command: str) -> str | None:
@@ -487,8 +489,13 @@ def job_command_problem(command: str) -> str | None:
         arguments = shlex.split(command) or [""]
     except ValueError as error:
         return f"cannot read the command: {error}"
+    if arguments[0].startswith("-"):
+        return "a job starts with its command (e.g. 'check web'), not an option"
     if arguments[0] in NOT_SCHEDULABLE:
         return f"'{arguments[0]}' cannot be a scheduled job"
+    runner_set = [word.split("=")[0] for word in arguments if word.split("=")[0] in RUNNER_OPTIONS]
+    if runner_set:
+        return f"{runner_set[0]} is set by opskit run itself (the same config, JSON); leave it out"
     try:
         args = build_parser().parse_args(arguments)
     except (UsageError, SystemExit) as error:

@@ -473,3 +473,22 @@ def test_warnings_for_documents_reaching_nobody_and_window_typos(make_config) ->
     assert "notifications.routes.incident" not in warnings
     assert "did you mean 'website'?" in warnings["schedule.maintenance_windows[0].targets[0]"]
     assert "schedule.maintenance_windows[0].targets[1]" not in warnings
+
+
+def test_job_commands_that_opskit_run_cannot_run_as_written_are_errors(make_config) -> None:
+    jobs = [
+        {"name": "a", "cron": "0 0 * * *", "run": "--config /etc/passwd check host"},
+        {"name": "b", "cron": "0 0 * * *", "run": "check host --format=human"},
+        {"name": "c", "cron": "0 0 * * *", "run": "init"},
+        {"name": "d", "cron": "0 0 * * *", "run": "check hosts"},
+        {"name": "e", "cron": "0 0 * * *", "run": "check host"},
+    ]
+    path = make_config({"schedule": {"jobs": jobs}})
+
+    errors = {problem.path: problem.message for problem in validate_file(path).errors}
+
+    assert errors["schedule.jobs[0].run"].endswith("not an option")
+    assert errors["schedule.jobs[1].run"].startswith("--format is set by opskit run itself")
+    assert errors["schedule.jobs[2].run"] == "'init' cannot be a scheduled job"
+    assert errors["schedule.jobs[3].run"].startswith("not an opskit command")
+    assert "schedule.jobs[4].run" not in errors
