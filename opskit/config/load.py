@@ -489,6 +489,20 @@ def job_command_problem(command: str) -> str | None:
         arguments = shlex.split(command) or [""]
     except ValueError as error:
         return f"cannot read the command: {error}"
+    problem = _job_words_problem(arguments)
+    if problem:
+        return problem
+    try:
+        args = build_parser().parse_args(arguments)
+    except (UsageError, SystemExit) as error:
+        return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
+    if getattr(args, "handler", None) is None:
+        return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
+    return None
+
+
+def _job_words_problem(arguments: list[str]) -> str | None:
+    """What opskit run cannot run as written, before the command itself is parsed."""
     if arguments[0].startswith("-"):
         return "a job starts with its command (e.g. 'check web'), not an option"
     if arguments[0] in NOT_SCHEDULABLE:
@@ -496,12 +510,6 @@ def job_command_problem(command: str) -> str | None:
     runner_set = [word.split("=")[0] for word in arguments if word.split("=")[0] in RUNNER_OPTIONS]
     if runner_set:
         return f"{runner_set[0]} is set by opskit run itself (the same config, JSON); leave it out"
-    try:
-        args = build_parser().parse_args(arguments)
-    except (UsageError, SystemExit) as error:
-        return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
-    if getattr(args, "handler", None) is None:
-        return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
     return None
 
 
