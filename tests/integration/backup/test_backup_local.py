@@ -95,6 +95,41 @@ def test_restore_refuses_a_non_empty_directory_unless_forced(
     assert (restored / "index.php").exists() and not (restored / "berita.php").exists()
 
 
+def test_restore_that_restores_nothing_warns_and_resolves_no_incident(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+    failed = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "a",
+        "--snapshot", "deadbeef",
+    )  # fmt: skip
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "keep.txt").write_text("mine")
+
+    nothing = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "b",
+        "--include", "/nonexistent/path", "--format", "json",
+    )  # fmt: skip
+    forced = cli(
+        "--config", config, "backup", "restore", "website", "--target", busy, "--force",
+        "--include", "/nonexistent/path", "--format", "json",
+    )  # fmt: skip
+    listed = cli("--config", config, "incidents", "--format", "json")
+
+    assert failed.exit_code != 0, failed.stdout
+    for run in (nothing, forced):
+        [restored] = run.json["results"]
+        assert restored["status"] == "WARNING", restored
+        assert "restored nothing" in restored["summary"]
+        assert "/nonexistent/path matched nothing" in restored["summary"]
+        assert restored["evidence"]["files"] == 0
+    [incident] = listed.json["data"]["incidents"]
+    assert (incident["check_id"], incident["state"]) == ("backup.restore", "open")
+
+
 def test_missing_source_path_is_an_incomplete_backup_naming_it(
     cli, backup_config, website: Path, tmp_path: Path, restic: str
 ) -> None:
