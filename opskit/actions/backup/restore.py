@@ -107,13 +107,13 @@ def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
     if not target_dir.startswith("/") and not access.local:
         raise UsageError("the restore target on an SSH host must be an absolute path")
     directory = str(Path(target_dir).expanduser().resolve()) if access.local else target_dir
+    if access.local:
+        _refuse_file_on_the_way(Path(directory))
     if force:
         return directory
     if access.local:
         path = Path(directory)
         non_empty = path.is_dir() and any(path.iterdir())
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"restore target {directory} exists and is not a directory")
     else:
         from opskit.playbooks.backup import has_entries
 
@@ -124,6 +124,20 @@ def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
             "to restore over what is there"
         )
     return directory
+
+
+def _refuse_file_on_the_way(path: Path) -> None:
+    """The target and its nearest existing parent must be directories, even with --force.
+
+    restic would otherwise fail on every file with "not a directory" and report only
+    an error count.
+    """
+    for candidate in (path, *path.parents):
+        if candidate.is_dir():
+            return
+        if candidate.exists() or candidate.is_symlink():
+            where = "restore target" if candidate == path else f"restore target {path}:"
+            raise UsageError(f"{where} {candidate} is a file, not a directory")
 
 
 def _latest(access: HostAccess, target: Target, set_name: str, database: str | None) -> str:

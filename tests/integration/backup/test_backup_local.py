@@ -130,6 +130,31 @@ def test_restore_that_restores_nothing_warns_and_resolves_no_incident(
     assert (incident["check_id"], incident["state"]) == ("backup.restore", "open")
 
 
+def test_restore_target_under_a_file_is_refused_naming_the_file(
+    cli, backup_config, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "afile").write_text("not a directory")
+
+    refused = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "r/afile/sub"
+    )
+    forced = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "r/afile/sub",
+        "--force",
+    )  # fmt: skip
+
+    for run in (refused, forced):
+        assert run.exit_code == 3, run.stdout + run.stderr
+        assert f"{tmp_path / 'r' / 'afile'} is a file, not a directory" in run.stderr
+        assert "restic failed" not in run.stdout + run.stderr
+    assert (tmp_path / "r" / "afile").read_text() == "not a directory"
+    assert sorted(path.name for path in (tmp_path / "r").iterdir()) == ["afile"]
+
+
 def test_missing_source_path_is_an_incomplete_backup_naming_it(
     cli, backup_config, website: Path, tmp_path: Path, restic: str
 ) -> None:
