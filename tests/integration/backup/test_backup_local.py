@@ -63,6 +63,35 @@ def test_init_run_snapshots_and_restore_round_trip(
     assert json.loads(stored)["snapshot_id"] == evidence["snapshot_id"]
 
 
+def test_init_refuses_a_non_empty_directory_that_is_not_a_repository(
+    cli, backup_config, tmp_path: Path, repository_password: Path, restic: str
+) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "a.txt").write_text("someone's data")
+    config = backup_config(
+        repositories=[
+            {"name": name, "path": str(path), "password_file": str(repository_password)}
+            for name, path in (("local", occupied), ("fresh", tmp_path / "fresh"))
+        ]
+    )
+
+    init = cli("--config", config, "backup", "init", "--format", "json")
+    again = cli("--config", config, "backup", "init", "fresh", "--format", "json")
+
+    assert init.exit_code == 2, init.stdout
+    by_target = results_by_target(init)
+    assert by_target["local"]["status"] == "CRITICAL"
+    assert (
+        f"{occupied} is not empty and is not a restic repository; choose an empty or new directory"
+        in by_target["local"]["summary"]
+    )
+    assert sorted(path.name for path in occupied.iterdir()) == ["a.txt"]
+    assert by_target["fresh"]["status"] == "OK" and (tmp_path / "fresh" / "config").is_file()
+    [existing] = again.json["results"]
+    assert existing["status"] == "OK" and "already exists" in existing["summary"]
+
+
 def test_restore_refuses_a_non_empty_directory_unless_forced(
     cli, backup_config, website: Path, tmp_path: Path, restic: str
 ) -> None:
