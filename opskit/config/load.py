@@ -10,13 +10,14 @@ the raw data so they are reported together with schema errors.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import os
 import re
 import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -418,6 +419,28 @@ class _Rules:
                     repositories,
                     "repository",
                 )
+        self.repositories_outside_sets()
+
+    def repositories_outside_sets(self) -> None:
+        """A local repository must not sit in what its sets back up: it would back up itself."""
+        paths = {
+            repository.get("name"): repository.get("path")
+            for _, repository in self.items("backup", "repositories")
+            if repository.get("type", "local") == "local"
+        }
+        for index, backup_set in self.items("backup", "sets"):
+            targets = backup_set.get("repositories")
+            for position, name in enumerate(targets if isinstance(targets, list) else []):
+                inside = _repository_inside(paths.get(name), backup_set)
+                if inside is not None:
+                    self.problems.append(
+                        Problem(
+                            ("backup", "sets", index, "repositories", position),
+                            f"repository {name!r} at {paths[name]} is inside {inside}, which "
+                            "this set backs up into it; choose a repository directory outside "
+                            "the set's paths",
+                        )
+                    )
 
     def schedule(self) -> None:
         for index, job in self.items("schedule", "jobs"):
@@ -432,6 +455,37 @@ class _Rules:
         self.problems += [
             Problem(location, message) for location, message in override_problems(self.raw)
         ]
+
+
+def _repository_inside(repository_path: Any, backup_set: dict[str, Any]) -> str | None:
+    """The set path holding ``repository_path`` (absolute paths only), unless excluded."""
+    if not isinstance(repository_path, str) or not repository_path.startswith("/"):
+        return None
+    repository = PurePosixPath(os.path.normpath(repository_path))
+    excludes = [item for item in backup_set.get("exclude") or [] if isinstance(item, str)]
+    for raw in backup_set.get("paths") or []:
+        if not isinstance(raw, str) or not raw.startswith("/"):
+            continue
+        source = PurePosixPath(os.path.normpath(raw))
+        if repository != source and source not in repository.parents:
+            continue
+        # An exclude matching the repository or a folder between it and the source leaves it out.
+        between = [repository, *[p for p in repository.parents if source in p.parents]]
+        if not any(_excluded(path, excludes) for path in between):
+            return str(source)
+    return None
+
+
+def _excluded(path: PurePosixPath, patterns: list[str]) -> bool:
+    """Roughly restic's rule: a pattern without "/" matches a name, a relative one a tail."""
+    for raw in patterns:
+        pattern = raw.rstrip("/")
+        text = str(path) if "/" in pattern else path.name
+        if "/" in pattern and not pattern.startswith("/"):
+            pattern = f"*/{pattern}"
+        if fnmatch.fnmatchcase(text, pattern):
+            return True
+    return False
 
 
 def _uat_roles(uat: Any) -> list[Problem]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from opskit.actions.backup.common import (
+    HostAccess,
     host_access,
     repository_hosts,
     result,
@@ -65,6 +67,16 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     explain(existing.kind, repository.name, existing.stderr),
                     {**evidence, "stderr": existing.stderr.splitlines()[-5:]},
                 )
+            if repository.type == "local" and _has_entries(access, repository.location):
+                # restic would add its files next to whatever is there, even a set's own data.
+                return result(
+                    "backup.repository",
+                    target_label,
+                    Status.CRITICAL,
+                    f"{repository.location} is not empty and is not a restic repository; "
+                    f"choose an empty or new directory for repository {repository.name}",
+                    {**evidence, "created": False},
+                )
             created = call(access.runner, target, init_argv(target.restic))
             if not created.ok:
                 return result(
@@ -84,6 +96,19 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
         f"created repository {repository.name} at {repository.location}",
         {**evidence, "created": True},
     )
+
+
+def _has_entries(access: HostAccess, path: str) -> bool:
+    """Whether ``path`` on the set's host is a directory with something in it."""
+    if access.local:
+        directory = Path(path)
+        try:
+            return directory.is_dir() and any(directory.iterdir())
+        except OSError:
+            return False  # unreadable: restic init fails and says why
+    from opskit.playbooks.backup import has_entries
+
+    return bool(has_entries(access.runner.connection, path))  # type: ignore[attr-defined]
 
 
 def _bucket(repository: Repository, create: bool) -> Result:

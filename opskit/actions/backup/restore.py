@@ -56,6 +56,7 @@ def restore(
         directory = _target_directory(access, target_dir, force)
         chosen = snapshot or _latest(access, target, set_name, database)
         argv = restore_argv(target.restic, chosen, directory, includes=includes)
+        before = _file_states(directory) if access.local else {}
         answer = call(access.runner, target, argv)
     evidence: dict[str, object] = {
         "snapshot": chosen,
@@ -78,7 +79,21 @@ def restore(
             {**evidence, "stderr": answer.stderr.splitlines()[-5:]},
         )
         return Outcome(command="backup restore", results=[outcome_result], record=True)
-    files = _count_files(directory) if access.local else None
+    files = _written_files(directory, before) if access.local else None
+    if files == 0:
+        # restic exits 0 when nothing matched; an empty restore must not pass for a good one.
+        matched = f"snapshot {chosen[:8]} holds no files"
+        if includes:
+            patterns = f"pattern{'s' if len(includes) > 1 else ''} {', '.join(includes)}"
+            matched = f"the include {patterns} matched nothing in snapshot {chosen[:8]}"
+        empty = result(
+            "backup.restore",
+            label,
+            Status.WARNING,
+            f"restored nothing into {directory} on {host.name}: {matched}",
+            {**evidence, "files": 0, "includes": list(includes)},
+        )
+        return Outcome(command="backup restore", results=[empty], record=True)
     summary = f"restored snapshot {chosen[:8]} into {directory} on {host.name}"
     if files is not None:
         summary += f" ({files} files)"
@@ -92,13 +107,13 @@ def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
     if not target_dir.startswith("/") and not access.local:
         raise UsageError("the restore target on an SSH host must be an absolute path")
     directory = str(Path(target_dir).expanduser().resolve()) if access.local else target_dir
+    if access.local:
+        _refuse_file_on_the_way(Path(directory))
     if force:
         return directory
     if access.local:
         path = Path(directory)
         non_empty = path.is_dir() and any(path.iterdir())
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"restore target {directory} exists and is not a directory")
     else:
         from opskit.playbooks.backup import has_entries
 
@@ -109,6 +124,20 @@ def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:
             "to restore over what is there"
         )
     return directory
+
+
+def _refuse_file_on_the_way(path: Path) -> None:
+    """The target and its nearest existing parent must be directories, even with --force.
+
+    restic would otherwise fail on every file with "not a directory" and report only
+    an error count.
+    """
+    for candidate in (path, *path.parents):
+        if candidate.is_dir():
+            return
+        if candidate.exists() or candidate.is_symlink():
+            where = "restore target" if candidate == path else f"restore target {path}:"
+            raise UsageError(f"{where} {candidate} is a file, not a directory")
 
 
 def _latest(access: HostAccess, target: Target, set_name: str, database: str | None) -> str:
@@ -123,5 +152,24 @@ def _latest(access: HostAccess, target: Target, set_name: str, database: str | N
     return str(snapshots[-1].id)
 
 
-def _count_files(directory: str) -> int:
-    return sum(len(files) for _, _, files in os.walk(directory))
+FileState = tuple[int, int]
+
+
+def _file_states(directory: str) -> dict[str, FileState]:
+    """Every file under ``directory`` with its inode and ctime: what was there before restic."""
+    states: dict[str, FileState] = {}
+    for root, _, files in os.walk(directory):
+        for name in files:
+            path = Path(root) / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            states[str(path)] = (stat.st_ino, stat.st_ctime_ns)
+    return states
+
+
+def _written_files(directory: str, before: dict[str, FileState]) -> int:
+    """Files restic created or rewrote; with --force the files already there do not count."""
+    after = _file_states(directory)
+    return sum(1 for path, state in after.items() if before.get(path) != state)

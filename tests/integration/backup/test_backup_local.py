@@ -63,6 +63,35 @@ def test_init_run_snapshots_and_restore_round_trip(
     assert json.loads(stored)["snapshot_id"] == evidence["snapshot_id"]
 
 
+def test_init_refuses_a_non_empty_directory_that_is_not_a_repository(
+    cli, backup_config, tmp_path: Path, repository_password: Path, restic: str
+) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "a.txt").write_text("someone's data")
+    config = backup_config(
+        repositories=[
+            {"name": name, "path": str(path), "password_file": str(repository_password)}
+            for name, path in (("local", occupied), ("fresh", tmp_path / "fresh"))
+        ]
+    )
+
+    init = cli("--config", config, "backup", "init", "--format", "json")
+    again = cli("--config", config, "backup", "init", "fresh", "--format", "json")
+
+    assert init.exit_code == 2, init.stdout
+    by_target = results_by_target(init)
+    assert by_target["local"]["status"] == "CRITICAL"
+    assert (
+        f"{occupied} is not empty and is not a restic repository; choose an empty or new directory"
+        in by_target["local"]["summary"]
+    )
+    assert sorted(path.name for path in occupied.iterdir()) == ["a.txt"]
+    assert by_target["fresh"]["status"] == "OK" and (tmp_path / "fresh" / "config").is_file()
+    [existing] = again.json["results"]
+    assert existing["status"] == "OK" and "already exists" in existing["summary"]
+
+
 def test_restore_refuses_a_non_empty_directory_unless_forced(
     cli, backup_config, website: Path, tmp_path: Path, restic: str
 ) -> None:
@@ -93,6 +122,66 @@ def test_restore_refuses_a_non_empty_directory_unless_forced(
     assert (target / "keep.txt").read_text() == "mine"
     restored = target / str(website).lstrip("/")
     assert (restored / "index.php").exists() and not (restored / "berita.php").exists()
+
+
+def test_restore_that_restores_nothing_warns_and_resolves_no_incident(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+    failed = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "a",
+        "--snapshot", "deadbeef",
+    )  # fmt: skip
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "keep.txt").write_text("mine")
+
+    nothing = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "b",
+        "--include", "/nonexistent/path", "--format", "json",
+    )  # fmt: skip
+    forced = cli(
+        "--config", config, "backup", "restore", "website", "--target", busy, "--force",
+        "--include", "/nonexistent/path", "--format", "json",
+    )  # fmt: skip
+    listed = cli("--config", config, "incidents", "--format", "json")
+
+    assert failed.exit_code != 0, failed.stdout
+    for run in (nothing, forced):
+        [restored] = run.json["results"]
+        assert restored["status"] == "WARNING", restored
+        assert "restored nothing" in restored["summary"]
+        assert "/nonexistent/path matched nothing" in restored["summary"]
+        assert restored["evidence"]["files"] == 0
+    [incident] = listed.json["data"]["incidents"]
+    assert (incident["check_id"], incident["state"]) == ("backup.restore", "open")
+
+
+def test_restore_target_under_a_file_is_refused_naming_the_file(
+    cli, backup_config, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "afile").write_text("not a directory")
+
+    refused = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "r/afile/sub"
+    )
+    forced = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "r/afile/sub",
+        "--force",
+    )  # fmt: skip
+
+    for run in (refused, forced):
+        assert run.exit_code == 3, run.stdout + run.stderr
+        assert f"{tmp_path / 'r' / 'afile'} is a file, not a directory" in run.stderr
+        assert "restic failed" not in run.stdout + run.stderr
+    assert (tmp_path / "r" / "afile").read_text() == "not a directory"
+    assert sorted(path.name for path in (tmp_path / "r").iterdir()) == ["afile"]
 
 
 def test_missing_source_path_is_an_incomplete_backup_naming_it(

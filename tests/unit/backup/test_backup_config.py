@@ -88,6 +88,43 @@ def test_sets_need_absolute_paths_or_databases_and_unique_dump_names(
     )
 
 
+def test_a_local_repository_inside_a_path_its_set_backs_up_is_refused(
+    make_config, tmp_path: Path
+) -> None:
+    password = secret(tmp_path)
+    found = problems(
+        make_config,
+        {
+            "repositories": [
+                {"name": name, "path": path, "password_file": password}
+                for name, path in (
+                    ("same", "/srv/www"),
+                    ("below", "/srv/www/backup/restic/"),
+                    ("excluded", "/srv/www/backup/restic"),
+                    ("apart", "/srv/backup"),
+                )
+            ],
+            "sets": [
+                {"name": "site", "paths": ["/srv/www/"], "repositories": ["same", "below"]},
+                {
+                    "name": "kept-out",
+                    "paths": ["/srv/www"],
+                    "exclude": ["/srv/www/backup"],
+                    "repositories": ["excluded", "apart"],
+                },
+            ],
+        },
+    )
+
+    text = "\n".join(found)
+    assert (
+        "backup.sets[0].repositories[0]: repository 'same' at /srv/www is inside /srv/www, "
+        "which this set backs up into it; choose a repository directory outside the set's paths"
+    ) in text
+    assert "backup.sets[0].repositories[1]: repository 'below' at /srv/www/backup/restic/" in text
+    assert "sets[1]" not in text, text
+
+
 def test_init_creates_the_default_repository_and_a_0600_password(
     cli, tmp_path: Path, isolated: Path
 ) -> None:
