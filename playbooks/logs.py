@@ -22,6 +22,8 @@ from fabric import task
 
 HEAD_BYTES = 256
 FETCH_BYTES = 32 << 20
+# Marks the line on stderr that carries gzip's own exit status.
+GZIP_STATUS = "opskit-gzip-status:"
 MARKER = "@@opskit-log "
 
 
@@ -67,17 +69,31 @@ def parse_listing(text: str, directory: str) -> list[dict[str, Any]]:
     return files
 
 
-def fetch_log(c: Any, name: str, offset: int, compressed: bool, limit: int = FETCH_BYTES) -> bytes:
-    """Up to ``limit`` bytes of ``name`` from ``offset`` (of the decompressed content)."""
+def fetch_log(
+    c: Any, name: str, offset: int, compressed: bool, limit: int = FETCH_BYTES
+) -> tuple[bytes, str | None]:
+    """Up to ``limit`` bytes of ``name`` from ``offset`` (of the decompressed content).
+
+    Also why a compressed file ended early (truncated or corrupt), or None: the
+    pipeline's status is base64's, so gzip reports its own (1 is an error; a
+    broken pipe once enough was read is not).
+    """
     quoted = shlex.quote(name)
-    reader = f"gzip -dc -- {quoted}" if compressed else f"tail -c +{int(offset) + 1} -- {quoted}"
-    skip = f" | tail -c +{int(offset) + 1}" if compressed else ""
+    if compressed:
+        reader = f'{{ gzip -dc -- {quoted}; echo "{GZIP_STATUS}$?" >&2; }}'
+        reader += f" | tail -c +{int(offset) + 1}"
+    else:
+        reader = f"tail -c +{int(offset) + 1} -- {quoted}"
     result = c.run(
-        f"{reader}{skip} | head -c {int(limit)} | base64 -w0", hide=True, warn=True, in_stream=False
+        f"{reader} | head -c {int(limit)} | base64 -w0", hide=True, warn=True, in_stream=False
     )
     if result.exited != 0 and not result.stdout:
         raise OSError(f"cannot read {name}: {result.stderr.strip()[-200:]}")
-    return base64.b64decode(result.stdout.strip())
+    problems = [line for line in result.stderr.splitlines() if not line.startswith(GZIP_STATUS)]
+    damage = None
+    if f"{GZIP_STATUS}1" in result.stderr.splitlines():
+        damage = "; ".join(line.strip() for line in problems if line.strip())[-200:] or "gzip error"
+    return base64.b64decode(result.stdout.strip()), damage
 
 
 @task(name="log-files")

@@ -66,6 +66,7 @@ class RemoteSource:
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
+        self.damaged: list[str] = []
 
     def describe(self, path: str) -> list[FileInfo]:
         from opskit.playbooks.logs import describe_logs
@@ -79,7 +80,17 @@ class RemoteSource:
         reached[read.info.name] = offset
         pending = b""
         while True:
-            data = fetch_log(self.connection, read.info.name, offset, read.info.compressed)
+            data, damage = fetch_log(self.connection, read.info.name, offset, read.info.compressed)
+            if damage is not None and len(data) < FETCH_BYTES:
+                # The damage lies within what this fetch reached: report it once.
+                self.damaged.append(
+                    f"{read.info.name}: truncated or corrupt gzip data ({damage}); "
+                    + (
+                        "only the lines before the damage were read"
+                        if offset or data
+                        else "no line read"
+                    )
+                )
             if not data:
                 return
             buffer_start = offset - len(pending)

@@ -232,3 +232,25 @@ def test_a_resolver_that_is_not_an_ip_address_is_refused_before_any_lookup(
     }
     assert checked.exit_code == 3
     assert "internal error" not in checked.stderr
+
+
+def test_a_truncated_gzip_log_on_a_host_is_read_as_far_as_it_goes_and_is_not_ok(
+    make_config, cli, tmp_path: Path, sshd: SshServer
+) -> None:
+    damaged, recoverable = truncated_gzip(tmp_path)
+    site = {
+        "name": "website",
+        "url": "https://example.org/",
+        "host": "web1",
+        "logs": [{"path": str(damaged)}],
+    }
+    config = make_config({"hosts": [sshd.host_entry("web1")], "sites": [site]})
+    assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
+
+    run = cli("--config", config, "check", "logs", "--format", "json")
+
+    activity = run.json["results"][0]
+    assert activity["status"] == "WARNING", activity["summary"]
+    assert f"{damaged}: truncated or corrupt gzip data" in activity["summary"]
+    assert "unexpected end of file" in activity["summary"]
+    assert run.json["data"]["sources"][0]["summary"]["requests"] == recoverable
