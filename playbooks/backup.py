@@ -127,6 +127,16 @@ def has_entries(c: Any, path: str) -> bool:
     return bool(result.exited == 0)
 
 
+def count_files(c: Any, path: str) -> int | None:
+    """How many regular files lie under ``path`` (None if that cannot be told)."""
+    quoted = shlex.quote(path)
+    result = c.run(
+        f"find {quoted} -type f 2>/dev/null | wc -l", hide=True, warn=True, in_stream=False
+    )
+    text = result.stdout.strip()
+    return int(text) if text.isdigit() else None
+
+
 def sha256_files(c: Any, paths: Sequence[str]) -> dict[str, str]:
     """SHA-256 of each readable file (for the restore drill on a host)."""
     if not paths:

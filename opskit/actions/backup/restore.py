@@ -58,6 +58,11 @@ def restore(
         argv = restore_argv(target.restic, chosen, directory, includes=includes)
         before = _file_states(directory) if access.local else {}
         answer = call(access.runner, target, argv)
+        if access.local:
+            files = _written_files(directory, before) if answer.ok else None
+        else:
+            # Without --force the target was empty, so what is there now is what restic wrote.
+            files = None if force or not answer.ok else _remote_files(access, directory)
     evidence: dict[str, object] = {
         "snapshot": chosen,
         "target": directory,
@@ -79,7 +84,6 @@ def restore(
             {**evidence, "stderr": answer.stderr.splitlines()[-5:]},
         )
         return Outcome(command="backup restore", results=[outcome_result], record=True)
-    files = _written_files(directory, before) if access.local else None
     if files == 0:
         # restic exits 0 when nothing matched; an empty restore must not pass for a good one.
         matched = f"snapshot {chosen[:8]} holds no files"
@@ -101,6 +105,12 @@ def restore(
         "backup.restore", label, Status.OK, summary, {**evidence, "files": files}
     )
     return Outcome(command="backup restore", results=[restored], record=True)
+
+
+def _remote_files(access: HostAccess, directory: str) -> int | None:
+    from opskit.playbooks.backup import count_files
+
+    return count_files(access.runner.connection, directory)  # type: ignore[attr-defined]
 
 
 def _target_directory(access: HostAccess, target_dir: str, force: bool) -> str:

@@ -55,7 +55,13 @@ def test_remote_set_backs_up_on_the_host_and_results_come_back_as_data(
     verify = cli("--config", config, "backup", "verify", "--format", "json")
     listed = cli("--config", config, "backup", "snapshots", "--format", "json")
     target = tmp_path / "restored-on-web1"
-    restored = cli("--config", config, "backup", "restore", "website", "--target", target)
+    restored = cli(
+        "--config", config, "backup", "restore", "website", "--target", target, "--format", "json"
+    )
+    nothing = cli(
+        "--config", config, "backup", "restore", "website", "--target", tmp_path / "empty-on-web1",
+        "--include", "/no/such/path", "--format", "json",
+    )  # fmt: skip
 
     assert init.json["results"][0]["target"] == "onsite@web1", init.stdout
     assert init.json["results"][0]["status"] == "OK"
@@ -69,6 +75,12 @@ def test_remote_set_backs_up_on_the_host_and_results_come_back_as_data(
     assert listed.json["data"]["snapshots"][0]["set"] == "website"
     assert restored.exit_code == 0, restored.stdout
     assert (target / str(website).lstrip("/") / "index.php").exists()
+    on_disk = sum(1 for path in target.rglob("*") if path.is_file())
+    assert restored.json["results"][0]["evidence"]["files"] == on_disk > 0
+    assert restored.json["results"][0]["summary"].endswith(f"({on_disk} files)")
+    [empty] = nothing.json["results"]
+    assert empty["status"] == "WARNING" and nothing.exit_code == 1
+    assert "the include pattern /no/such/path matched nothing" in empty["summary"]
     snapshots = restic_direct(tmp_path / "web1-repo", repository_password, "snapshots", "--json")
     assert len(json.loads(snapshots.stdout)) == 1
     leftovers = list(Path("/tmp").glob("opskit-backup.*"))
