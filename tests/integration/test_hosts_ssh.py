@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from support.secrets import write_secret
 from support.sshd import SshServer
 from support.system import free_port
 
@@ -213,17 +214,11 @@ def test_a_changed_host_key_is_critical_at_once(make_config, cli, sshd: SshServe
     assert run.exit_code == 2
 
 
-def secret_file(path: Path, content: bytes) -> Path:
-    path.write_bytes(content)
-    path.chmod(0o600)
-    return path
-
-
 def test_a_bad_key_file_or_passphrase_is_named_and_a_right_one_connects(
     make_config, cli, sshd: SshServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    junk = secret_file(tmp_path / "junk_key", os.urandom(400))
-    encrypted = secret_file(tmp_path / "encrypted_key", sshd.client_key.read_bytes())
+    junk = write_secret(tmp_path / "junk_key", os.urandom(400))
+    encrypted = write_secret(tmp_path / "encrypted_key", sshd.client_key.read_bytes())
     subprocess.run(
         ["ssh-keygen", "-q", "-p", "-f", str(encrypted), "-N", "kunci-Rahasia-7"],
         check=True,

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from support.cli import run_opskit
+from support.secrets import write_secret
 from support.sshd import SshServer
 from support.system import free_port
 
@@ -18,12 +19,6 @@ SUDO_PASSWORD = "sudo-Password-from-FILE-0815"
 RESTIC_PASSWORD = "restic-Password-from-FILE-9999"
 TELEGRAM_TOKEN = "123456789:telegram-TOKEN-abcdef"
 SECRETS = (SSH_PASSWORD, SUDO_PASSWORD, RESTIC_PASSWORD, TELEGRAM_TOKEN)
-
-
-def secret_file(path: Path, value: str) -> Path:
-    path.write_text(value + "\n")
-    path.chmod(0o600)
-    return path
 
 
 def test_secrets_never_leak(tmp_path: Path, sshd: SshServer) -> None:
@@ -45,7 +40,7 @@ def test_secrets_never_leak(tmp_path: Path, sshd: SshServer) -> None:
                         "web1",
                         password_env="OPSKIT_TEST_SSH_PASSWORD",
                         sudo=True,
-                        sudo_password_file=str(secret_file(tmp_path / "sudo.pass", SUDO_PASSWORD)),
+                        sudo_password_file=str(write_secret(tmp_path / "sudo.pass", SUDO_PASSWORD)),
                         description="token copy: ${OPSKIT_TEST_TG_TOKEN}",
                     ),
                 ],
@@ -55,7 +50,7 @@ def test_secrets_never_leak(tmp_path: Path, sshd: SshServer) -> None:
                             "name": "main",
                             "path": str(tmp_path / "repo"),
                             "password_file": str(
-                                secret_file(tmp_path / "restic.pass", RESTIC_PASSWORD)
+                                write_secret(tmp_path / "restic.pass", RESTIC_PASSWORD)
                             ),
                         }
                     ]

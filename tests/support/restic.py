@@ -1,4 +1,4 @@
-"""Helpers for backup tests: secret files and restic itself, to check what opskit did."""
+"""Helpers for backup tests: restic itself, to check what opskit did."""
 
 from __future__ import annotations
 
@@ -7,12 +7,6 @@ import subprocess
 from pathlib import Path
 
 REPOSITORY_PASSWORD = "Repo-Password-from-FILE-2718"
-
-
-def write_secret(path: Path, value: str) -> Path:
-    path.write_text(value + "\n")
-    path.chmod(0o600)
-    return path
 
 
 def restic_env(repository: Path, password_file: Path) -> dict[str, str]:

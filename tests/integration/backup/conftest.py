@@ -11,7 +11,8 @@ import pytest
 
 from support.mariadb import MariaDB
 from support.moto_s3 import MotoServer
-from support.restic import REPOSITORY_PASSWORD, write_secret
+from support.restic import REPOSITORY_PASSWORD
+from support.secrets import write_secret
 from support.system import require
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from support.mariadb import DUMP_PASSWORD, MariaDB
-from support.restic import restic_direct, write_secret
+from support.restic import restic_direct
+from support.secrets import write_secret
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 

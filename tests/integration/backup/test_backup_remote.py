@@ -185,7 +185,7 @@ def test_remote_database_is_dumped_on_the_host_before_restic_reads_it(
     restic: str,
 ) -> None:
     from support.mariadb import DUMP_PASSWORD
-    from support.restic import write_secret
+    from support.secrets import write_secret
 
     mariadb.make_website("joomla_remote")
     mariadb.sql(

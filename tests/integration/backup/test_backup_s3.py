@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from support.moto_s3 import MotoServer
-from support.restic import write_secret
+from support.secrets import write_secret
 from support.system import free_port
 
 pytestmark = pytest.mark.integration

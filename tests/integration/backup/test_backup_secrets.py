@@ -12,7 +12,7 @@ from support.cli import run_opskit
 from support.mariadb import DUMP_PASSWORD, MariaDB
 from support.moto_s3 import MotoServer
 from support.processes import command_lines
-from support.restic import write_secret
+from support.secrets import write_secret
 from support.sshd import SshServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
