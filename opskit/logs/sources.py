@@ -50,10 +50,7 @@ class LocalSource:
                         yield ("bytes", data, 0, len(data))
             except DamagedLog as error:
                 some = reached[read.info.name] > read.offset
-                self.damaged.append(
-                    f"{read.info.name}: truncated or corrupt gzip data ({error}); "
-                    + ("only the lines before the damage were read" if some else "no line read")
-                )
+                self.damaged.append(damage_note(read.info.name, str(error), some))
             return
         ranges, end = plain_ranges(path, read.offset)
         for start, stop in ranges:
@@ -83,14 +80,7 @@ class RemoteSource:
             data, damage = fetch_log(self.connection, read.info.name, offset, read.info.compressed)
             if damage is not None and len(data) < FETCH_BYTES:
                 # The damage lies within what this fetch reached: report it once.
-                self.damaged.append(
-                    f"{read.info.name}: truncated or corrupt gzip data ({damage}); "
-                    + (
-                        "only the lines before the damage were read"
-                        if offset or data
-                        else "no line read"
-                    )
-                )
+                self.damaged.append(damage_note(read.info.name, damage, bool(offset or data)))
             if not data:
                 return
             buffer_start = offset - len(pending)
@@ -108,6 +98,12 @@ class RemoteSource:
             pending = buffer[cut:]
             if len(data) < FETCH_BYTES:
                 return
+
+
+def damage_note(name: str, reason: str, some_read: bool) -> str:
+    """What the judgement says of a compressed file that ended early or was corrupt."""
+    read = "only the lines before the damage were read" if some_read else "no line read"
+    return f"{name}: truncated or corrupt gzip data ({reason}); {read}"
 
 
 def _newline_after(data: bytes, position: int, limit: int) -> int:
