@@ -59,7 +59,7 @@ def status_page(config: Config, store: Store, now: datetime) -> dict[str, Any]:
             }
         )
     return {
-        "title": page.title or config.organisation.name,
+        "title": page.title,
         "organisation": config.organisation.name,
         "generated_at": now.isoformat(),
         "days": page.days,
