@@ -3,7 +3,6 @@ one-time codes, sessions that end, passwords that never leave the terminal."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -152,7 +151,8 @@ def test_a_one_time_code_is_asked_where_the_role_requires_it(
     assert asked.status_code == 200 and "Kode sekali pakai" in asked.text
     assert wrong.status_code == 401 and "opskit_session" not in wrong.headers.get("set-cookie", "")
     assert right.status_code == 303 and right.headers["location"] == "/dashboard"
-    assert oct(os.stat(config.state_dir / "console" / "totp" / "ahmad").st_mode & 0o777) == "0o600"
+    seed_file = config.state_dir / "console" / "totp" / "ahmad"
+    assert seed_file.stat().st_mode & 0o777 == 0o600
     assert seed_text.encode() not in config.history_db.read_bytes()
 
 
@@ -161,12 +161,13 @@ def test_serving_off_loopback_without_tls_is_refused(
 ) -> None:
     config = court_config()
 
-    refused = cli("-c", config.source, "serve", "--address", "0.0.0.0", "--port", "1")
+    everywhere = "0.0.0.0"  # noqa: S104 - the address the console must refuse without TLS
+    refused = cli("-c", config.source, "serve", "--address", everywhere, "--port", "1")
 
     assert refused.exit_code == 3
     assert "only loopback may go without TLS" in refused.stderr
     assert "--behind-proxy" in refused.stderr
-    assert Listen.choose(config, address="0.0.0.0", behind_proxy=True).behind_proxy
+    assert Listen.choose(config, address=everywhere, behind_proxy=True).behind_proxy
 
 
 def test_the_console_serves_over_tls_with_the_given_certificate(
