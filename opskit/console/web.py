@@ -119,6 +119,20 @@ class View:
     cookies_out: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     @property
+    def signed(self) -> Actor:
+        """The signed-in person; pages behind ``page(action)`` always have one."""
+        if self.actor is None:
+            raise RefusedError("sign in first", code="not-allowed")
+        return self.actor
+
+    @property
+    def login(self) -> str:
+        login = self.signed.login
+        if login is None:
+            raise RefusedError("sign in first", code="not-allowed")
+        return login
+
+    @property
     def config(self) -> Config:
         return self.console.config
 

@@ -47,11 +47,39 @@ def sign_in(browser: Any, server: Background, login: str, password: str = PASSWO
     browser.get(server.url + "signin")
     browser.find_element(By.ID, "login").send_keys(login)
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def submit_and_wait(browser: Any, button: Any) -> None:
+    """Click and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
 
 
 def text(browser: Any) -> str:
     return str(browser.find_element(By.TAG_NAME, "body").text)
+
+
+def shows(browser: Any, expected: str, seconds: float = 15) -> str:
+    """The page's text once it shows ``expected`` (a click's navigation may still be under way)."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def has(driver: Any) -> bool:
+        try:
+            return expected in text(driver)
+        except StaleElementReferenceException:
+            return False
+
+    try:
+        WebDriverWait(browser, seconds).until(has)
+    except TimeoutException:
+        pytest.fail(f"the page never showed {expected!r}; it shows:\n{text(browser)}")
+    return text(browser)
 
 
 def post_crafted_form(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
@@ -87,29 +115,33 @@ def test_kasubbag_reviews_ketua_approves_operator_is_refused(
     screenshot(browser, "01-signin")
 
     sign_in(browser, server, "budi")
+    assert "Insiden terbuka" in shows(browser, "Ringkasan")
     assert browser.current_url.endswith("/dashboard")
-    assert "Ringkasan" in text(browser)
-    assert "Insiden terbuka" in text(browser)
     screenshot(browser, "02-dashboard-operator")
     browser.get(server.url + f"uat/{run}")
-    assert "Setujui penerapan aplikasi" not in text(browser)
+    assert "Setujui penerapan aplikasi" not in shows(browser, "E-Pengaduan")
     post_crafted_form(browser, f"/uat/{run}/decide", {"decision": "approve"}, token=True)
-    assert "memerlukan peran: Ketua" in text(browser)
+    shows(browser, "memerlukan peran: Ketua")
     screenshot(browser, "03-operator-refused")
 
     sign_in(browser, server, "siti")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"uat/{run}")
     browser.find_element(By.ID, "review-note").send_keys("Fitur pengaduan sesuai kebutuhan.")
     browser.find_element(By.CSS_SELECTOR, "input[name=recommendation][value=approve]").click()
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button").click()
-    assert "Pertimbangan Anda dicatat." in text(browser)
+    submit_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button")
+    )
+    shows(browser, "Pertimbangan Anda dicatat.")
     screenshot(browser, "04-uat-reviewed")
 
     sign_in(browser, server, "ahmad")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"uat/{run}")
-    browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=approve]").click()
-    assert "Keputusan Anda dicatat" in text(browser)
-    assert "Disetujui oleh Ahmad Fauzi" in text(browser)
+    submit_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=approve]")
+    )
+    assert "Disetujui oleh Ahmad Fauzi" in shows(browser, "Keputusan Anda dicatat")
     screenshot(browser, "05-uat-approved")
 
     with Store.open(config.history_db) as store:
@@ -133,11 +165,12 @@ def test_a_form_without_its_token_is_refused(
 ) -> None:
     _, ids = court
     sign_in(browser, server, "budi")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"incidents/{ids['incident']}")
 
     post_crafted_form(browser, f"/incidents/{ids['incident']}/note", {"note": "x"}, token=False)
 
-    assert "Formulir ini sudah kedaluwarsa" in text(browser)
+    shows(browser, "Formulir ini sudah kedaluwarsa")
     browser.get(server.url + f"incidents/{ids['incident']}")
     assert "x" not in [note.text for note in browser.find_elements(By.CSS_SELECTOR, "ul.plain li")]
 
@@ -147,11 +180,11 @@ def test_repeated_wrong_passwords_are_throttled_even_before_the_right_one(
 ) -> None:
     for _ in range(3):
         sign_in(browser, server, "siti", "salah-sekali-lagi")
-        assert "Nama pengguna atau kata sandi salah." in text(browser)
+        shows(browser, "Nama pengguna atau kata sandi salah.")
 
     sign_in(browser, server, "siti")
 
-    assert "Terlalu banyak percobaan" in text(browser)
+    shows(browser, "Terlalu banyak percobaan")
     assert "/signin" in browser.current_url
     screenshot(browser, "06-throttled")
 
@@ -169,15 +202,17 @@ def test_the_pages_people_read_render_on_a_desktop_and_a_phone(
     }
     with chromium(tmp_path / "desktop") as desktop:
         sign_in(desktop, server, "budi")
+        shows(desktop, "Ringkasan")
         for name, path in pages.items():
             desktop.get(server.url + path)
             assert desktop.find_element(By.TAG_NAME, "h1").text, name
             screenshot(desktop, name)
         desktop.get(server.url + "status")
-        assert "Status" in text(desktop)
+        shows(desktop, "Status Layanan")
         screenshot(desktop, "12-status-page")
     with chromium(tmp_path / "phone", width=390, height=844, phone=True) as phone:
         sign_in(phone, server, "ahmad")
+        shows(phone, "Ringkasan")
         widths = phone.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth]"
         )
