@@ -1,0 +1,394 @@
+"""From the pages read to a verdict per catalogue item: found, stale, missing or unknown.
+
+Pure functions of the crawl. An item is *found* when a page links to it
+(by words or address), a page is titled after it, or a page carries it;
+a periodic item is *stale* when the newest period or date shown for it is
+older than its renewal rule asks; it is *missing* only when the crawl saw
+the whole site (menus read, no menu page failing) and nothing pointed to
+it, or the only link to it is broken (HTTP 404). When the site or the
+page behind the item did not answer, the verdict is *unknown*: never
+"missing" for what could not be seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from opskit.web.publicinfo.catalogue import Item
+from opskit.web.publicinfo.crawl import Crawl, origin_of
+from opskit.web.publicinfo.match import ItemMatcher, Matchers, file_name
+from opskit.web.publicinfo.periods import Period, Reading, read, required, satisfies, year
+
+FOUND, STALE, MISSING, UNKNOWN = "found", "stale", "missing", "unknown"
+STATES = (FOUND, STALE, MISSING, UNKNOWN)
+KIND_ORDER = {"link": 0, "title": 1, "address": 2, "content": 3}
+DOCUMENTS_PER_ITEM = 3
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One sign of an item: a link to it, a page titled or addressed after it, or its content."""
+
+    kind: str
+    page: str
+    text: str
+    target: str
+    depth: int
+    document: bool = False
+    off_site: bool = False
+    host: str | None = None  # the external_hosts entry of a link off the site
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words that may name a period (a document's title and file name, a heading), and where."""
+
+    text: str
+    page: str
+    target: str
+    reading: Reading
+
+
+@dataclass
+class Verdict:
+    item: str
+    category: str
+    state: str
+    weight: float
+    reason: str
+    code: str
+    where: str | None = None
+    text: str | None = None
+    target: str | None = None
+    period: Period | None = None
+    expected: Period | None = None
+    dated: date | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "category": self.category,
+            "state": self.state,
+            "weight": self.weight,
+            "code": self.code,
+            "reason": self.reason,
+            "where": self.where,
+            "text": self.text,
+            "target": self.target,
+            "period": self.period.to_dict() if self.period else None,
+            "expected": self.expected.to_dict() if self.expected else None,
+            "dated": self.dated.isoformat() if self.dated else None,
+            "notes": self.notes,
+        }
+
+
+def collect(matchers: Matchers, crawl: Crawl) -> dict[str, list[Hit]]:
+    """Every hit of every item on the pages read, nearest the home page first."""
+    hits: dict[str, dict[tuple[str, str], Hit]] = {m.item.id: {} for m in matchers.items}
+    pages = sorted(crawl.answered_pages(), key=lambda visit: (visit.depth, visit.url))
+    for visit in pages:
+        facts = visit.facts
+        if facts is None:
+            continue
+        for link in facts.links:
+            indexes = matchers.link_items(link.text, link.url)
+            if not indexes:
+                continue
+            off_site = origin_of(link.url) != crawl.origin
+            hit = Hit(
+                "link",
+                visit.url,
+                link.text,
+                link.url,
+                visit.depth,
+                matchers.is_document(link.url),
+                off_site,
+                matchers.host_name(urlsplit(link.url).hostname or "") if off_site else None,
+            )
+            for index in indexes:
+                hits[matchers.items[index].item.id].setdefault(("link", link.url), hit)
+        for matcher in matchers.items:
+            found = hits[matcher.item.id]
+            headings = [facts.title, *facts.h1]
+            if any(matcher.title(text) for text in headings if text):
+                found.setdefault(
+                    ("title", visit.url),
+                    Hit("title", visit.url, facts.title or facts.h1[0], visit.url, visit.depth),
+                )
+            if matcher.address(visit.url):
+                found.setdefault(
+                    ("address", visit.url),
+                    Hit("address", visit.url, facts.title, visit.url, visit.depth),
+                )
+            if matcher.content(facts.all_text):
+                found.setdefault(
+                    ("content", visit.url),
+                    Hit("content", visit.url, facts.title, visit.url, visit.depth),
+                )
+    return {item: sorted(found.values(), key=_hit_order) for item, found in hits.items()}
+
+
+def documents_to_inspect(matchers: Matchers, crawl: Crawl, hits: dict[str, list[Hit]]) -> list[str]:
+    """Same-site documents whose answer decides a verdict: a few per item, newest first."""
+    wanted: list[str] = []
+    for matcher in matchers.items:
+        documents = [
+            evidence
+            for evidence in _evidence(matcher, crawl, hits[matcher.item.id], matchers)
+            if evidence.target != evidence.page
+            and origin_of(evidence.target) == crawl.origin
+            and matchers.is_document(evidence.target)
+        ]
+        undated = [evidence.target for evidence in documents if not evidence.reading.periods]
+        dated = sorted(
+            (evidence for evidence in documents if evidence.reading.periods),
+            key=lambda evidence: max(evidence.reading.periods),
+            reverse=True,
+        )
+        limit = DOCUMENTS_PER_ITEM if matcher.item.periodic else 1
+        wanted += undated + [evidence.target for evidence in dated][:limit]
+    return list(dict.fromkeys(wanted))
+
+
+def judge(
+    matchers: Matchers, crawl: Crawl, hits: dict[str, list[Hit]], today: date
+) -> list[Verdict]:
+    """A verdict for every item of the catalogue, in catalogue order."""
+    return [
+        _one(matcher, matchers, crawl, hits[matcher.item.id], today) for matcher in matchers.items
+    ]
+
+
+def _one(
+    matcher: ItemMatcher, matchers: Matchers, crawl: Crawl, hits: list[Hit], today: date
+) -> Verdict:
+    item = matcher.item
+    verdict = Verdict(item.id, item.category, UNKNOWN, item.weight, "", "")
+    home = crawl.home
+    if home is None or not home.answered:
+        reason = crawl.robots.note if not crawl.robots.readable else _home_reason(crawl)
+        return _set(verdict, UNKNOWN, "site_unreadable", reason)
+    states = [(hit, _hit_state(hit, item, crawl, matchers)) for hit in hits]
+    usable = [hit for hit, state in states if state in ("valid", "unverified", "external")]
+    verdict.notes = [
+        f"{hit.text or hit.target}: leads off the site ({hit.target})"
+        for hit, state in states
+        if state == "elsewhere"
+    ][:3]
+    if not usable:
+        return _unseen(verdict, matcher, crawl, states)
+    _place(verdict, usable[0])
+    if not item.periodic:
+        return _set(verdict, FOUND, "found", _found_text(usable[0]))
+    live = next((hit for hit in usable if matchers.live(hit.host)), None)
+    if live is not None:
+        _place(verdict, live)
+        host = urlsplit(live.target).hostname
+        return _set(verdict, FOUND, "live", f"links to live data at {host}")
+    evidence = [
+        entry
+        for entry in _evidence(matcher, crawl, usable, matchers, today)
+        if _document_usable(crawl, entry.target)
+    ]
+    return _periodic(verdict, item, evidence, today)
+
+
+def _unseen(
+    verdict: Verdict, matcher: ItemMatcher, crawl: Crawl, states: list[tuple[Hit, str]]
+) -> Verdict:
+    """Nothing usable points to the item: could it be there unseen, or is it truly absent?"""
+    failed = [hit for hit, state in states if state == "failed"]
+    broken = [hit for hit, state in states if state == "broken"]
+    if failed:
+        _place(verdict, failed[0])
+        answer = _answer(crawl, failed[0].target)
+        return _set(
+            verdict, UNKNOWN, "target_failed", f"the page it links to did not answer: {answer}"
+        )
+    if broken:
+        hit = broken[0]
+        _place(verdict, hit)
+        answer = _answer(crawl, hit.target)
+        reason = f"the link {hit.text!r} on {hit.page} leads to a missing page ({answer})"
+        return _set(verdict, MISSING, "broken_link", reason)
+    incomplete = crawl.incomplete()
+    if incomplete:
+        return _set(verdict, UNKNOWN, "crawl_incomplete", incomplete)
+    blocked = [url for url in crawl.blocked if matcher.address(url)]
+    if blocked:
+        reason = f"robots.txt does not allow reading {blocked[0]}"
+        return _set(verdict, UNKNOWN, "blocked", reason)
+    reason = f"no link, title or page for it among the {crawl.pages} pages read"
+    return _set(verdict, MISSING, "not_linked", reason)
+
+
+def _periodic(verdict: Verdict, item: Item, evidence: list[Evidence], today: date) -> Verdict:
+    """Found or stale by the newest period shown; by the newest date when no period is shown."""
+    period_of = item.period_of or "previous"
+    needed = required(item.renew, period_of, item.due_days, today) or year(today.year)
+    verdict.expected = needed
+    periods = [entry for entry in evidence if entry.reading.periods]
+    dates = [entry for entry in evidence if entry.reading.dates]
+    if periods:
+        newest = max(periods, key=lambda entry: max(entry.reading.periods))
+        verdict.period = max(newest.reading.periods)
+        _place_evidence(verdict, newest)
+        fresh = satisfies(Reading(newest.reading.periods, ()), needed, period_of)
+        reason = f"newest: {verdict.period.label} ({newest.text}); required: {needed.label}"
+        return _set(
+            verdict, FOUND if fresh else STALE, "period_ok" if fresh else "period_old", reason
+        )
+    if dates:
+        latest = max(dates, key=lambda entry: max(entry.reading.dates))
+        verdict.dated = max(latest.reading.dates)
+        _place_evidence(verdict, latest)
+        fresh = satisfies(Reading((), latest.reading.dates), needed, period_of)
+        reason = f"dated {verdict.dated}; required: {needed.label}"
+        return _set(verdict, FOUND if fresh else STALE, "date_ok" if fresh else "date_old", reason)
+    reason = f"no year, period or date shown; required: {needed.label}"
+    return _set(verdict, STALE, "undated", reason)
+
+
+def _evidence(
+    matcher: ItemMatcher,
+    crawl: Crawl,
+    hits: list[Hit],
+    matchers: Matchers,
+    today: date | None = None,
+) -> list[Evidence]:
+    """The words that may tell an item's period: its links and documents, its pages' headings."""
+    found: list[Evidence] = []
+    pages: list[str] = []
+    for hit in hits:
+        if hit.kind == "link":
+            found.append(_words(hit.text, hit.page, hit.target, crawl, today))
+            visit = crawl.final(hit.target) if not hit.document else None
+            if visit is not None and visit.answered and visit.facts is not None:
+                pages.append(visit.url)
+        elif hit.kind in ("title", "address"):
+            pages.append(hit.target)
+    for url in dict.fromkeys(pages):
+        visit = crawl.visits[url]
+        facts = visit.facts
+        if facts is None:
+            continue
+        for heading in [facts.title, *facts.headings]:
+            if heading:
+                found.append(Evidence(heading, url, url, read(heading, today=today)))
+        for link in facts.links:
+            if not link.chrome and (
+                matchers.is_document(link.url) or matcher.link(link.text, link.url)
+            ):
+                found.append(_words(link.text, url, link.url, crawl, today))
+        page_dates = read(facts.text, today=today).dates
+        modified = crawl.sitemap.get(url)
+        dates = (*page_dates, *([modified.date()] if modified else []))
+        if dates:
+            found.append(Evidence(facts.title, url, url, Reading((), tuple(sorted(dates))[-1:])))
+    return found
+
+
+def _words(text: str, page: str, target: str, crawl: Crawl, today: date | None) -> Evidence:
+    document = crawl.documents.get(target)
+    sent_name = document.file_name if document else ""
+    combined = " ".join(part for part in (text, file_name(target), sent_name) if part)
+    return Evidence(combined, page, target, read(combined, today=today))
+
+
+def _hit_state(hit: Hit, item: Item, crawl: Crawl, matchers: Matchers) -> str:
+    """valid, unverified (not read: taken as linked), external, elsewhere, broken or failed."""
+    if hit.kind != "link":
+        return "valid"
+    if hit.off_site:
+        listed = hit.host is not None and hit.host in item.external_ok
+        return "external" if listed or _sibling(hit.target, crawl.start) else "elsewhere"
+    if hit.document:
+        return _document_state(crawl, hit.target)
+    visit = crawl.final(hit.target)
+    if visit is None or visit.redirect is not None:
+        return "unverified"
+    if visit.answered:
+        return "valid"
+    return "broken" if visit.gone else "failed"
+
+
+def _document_state(crawl: Crawl, url: str) -> str:
+    document = crawl.documents.get(url)
+    if document is None:
+        return "unverified"
+    if document.failed:
+        return "failed"
+    return "valid" if _document_usable(crawl, url) else "broken"
+
+
+def _document_usable(crawl: Crawl, url: str) -> bool:
+    """Whether a linked document counts: as linked when not peeked at, else it must answer.
+
+    A file named ``.pdf`` must start like a PDF: a CMS's "file not found"
+    page answering 200 is not the report.
+    """
+    document = crawl.documents.get(url)
+    if document is None:
+        return True
+    if not document.answered:
+        return False
+    names = (urlsplit(url).path.lower(), document.file_name.lower())
+    return document.pdf or not any(name.endswith(".pdf") for name in names)
+
+
+def _sibling(url: str, start: str) -> bool:
+    """Another site of the same court (``sipp.pa-x.go.id`` beside ``www.pa-x.go.id``)."""
+    host = (urlsplit(url).hostname or "").lower()
+    base = (urlsplit(start).hostname or "").lower().removeprefix("www.")
+    return (
+        bool(base)
+        and "." in base
+        and not base.replace(".", "").isdigit()
+        and (host == base or host.endswith("." + base))
+    )
+
+
+def _answer(crawl: Crawl, url: str) -> str:
+    visit = crawl.final(url)
+    if visit is not None:
+        return visit.reason()
+    document = crawl.documents.get(url)
+    if document is not None:
+        if document.answered:
+            return "not a PDF"
+        return document.error or f"HTTP {document.status}"
+    return "not read"
+
+
+def _home_reason(crawl: Crawl) -> str:
+    home = crawl.home
+    return (
+        f"the home page did not answer ({home.reason()})" if home else "the home page was not read"
+    )
+
+
+def _found_text(hit: Hit) -> str:
+    if hit.kind == "link":
+        return f"link {hit.text!r} on {hit.page}"
+    return f"page {hit.page} ({hit.kind})"
+
+
+def _place(verdict: Verdict, hit: Hit) -> None:
+    verdict.where, verdict.text, verdict.target = hit.page, hit.text, hit.target
+
+
+def _place_evidence(verdict: Verdict, evidence: Evidence) -> None:
+    verdict.where, verdict.text, verdict.target = evidence.page, evidence.text, evidence.target
+
+
+def _set(verdict: Verdict, state: str, code: str, reason: str) -> Verdict:
+    verdict.state, verdict.code, verdict.reason = state, code, reason
+    return verdict
+
+
+def _hit_order(hit: Hit) -> tuple[int, int, int, str]:
+    return (int(hit.off_site), KIND_ORDER[hit.kind], hit.depth, hit.page)
