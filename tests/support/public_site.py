@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 
 from support.court_site import PDF
 from support.web import Reply, Request, WebServer
@@ -48,6 +49,7 @@ EXPECTED = {
 }  # fmt: skip
 
 SIPP = "https://sipp.pa-uji.go.id"
+DOWNLOADS = ("wpdmdl=", "download=")
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Page:
     body: str = ""
     status: int = 200
     in_sitemap: bool = True
+
+
+NOT_FOUND = Page("404", status=404, in_sitemap=False)
 
 
 @dataclass
@@ -150,6 +155,7 @@ class CourtWebsite:
             "<p>SK Ketua Nomor W17-A23/512/HK.05/VII/2025 tentang Panjar Biaya Perkara.</p>",
         )
         add("layanan-publik/posbakum", "Posbakum", "<p>Pos Bantuan Hukum ...</p>")
+        self.pages[self.rights_page()] = Page("Hak-Hak Pencari Keadilan", "<p>Hak ...</p>")
         add("layanan-publik/prosedur-pengaduan", "Prosedur Pengaduan", "<p>Pengaduan ...</p>")
         add(
             "layanan-publik/prosedur-permohonan-informasi",
@@ -181,7 +187,7 @@ class CourtWebsite:
         )
         add("transparansi", "Transparansi", f'<ul class="transparansi">{listing}</ul>')
         docs = {
-            "program-kerja": ("Program Kerja", [("Program Kerja Tahun 2026", "program-kerja-2026.pdf")]),
+            "program-kerja": ("Program Kerja", [("Program Kerja Tahun 2026", "progja-2026.pdf")]),
             "realisasi-anggaran": (
                 "Laporan Realisasi Anggaran",
                 [("Realisasi Anggaran Bulan VI Tahun 2026", "lra-06-2026.pdf"),
@@ -201,7 +207,7 @@ class CourtWebsite:
             "rkt": ("Rencana Kinerja Tahunan", [("RKT Tahun 2025", "rkt-2025.pdf")]),
             "survei": (
                 "Survei Kepuasan Masyarakat",
-                [("SKM Triwulan II 2026", "skm-tw2-2026.pdf"), ("SKM Triwulan I 2026", "skm-tw1.pdf")],
+                [("SKM Triwulan II 2026", "skm-tw2-2026.pdf"), ("SKM Triwulan I", "skm-tw1.pdf")],
             ),
         }  # fmt: skip
         for key, (title, entries) in docs.items():
@@ -300,14 +306,17 @@ class CourtWebsite:
                     Menu("Prosedur Pengaduan", "layanan-publik/prosedur-pengaduan"),
                 ]),
                 Menu("Layanan Informasi", "#", [
-                    Menu("Prosedur Permohonan Informasi", "layanan-publik/prosedur-permohonan-informasi"),
+                    Menu(
+                        "Prosedur Permohonan Informasi",
+                        "layanan-publik/prosedur-permohonan-informasi",
+                    ),
                     Menu("Hak Pemohon Informasi", "layanan-publik/hak-pemohon-informasi"),
                 ]),
             ]),
             Menu("Transparansi", "transparansi"),
             Menu("Informasi Publik", "#", [
                 Menu("Daftar Informasi Publik", "informasi-publik/daftar-informasi-publik"),
-                Menu("Laporan Layanan Informasi Publik", "informasi-publik/laporan-layanan-informasi"),
+                Menu("Laporan Layanan Informasi", "informasi-publik/laporan-layanan-informasi"),
                 Menu("Standar Pelayanan", "informasi-publik/standar-pelayanan"),
                 Menu("Standar Operasional Prosedur", self.upload("SOP-Pelayanan.pdf", "2024/01")),
                 Menu("Informasi Serta Merta", "informasi-publik/informasi-serta-merta"),
@@ -357,7 +366,8 @@ class CourtWebsite:
             "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
             f"<title>{page.title} &#8211; Pengadilan Agama Uji</title></head><body>"
             '<header id="masthead"><div class="site-title">Pengadilan Agama Uji</div>'
-            f'<nav id="site-navigation" class="main-navigation">{self.render_menu(self.menu())}</nav>'
+            '<nav id="site-navigation" class="main-navigation">'
+            f"{self.render_menu(self.menu())}</nav>"
             '</header><main id="content" class="site-content">'
             f'<article><h1 class="entry-title">{page.title}</h1>{page.body}</article></main>'
             '<footer class="site-footer"><p>Jl. Contoh No. 1, Kabupaten Uji. '
@@ -375,7 +385,8 @@ class CourtWebsite:
 
     def sitemap(self) -> str:
         urls = [
-            f"<url><loc>{self.base}{path.lstrip('/')}</loc><lastmod>2026-06-02</lastmod></url>"
+            f"<url><loc>{escape(self.base + path.lstrip('/'))}</loc>"
+            "<lastmod>2026-06-02</lastmod></url>"
             for path, page in self.pages.items()
             if page.in_sitemap and page.status == 200
         ]
@@ -388,41 +399,28 @@ class CourtWebsite:
 
     def answer(self, request: Request) -> Reply:
         path = request.path
-        if path == "/":
-            return Reply(body=self.home())
-        if path == "/robots.txt":
-            return Reply(
-                body=self.robots + f"Sitemap: {self.base}sitemap.xml\n", content_type="text/plain"
-            )
-        if path == "/sitemap.xml":
-            return Reply(body=self.sitemap(), content_type="application/xml")
-        for marker in ("wpdmdl=", "download="):
-            if marker in path:
-                number = path.split(marker, 1)[1].split("&", 1)[0]
-                file = self.downloads.get(number)
-                if file is None:
-                    return Reply(404, "<html><body>Not found</body></html>")
-                return Reply(body=file.body, content_type=file.content_type, headers=file.headers)
-        if path in self.files:
-            file = self.files[path]
+        special = {"/": self.home, "/robots.txt": self._robots, "/sitemap.xml": self.sitemap}
+        if path in special:
+            body = special[path]()
+            kind = {"/robots.txt": "text/plain", "/sitemap.xml": "application/xml"}.get(path)
+            return Reply(body=body, content_type=kind or "text/html; charset=utf-8")
+        number = next(
+            (path.split(marker, 1)[1].split("&", 1)[0] for marker in DOWNLOADS if marker in path),
+            None,
+        )
+        file = self.downloads.get(number) if number else self.files.get(path)
+        if file is not None:
             return Reply(body=file.body, content_type=file.content_type, headers=file.headers)
-        page = self.pages.get(path)
-        if page is None and "?" in path and self.style == "joomla" and "id=360" in path:
-            page = Page("Hak-Hak Pencari Keadilan", "<p>Hak para pihak ...</p>")
-        if page is None:
-            return Reply(404, "<html><body><h1>404</h1></body></html>")
+        page = self.pages.get(path, NOT_FOUND)
         if page.status != 200:
-            return Reply(page.status, f"<html><body>{page.title}</body></html>")
+            return Reply(page.status, f"<html><body><h1>{page.title}</h1></body></html>")
         return Reply(body=self.render(page))
+
+    def _robots(self) -> str:
+        return self.robots + f"Sitemap: {self.base}sitemap.xml\n"
 
     def serve(self, server: WebServer) -> WebServer:
         """Answer every request of ``server`` from this site."""
         self.base = server.url
-        if self.style == "wordpress":
-            self._page(
-                "layanan-publik/hak-hak-pencari-keadilan",
-                "Hak-Hak Pencari Keadilan",
-                "<p>Hak ...</p>",
-            )
         server.fallback = self.answer
         return server

@@ -86,9 +86,16 @@ class Audit:
             "date": self.today.isoformat(),
             "scores": self.scores.to_dict(),
             "crawl": self.crawl_facts(),
-            "items": [verdict.to_dict() for verdict in self.verdicts],
+            "items": [self._item(verdict) for verdict in self.verdicts],
             "changes": self.changes,
         }
+
+    def _item(self, verdict: Verdict) -> dict[str, Any]:
+        titles = {item.id: item.title for item in self.catalogue.items}
+        entry = verdict.to_dict()
+        title = titles.get(verdict.item)
+        entry["title"] = {"id": title.id, "en": title.en} if title else None
+        return entry
 
 
 def run_audit(

@@ -129,6 +129,7 @@ class Scoring(Section):
 
 
 class Source(Section):
+    short: str = Field(min_length=1, description="How documents cite it (UU 14/2008).")
     title: str = Field(min_length=1)
     found_in: list[str] = Field(default_factory=list)
 

@@ -50,6 +50,7 @@ class Evidence:
     page: str
     target: str
     reading: Reading
+    label: str = ""  # what a person reads: the link text (and the file name if it told more)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Verdict:
     weight: float
     reason: str
     code: str
+    detail: str = ""
     where: str | None = None
     text: str | None = None
     target: str | None = None
@@ -76,6 +78,7 @@ class Verdict:
             "weight": self.weight,
             "code": self.code,
             "reason": self.reason,
+            "detail": self.detail,
             "where": self.where,
             "text": self.text,
             "target": self.target,
@@ -171,6 +174,7 @@ def _one(
     home = crawl.home
     if home is None or not home.answered:
         reason = crawl.robots.note if not crawl.robots.readable else _home_reason(crawl)
+        verdict.detail = reason
         return _set(verdict, UNKNOWN, "site_unreadable", reason)
     states = [(hit, _hit_state(hit, item, crawl, matchers)) for hit in hits]
     usable = [hit for hit, state in states if state in ("valid", "unverified", "external")]
@@ -205,21 +209,23 @@ def _unseen(
     broken = [hit for hit, state in states if state == "broken"]
     if failed:
         _place(verdict, failed[0])
-        answer = _answer(crawl, failed[0].target)
+        answer = verdict.detail = _answer(crawl, failed[0].target)
         return _set(
             verdict, UNKNOWN, "target_failed", f"the page it links to did not answer: {answer}"
         )
     if broken:
         hit = broken[0]
         _place(verdict, hit)
-        answer = _answer(crawl, hit.target)
+        answer = verdict.detail = _answer(crawl, hit.target)
         reason = f"the link {hit.text!r} on {hit.page} leads to a missing page ({answer})"
         return _set(verdict, MISSING, "broken_link", reason)
     incomplete = crawl.incomplete()
     if incomplete:
+        verdict.detail = incomplete
         return _set(verdict, UNKNOWN, "crawl_incomplete", incomplete)
     blocked = [url for url in crawl.blocked if matcher.address(url)]
     if blocked:
+        verdict.detail = blocked[0]
         reason = f"robots.txt does not allow reading {blocked[0]}"
         return _set(verdict, UNKNOWN, "blocked", reason)
     reason = f"no link, title or page for it among the {crawl.pages} pages read"
@@ -238,7 +244,7 @@ def _periodic(verdict: Verdict, item: Item, evidence: list[Evidence], today: dat
         verdict.period = max(newest.reading.periods)
         _place_evidence(verdict, newest)
         fresh = satisfies(Reading(newest.reading.periods, ()), needed, period_of)
-        reason = f"newest: {verdict.period.label} ({newest.text}); required: {needed.label}"
+        reason = f"newest: {verdict.period.label} ({newest.label}); required: {needed.label}"
         return _set(
             verdict, FOUND if fresh else STALE, "period_ok" if fresh else "period_old", reason
         )
@@ -278,7 +284,7 @@ def _evidence(
             continue
         for heading in [facts.title, *facts.headings]:
             if heading:
-                found.append(Evidence(heading, url, url, read(heading, today=today)))
+                found.append(Evidence(heading, url, url, read(heading, today=today), heading))
         for link in facts.links:
             if not link.chrome and (
                 matchers.is_document(link.url) or matcher.link(link.text, link.url)
@@ -288,7 +294,8 @@ def _evidence(
         modified = crawl.sitemap.get(url)
         dates = (*page_dates, *([modified.date()] if modified else []))
         if dates:
-            found.append(Evidence(facts.title, url, url, Reading((), tuple(sorted(dates))[-1:])))
+            latest = Reading((), tuple(sorted(dates))[-1:])
+            found.append(Evidence(facts.title, url, url, latest, facts.title))
     return found
 
 
@@ -296,7 +303,10 @@ def _words(text: str, page: str, target: str, crawl: Crawl, today: date | None) 
     document = crawl.documents.get(target)
     sent_name = document.file_name if document else ""
     combined = " ".join(part for part in (text, file_name(target), sent_name) if part)
-    return Evidence(combined, page, target, read(combined, today=today))
+    name = sent_name or file_name(target)
+    told_more = name and not read(text, today=today).periods
+    label = f"{text} ({name})" if told_more and text else (text or name)
+    return Evidence(combined, page, target, read(combined, today=today), label)
 
 
 def _hit_state(hit: Hit, item: Item, crawl: Crawl, matchers: Matchers) -> str:
@@ -382,7 +392,7 @@ def _place(verdict: Verdict, hit: Hit) -> None:
 
 
 def _place_evidence(verdict: Verdict, evidence: Evidence) -> None:
-    verdict.where, verdict.text, verdict.target = evidence.page, evidence.text, evidence.target
+    verdict.where, verdict.text, verdict.target = evidence.page, evidence.label, evidence.target
 
 
 def _set(verdict: Verdict, state: str, code: str, reason: str) -> Verdict:
