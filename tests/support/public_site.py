@@ -96,6 +96,11 @@ class CourtWebsite:
         self.news = news
         self.other_origin = other_origin
         self.robots = "User-agent: *\nDisallow: /wp-admin/\n"
+        self.redirects: dict[str, str] = {}  # path -> Location
+        self.home_links: list[tuple[str, str]] = []  # (text, address) in the home page's content
+        self.sitemap_extra: list[str] = []
+        self.hidden_menu: set[str] = set()  # menu entries taken out (a menu changed)
+        self.extra_menu: list[Menu] = []
         self._build()
 
     # ------------------------------------------------------------------ addresses
@@ -280,6 +285,13 @@ class CourtWebsite:
     def _page(self, key: str, title: str, body: str) -> None:
         self.pages[self.path(key)] = Page(title, body)
 
+    def add_page(self, key: str, title: str, body: str, menu: str | None = None) -> str:
+        """A page of the office's own (and its menu entry); returns its address."""
+        self._page(key, title, body)
+        if menu:
+            self.extra_menu.append(Menu(menu, key))
+        return self.path(key)
+
     def menu(self) -> list[Menu]:
         return [
             Menu("Beranda", "home"),
@@ -330,6 +342,7 @@ class CourtWebsite:
                 Menu("Data Hukuman Disiplin", "pengawasan/data-hukuman-disiplin"),
             ]),
             Menu("Berita", "berita"),
+            *self.extra_menu,
         ]  # fmt: skip
 
     def rights_page(self) -> str:
@@ -347,7 +360,9 @@ class CourtWebsite:
             else ("menu" if depth == 0 else "sub-menu")
         )
         items = []
-        for number, entry in enumerate(entries):
+        for number, entry in enumerate(
+            item for item in entries if item.text not in self.hidden_menu
+        ):
             classes = f"item-{100 + number}" + (" deeper parent" if entry.children else "")
             if not joomla:
                 classes = "menu-item" + (" menu-item-has-children" if entry.children else "")
@@ -379,7 +394,8 @@ class CourtWebsite:
         page = Page(
             "Beranda",
             "<p>Selamat datang di website resmi Pengadilan Agama Uji.</p>"
-            f'<p><a href="{self.path("berita")}">Berita terbaru</a></p>',
+            f'<p><a href="{self.path("berita")}">Berita terbaru</a></p>'
+            + "".join(f'<p><a href="{href}">{text}</a></p>' for text, href in self.home_links),
         )
         return self.render(page)
 
@@ -389,7 +405,7 @@ class CourtWebsite:
             "<lastmod>2026-06-02</lastmod></url>"
             for path, page in self.pages.items()
             if page.in_sitemap and page.status == 200
-        ]
+        ] + [f"<url><loc>{escape(url)}</loc></url>" for url in self.sitemap_extra]
         return (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -408,6 +424,8 @@ class CourtWebsite:
             (path.split(marker, 1)[1].split("&", 1)[0] for marker in DOWNLOADS if marker in path),
             None,
         )
+        if path in self.redirects:
+            return Reply(301, "", headers={"Location": self.redirects[path]})
         file = self.downloads.get(number) if number else self.files.get(path)
         if file is not None:
             return Reply(body=file.body, content_type=file.content_type, headers=file.headers)

@@ -159,6 +159,9 @@ class Crawl:
         if failed:
             sample = ", ".join(f"{visit.url} ({visit.reason()})" for visit in failed[:3])
             return f"{len(failed)} menu page(s) did not answer: {sample}"
+        if self.blocked:
+            sample = ", ".join(self.blocked[:3])
+            return f"robots.txt does not allow reading {len(self.blocked)} menu page(s): {sample}"
         if self.limit_reached and self.unvisited_priority:
             return (
                 f"the page limit ({self.pages}) was reached with {self.unvisited_priority} menu "
@@ -187,6 +190,7 @@ class Crawler:
         self._queue: list[tuple[int, int, int, str, str | None, str]] = []
         self._best: dict[str, int] = {}
         self._sequence = 0
+        self._started = time.monotonic()
         self.crawl = Crawl(start, self.origin, Robots("robots.txt not read yet"))
 
     def run(self) -> Crawl:
@@ -205,6 +209,7 @@ class Crawler:
             if home is not None and home.answered:
                 self._read_sitemaps()
                 self._crawl(home_only=False)
+        self._started = started
         self.crawl.seconds = round(time.monotonic() - started, 3)
         return self.crawl
 
@@ -214,6 +219,7 @@ class Crawler:
         with ThreadPoolExecutor(max_workers=self.limits.workers) as pool:
             for document in pool.map(self._document, chosen[: self.limits.max_documents]):
                 self.crawl.documents[document.url] = document
+        self.crawl.seconds = round(time.monotonic() - self._started, 3)
 
     def _document(self, url: str) -> Document:
         target = url

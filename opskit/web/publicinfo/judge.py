@@ -219,15 +219,15 @@ def _unseen(
         answer = verdict.detail = _answer(crawl, hit.target)
         reason = f"the link {hit.text!r} on {hit.page} leads to a missing page ({answer})"
         return _set(verdict, MISSING, "broken_link", reason)
-    incomplete = crawl.incomplete()
-    if incomplete:
-        verdict.detail = incomplete
-        return _set(verdict, UNKNOWN, "crawl_incomplete", incomplete)
     blocked = [url for url in crawl.blocked if matcher.address(url)]
     if blocked:
         verdict.detail = blocked[0]
         reason = f"robots.txt does not allow reading {blocked[0]}"
         return _set(verdict, UNKNOWN, "blocked", reason)
+    incomplete = crawl.incomplete()
+    if incomplete:
+        verdict.detail = incomplete
+        return _set(verdict, UNKNOWN, "crawl_incomplete", incomplete)
     reason = f"no link, title or page for it among the {crawl.pages} pages read"
     return _set(verdict, MISSING, "not_linked", reason)
 
@@ -375,6 +375,8 @@ def _answer(crawl: Crawl, url: str) -> str:
 
 
 def _home_reason(crawl: Crawl) -> str:
+    if crawl.start in crawl.blocked:
+        return "robots.txt does not allow reading the home page"
     home = crawl.home
     return (
         f"the home page did not answer ({home.reason()})" if home else "the home page was not read"

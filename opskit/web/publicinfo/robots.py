@@ -23,18 +23,12 @@ class Robots:
     readable: bool = True
     parser: RobotFileParser | None = None
     sitemaps: list[str] = field(default_factory=list)
+    delay_seconds: float = 0.0
 
     def allows(self, url: str) -> bool:
         if not self.readable:
             return False
         return self.parser is None or self.parser.can_fetch(AGENT_TOKEN, url)
-
-    @property
-    def delay_seconds(self) -> float:
-        if self.parser is None:
-            return 0.0
-        value = self.parser.crawl_delay(AGENT_TOKEN)
-        return float(value) if value else 0.0
 
 
 def read_robots(page: Page) -> Robots:
@@ -58,4 +52,41 @@ def read_robots(page: Page) -> Robots:
         for line in lines
         if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
     ]
-    return Robots("robots.txt read", True, parser, sitemaps)
+    delay = crawl_delay(lines)
+    note = "robots.txt read" + (f", Crawl-delay {delay:g} s" if delay else "")
+    return Robots(note, True, parser, sitemaps, delay)
+
+
+def crawl_delay(lines: list[str]) -> float:
+    """The Crawl-delay for this crawler: its own group's, else the ``*`` group's.
+
+    Read here because the standard library's parser takes whole seconds only.
+    """
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        name, value = (part.strip() for part in line.split(":", 1))
+        name = name.lower()
+        if name == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif name == "crawl-delay":
+            in_rules = True
+            try:
+                seconds = max(0.0, min(float(value), 60.0))
+            except ValueError:
+                continue
+            for agent in agents:
+                delays.setdefault(agent, seconds)
+        else:
+            in_rules = True
+    own = next(
+        (seconds for agent, seconds in delays.items() if agent != "*" and agent in AGENT_TOKEN),
+        None,
+    )
+    return own if own is not None else delays.get("*", 0.0)
