@@ -50,6 +50,14 @@ EXPECTED = {
 
 SIPP = "https://sipp.pa-uji.go.id"
 DOWNLOADS = ("wpdmdl=", "download=")
+NEWS_PER_PAGE = 20
+# The body of a news article, about the length courts post (2-3 KB of text).
+ARTICLE = (
+    "<p>Pengadilan Agama Uji menggelar kegiatan rutin yang diikuti oleh seluruh hakim, "
+    "pejabat struktural dan fungsional serta pegawai. Kegiatan dibuka oleh Ketua "
+    "Pengadilan yang menyampaikan arahan tentang peningkatan kualitas pelayanan publik, "
+    "disiplin kerja, dan pelaksanaan zona integritas menuju wilayah bebas dari korupsi.</p>"
+) * 6
 
 
 @dataclass
@@ -258,12 +266,15 @@ class CourtWebsite:
         add(
             "tentang-pengadilan/statistik-pegawai", "Statistik Pegawai", "<p>Jumlah pegawai 42.</p>"
         )
-        add("berita", "Berita", self._news_list())
+        listings = max(1, -(-self.news // NEWS_PER_PAGE))
+        for listing in range(1, listings + 1):
+            key = "berita" if listing == 1 else f"berita/halaman-{listing}"
+            add(key, "Berita" if listing == 1 else f"Berita {listing}", self._news_list(listing))
         for number in range(1, self.news + 1):
             add(
                 f"berita/kegiatan-{number}",
                 f"Kegiatan Pengadilan {number}",
-                f"<p>Diposting 2 Juni 2026. Kegiatan rutin nomor {number}.</p>",
+                f"<p>Diposting 2 Juni 2026. Kegiatan rutin nomor {number}.</p>" + ARTICLE,
             )
         pdf_files = [
             "wajib-lhkpn-2024.pdf", "Laporan-Tahunan-2025.pdf", "daftar-aset-2024.pdf",
@@ -275,12 +286,17 @@ class CourtWebsite:
                 self.files[self.upload(name, month)] = File(PDF)
         self.files[self.upload("struktur-organisasi.png")] = File(b"\x89PNG\r\n", "image/png")
 
-    def _news_list(self) -> str:
+    def _news_list(self, listing: int) -> str:
+        first = (listing - 1) * NEWS_PER_PAGE + 1
         items = "".join(
             f'<li><a href="{self.path(f"berita/kegiatan-{n}")}">Kegiatan Pengadilan {n}</a></li>'
-            for n in range(1, self.news + 1)
+            for n in range(first, min(first + NEWS_PER_PAGE, self.news + 1))
         )
-        return f'<ul class="news">{items}</ul>'
+        following = ""
+        if first + NEWS_PER_PAGE <= self.news:
+            href = self.path(f"berita/halaman-{listing + 1}")
+            following = f'<a class="next" href="{href}">Halaman berikutnya</a>'
+        return f'<ul class="news">{items}</ul>{following}'
 
     def _page(self, key: str, title: str, body: str) -> None:
         self.pages[self.path(key)] = Page(title, body)

@@ -196,9 +196,14 @@ def _load(path_text: str, stamp: int) -> Catalogue:
 
 def validate_text(text: str) -> tuple[Catalogue | None, list[Problem]]:
     """The catalogue in ``text`` and every problem, each with its line."""
+    # libyaml's loader when present: the catalogue is long and read at every audit.
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        if yaml.__with_libyaml__:
+            root = yaml.compose(text, Loader=yaml.CSafeLoader)
+            raw = yaml.load(text, Loader=yaml.CSafeLoader)
+        else:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

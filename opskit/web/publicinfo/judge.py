@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from opskit.web.publicinfo.catalogue import Item
 from opskit.web.publicinfo.crawl import Crawl, origin_of
-from opskit.web.publicinfo.match import ItemMatcher, Matchers, file_name
+from opskit.web.publicinfo.match import ItemMatcher, Matchers, address_tail, file_name
 from opskit.web.publicinfo.periods import Period, Reading, read, required, satisfies, year
 
 FOUND, STALE, MISSING, UNKNOWN = "found", "stale", "missing", "unknown"
@@ -114,6 +114,7 @@ def collect(matchers: Matchers, crawl: Crawl) -> dict[str, list[Hit]]:
             )
             for index in indexes:
                 hits[matchers.items[index].item.id].setdefault(("link", link.url), hit)
+        tail = address_tail(visit.url)
         for matcher in matchers.items:
             found = hits[matcher.item.id]
             headings = [facts.title, *facts.h1]
@@ -122,7 +123,7 @@ def collect(matchers: Matchers, crawl: Crawl) -> dict[str, list[Hit]]:
                     ("title", visit.url),
                     Hit("title", visit.url, facts.title or facts.h1[0], visit.url, visit.depth),
                 )
-            if matcher.address(visit.url):
+            if matcher.address_tail(tail):
                 found.setdefault(
                     ("address", visit.url),
                     Hit("address", visit.url, facts.title, visit.url, visit.depth),

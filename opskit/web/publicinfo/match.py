@@ -80,24 +80,31 @@ class ItemMatcher:
         return [re.compile(pattern, re.IGNORECASE) for pattern in self.item.match.content]
 
     def excluded(self, text: str, url: str = "") -> bool:
+        return self._excluded(words(text), address_tail(url) if url else "")
+
+    def _excluded(self, text_words: str, tail: str) -> bool:
         return self._exclude is not None and bool(
-            self._exclude.search(words(text))
-            or (url and self._exclude.search(words(address_tail(url))))
+            self._exclude.search(text_words) or (tail and self._exclude.search(words(tail)))
         )
 
     def link(self, text: str, url: str) -> bool:
         """Whether a link with this text to this address is (a way to) the item."""
-        if self.excluded(text, url):
+        return self.link_words(words(text), address_tail(url))
+
+    def link_words(self, text_words: str, tail: str) -> bool:
+        """``link`` on a text already in words and an address already cut to its tail."""
+        if self._excluded(text_words, tail):
             return False
-        if self._link is not None and self._link.search(words(text)):
+        if self._link is not None and self._link.search(text_words):
             return True
-        return self._url is not None and bool(self._url.search(address_tail(url)))
+        return self._url is not None and bool(self._url.search(tail))
 
     def address(self, url: str) -> bool:
+        return self.address_tail(address_tail(url))
+
+    def address_tail(self, tail: str) -> bool:
         return (
-            self._url is not None
-            and not self.excluded("", url)
-            and bool(self._url.search(address_tail(url)))
+            self._url is not None and not self._excluded("", tail) and bool(self._url.search(tail))
         )
 
     def title(self, text: str) -> bool:
@@ -147,8 +154,11 @@ class Matchers:
         key = (text, url)
         found = self._links.get(key)
         if found is None:
+            text_words, tail = words(text), address_tail(url)
             found = tuple(
-                index for index, matcher in enumerate(self.items) if matcher.link(text, url)
+                index
+                for index, matcher in enumerate(self.items)
+                if matcher.link_words(text_words, tail)
             )
             if len(self._links) < LINK_CACHE_SIZE:
                 self._links[key] = found

@@ -12,7 +12,7 @@ from urllib.robotparser import RobotFileParser
 
 from opskit.web.fetch import Page
 
-AGENT_TOKEN = "opskit"  # noqa: S105 - the robots.txt user-agent name, not a secret
+ROBOTS_AGENT = "opskit"  # the name robots.txt groups address this crawler by
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Robots:
     def allows(self, url: str) -> bool:
         if not self.readable:
             return False
-        return self.parser is None or self.parser.can_fetch(AGENT_TOKEN, url)
+        return self.parser is None or self.parser.can_fetch(ROBOTS_AGENT, url)
 
 
 def read_robots(page: Page) -> Robots:
@@ -86,7 +86,7 @@ def crawl_delay(lines: list[str]) -> float:
         else:
             in_rules = True
     own = next(
-        (seconds for agent, seconds in delays.items() if agent != "*" and agent in AGENT_TOKEN),
+        (seconds for agent, seconds in delays.items() if agent != "*" and agent in ROBOTS_AGENT),
         None,
     )
     return own if own is not None else delays.get("*", 0.0)
