@@ -18,19 +18,12 @@ from opskit.catalog import sop_row
 from opskit.result import Metric, Result, Status
 from opskit.web.publicinfo import catalogue as catalogues
 from opskit.web.publicinfo.catalogue import Catalogue
-from opskit.web.publicinfo.crawl import Crawl, Crawler, CrawlLimits
-from opskit.web.publicinfo.judge import (
-    FOUND,
-    MISSING,
-    STALE,
-    UNKNOWN,
-    Verdict,
-    collect,
-    documents_to_inspect,
-    judge,
-)
+from opskit.web.publicinfo.crawl import Crawler, CrawlLimits
+from opskit.web.publicinfo.hits import collect, documents_to_inspect
+from opskit.web.publicinfo.judge import FOUND, MISSING, STALE, UNKNOWN, Verdict, judge
 from opskit.web.publicinfo.match import Matchers
 from opskit.web.publicinfo.score import Scores, changes, score, status
+from opskit.web.publicinfo.visits import Crawl
 
 CHECK_ID = "web.public-info"
 CHANGES_ID = "web.public-info.changes"
