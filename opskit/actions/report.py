@@ -11,6 +11,7 @@ from opskit import incidents, notify
 from opskit.context import AppContext
 from opskit.errors import UsageError
 from opskit.outcome import Outcome
+from opskit.reports import written
 from opskit.reports.documents import common, daily, handoff, recap, schedule
 from opskit.reports.documents import incident as incident_document
 from opskit.reports.i18n import Words
@@ -159,6 +160,9 @@ def produce(
         or request.month
         or request.site
         or ""
+    )
+    written.record(
+        context.store(), rendered, reference=reference, language=paper.words.language, now=now
     )
     return deliver(context, rendered, send, reference=reference)
 

@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "hosts",
     "history",
     "notify",
+    "console",
+    "users",
 )
 
 DESCRIPTION = """\
