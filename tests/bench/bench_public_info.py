@@ -1,4 +1,4 @@
-"""Public-information audit of a generated 2,000-page court website on loopback (printed, never asserted).
+"""Public-information audit of a generated 2,000-page court website (printed, never asserted).
 
 Run:  .venv/bin/python tests/bench/bench_public_info.py [--news 1950] [--workers 2]
 
