@@ -373,6 +373,11 @@ def test_check_web_records_the_audit_and_reports_items_gone_missing(
         }
     )
 
+    early = cli("--config", config, "report", "public-info")
+    assert early.exit_code == 3
+    assert "no public-information audit yet" in early.stderr
+    assert "opskit check web --only public-info" in early.stderr
+
     first = cli("--config", config, "check", "web", "--only", "public-info", "--format", "json")
     assert [r["check_id"] for r in first.json["results"]] == ["web.public-info"]
     site.hidden_menu.add("Sejarah Pengadilan")  # the menu changed: the page is gone from it
@@ -454,3 +459,32 @@ def test_the_report_of_a_standalone_audit_is_written_in_english(cli, servers, tm
 
 def _id_percent(value: float) -> str:
     return f"{value:.1f}%".replace(".", ",")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["ftp://pa-uji.go.id/"], "is not a website address"),
+        (
+            ["http://127.0.0.1:9/", "--as-of", "2026-13-01"],
+            "--as-of '2026-13-01': use YEAR-MONTH-DAY",
+        ),
+        (["http://127.0.0.1:9/", "--rate", "-1"], "must be between 0 (no pacing) and 100"),
+        (["http://127.0.0.1:9/", "--timezone", "Asia/Nowhere"], "not a time zone"),
+    ],
+)
+def test_wrong_arguments_are_one_readable_line(cli, arguments, message) -> None:
+    run = cli("audit", "public-info", *arguments)
+
+    assert run.exit_code == 3
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_site_that_refuses_connections_is_unknown(cli) -> None:
+    run = audit(cli, "http://127.0.0.1:9/")  # nothing listens on the discard port
+
+    found = verdicts(run)
+    assert {entry["state"] for entry in found.values()} == {"unknown"}
+    assert "robots.txt could not be read" in found["sop"]["reason"]
+    assert run.exit_code == 3
