@@ -74,7 +74,7 @@ class Crawler:
         self.crawl = Crawl(start, self.origin, Robots("robots.txt not read yet"))
 
     def run(self) -> Crawl:
-        started = time.monotonic()
+        self._started = time.monotonic()
         robots_page = self._get(urljoin(self.start, "/robots.txt"), checked=False)
         self.crawl.robots = read_robots(robots_page)
         delay = self.crawl.robots.delay_seconds
@@ -89,8 +89,7 @@ class Crawler:
             if home is not None and home.answered:
                 self._read_sitemaps()
                 self._crawl(home_only=False)
-        self._started = started
-        self.crawl.seconds = round(time.monotonic() - started, 3)
+        self.crawl.seconds = round(time.monotonic() - self._started, 3)
         return self.crawl
 
     def inspect(self, urls: list[str]) -> None:
@@ -109,7 +108,9 @@ class Crawler:
             if page.status is not None and 300 <= page.status < 400 and location:
                 target = urljoin(target, location)
                 if origin_of(target) != self.origin:
-                    return Document(url, page.status, file_name=_file_name(target))
+                    return Document(
+                        url, page.status, file_name=_file_name(target), elsewhere=target
+                    )
                 continue
             return Document(
                 url,

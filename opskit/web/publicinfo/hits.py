@@ -72,10 +72,10 @@ def collect(matchers: Matchers, crawl: Crawl) -> dict[str, list[Hit]]:
             for index in indexes:
                 hits[matchers.items[index].item.id].setdefault(("link", link.url), hit)
         tail = address_tail(visit.url)
+        headings = [text for text in (facts.title, *facts.h1) if text]
         for matcher in matchers.items:
             found = hits[matcher.item.id]
-            headings = [facts.title, *facts.h1]
-            if any(matcher.title(text) for text in headings if text):
+            if any(matcher.title(text) for text in headings):
                 found.setdefault(
                     ("title", visit.url),
                     Hit("title", visit.url, facts.title or facts.h1[0], visit.url, visit.depth),
@@ -94,12 +94,22 @@ def collect(matchers: Matchers, crawl: Crawl) -> dict[str, list[Hit]]:
 
 
 def documents_to_inspect(matchers: Matchers, crawl: Crawl, hits: dict[str, list[Hit]]) -> list[str]:
-    """Same-site documents whose answer decides a verdict: a few per item, newest first."""
+    """Same-site documents whose answer decides a verdict, a few per item.
+
+    For a periodic item: those whose link names no period (the name the
+    server sends may) and the newest named ones; for any other item: the
+    first document linked as the item, to know that it opens.
+    """
     wanted: list[str] = []
     for matcher in matchers.items:
+        own = hits[matcher.item.id]
+        if not matcher.item.periodic:
+            first = next((hit.target for hit in own if hit.document and not hit.off_site), None)
+            wanted += [first] if first else []
+            continue
         documents = [
             evidence
-            for evidence in evidence_of(matcher, crawl, hits[matcher.item.id], matchers)
+            for evidence in evidence_of(matcher, crawl, own, matchers)
             if evidence.target != evidence.page
             and origin_of(evidence.target) == crawl.origin
             and matchers.is_document(evidence.target)
@@ -110,8 +120,8 @@ def documents_to_inspect(matchers: Matchers, crawl: Crawl, hits: dict[str, list[
             key=lambda evidence: max(evidence.reading.periods),
             reverse=True,
         )
-        limit = DOCUMENTS_PER_ITEM if matcher.item.periodic else 1
-        wanted += undated + [evidence.target for evidence in dated][:limit]
+        wanted += undated[: 2 * DOCUMENTS_PER_ITEM]
+        wanted += [evidence.target for evidence in dated][:DOCUMENTS_PER_ITEM]
     return list(dict.fromkeys(wanted))
 
 
@@ -172,7 +182,7 @@ def document_usable(crawl: Crawl, url: str) -> bool:
     page answering 200 is not the report.
     """
     document = crawl.documents.get(url)
-    if document is None:
+    if document is None or document.elsewhere:
         return True
     if not document.answered:
         return False

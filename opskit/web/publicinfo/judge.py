@@ -21,7 +21,7 @@ from opskit.web.publicinfo.catalogue import Item
 from opskit.web.publicinfo.hits import Evidence, Hit, document_usable, evidence_of
 from opskit.web.publicinfo.match import ItemMatcher, Matchers
 from opskit.web.publicinfo.periods import Period, Reading, required, satisfies, year
-from opskit.web.publicinfo.visits import Crawl
+from opskit.web.publicinfo.visits import Crawl, origin_of
 
 FOUND, STALE, MISSING, UNKNOWN = "found", "stale", "missing", "unknown"
 STATES = (FOUND, STALE, MISSING, UNKNOWN)
@@ -220,6 +220,9 @@ def _answer(crawl: Crawl, url: str) -> str:
 def _home_reason(crawl: Crawl) -> str:
     if crawl.start in crawl.blocked:
         return "robots.txt does not allow reading the home page"
+    first = crawl.visits.get(crawl.start)
+    if first is not None and first.redirect and origin_of(first.redirect) != crawl.origin:
+        return f"the home page redirects to {first.redirect}, another address: audit that one"
     home = crawl.home
     return (
         f"the home page did not answer ({home.reason()})" if home else "the home page was not read"

@@ -60,6 +60,7 @@ class Document:
     file_name: str = ""
     content_type: str = ""
     pdf: bool = False
+    elsewhere: str = ""  # where it redirects off the site (not followed)
 
     @property
     def answered(self) -> bool:

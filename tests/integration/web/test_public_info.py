@@ -488,3 +488,15 @@ def test_a_site_that_refuses_connections_is_unknown(cli) -> None:
     assert {entry["state"] for entry in found.values()} == {"unknown"}
     assert "robots.txt could not be read" in found["sop"]["reason"]
     assert run.exit_code == 3
+
+
+def test_a_home_page_redirecting_elsewhere_is_not_followed(cli, servers) -> None:
+    other = servers(WebServer())
+    server = serve(servers, CourtWebsite(news=0))
+    server.routes["/"] = Reply(301, "", headers={"Location": other.url})
+
+    found = verdicts(audit(cli, server.url))
+
+    assert other.requests == []
+    assert {entry["state"] for entry in found.values()} == {"unknown"}
+    assert f"redirects to {other.url}, another address" in found["sop"]["reason"]
