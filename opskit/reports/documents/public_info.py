@@ -42,8 +42,13 @@ def build(
     scores = evidence.get("scores") or {}
     counts = {"found": 0, "stale": 0, "missing": 0, "unknown": 0, **(scores.get("counts") or {})}
     crawl = evidence.get("crawl") or {}
+    gone = {
+        change["item"]: change.get("was_at") or ""
+        for change in evidence.get("changes") or []
+        if change.get("now") == "missing"
+    }
     items = [
-        _row(entry, catalogue, words, crawl.get("pages", 0))
+        _row(entry, catalogue, words, crawl.get("pages", 0), gone.get(entry["item"]))
         for entry in evidence.get("items") or []
     ]
     overall = scores.get("overall")
@@ -154,7 +159,11 @@ def _judged_on(evidence: dict[str, Any], result: Result, words: Words) -> str:
 
 
 def _row(
-    entry: dict[str, Any], catalogue: Catalogue | None, words: Words, pages: int
+    entry: dict[str, Any],
+    catalogue: Catalogue | None,
+    words: Words,
+    pages: int,
+    was_at: str | None = None,
 ) -> dict[str, Any]:
     item = (
         next((item for item in catalogue.items if item.id == entry["item"]), None)
@@ -175,7 +184,11 @@ def _row(
         "style": {"found": "OK", "stale": "WARNING", "missing": "CRITICAL"}.get(state, "UNKNOWN"),
         "finding": _finding(entry, words, expected, pages),
         "target": entry.get("target") if state in ("found", "stale") else None,
-        "todo": _todo(entry, item, title, expected, words),
+        "todo": (
+            words("public_info.todo_restore", was_at=was_at)
+            if was_at
+            else _todo(entry, item, title, expected, words)
+        ),
     }
 
 

@@ -404,6 +404,7 @@ def test_check_web_records_the_audit_and_reports_items_gone_missing(
     assert "| Sejarah Pengadilan | Ditemukan | Tidak ditemukan |" in markdown
     assert "Penanggung Jawab Website; Redaktur" in markdown
     assert "Hak Pelapor" in markdown and "Terbitkan Hak Pelapor di website" in markdown
+    assert "Pulihkan halaman atau tautan menunya; sebelumnya ada di " in markdown
     pdf = next((tmp_path / "out" / "public-info").glob("*.pdf"))
     assert pdf.read_bytes().startswith(b"%PDF-")
 
