@@ -36,6 +36,8 @@ REGISTRY: dict[str, str] = {
     "web.integrity.sitemap": "opskit.web.integrity",
     "web.links": "opskit.web.links",
     "web.exposure": "opskit.web.exposure",
+    "web.public-info": "opskit.web.publicinfo.audit",
+    "web.public-info.changes": "opskit.web.publicinfo.audit",
     "fw.active": "opskit.security.firewall",
     "fw.default-inbound": "opskit.security.firewall",
     "fw.allowed-ports": "opskit.security.firewall",
