@@ -7,6 +7,8 @@ same file.
 
 from __future__ import annotations
 
+from opskit.logs import RULE_IDS
+
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -76,22 +78,7 @@ REGISTRY: dict[str, str] = {
     "logs.activity": "opskit.logs.report",
     **{
         f"logs.{rule}": "opskit.logs.report"
-        for rule in (
-            "probing",
-            "crawl",
-            "sensitive-files",
-            "traversal",
-            "sqli",
-            "xss",
-            "scanner-ua",
-            "webshell",
-            "login-bruteforce",
-            "auth-bruteforce",
-            "cve-probe",
-            "gambling-spam",
-            "volume",
-            "errors-5xx",
-        )
+        for rule in RULE_IDS
     },  # fmt: skip
 }
 

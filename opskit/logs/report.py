@@ -12,6 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from opskit.catalog import sop_row
+from opskit.logs import RULE_IDS
 from opskit.logs.detect import Offender
 from opskit.logs.engine import Analysis
 from opskit.logs.rules import Rule
@@ -21,12 +22,7 @@ TOP = 10
 SEVERITY_STATUS = {"medium": Status.WARNING, "high": Status.CRITICAL}
 CHECK_ACTIVITY = "logs.activity"
 # Check ids of the rules this module reports (logs.<rule id>).
-RULE_CHECKS = (
-    "logs.probing", "logs.crawl", "logs.sensitive-files", "logs.traversal", "logs.sqli",
-    "logs.xss", "logs.scanner-ua", "logs.webshell", "logs.login-bruteforce",
-    "logs.auth-bruteforce", "logs.cve-probe", "logs.gambling-spam", "logs.volume",
-    "logs.errors-5xx",
-)  # fmt: skip
+RULE_CHECKS = tuple(f"logs.{rule}" for rule in RULE_IDS)
 MALFORMED_WARNING_SHARE = 0.2
 
 
@@ -143,6 +139,9 @@ def judge(
     bursts = analysis.site_findings.get("bursts", [])
     for burst in bursts:
         results.append(_burst_result(burst, by_id, target, zone))
+    forms = analysis.site_findings.get("forms", [])
+    for form in forms:
+        results.append(_form_result(form, by_id, target, zone))
     summary = summary_data(analysis, zone)
     results.insert(
         0, _activity(analysis, target, offenders, bursts, summary, damaged=damaged or [])
@@ -153,6 +152,7 @@ def judge(
         "offenders": offenders,
         "suppressed": suppressed,
         "bursts": [_burst_row(burst, zone) for burst in bursts],
+        "forms": [{**form, "from": local_time(form["first_minute"], zone)} for form in forms],
         "volume_median_per_minute": detector.volume_median(),
         "notes": notes or [],
     }
@@ -225,10 +225,25 @@ def _activity(
     )
     if analysis.outside_range:
         text += f"; {_outside(analysis)}"
+    if analysis.backwards:
+        text += (
+            f"; {analysis.backwards} line{'s' if analysis.backwards != 1 else ''} went back in "
+            "time (merged or altered file?); detection used each line's own time"
+        )
+    if analysis.naive_times:
+        text += f"; times without a zone were read as {analysis.zone}"
+    if analysis.held_back:
+        text += (
+            f"; the last line ({analysis.held_back} bytes) has no newline yet: it is held back "
+            "until the next run"
+        )
     if analysis.malformed:
         text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
     if status is Status.UNKNOWN:
-        text = f"no line could be read as the configured log format ({analysis.lines} lines)"
+        text = (
+            f"no line could be read as {analysis.log_format or 'the configured log format'} "
+            f"({analysis.lines} lines)"
+        )
     if damaged:
         text += "; " + "; ".join(damaged)
     return Result(
@@ -238,6 +253,7 @@ def _activity(
         summary=text,
         evidence={
             "lines": analysis.lines,
+            "format": analysis.log_format,
             "malformed": analysis.malformed,
             "malformed_samples": analysis.malformed_samples,
             "damaged_files": damaged,
@@ -282,6 +298,22 @@ def _burst_result(
     )
 
 
+def _form_result(form: dict[str, Any], by_id: dict[str, Rule], target: str, zone: tzinfo) -> Result:
+    """Many addresses posting to one form: a site finding (each address also has its own)."""
+    return Result(
+        check_id=f"logs.{form['rule_id']}",
+        target=f"{target}:{form['form']}",
+        status=SEVERITY_STATUS[form["severity"]],
+        summary=(
+            f"{_description(by_id, form['rule_id'])}: {form['addresses']} addresses posted "
+            f"{form['posts']} times to {form['form']} from {local_time(form['first_minute'], zone)}"
+        ),
+        evidence={**form, "from": local_time(form["first_minute"], zone)},
+        metrics=(Metric("addresses", form["addresses"]), Metric("posts", form["posts"])),
+        sop_row=sop_row(f"logs.{form['rule_id']}"),
+    )
+
+
 def _burst_row(burst: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     return {
         "from": local_time(burst["first_minute"], zone),
@@ -302,6 +334,11 @@ def summary_data(analysis: Analysis, zone: tzinfo) -> dict[str, Any]:
         hourly[label] = hourly.get(label, 0) + analysis.minute_totals[minute]
     return {
         "lines": analysis.lines,
+        "format": analysis.log_format,
+        "zone_for_naive_times": analysis.zone if analysis.naive_times else None,
+        "naive_times": analysis.naive_times,
+        "backwards": analysis.backwards,
+        "held_back_bytes": analysis.held_back,
         "requests": analysis.parsed,
         "malformed": analysis.malformed,
         "malformed_samples": analysis.malformed_samples,

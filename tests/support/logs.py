@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from opskit.logs.engine import Analysis, analyze
 from opskit.logs.formats import compile_format
+from opskit.logs.frame import Zone
 from opskit.logs.rules import load_rules
 from opskit.logs.scan import ScanSettings
 
@@ -27,9 +28,18 @@ def line(
     return f'{client} - - [{stamp}] "{method} {path} HTTP/1.1" {status} 512 "{referer}" "{agent}"\n'
 
 
-def run(text: str | bytes, log_format: str = "combined") -> Analysis:
+def run(text: str | bytes, log_format: str = "combined", zone: str = "Asia/Makassar") -> Analysis:
+    """The analysis of ``text`` in ``log_format`` (``auto``: found from the lines)."""
+    from opskit.logs.sniff import sniff
+
     data = text.encode() if isinstance(text, str) else text
-    settings = ScanSettings(compile_format(log_format), tuple(load_rules()))
+    if log_format == "auto":
+        found = sniff(data.split(b"\n")).log_format
+        assert found is not None, "no format found"
+        chosen = found
+    else:
+        chosen = compile_format(log_format)
+    settings = ScanSettings(chosen, tuple(load_rules()), zone=Zone(zone))
     return analyze([("bytes", data, 0, len(data))], settings)
 
 
