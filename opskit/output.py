@@ -142,8 +142,8 @@ def results_table(results: list[Result]) -> Any:
         table.add_row(
             _status_text(result.status),
             result.check_id,
-            mask(result.target),
-            mask(result.summary),
+            printable(mask(result.target)),
+            printable(mask(result.summary)),
         )
     return table
 
@@ -183,7 +183,9 @@ def simple_table(columns: list[str], rows: list[list[Any]], title: str | None = 
     for row in rows:
         table.add_row(
             *(
-                value if hasattr(value, "__rich__") or _is_text(value) else mask(_cell(value))
+                value
+                if hasattr(value, "__rich__") or _is_text(value)
+                else printable(mask(_cell(value)))
                 for value in row
             )
         )
@@ -194,6 +196,18 @@ def _is_text(value: Any) -> bool:
     from rich.text import Text
 
     return isinstance(value, Text)
+
+
+# Control characters (and bidirectional overrides) that text from logs or the network could
+# carry to a terminal: shown escaped, never sent raw (JSON output keeps the exact text).
+_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))
+} | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``), safe to print to a terminal."""
+    return text.translate(_CONTROLS)
 
 
 def _cell(value: Any) -> str:
@@ -516,54 +530,62 @@ def _render_uat_checklists(console: Any, outcome: Outcome) -> None:
 
 
 def _render_logs(console: Any, outcome: Outcome) -> None:
+    from rich.text import Text
+
+    def say(text: str) -> None:
+        console.print(Text(printable(mask(text))), highlight=False)
+
     for source in outcome.data["sources"]:
         summary = source["summary"]
-        console.print(
+        say(
             f"{source['target']}: {summary['requests']} requests, {summary['clients']} addresses, "
             f"{summary['from'] or '-'} .. {summary['to'] or '-'}"
-            + (f", {summary['malformed']} malformed lines" if summary["malformed"] else ""),
-            markup=False,
-            highlight=False,
+            + (f", {summary['malformed']} malformed lines" if summary["malformed"] else "")
         )
+        if summary.get("format"):
+            zone = summary.get("zone_for_naive_times")
+            say(f"format: {summary['format']}" + (f"; times without zone read as {zone}"
+                                                   if zone else ""))  # fmt: skip
+        if summary.get("backwards"):
+            say(f"{summary['backwards']} lines went back in time (merged or altered file?)")
         for sample in summary["malformed_samples"][:3]:
-            console.print(f"  malformed: {mask(sample)}", markup=False, highlight=False)
+            say(f"  malformed: {sample}")
         tops = [
-            [client, n, path_n[0] if path_n else "", path_n[1] if path_n else ""]
+            [Text(printable(mask(client))), n, Text(printable(path_n[0])) if path_n else "",
+             path_n[1] if path_n else ""]
             for (client, n), path_n in zip(
                 summary["top_clients"],
                 summary["top_paths"] + [None] * len(summary["top_clients"]),
                 strict=False,
             )
-        ]
+        ]  # fmt: skip
         console.print(simple_table(["Top address", "Requests", "Top path", "Requests"], tops))
         statuses = ", ".join(f"{code}: {n}" for code, n in summary["statuses"].items())
-        console.print(f"statuses: {statuses}", markup=False, highlight=False)
+        say(f"statuses: {statuses}")
         for offender in source["offenders"]:
             style = "bold red" if offender["severity"] == "high" else "yellow"
             rules = ", ".join(item["rule"] for item in offender["detections"])
-            console.print(f"[{style}]{offender['severity']}[/{style}] ", end="", highlight=False)
-            console.print(
-                f"{offender['client']} ({rules}) {offender['requests']} requests, "
-                f"{offender['first_seen']} .. {offender['last_seen']}",
-                markup=False,
-                highlight=False,
+            line = Text(offender["severity"], style=style)
+            line.append(
+                printable(
+                    f" {offender['client']} ({rules}) {offender['requests']} requests, "
+                    f"{offender['first_seen']} .. {offender['last_seen']}"
+                )
             )
+            console.print(line, highlight=False)
             for detection in offender["detections"]:
-                console.print(
-                    f"    {detection['rule']}: {detection['reason']}", markup=False, highlight=False
-                )
-            for line in offender["evidence"][:3]:
-                console.print(f"    | {mask(line)}", markup=False, highlight=False)
+                say(f"    {detection['rule']}: {detection['reason']}")
+            for evidence in offender["evidence"][:3]:
+                say(f"    | {evidence}")
             for firewall, command in offender["block_rules"].items():
-                console.print(
-                    f"    suggested ({firewall}, not applied): {command}",
-                    markup=False,
-                    highlight=False,
-                )
-        for item in source["suppressed"]:
-            console.print(
-                f"allowed: {item['client']} ({item['reason']})", markup=False, highlight=False
+                say(f"    suggested ({firewall}, not applied): {command}")
+        for form in source.get("forms", []):
+            say(
+                f"form {form['form']}: {form['addresses']} addresses posted {form['posts']} "
+                f"times from {form['from']}"
             )
+        for item in source["suppressed"]:
+            say(f"allowed: {item['client']} ({item['reason']})")
 
 
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {

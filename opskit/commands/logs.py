@@ -15,6 +15,7 @@ def _analyze(context: AppContext, args: argparse.Namespace) -> Outcome:
 
     options = AnalyzeOptions(
         log_format=args.log_format,
+        error_logs=tuple(args.error_log),
         since=args.since,
         until=args.until,
         rules_file=args.rules,
@@ -27,6 +28,17 @@ def _analyze(context: AppContext, args: argparse.Namespace) -> Outcome:
         login_paths=tuple(args.login_path),
     )
     return analyze_files(args.files, options)
+
+
+def _fail2ban(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from pathlib import Path
+
+    from opskit.logs.fail2ban import JAIL, write_config
+
+    written = write_config(Path(args.dir), list(args.log_path), force=args.force)
+    messages = [f"wrote {path}" for path in written]
+    messages.append(f"check it: fail2ban-client -d | grep {JAIL}; then: fail2ban-client reload")
+    return Outcome(command="logs fail2ban-config", messages=messages, data={"files": written})
 
 
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -62,9 +74,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="log files (.gz allowed)")
     parser.add_argument(
         "--log-format",
-        default="combined",
+        default="auto",
         metavar="FORMAT",
-        help="combined (default), common, vhost_combined, or an nginx/Apache format string",
+        help="auto (default: found from the first lines), combined, common, vhost_combined, "
+        "error, or an nginx/Apache format string",
+    )
+    parser.add_argument(
+        "--error-log",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an Apache/nginx error log; its findings join the access log's by address",
     )
     parser.add_argument("--since", help="only lines from this time (7d, 24h, 2024-05-06T08:00)")
     parser.add_argument("--until", help="only lines before this time")
@@ -88,6 +108,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j", "--jobs", type=positive_int, default=2, metavar="N", help="scanning processes (2)"
     )
+
+    parser = add_command(
+        group,
+        common,
+        "fail2ban-config",
+        _fail2ban,
+        command_name="logs fail2ban-config",
+        help_text="write the fail2ban filter and jail (opskit-web) the suggestions name",
+        description="Write filter.d/opskit-web.conf and jail.d/opskit-web.local for fail2ban, "
+        "so the suggested `fail2ban-client set opskit-web banip ADDRESS` works, and fail2ban "
+        "itself bans requests no browser sends (secret files, known exploits). Review the "
+        "files, then run `fail2ban-client reload`; opskit never reloads fail2ban.",
+        examples=[
+            "sudo opskit logs fail2ban-config --log-path /var/log/nginx/access.log",
+            "opskit logs fail2ban-config --dir ./fail2ban --log-path /var/log/apache2/access.log",
+        ],
+    )
+    parser.add_argument(
+        "--dir", default="/etc/fail2ban", help="fail2ban's configuration directory"
+    )
+    parser.add_argument(
+        "--log-path", action="append", default=[], metavar="FILE", help="access log to watch"
+    )
+    parser.add_argument("--force", action="store_true", help="replace files that differ")
 
     parser = add_command(
         check_group(subparsers),

@@ -80,7 +80,8 @@ def block_rules(client: str) -> dict[str, str]:
         "nftables": f"nft add rule inet filter input {family} saddr {client} drop",
         "ufw": f"ufw insert 1 deny from {client}",
         "iptables": f"{iptables} -I INPUT -s {client} -j DROP",
-        "fail2ban": f"fail2ban-client set opskit-web banip {client}",
+        "fail2ban": f"fail2ban-client set opskit-web banip {client}"
+        "  # jail: opskit logs fail2ban-config",
     }
 
 
