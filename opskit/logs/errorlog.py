@@ -109,6 +109,6 @@ def scan_error_log(data: bytes, rules: list[Rule], zone: tzinfo) -> ChunkReport:
         target = next((value for value in found.groups() if value), "") if found else ""
         report.events.append(
             Event(epoch=epoch, client=address, rules=bits[kind], escalate=0, status=0,
-                  path=target[:500] or kind, line=text[:400], tag=kind)
+                  path=(target or message)[:500], line=text[:400], tag=kind)
         )  # fmt: skip
     return report

@@ -50,6 +50,15 @@ class Zone:
     name: str | None = None
     offset_seconds: float = 0.0
 
+    def zoneinfo(self) -> Any:
+        """The zone as a ``tzinfo``."""
+        from datetime import timedelta, timezone
+        from zoneinfo import ZoneInfo
+
+        if self.name:
+            return ZoneInfo(self.name)
+        return timezone(timedelta(seconds=self.offset_seconds))
+
     @property
     def label(self) -> str:
         if self.name:
