@@ -154,7 +154,8 @@ class Detector:
                 state = self.states[index][client] = _WindowState()
             entries = state.entries
             # Lines out of time order (merged files) go where their time puts them.
-            bisect.insort(entries, (epoch, path, line))
+            key = event.tag if rule.distinct_by == "tag" else path
+            bisect.insort(entries, (epoch, key, line))
             longest = max(window.seconds for window in rule.windows)
             newest = entries[-1][0]
             while entries and entries[0][0] <= newest - longest:
@@ -179,6 +180,8 @@ class Detector:
                 number = len({entry[1] for entry in inside}) if rule.distinct else len(inside)
                 if number >= window.threshold:
                     what = "distinct paths" if rule.distinct else "requests"
+                    if rule.distinct_by == "tag":
+                        what = f"kinds ({', '.join(sorted({entry[1] for entry in inside}))})"
                     if rule.errors:
                         what = "error-log lines"
                     reason = f"{number} {what} within {_duration(window.seconds)}" + _tagged(tag)

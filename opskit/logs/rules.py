@@ -43,6 +43,7 @@ class Rule:
     methods: tuple[str, ...] = ()
     static: bool | None = None
     distinct: bool = False
+    distinct_by: str = "path"  # what distinct counts: the path, or the catalog entry (tag)
     windows: tuple[Window, ...] = ()
     escalate_statuses: tuple[str, ...] = ()
     escalate_severity: str = "high"
@@ -180,8 +181,10 @@ def _parse_rule(entry: Any, where: str, problems: list[str], folder: Path) -> Ru
             if extra:
                 patterns[name] = (*patterns.get(name, ()), *extra)
     distinct = entry.get("distinct")
-    if distinct is not None and distinct not in ("path", *SPREADS):
-        problems.append(f"{where}.distinct: must be path, agent or query")
+    if distinct is not None and distinct not in ("path", "tag", *SPREADS):
+        problems.append(f"{where}.distinct: must be path, tag, agent or query")
+    if distinct == "tag" and not tags:
+        problems.append(f"{where}.distinct: tag needs a catalog (the entries are the tags)")
     if kind == "spread" and distinct not in SPREADS:
         problems.append(f"{where}.distinct: a spread rule counts distinct agent or query")
     windows = _windows(entry, kind, where, problems)
@@ -198,7 +201,8 @@ def _parse_rule(entry: Any, where: str, problems: list[str], folder: Path) -> Ru
         statuses=statuses,
         methods=methods,
         static=static,
-        distinct=distinct == "path",
+        distinct=distinct in ("path", "tag"),
+        distinct_by="tag" if distinct == "tag" else "path",
         windows=windows,
         escalate_statuses=escalate_statuses,
         escalate_severity=escalate_severity,

@@ -35,7 +35,7 @@ CASES = {
         "GET / HTTP/1.1", "\\x16\\x03\\x01\\x00\\xF1\\x01\\x00")),
     "empty-requests": (20, 10, lambda i, t: line(t, "/", status=400).replace(
         '"GET / HTTP/1.1"', '"-"')),
-    "abusive-ua": (5, 300, lambda i, t: line(t, f"/berita/{i}", agent="Xrumer 7.0")),
+    "abusive-ua": (1, 300, lambda i, t: line(t, f"/berita/{i}", agent="Xrumer 7.0")),
     "form-spam": (5, 60, lambda i, t: line(t, "/wp-comments-post.php", method="POST")),
 }  # fmt: skip
 
