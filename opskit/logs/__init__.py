@@ -6,6 +6,15 @@ values, and only the lines a rule could care about reach Python, as events
 for the detector, which follows log time.
 """
 
+import os
+
+# Polars allocates through jemalloc; these settings hand freed memory back to the system
+# within a fraction of a second (and use two arenas, one per core here), which keeps the
+# resident size of a long analysis near 150 MB instead of growing to what it once used.
+os.environ.setdefault(
+    "_RJEM_MALLOC_CONF", "background_thread:true,narenas:2,dirty_decay_ms:200,muzzy_decay_ms:0"
+)
+
 # The ids of the shipped detection rules (checks/logs/rules.yaml); each reports as logs.<id>.
 RULE_IDS = (
     "probing",

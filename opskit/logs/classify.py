@@ -16,12 +16,6 @@ import polars as pl
 
 from opskit.logs.rules import Rule, status_matches
 
-STATIC_SUFFIXES = (
-    "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "ico", "svg", "webp", "avif", "bmp",
-    "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "pdf", "txt", "xml",
-)  # fmt: skip
-STATIC_PATTERN = r"\.(?:" + "|".join(STATIC_SUFFIXES) + r")$"
-STATIC = re.compile(STATIC_PATTERN)
 FIELDS = ("path", "request", "user_agent", "referer")
 CACHE_LIMIT = 100_000
 
@@ -75,19 +69,35 @@ class Classifier:
             for index, rule in enumerate(rules)
             if rule.tags
         ]
-        self.status_rules = [rule for rule in rules if not rule.has_text and rule.statuses]
-        self.method_rules = sorted(
-            {method for rule in rules if not rule.has_text and not rule.statuses
-             for method in rule.methods}
-        )  # fmt: skip
+        self.tests = [
+            (1 << index, rule.has_text, rule.statuses, rule.methods, rule.static,
+             rule.escalate_statuses, bool(rule.patterns.get("path")),
+             rule.has_text or bool(rule.statuses) or bool(rule.methods))
+            for index, rule in enumerate(rules)
+        ]  # fmt: skip
+        self.status_cache: dict[tuple[int, tuple[str, ...]], bool] = {}
         self.cache: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
-        self.interest: dict[int, bool] = {}
+        # Rules that take any method; the others need one of ``methods`` to match at all.
+        self.any_method = sum(1 << index for index, rule in enumerate(rules) if not rule.methods)
+        self.methods = sorted({method for rule in rules for method in rule.methods})
 
     def wants(self, name: str) -> bool:
         return bool(self.matchers[name])
 
     def flag_values(self, name: str, values: pl.Series) -> list[str]:
         """The values of ``values`` that some rule's ``name`` patterns match."""
+        return [value for value, _ in self.flagged(name, values)]
+
+    def split_by_method(self, name: str, values: pl.Series) -> tuple[list[str], list[str]]:
+        """Flagged values matching a rule for any method, and those only for some methods."""
+        anyhow: list[str] = []
+        some: list[str] = []
+        for value, bits in self.flagged(name, values):
+            (anyhow if bits & self.any_method else some).append(value)
+        return anyhow, some
+
+    def flagged(self, name: str, values: pl.Series) -> list[tuple[str, int]]:
+        """The values some rule's ``name`` patterns match, with their rule bits."""
         if not self.matchers[name] or not len(values):
             return []
         prefilter = self.prefilters[name]
@@ -98,7 +108,8 @@ class Classifier:
             if name == "path":
                 hit = hit | values.str.contains(r"[%+]")
             candidates = values.filter(hit.fill_null(value=False))
-        return [value for value in candidates if self.bits(name, value)]
+        found = ((value, self.bits(name, value)) for value in candidates)
+        return [(value, bits) for value, bits in found if bits]
 
     def bits(self, name: str, value: str) -> int:
         cache = self.cache[name]
@@ -109,14 +120,6 @@ class Classifier:
             text = path_text(value) if name == "path" else value.lower()
             found = cache[value] = sum(
                 bit for bit, regex in self.matchers[name] if regex.search(text)
-            )
-        return found
-
-    def status_interest(self, status: int) -> bool:
-        found = self.interest.get(status)
-        if found is None:
-            found = self.interest[status] = any(
-                status_matches(status, rule.statuses) for rule in self.status_rules
             )
         return found
 
@@ -134,24 +137,52 @@ class Classifier:
         path_bits = self.bits("path", target) | self.bits("request", request)
         flags = path_bits | self.bits("user_agent", agent) | self.bits("referer", referer)
         mask = escalate = 0
-        for index, rule in enumerate(self.rules):
-            bit = 1 << index
-            if rule.has_text and not flags & bit:
+        matches = self._status_matches
+        for bit, has_text, statuses, methods, static_wanted, escalating, by_path, any_test in (
+            self.tests
+        ):
+            if has_text and not flags & bit:
                 continue
-            if rule.statuses and not status_matches(status, rule.statuses):
+            if statuses and not matches(status, statuses):
                 continue
-            if rule.methods and method not in rule.methods:
+            if methods and method not in methods:
                 continue
-            if rule.static is not None and static != rule.static:
+            if static_wanted is not None and static != static_wanted:
                 continue
-            if not rule.has_text and not rule.statuses and not rule.methods:
+            if not any_test:
                 continue
             mask |= bit
             # Escalation is about what the server answered for the path, not a referer's words.
-            by_path = not rule.patterns.get("path") or path_bits & bit
-            if rule.escalate_statuses and by_path and status_matches(status, rule.escalate_statuses):
+            if escalating and (not by_path or path_bits & bit) and matches(status, escalating):
                 escalate |= bit
         return Verdict(mask, escalate, self._tag(mask, target, request, agent, referer))
+
+    def _status_matches(self, status: int, wanted: tuple[str, ...]) -> bool:
+        key = (status, wanted)
+        found = self.status_cache.get(key)
+        if found is None:
+            found = self.status_cache[key] = status_matches(status, wanted)
+        return found
+
+    def status_condition(self) -> pl.Expr | None:
+        """Lines that rules without text patterns care about (statuses, methods, static)."""
+        found: pl.Expr | None = None
+        for rule in self.rules:
+            if rule.has_text or not (rule.statuses or rule.methods):
+                continue
+            condition = pl.lit(value=True)
+            if rule.statuses:
+                codes = [int(item) for item in rule.statuses if item.isdigit()]
+                classes = [int(item[0]) for item in rule.statuses if not item.isdigit()]
+                condition = pl.col("status").is_in(codes) | (pl.col("status") // 100).is_in(
+                    classes
+                )
+            if rule.methods:
+                condition = condition & pl.col("method").is_in(list(rule.methods))
+            if rule.static is not None:
+                condition = condition & (pl.col("static") == rule.static)
+            found = condition if found is None else found | condition
+        return found
 
     def _tag(self, mask: int, target: str, request: str, agent: str, referer: str) -> str:
         texts = {

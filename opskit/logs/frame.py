@@ -23,7 +23,11 @@ from opskit.logs.formats import CLF_LINE, LogFormat
 
 SAMPLE_LIMIT = 5
 SAMPLE_CHARACTERS = 200
-COLUMNS = ("client", "epoch", "time", "request", "status", "referer", "agent")
+COLUMNS = (
+    "client", "epoch", "time", "request", "status", "referer", "agent",
+    "method", "target", "path", "static", "minute",
+)  # fmt: skip
+STATIC_PATTERN = r"\.(?:css|js|mjs|map|png|jpe?g|gif|ico|svg|webp|avif|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|pdf|txt|xml)$"
 # A byte no log line holds in practice separates "columns" when lines are read as a table.
 SEPARATOR = "\x1f"
 CLF_ZONED = "%d/%b/%Y:%H:%M:%S %z"
@@ -165,6 +169,7 @@ class FrameReader:
                 pl.col("tail").str.slice(1, 3).cast(pl.Int32, strict=False).alias("status"),
                 pl.all_horizontal(checks).fill_null(value=False).alias("fits"),
             )
+            .pipe(derive)
             .collect()
         )
         fits = cut.get_column("fits")
@@ -195,7 +200,7 @@ class FrameReader:
             pl.col("client").str.strip_chars('"'),
             pl.col("status").cast(pl.Int32, strict=False),
         ).filter(pl.col("time").is_not_null() & pl.col("status").is_not_null())
-        return self._with_epochs(found)
+        return self._with_epochs(found.lazy().pipe(derive).collect())
 
     def _json(self, table: pl.DataFrame) -> pl.DataFrame:
         paths = dict(self.format.json_fields)
@@ -225,20 +230,42 @@ class FrameReader:
             pl.col("status").cast(pl.Float64, strict=False).cast(pl.Int32, strict=False),
             pl.col("client").str.replace(r"^\[?([0-9a-fA-F:.]+?)\]?(?::[0-9]+)?$", "$1"),
         ).filter(pl.col("time").is_not_null() & pl.col("status").is_not_null())
-        return self._with_epochs(found)
+        return self._with_epochs(found.lazy().pipe(derive).collect())
 
     def _with_epochs(self, frame: pl.DataFrame) -> pl.DataFrame:
         if not frame.height:
             return frame.with_columns(
-                pl.lit(None, pl.Float64).alias("epoch"), pl.lit(value=False).alias("naive")
+                pl.lit(None, pl.Float64).alias("epoch"),
+                pl.lit(value=False).alias("naive"),
+                pl.lit(None, pl.Int64).alias("minute"),
             )
         epochs, naive = epoch_series(frame.get_column("time"), self.format, self.zone)
-        return frame.with_columns(epochs.alias("epoch"), naive.alias("naive"))
+        return frame.with_columns(
+            epochs.alias("epoch"),
+            naive.alias("naive"),
+            ((epochs // 60) * 60).cast(pl.Int64).alias("minute"),
+        )
 
     @staticmethod
     def _samples(table: pl.DataFrame, read: pl.DataFrame) -> list[str]:
         missing = table.join(read.select("row"), on="row", how="anti").sort("row")
         return [sample(text) for text in missing.get_column("line").head(SAMPLE_LIMIT)]
+
+
+def derive(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The method, target (path and query), path and whether it is a static file."""
+    request = pl.col("request")
+    parts = request.str.splitn(" ", 3)
+    method = parts.struct.field("field_0")
+    has_method = method.str.contains("^[A-Z]{1,20}$") & parts.struct.field("field_1").is_not_null()
+    return frame.with_columns(
+        pl.when(has_method).then(method).otherwise(pl.lit("")).alias("method"),
+        pl.when(has_method).then(parts.struct.field("field_1")).otherwise(request).alias("target"),
+    ).with_columns(
+        pl.col("target").str.splitn("?", 2).struct.field("field_0").alias("path"),
+    ).with_columns(
+        pl.col("path").str.to_lowercase().str.contains(STATIC_PATTERN).alias("static"),
+    )
 
 
 def epoch_series(times: pl.Series, log_format: LogFormat, zone: Zone) -> tuple[pl.Series, pl.Series]:
@@ -330,6 +357,8 @@ def _empty() -> pl.DataFrame:
     return pl.DataFrame(
         schema={
             "client": pl.String, "epoch": pl.Float64, "time": pl.String, "request": pl.String,
-            "status": pl.Int32, "referer": pl.String, "agent": pl.String, "row": pl.UInt32,
+            "status": pl.Int32, "referer": pl.String, "agent": pl.String, "method": pl.String,
+            "target": pl.String, "path": pl.String, "static": pl.Boolean, "minute": pl.Int64,
+            "row": pl.UInt32,
         }
     )  # fmt: skip

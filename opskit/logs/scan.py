@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from opskit.logs.chunk import ChunkReport, Event
-from opskit.logs.classify import STATIC_PATTERN, Classifier
+from opskit.logs.classify import Classifier
 from opskit.logs.formats import LogFormat
 from opskit.logs.frame import FrameReader, Zone
 from opskit.logs.rules import Rule, event_rules
@@ -83,9 +83,8 @@ class Scanner:
         if not frame.height:
             return report
         self._order(frame, report)
-        base = self._derived(frame)
-        self._count(base, report)
-        self._collect_events(base, report)
+        distinct = self._count(frame, report)
+        self._collect_events(frame, distinct, report)
         return report
 
     def _order(self, frame: pl.DataFrame, report: ChunkReport) -> None:
@@ -96,85 +95,85 @@ class Scanner:
         report.backwards = int((epoch < before - BACKWARDS_TOLERANCE_SECONDS).sum())
         self.latest = max(self.latest, report.last_epoch)
 
-    def _derived(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Method, target, path, whether it is a static file, minute and second of each line."""
-        request = pl.col("request")
-        parts = request.str.splitn(" ", 3)
-        method = parts.struct.field("field_0")
-        has_method = method.str.contains("^[A-Z]{1,20}$") & parts.struct.field("field_1").is_not_null()
-        target = pl.when(has_method).then(parts.struct.field("field_1")).otherwise(request)
-        return (
-            frame.lazy()
-            .with_columns(
-                pl.when(has_method).then(method).otherwise(pl.lit("")).alias("method"),
-                target.alias("target"),
-            )
-            .with_columns(
-                pl.col("target").str.splitn("?", 2).struct.field("field_0").alias("path"),
-                ((pl.col("epoch") // 60) * 60).cast(pl.Int64).alias("minute"),
-            )
-            .with_columns(
-                pl.col("path").str.to_lowercase().str.contains(STATIC_PATTERN).alias("static")
-            )
-            .collect()
-        )
+    def _count(self, base: pl.DataFrame, report: ChunkReport) -> dict[str, pl.Series]:
+        """All the chunk's counts in one native pass; returns its distinct texts per field.
 
-    def _count(self, base: pl.DataFrame, report: ChunkReport) -> None:
+        The queries share the chunk's frame and run together (``collect_all``), which
+        costs far less than one call each.
+        """
         lazy = base.lazy()
         error = pl.lit(value=False)
         if self.error_statuses:
             codes = [int(s) for s in self.error_statuses if s.isdigit()]
             classes = [int(s[0]) for s in self.error_statuses if s.endswith("xx")]
             error = pl.col("status").is_in(codes) | (pl.col("status") // 100).is_in(classes)
-        queries = [
-            lazy.group_by("client").len(),
-            lazy.group_by("path").len(),
-            lazy.group_by("status").len(),
-            lazy.group_by("minute").agg(pl.len(), error.sum().alias("errors")),
-        ]
-        clients, paths, statuses, minutes = pl.collect_all(queries)
-        report.clients = Counter(dict(clients.iter_rows()))
-        report.paths = paths
-        report.statuses = Counter(dict(statuses.iter_rows()))
-        for minute, number, errors in minutes.iter_rows():
+        queries: dict[str, pl.LazyFrame] = {
+            "clients": lazy.group_by("client").len(),
+            "paths": lazy.group_by("path").len(),
+            "statuses": lazy.group_by("status").len(),
+            "minutes": lazy.group_by("minute").agg(pl.len(), error.sum().alias("errors")),
+            "target": lazy.select(pl.col("target").unique()),
+            "request": lazy.select(pl.col("request").unique()),
+            "agent": lazy.select(pl.col("agent").drop_nulls().unique()),
+            "referer": lazy.select(pl.col("referer").drop_nulls().unique()),
+        }
+        queries.update(self._busy_queries(lazy, report))
+        queries.update(self._spread_queries(lazy))
+        names = list(queries)
+        found = dict(zip(names, pl.collect_all([queries[name] for name in names]), strict=True))
+        report.clients = Counter(dict(found["clients"].iter_rows()))
+        report.paths = found["paths"]
+        report.statuses = Counter(dict(found["statuses"].iter_rows()))
+        for minute, number, errors in found["minutes"].iter_rows():
             report.minute_totals[minute] = number
             if errors:
                 report.minute_errors[minute] = errors
-        self._busy(base, report)
-        self._spread(base, report)
+        if "histogram" in found:
+            report.volume_histogram = Counter(dict(found["histogram"].iter_rows()))
+        if "volume" in found:
+            report.volume_candidates = list(found["volume"].iter_rows())
+        if "rates" in found:
+            report.rate_buckets = list(found["rates"].iter_rows())
+        if "agents" in found:
+            report.agents = {client: agent or "" for client, agent in found["agents"].iter_rows()}
+        for index, _ in self.spread_rules:
+            for row in found[f"spread-{index}"].iter_rows(named=True):
+                report.spread.append(
+                    (index, row["client"], row["bucket"], frozenset(row["hashes"]),
+                     str(row.get("path") or row["request"])[:300])
+                )  # fmt: skip
+        return {name: found[name].to_series() for name in ("target", "request", "agent", "referer")}
 
-    def _busy(self, base: pl.DataFrame, report: ChunkReport) -> None:
+    def _busy_queries(self, lazy: pl.LazyFrame, report: ChunkReport) -> dict[str, pl.LazyFrame]:
         """For busy clients only: requests per minute and per second, and one user agent."""
         volume_floor = max(1, self.volume_floor // 2) if self.volume_floor else None
         rate_floor = self._rate_floor(report) if self.rate_rules else None
         floor = min(value for value in (volume_floor, rate_floor, float("inf")) if value)
-        heavy = [client for client, number in report.clients.items() if number >= floor]
+        queries: dict[str, pl.LazyFrame] = {}
         self.chunks_seen += 1
         if volume_floor is not None and self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
-            pairs = base.group_by("client", "minute").len()
-            histogram = pairs.group_by("len").agg(pl.len().alias("clients"))
-            report.volume_histogram = Counter(dict(histogram.iter_rows()))
-        if not heavy:
-            return
-        busy = base.filter(pl.col("client").is_in(heavy))
+            pairs = lazy.group_by("client", "minute").len()
+            queries["histogram"] = pairs.group_by("len").agg(pl.len().alias("clients"))
+        if floor == float("inf"):
+            return queries
+        busy = lazy.filter(pl.len().over("client") >= floor)
         if volume_floor is not None:
             edges = [
                 int((report.first_epoch or 0) // 60) * 60,
                 int((report.last_epoch or 0) // 60) * 60,
             ]
             pairs = busy.group_by("client", "minute").len()
-            pairs = pairs.filter((pl.col("len") >= volume_floor) | pl.col("minute").is_in(edges))
-            report.volume_candidates = list(pairs.iter_rows())
+            queries["volume"] = pairs.filter(
+                (pl.col("len") >= volume_floor) | pl.col("minute").is_in(edges)
+            )
         if rate_floor is not None:
-            seconds = (
+            queries["rates"] = (
                 busy.filter(~pl.col("static"))
                 .group_by(pl.col("epoch").floor().alias("second"), "client")
                 .len()
             )
-            report.rate_buckets = list(seconds.iter_rows())
-        if "agent" in base.columns:
-            agents = busy.group_by("client").agg(pl.col("agent").first())
-            report.agents = {client: agent or "" for client, agent in agents.iter_rows()}
+        queries["agents"] = busy.group_by("client").agg(pl.col("agent").first())
+        return queries
 
     def _rate_floor(self, report: ChunkReport) -> float:
         """Below this many lines in the chunk, a client cannot reach a rate rule's limit."""
@@ -186,58 +185,59 @@ class Scanner:
         sustained = max(rule.sustained_seconds for rule in self.rate_rules)
         return max(2.0, needed * min(1.0, span / sustained) / 3)
 
-    def _spread(self, base: pl.DataFrame, report: ChunkReport) -> None:
+    def _spread_queries(self, lazy: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
         """Clients spreading over many user agents, or many query strings on one path."""
+        queries = {}
         for index, rule in self.spread_rules:
             seconds = rule.windows[0].seconds
+            least = min(SPREAD_MINIMUM, rule.windows[0].threshold)
             bucket = ((pl.col("epoch") // seconds) * seconds).cast(pl.Int64).alias("bucket")
-            frame = base.lazy()
+            frame = lazy
             if rule.spread == "agent":
                 keys = ["client", bucket]
                 value = pl.col("agent")
             else:
-                frame = frame.filter(pl.col("target").str.contains("?", literal=True))
-                frame = frame.filter(~pl.col("static"))
+                frame = frame.filter(
+                    ~pl.col("static") & pl.col("target").str.contains("?", literal=True)
+                )
                 keys = ["client", bucket, "path"]
                 value = pl.col("target")
-            groups = (
+            # Only clients with that many distinct values in the chunk are looked at closer.
+            frame = frame.filter(value.n_unique().over("client") >= least)
+            queries[f"spread-{index}"] = (
                 frame.group_by(keys)
                 .agg(
                     value.n_unique().alias("distinct"),
                     value.hash().unique().alias("hashes"),
                     pl.col("request").first(),
                 )
-                .filter(pl.col("distinct") >= min(SPREAD_MINIMUM, rule.windows[0].threshold))
-                .collect()
+                .filter(pl.col("distinct") >= least)
             )
-            for row in groups.iter_rows(named=True):
-                report.spread.append(
-                    (index, row["client"], row["bucket"], frozenset(row["hashes"]),
-                     str(row.get("path") or row["request"])[:300])
-                )  # fmt: skip
+        return queries
 
-    def _collect_events(self, base: pl.DataFrame, report: ChunkReport) -> None:
+    def _collect_events(
+        self, base: pl.DataFrame, distinct: dict[str, pl.Series], report: ChunkReport
+    ) -> None:
         if not self.rules:
             return
         classifier = self.classifier
         wanted = pl.lit(value=False)
-        found = classifier.flag_values("path", base.get_column("target").unique())
-        requests = classifier.flag_values("request", base.get_column("request").unique())
-        if found:
-            wanted = wanted | pl.col("target").is_in(found)
-        if requests:
-            wanted = wanted | pl.col("request").is_in(requests)
+        for column, name in (("target", "path"), ("request", "request")):
+            anyhow, some = classifier.split_by_method(name, distinct[column])
+            if anyhow:
+                wanted = wanted | pl.col(column).is_in(anyhow)
+            if some:
+                methods = pl.col("method").is_in(classifier.methods)
+                wanted = wanted | (pl.col(column).is_in(some) & methods)
         for column, name in (("agent", "user_agent"), ("referer", "referer")):
-            if classifier.wants(name) and base.get_column(column).null_count() < base.height:
-                values = classifier.flag_values(name, base.get_column(column).drop_nulls().unique())
+            if classifier.wants(name):
+                values = classifier.flag_values(name, distinct[column])
                 if values:
                     wanted = wanted | pl.col(column).is_in(values)
-        statuses = [code for code in report.statuses if classifier.status_interest(code)]
-        if statuses:
-            wanted = wanted | pl.col("status").is_in(statuses)
-        if classifier.method_rules:
-            wanted = wanted | pl.col("method").is_in(classifier.method_rules)
-        rows = base.filter(wanted).sort("epoch")
+        plain = classifier.status_condition()
+        if plain is not None:
+            wanted = wanted | plain
+        rows = base.lazy().filter(wanted).sort("epoch").collect()
         for row in rows.iter_rows(named=True):
             event = self._event(row)
             if event is not None:
