@@ -69,7 +69,24 @@ def client_address(text: str) -> str:
 
 def error_time(text: str, zone: tzinfo) -> float | None:
     """Epoch seconds of an Apache or nginx error-log time (they carry no zone: ``zone``)."""
-    for pattern in (*APACHE_TIMES, NGINX_TIME):
+    key = (text, zone)
+    if key not in _TIMES:
+        if len(_TIMES) > TIME_CACHE_LIMIT:
+            _TIMES.clear()
+        _TIMES[key] = _error_time(text, zone)
+    return _TIMES[key]
+
+
+_TIMES: dict[tuple[str, tzinfo], float | None] = {}
+TIME_CACHE_LIMIT = 50_000
+
+
+def _error_time(text: str, zone: tzinfo) -> float | None:
+    if text[4:5] == "/":
+        patterns: tuple[str, ...] = (NGINX_TIME,)
+    else:
+        patterns = APACHE_TIMES if "." in text else APACHE_TIMES[1:]
+    for pattern in patterns:
         try:
             return datetime.strptime(text, pattern).replace(tzinfo=zone).timestamp()
         except ValueError:
