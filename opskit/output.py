@@ -200,9 +200,9 @@ def _is_text(value: Any) -> bool:
 
 # Control characters (and bidirectional overrides) that text from logs or the network could
 # carry to a terminal: shown escaped, never sent raw (JSON output keeps the exact text).
-_CONTROLS = {
-    code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))
-} | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))} | {
+    code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
 
 
 def printable(text: str) -> str:

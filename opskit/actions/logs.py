@@ -113,7 +113,6 @@ def _format_of(info: FileInfo, spec: str) -> LogFormat:
     if spec != AUTO:
         return compile_format(spec)
     from opskit.logs.files import first_lines
-    from opskit.logs.sniff import sniff
 
     try:
         lines = first_lines(Path(info.name))

@@ -125,10 +125,11 @@ class Classifier:
 
     def verdict(
         self,
-        method: str,
-        target: str,
         request: str,
         status: int,
+        *,
+        method: str,
+        target: str,
         static: bool,
         agent: str,
         referer: str,
@@ -138,9 +139,16 @@ class Classifier:
         flags = path_bits | self.bits("user_agent", agent) | self.bits("referer", referer)
         mask = escalate = 0
         matches = self._status_matches
-        for bit, has_text, statuses, methods, static_wanted, escalating, by_path, any_test in (
-            self.tests
-        ):
+        for (
+            bit,
+            has_text,
+            statuses,
+            methods,
+            static_wanted,
+            escalating,
+            by_path,
+            any_test,
+        ) in self.tests:
             if has_text and not flags & bit:
                 continue
             if statuses and not matches(status, statuses):
@@ -174,9 +182,7 @@ class Classifier:
             if rule.statuses:
                 codes = [int(item) for item in rule.statuses if item.isdigit()]
                 classes = [int(item[0]) for item in rule.statuses if not item.isdigit()]
-                condition = pl.col("status").is_in(codes) | (pl.col("status") // 100).is_in(
-                    classes
-                )
+                condition = pl.col("status").is_in(codes) | (pl.col("status") // 100).is_in(classes)
             if rule.methods:
                 condition = condition & pl.col("method").is_in(list(rule.methods))
             if rule.static is not None:

@@ -190,7 +190,9 @@ class Detector:
                     return True
         return False
 
-    def _spread(self, index: int, client: str, bucket: int, hashes: frozenset[int], example: str) -> None:
+    def _spread(
+        self, index: int, client: str, bucket: int, hashes: frozenset[int], example: str
+    ) -> None:
         rule = self.spread_rules.get(index)
         if rule is None or rule.id in self._detections(client):
             return
@@ -245,7 +247,9 @@ class Detector:
             if len(clients) < rule.minimum or posts < rule.windows[0].threshold:
                 continue
             window = _duration(rule.windows[0].seconds)
-            reason = f"one of {len(clients)} addresses posting {posts} times to {form} within {window}"
+            reason = (
+                f"one of {len(clients)} addresses posting {posts} times to {form} within {window}"
+            )
             for client in clients:
                 self._offend(client, Detection(rule.id, rule.severity, reason, state["first"]), [])
             found.append({
@@ -306,7 +310,7 @@ class Detector:
                 burst
                 for rule in self.burst_rules
                 for burst in _bursts(rule, minute_totals, minute_errors)
-            ]
+            ],
         }
 
     def volume_median(self) -> float:

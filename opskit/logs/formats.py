@@ -32,7 +32,7 @@ FIELDS = ("client", "time", "request", "method", "path", "status", "referer", "a
 
 # Escape-aware text inside double quotes (Apache writes \", nginx \x22).
 QUOTED = r'[^"\\\n]*(?:\\.[^"\\\n]*)*'
-TOKEN = r"[^ \n]*"
+WORD = r"[^ \n]*"
 # A syslog prefix: an optional priority, a BSD or ISO time, the host and the program.
 SYSLOG = (
     r"(?:<[0-9]{1,3}>)?(?:[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
@@ -195,7 +195,7 @@ def _fragments(pieces: list[tuple[str, tuple[tuple[str, ...], str] | None]]) -> 
         names, fragment = variable
         if not names or any(name in found.names for name in names):
             # Unknown or repeated variables: text up to the closing quote, or one token.
-            fragment = QUOTED if previous_literal.endswith('"') else TOKEN
+            fragment = QUOTED if previous_literal.endswith('"') else WORD
             names = ()
         else:
             fragment = fragment.replace("(", f"(?P<{names[0]}>", 1)

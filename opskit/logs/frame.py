@@ -27,7 +27,10 @@ COLUMNS = (
     "client", "epoch", "time", "request", "status", "referer", "agent",
     "method", "target", "path", "static", "minute",
 )  # fmt: skip
-STATIC_PATTERN = r"\.(?:css|js|mjs|map|png|jpe?g|gif|ico|svg|webp|avif|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|pdf|txt|xml)$"
+STATIC_PATTERN = (
+    r"\.(?:css|js|mjs|map|png|jpe?g|gif|ico|svg|webp|avif|bmp|woff2?|ttf|otf|eot|mp4|webm"
+    r"|mp3|pdf|txt|xml)$"
+)
 # A byte no log line holds in practice separates "columns" when lines are read as a table.
 SEPARATOR = "\x1f"
 CLF_ZONED = "%d/%b/%Y:%H:%M:%S %z"
@@ -258,17 +261,26 @@ def derive(frame: pl.LazyFrame) -> pl.LazyFrame:
     parts = request.str.splitn(" ", 3)
     method = parts.struct.field("field_0")
     has_method = method.str.contains("^[A-Z]{1,20}$") & parts.struct.field("field_1").is_not_null()
-    return frame.with_columns(
-        pl.when(has_method).then(method).otherwise(pl.lit("")).alias("method"),
-        pl.when(has_method).then(parts.struct.field("field_1")).otherwise(request).alias("target"),
-    ).with_columns(
-        pl.col("target").str.splitn("?", 2).struct.field("field_0").alias("path"),
-    ).with_columns(
-        pl.col("path").str.to_lowercase().str.contains(STATIC_PATTERN).alias("static"),
+    return (
+        frame.with_columns(
+            pl.when(has_method).then(method).otherwise(pl.lit("")).alias("method"),
+            pl.when(has_method)
+            .then(parts.struct.field("field_1"))
+            .otherwise(request)
+            .alias("target"),
+        )
+        .with_columns(
+            pl.col("target").str.splitn("?", 2).struct.field("field_0").alias("path"),
+        )
+        .with_columns(
+            pl.col("path").str.to_lowercase().str.contains(STATIC_PATTERN).alias("static"),
+        )
     )
 
 
-def epoch_series(times: pl.Series, log_format: LogFormat, zone: Zone) -> tuple[pl.Series, pl.Series]:
+def epoch_series(
+    times: pl.Series, log_format: LogFormat, zone: Zone
+) -> tuple[pl.Series, pl.Series]:
     """Epoch seconds of each time (null if unreadable), and which had no zone of their own."""
     zoned = _parse(times, zoned=True)
     missing = zoned.is_null()

@@ -263,7 +263,9 @@ def load_catalog(
                 try:
                     re.compile(pattern)
                 except (re.error, TypeError) as error:
-                    problems.append(f"{place}.{field_name}: not a valid regular expression: {error}")
+                    problems.append(
+                        f"{place}.{field_name}: not a valid regular expression: {error}"
+                    )
                     continue
                 found.append((tag, field_name, pattern))
     return tuple(found)

@@ -248,8 +248,10 @@ class Scanner:
         classifier = self.classifier
         status = int(row["status"])
         agent, referer = row["agent"] or "", row["referer"] or ""
-        verdict = classifier.verdict(row["method"], row["target"], row["request"], status,
-                                     row["static"], agent, referer)  # fmt: skip
+        verdict = classifier.verdict(
+            row["request"], status, method=row["method"], target=row["target"],
+            static=row["static"], agent=agent, referer=referer,
+        )  # fmt: skip
         if not verdict.rules:
             return None
         line = (
@@ -267,4 +269,3 @@ class Scanner:
             tag=verdict.tag,
             method=row["method"],
         )
-

@@ -15,13 +15,14 @@ from pathlib import Path
 
 LINE = re.compile(
     r'^(?P<client>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>\S+) (?P<path>\S+) '
-    r'(?P<protocol>[^"]*)" (?P<status>\d{3}) (?P<size>\S+) "(?P<referer>[^"]*)" "(?P<agent>[^"]*)"$'
+    r'(?P<protocol>[^"]*)" (?P<status>\d{3}) (?P<size>\S+) "(?P<referer>[^"]*)" '
+    r'"(?P<agent>[^"]*)"$'
 )
 CLF = "%d/%b/%Y:%H:%M:%S %z"
 
 
 def _moment(text: str) -> datetime:
-    return datetime.strptime(text, CLF)
+    return datetime.strptime(text, CLF)  # noqa: DTZ007 - CLF carries its zone (%z)
 
 
 def _common(m: re.Match[str]) -> str:
@@ -71,10 +72,14 @@ def _error(m: re.Match[str]) -> str:
     moment = _moment(m["time"]).strftime("%Y/%m/%d %H:%M:%S")
     message = (
         f'open() "/var/www/html{m["path"].split("?")[0]}" failed (2: No such file or directory)'
-        if m["status"] == "404" else 'user "admin": password mismatch'
+        if m["status"] == "404"
+        else 'user "admin": password mismatch'
     )
-    return (f"{moment} [error] 2869#2869: *1 {message}, client: {m['client']}, server: "
-            f'www.pa-penajam.go.id, request: "{m["method"]} {m["path"]} {m["protocol"]}"')  # fmt: skip
+    request = f"{m['method']} {m['path']} {m['protocol']}"
+    return (
+        f"{moment} [error] 2869#2869: *1 {message}, client: {m['client']}, server: "
+        f'www.pa-penajam.go.id, request: "{request}"'
+    )
 
 
 FORMATS: dict[str, Callable[[re.Match[str]], str]] = {

@@ -307,9 +307,7 @@ def test_escape_sequences_from_a_log_are_printed_escaped_and_kept_exact_in_json(
     assert hostile in evidence
 
 
-def test_the_format_found_is_said_and_an_unknown_one_names_the_option(
-    cli, tmp_path: Path
-) -> None:
+def test_the_format_found_is_said_and_an_unknown_one_names_the_option(cli, tmp_path: Path) -> None:
     log = tmp_path / "access.log"
     log.write_text("".join(in_format("syslog", i, "/") for i in range(3)))
     odd = tmp_path / "odd.log"
@@ -325,9 +323,7 @@ def test_the_format_found_is_said_and_an_unknown_one_names_the_option(
     assert "--log-format" in unknown_run.stderr
 
 
-def test_an_error_log_joins_its_findings_to_the_access_logs_by_address(
-    cli, tmp_path: Path
-) -> None:
+def test_an_error_log_joins_its_findings_to_the_access_logs_by_address(cli, tmp_path: Path) -> None:
     access = tmp_path / "access.log"
     access.write_text(NORMAL + line(30, "/.git/config", client="45.1.2.3", status=404))
     errors = tmp_path / "error.log"
@@ -343,5 +339,6 @@ def test_an_error_log_joins_its_findings_to_the_access_logs_by_address(
         offenders = run.json["data"]["sources"][0]["offenders"]
         assert [row["client"] for row in offenders] == ["45.1.2.3"]
         assert {item["rule"] for item in offenders[0]["detections"]} == {
-            "sensitive-files", "error-auth"
+            "sensitive-files",
+            "error-auth",
         }

@@ -70,8 +70,16 @@ def iso(seconds: float, *, zone: bool = True) -> str:
     return moment.isoformat() if zone else moment.replace(tzinfo=None).isoformat()
 
 
-def in_format(kind: str, seconds: float, path: str, *, client: str = "203.0.113.7",
-              status: int = 200, method: str = "GET", agent: str = BROWSER) -> str:
+def in_format(
+    kind: str,
+    seconds: float,
+    path: str,
+    *,
+    client: str = "203.0.113.7",
+    status: int = 200,
+    method: str = "GET",
+    agent: str = BROWSER,
+) -> str:
     """One access-log line of ``path`` in the layout ``kind`` names, as servers write it."""
     request = f"{method} {path} HTTP/1.1"
     tail = f'"-" "{agent}"'
@@ -80,7 +88,8 @@ def in_format(kind: str, seconds: float, path: str, *, client: str = "203.0.113.
         "common": f'{client} - - [{stamp(seconds)}] "{request}" {status} 512',
         "vhost-port": f'www.example.go.id:443 {client} - - [{stamp(seconds)}] "{request}" '
         f"{status} 512 {tail}",
-        "vhost": f'www.example.go.id {client} - - [{stamp(seconds)}] "{request}" {status} 512 {tail}',
+        "vhost": f'www.example.go.id {client} - - [{stamp(seconds)}] "{request}" {status} 512 '
+        f"{tail}",
         "syslog": f"May  6 08:00:01 web1 nginx[2869]: {client} - - [{stamp(seconds)}] "
         f'"{request}" {status} 512 {tail}',
         "syslog-common": f"May  6 08:00:01 web1 apache2[811]: {client} - - [{stamp(seconds)}] "

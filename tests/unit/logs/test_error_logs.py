@@ -1,4 +1,4 @@
-"""Apache 2.2/2.4 and nginx error logs: each detection at its threshold and below, joined by address."""
+"""Apache 2.2/2.4 and nginx error logs: each detection at its threshold and below, by address."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from support.logs import error_line, fired, line
 
 MESSAGES = {
     "apache24": {
-        "auth": "AH01617: user admin: authentication failure for \"/admin/\": Password Mismatch",
+        "auth": 'AH01617: user admin: authentication failure for "/admin/": Password Mismatch',
         "denied": "AH01630: client denied by server configuration: /var/www/html/.htaccess",
         "missing": "AH00128: File does not exist: /var/www/html/wp-login.php",
     },

@@ -86,11 +86,11 @@ def test_a_big_log_read_ahead_by_the_reading_thread_gives_what_small_chunks_give
     # Cut on newlines, as the file readers do.
     whole: list[bytes] = []
     rest = b""
-    for chunk in chunks:
-        chunk = rest + chunk
-        cut = chunk.rfind(b"\n") + 1
-        whole.append(chunk[:cut])
-        rest = chunk[cut:]
+    for piece in chunks:
+        joined = rest + piece
+        cut = joined.rfind(b"\n") + 1
+        whole.append(joined[:cut])
+        rest = joined[cut:]
     tasks = [("bytes", chunk, 0, len(chunk)) for chunk in whole]
 
     ahead = analyze(tasks, settings, expected_bytes=len(data))

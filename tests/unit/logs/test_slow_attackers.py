@@ -14,7 +14,8 @@ FEEDLY = "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 3 subscribers)"
 MONITOR = "Uptime-Kuma/1.23.11"
 BROWSERS = (
     BROWSER,
-    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/124.0 Mobile "
+    "Safari/537.36",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4",
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
 )
@@ -83,7 +84,7 @@ def slow_attackers(chooser: random.Random) -> list[tuple[float, str]]:
 
 
 def day_log() -> str:
-    chooser = random.Random(22)
+    chooser = random.Random(22)  # noqa: S311 - repeatable test data
     entries = visitors(chooser) + slow_attackers(chooser)
     return "".join(text for _, text in sorted(entries, key=lambda item: item[0]))
 
@@ -103,7 +104,9 @@ def test_slow_attackers_in_a_days_traffic_are_found_and_visitors_are_not() -> No
     spammers = {client for client, rules in found.items() if rules == {"form-flood"}}
     assert len(spammers) == 300
     assert [form["form"] for form in judged.data["forms"]] == ["/user/register"]
-    visitors_flagged = {c for c in flagged if c.startswith(("114.", "66.249.", "157.55.", "203.0."))}
+    visitors_flagged = {
+        c for c in flagged if c.startswith(("114.", "66.249.", "157.55.", "203.0."))
+    }
     assert visitors_flagged == set()
     assert "198.51.100.77" not in flagged and ADMIN not in flagged
 
@@ -116,7 +119,7 @@ def test_a_wordpress_admin_using_only_wordpress_pages_is_not_a_cms_hunter() -> N
 
 
 def test_random_query_strings_on_one_page_are_cache_busting() -> None:
-    chooser = random.Random(3)
+    chooser = random.Random(3)  # noqa: S311 - repeatable test data
     busting = "".join(line(i * 0.5, f"/berita?{chooser.getrandbits(40):x}") for i in range(100))
     fewer = "".join(line(i * 0.5, f"/berita?{chooser.getrandbits(40):x}") for i in range(99))
 
