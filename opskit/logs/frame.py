@@ -116,19 +116,22 @@ class FrameReader:
         table = pl.DataFrame({"line": lines}).with_row_index("row")
         kind = self.format.kind
         if kind == "clf":
-            frame, rest = self._fast(table)
-            frames = [frame, self._by_pattern(rest, CLF_LINE)]
+            read, rest = self._fast(table)
+            if rest.height:
+                # Lines the split does not fit: the general pattern, then back in line order.
+                slow = self._by_pattern(rest, CLF_LINE)
+                if slow.height:
+                    read = pl.concat([read, slow], how="diagonal_relaxed").sort("row")
         elif kind == "json":
-            frames = [self._json(table)]
+            read = self._json(table)
         else:
-            frames = [self._by_pattern(table, self.format.pattern)]
-        read = pl.concat([item for item in frames if item.height], how="diagonal_relaxed")
+            read = self._by_pattern(table, self.format.pattern)
         if not read.height:
-            read = _empty()
-        read = read.filter(pl.col("epoch").is_not_null() & pl.col("client").is_not_null())
-        if len(frames) > 1 and frames[1].height:
-            read = read.sort("row")
-        naive = int(read.get_column("naive").sum()) if "naive" in read.columns else 0
+            read = _empty().with_columns(pl.lit(value=False).alias("naive"))
+        valid = pl.col("epoch").is_not_null() & pl.col("client").is_not_null()
+        if read.select(valid.all()).item() is not True:
+            read = read.filter(valid)
+        naive = int(read.get_column("naive").sum())
         chunk = Chunk(frame=read.select(*COLUMNS, "row"), lines=table.height, naive_times=naive)
         chunk.malformed = table.height - read.height
         if chunk.malformed:
@@ -162,26 +165,50 @@ class FrameReader:
         if quotes == 6:
             # Exactly six quotes, the last one ending the line: nothing after it.
             checks += [pl.col("gap") == " ", pl.col("after") == ""]
+        time = head.str.slice(-(width + 2), width)
+        epoch = self._epoch_expression(time)
         cut = (
             table.lazy()
             .with_columns(pieces.alias("pieces"))
             .unnest("pieces")
             .with_columns(
                 client.alias("client"),
-                head.str.slice(-(width + 2), width).alias("time"),
+                time.alias("time"),
+                epoch.alias("epoch"),
                 pl.col("tail").str.slice(1, 3).cast(pl.Int32, strict=False).alias("status"),
-                pl.all_horizontal(checks).fill_null(value=False).alias("fits"),
             )
-            .pipe(derive)
-            .collect()
+            .with_columns(
+                pl.all_horizontal([*checks, pl.col("epoch").is_not_null()])
+                .fill_null(value=False)
+                .alias("fits"),
+                pl.lit(not self.format.zone).alias("naive"),
+                ((pl.col("epoch") // 60) * 60).cast(pl.Int64).alias("minute"),
+            )
         )
-        fits = cut.get_column("fits")
-        good = self._with_epochs(cut.filter(fits))
         if quotes == 2:
-            good = good.with_columns(
+            cut = cut.with_columns(
                 pl.lit(None, pl.String).alias("referer"), pl.lit(None, pl.String).alias("agent")
             )
-        return good, table.filter(~fits)
+        found = cut.collect()
+        fits = found.get_column("fits")
+        if fits.all():
+            return found.lazy().pipe(derive).collect(), table.head(0)
+        return found.lazy().filter("fits").pipe(derive).collect(), table.filter(~fits)
+
+    def _epoch_expression(self, time: pl.Expr) -> pl.Expr:
+        """Epoch seconds of a ``$time_local`` / ``%t`` time (null if it is not one)."""
+        if self.format.zone:
+            parsed = time.str.strptime(pl.Datetime("ms", "UTC"), CLF_ZONED, strict=False)
+        else:
+            parsed = time.str.strptime(pl.Datetime("ms"), CLF_NAIVE, strict=False)
+            if self.zone.name:
+                parsed = parsed.dt.replace_time_zone(
+                    self.zone.name, ambiguous="earliest", non_existent="null"
+                )
+        seconds = parsed.dt.epoch("ms").cast(pl.Float64) / 1000.0
+        if not self.format.zone and not self.zone.name:
+            seconds = seconds - self.zone.offset_seconds
+        return seconds
 
     def _by_pattern(self, table: pl.DataFrame, pattern: str) -> pl.DataFrame:
         if not table.height:
