@@ -15,10 +15,9 @@ from opskit.errors import ConfigError, HostError, OpskitError, UsageError
 from opskit.logs.engine import analyze
 from opskit.logs.files import FileInfo, Read, cursor, plan_reads
 from opskit.logs.formats import AUTO, LogFormat, compile_format
-from opskit.logs.frame import Zone
 from opskit.logs.report import Allowlist, judge
 from opskit.logs.rules import Rule, load_rules
-from opskit.logs.scan import ScanSettings
+from opskit.logs.settings import ScanSettings, Zone
 from opskit.outcome import Outcome
 from opskit.result import Result, utc_now
 from opskit.sharding import parse_shard

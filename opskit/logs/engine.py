@@ -97,7 +97,7 @@ def _chunk(task: Task) -> bytes:
     """The bytes of a task."""
     kind, payload, start, end = task
     if kind == "bytes":
-        return bytes(payload)
+        return payload if isinstance(payload, bytes) else bytes(payload)
     return read_range(payload, start, end)
 
 
@@ -114,6 +114,7 @@ def analyze(
     ``jobs`` caps the native threads (set before the engine first loads). ``extra``
     reports (an error log's) are fed to the same detector after the access log.
     """
+    # The native engine reads its thread count when it is first loaded, which is here.
     os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, jobs)))
     from opskit.logs.scan import Scanner
 

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from opskit.logs.formats import CLF_LINE, LogFormat
+from opskit.logs.settings import Zone
 
 SAMPLE_LIMIT = 5
 SAMPLE_CHARACTERS = 200
@@ -48,31 +49,6 @@ class Chunk:
     malformed: int = 0
     samples: list[str] = field(default_factory=list)
     naive_times: int = 0
-
-
-@dataclass(frozen=True)
-class Zone:
-    """The zone given to times written without one: an IANA name, or a fixed offset."""
-
-    name: str | None = None
-    offset_seconds: float = 0.0
-
-    def zoneinfo(self) -> Any:
-        """The zone as a ``tzinfo``."""
-        from datetime import timedelta, timezone
-        from zoneinfo import ZoneInfo
-
-        if self.name:
-            return ZoneInfo(self.name)
-        return timezone(timedelta(seconds=self.offset_seconds))
-
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        hours, rest = divmod(abs(int(self.offset_seconds)) // 60, 60)
-        sign = "-" if self.offset_seconds < 0 else "+"
-        return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 def read_lines(data: bytes) -> pl.Series:

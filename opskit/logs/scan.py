@@ -10,16 +10,15 @@ Python, and only the lines a rule could care about leave the chunk as events.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from opskit.logs.chunk import ChunkReport, Event
 from opskit.logs.classify import Classifier
-from opskit.logs.formats import LogFormat
-from opskit.logs.frame import FrameReader, Zone
-from opskit.logs.rules import Rule, event_rules
+from opskit.logs.frame import FrameReader
+from opskit.logs.rules import event_rules
+from opskit.logs.settings import ScanSettings
 
 # The site's median requests per client per minute is estimated from every Nth chunk.
 VOLUME_SAMPLE_EVERY = 4
@@ -29,17 +28,6 @@ EVIDENCE_CHARACTERS = 400
 BACKWARDS_TOLERANCE_SECONDS = 300
 # Distinct values of one client in one bucket worth sending on for the spread rules.
 SPREAD_MINIMUM = 3
-
-
-@dataclass(frozen=True)
-class ScanSettings:
-    """What the scanning of one analysis needs; plain data."""
-
-    log_format: LogFormat
-    rules: tuple[Rule, ...]
-    since: float | None = None
-    until: float | None = None
-    zone: Zone = Zone()
 
 
 class Scanner:

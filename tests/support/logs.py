@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from opskit.logs.engine import Analysis, analyze
 from opskit.logs.formats import compile_format
-from opskit.logs.frame import Zone
 from opskit.logs.rules import load_rules
-from opskit.logs.scan import ScanSettings
+from opskit.logs.settings import ScanSettings, Zone
 
 START = datetime(2024, 5, 6, 8, 0, 0, tzinfo=timezone(timedelta(hours=8)))
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36"

@@ -9,9 +9,8 @@ import pytest
 from opskit.logs.engine import analyze
 from opskit.logs.errorlog import client_address, scan_error_log
 from opskit.logs.formats import compile_format
-from opskit.logs.frame import Zone
 from opskit.logs.rules import load_rules
-from opskit.logs.scan import ScanSettings
+from opskit.logs.settings import ScanSettings, Zone
 from opskit.logs.sniff import sniff
 from support.logs import error_line, fired, line
 

@@ -9,9 +9,8 @@ from bench.logs_sample import lines as sample_lines
 
 from opskit.logs.engine import Analysis, analyze
 from opskit.logs.formats import compile_format
-from opskit.logs.frame import Zone
 from opskit.logs.rules import load_rules
-from opskit.logs.scan import ScanSettings
+from opskit.logs.settings import ScanSettings, Zone
 from support.logs import fired, line
 
 ODD_LINES = [
