@@ -240,6 +240,10 @@ def _activity(
         )
     if analysis.malformed:
         text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
+        if status is Status.WARNING and analysis.malformed_samples:
+            from opskit.logs.sniff import looks_like
+
+            text += f" ({looks_like(analysis.malformed_samples[0])})"
     if status is Status.UNKNOWN:
         text = (
             f"no line could be read as {analysis.log_format or 'the configured log format'} "

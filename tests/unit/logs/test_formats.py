@@ -98,3 +98,18 @@ def test_an_unknown_layout_says_what_the_lines_look_like() -> None:
 
     assert found.log_format is None
     assert "--log-format" in found.hint and "custom layout" in found.hint
+
+
+def test_many_unreadable_lines_say_what_they_look_like_and_which_option_reads_them() -> None:
+    from opskit.logs.report import judge
+    from opskit.logs.rules import load_rules
+
+    text = line(0, "/") + "".join(
+        f'203.0.113.7 "GET /p{i} HTTP/1.1" 200 [2024-05-06 08:00:0{i}]\n' for i in range(3)
+    )
+
+    activity = judge(run(text), load_rules(), target="site", zone=UTC).results[0]
+
+    assert activity.status.value == "WARNING"
+    assert "3 malformed lines" in activity.summary
+    assert "custom layout" in activity.summary and "--log-format" in activity.summary
