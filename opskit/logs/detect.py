@@ -377,8 +377,8 @@ def _tagged(tag: str) -> str:
 
 
 def _duration(seconds: float) -> str:
-    if seconds >= 86400 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return f"{seconds / 86400:g} d"
     if seconds >= 3600 and seconds % 3600 == 0:
         return f"{seconds / 3600:g} h"
     if seconds >= 60 and seconds % 60 == 0:

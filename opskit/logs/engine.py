@@ -23,7 +23,7 @@ from opskit.logs.files import read_range
 
 # A chunk to scan: bytes in hand, or a byte range of a plain file.
 Task = tuple[str, Any, int, int]
-READ_AHEAD = 2
+READ_AHEAD = 1
 # Per-chunk path counts are merged in native code every so many chunks.
 PATH_MERGE_EVERY = 16
 

@@ -304,6 +304,11 @@ NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
 def _parse(times: pl.Series, *, zoned: bool) -> pl.Series:
     """Seconds since the epoch; naive times as if they were UTC (``_in_zone`` moves them)."""
     result = pl.Series([None] * len(times), dtype=pl.Float64)
+    if zoned and len(times) and times.head(1).str.contains(r"^[0-9]{9,}(\.[0-9]*)?$").all():
+        numbers = times.cast(pl.Float64, strict=False)
+        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)  # type: ignore[arg-type]
+        if not numbers.is_null().any():
+            return numbers
     formats = (CLF_ZONED, *ZONED_FORMATS) if zoned else (CLF_NAIVE, *NAIVE_FORMATS)
     remaining = times
     missing = pl.Series([True] * len(times))
@@ -322,8 +327,7 @@ def _parse(times: pl.Series, *, zoned: bool) -> pl.Series:
     if zoned and missing.any():
         # Epoch numbers (Caddy's ``ts``) carry no zone: they are UTC by definition.
         numbers = times.filter(missing).cast(pl.Float64, strict=False)
-        numbers = pl.Series([value if value and value > 1e8 else None for value in numbers],
-                            dtype=pl.Float64)  # fmt: skip
+        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)  # type: ignore[arg-type]
         result = result.scatter(missing.arg_true(), numbers)
     return result
 

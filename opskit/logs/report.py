@@ -6,6 +6,7 @@ Suggested block rules are text for the admin to review; opskit never applies the
 from __future__ import annotations
 
 import ipaddress
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -343,10 +344,15 @@ def _burst_row(burst: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
 
 def summary_data(analysis: Analysis, zone: tzinfo) -> dict[str, Any]:
     """Per site: top clients and paths, status mix, requests per hour."""
+    # Minutes add up to hours first (zones differ from UTC by whole quarter hours at most, so
+    # the quarter hour is kept), then each quarter hour is named once in the local zone.
+    quarters: Counter[int] = Counter()
+    for minute, number in analysis.minute_totals.items():
+        quarters[minute // 900 * 900] += number
     hourly: dict[str, int] = {}
-    for minute in sorted(analysis.minute_totals):
-        label = datetime.fromtimestamp(minute, UTC).astimezone(zone).strftime("%Y-%m-%d %H:00")
-        hourly[label] = hourly.get(label, 0) + analysis.minute_totals[minute]
+    for quarter in sorted(quarters):
+        label = datetime.fromtimestamp(quarter, UTC).astimezone(zone).strftime("%Y-%m-%d %H:00")
+        hourly[label] = hourly.get(label, 0) + quarters[quarter]
     return {
         "lines": analysis.lines,
         "format": analysis.log_format,

@@ -19,8 +19,8 @@ SEVERITIES = ("medium", "high")
 TEXT_FIELDS = ("path", "request", "user_agent", "referer")
 ERROR_KINDS = ("auth", "denied", "limit", "missing")
 SPREADS = ("agent", "query")
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 STATUS = re.compile(r"^[1-5](\d\d|xx)$")
 
 
@@ -77,7 +77,7 @@ def status_matches(status: int, wanted: tuple[str, ...]) -> bool:
 
 
 def seconds(text: str | float) -> float:
-    """``10s``, ``0.5s``, ``10m``, ``1h`` or a number of seconds; ValueError otherwise."""
+    """``10s``, ``0.5s``, ``10m``, ``1h``, ``7d`` or a number of seconds; ValueError otherwise."""
     if isinstance(text, int | float):
         return float(text)
     match = DURATION.match(str(text))

@@ -155,8 +155,17 @@ class Scanner:
                 (pl.col("len") >= volume_floor) | pl.col("minute").is_in(edges)
             )
         if rate_floor is not None:
+            # A rate held for ``sustained`` seconds puts at least half its requests into one
+            # fixed span of that length: only such clients' seconds are sent on.
+            sustained = max(rule.sustained_seconds for rule in self.rate_rules)
+            needed = min(
+                rule.windows[0].threshold * rule.sustained_seconds / rule.windows[0].seconds
+                for rule in self.rate_rules
+            )
+            span = (pl.col("epoch") // sustained).cast(pl.Int64)
             queries["rates"] = (
                 busy.filter(~pl.col("static"))
+                .filter(pl.len().over("client", span) >= needed / 2)
                 .group_by(pl.col("epoch").floor().alias("second"), "client")
                 .len()
             )
