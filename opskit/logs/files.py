@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 # The unit of work sent to a scanning process (which scans it in smaller slices); bigger
 # chunks mean fewer reports to pass back and merge.
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 6 << 20
 HEAD_BYTES = 2048
 # Read this much at a time past a chunk's end to find where its last line ends.
 NEWLINE_SEARCH_BYTES = 8192
