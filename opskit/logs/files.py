@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-# The unit of work sent to a scanning process (which scans it in smaller slices); bigger
-# chunks mean fewer reports to pass back and merge.
+# The unit of scanning: bigger chunks cost less per line in the native engine, smaller
+# ones less memory (6 MiB keeps a whole analysis under 200 MB).
 CHUNK_BYTES = 6 << 20
 HEAD_BYTES = 2048
 # Read this much at a time past a chunk's end to find where its last line ends.
