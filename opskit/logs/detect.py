@@ -180,6 +180,8 @@ class Detector:
                 number = len({entry[1] for entry in inside}) if rule.distinct else len(inside)
                 if number >= window.threshold:
                     what = "distinct paths" if rule.distinct else "requests"
+                    if number == 1:
+                        what = "request"
                     if rule.distinct_by == "tag":
                         what = f"kinds ({', '.join(sorted({entry[1] for entry in inside}))})"
                     if rule.errors:
