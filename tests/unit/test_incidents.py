@@ -9,6 +9,7 @@ import pytest
 
 from opskit import incidents
 from opskit.errors import NotFoundError, UsageError
+from opskit.identity import Actor
 from opskit.result import Result, Status
 from opskit.store import Store
 
@@ -83,11 +84,15 @@ def test_targets_are_independent_and_a_new_outage_is_a_new_incident(store: Store
 def test_acknowledgement_is_recorded_as_follow_up(store: Store) -> None:
     run(store, result(Status.CRITICAL, START))
 
-    incidents.acknowledge(store, 1, "Budi Santoso", "restarted php-fpm", START + HOUR)
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "restarted php-fpm", START + HOUR)
 
     [note] = [note for note in incidents.notes(store, 1) if note.kind == "ack"]
     assert (note.author, note.note) == ("Budi Santoso", "restarted php-fpm")
     with pytest.raises(UsageError):
-        incidents.acknowledge(store, 1, "  ", "x", START)
+        incidents.acknowledge(store, 1, by("  "), "x", START)
     with pytest.raises(NotFoundError, match="no incident 99"):
-        incidents.acknowledge(store, 99, "Budi", "x", START)
+        incidents.acknowledge(store, 99, by("Budi"), "x", START)
+
+
+def by(name: str) -> Actor:
+    return Actor(name=name, roles=frozenset(), edge="terminal")
