@@ -306,7 +306,7 @@ def _parse(times: pl.Series, *, zoned: bool) -> pl.Series:
     result = pl.Series([None] * len(times), dtype=pl.Float64)
     if zoned and len(times) and times.head(1).str.contains(r"^[0-9]{9,}(\.[0-9]*)?$").all():
         numbers = times.cast(pl.Float64, strict=False)
-        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)  # type: ignore[arg-type]
+        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)
         if not numbers.is_null().any():
             return numbers
     formats = (CLF_ZONED, *ZONED_FORMATS) if zoned else (CLF_NAIVE, *NAIVE_FORMATS)
@@ -327,7 +327,7 @@ def _parse(times: pl.Series, *, zoned: bool) -> pl.Series:
     if zoned and missing.any():
         # Epoch numbers (Caddy's ``ts``) carry no zone: they are UTC by definition.
         numbers = times.filter(missing).cast(pl.Float64, strict=False)
-        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)  # type: ignore[arg-type]
+        numbers = numbers.set(numbers.fill_null(0.0) <= 1e8, None)
         result = result.scatter(missing.arg_true(), numbers)
     return result
 
