@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from opskit.errors import ConfigError
+from opskit.logs import RULE_IDS
 from opskit.paths import checks_dir
 from opskit.result import Result, Status
 
@@ -77,25 +78,7 @@ REGISTRY: dict[str, str] = {
     "backup.verify.database": "opskit.actions.backup.verify",
     "backup.verify.age": "opskit.actions.backup.status",
     "logs.activity": "opskit.logs.report",
-    **{
-        f"logs.{rule}": "opskit.logs.report"
-        for rule in (
-            "probing",
-            "crawl",
-            "sensitive-files",
-            "traversal",
-            "sqli",
-            "xss",
-            "scanner-ua",
-            "webshell",
-            "login-bruteforce",
-            "auth-bruteforce",
-            "cve-probe",
-            "gambling-spam",
-            "volume",
-            "errors-5xx",
-        )
-    },  # fmt: skip
+    **{f"logs.{rule}": "opskit.logs.report" for rule in RULE_IDS},  # fmt: skip
 }
 
 LANGUAGES = ("id", "en")

@@ -77,9 +77,10 @@ class SiteLog(Section):
         examples=["/var/log/nginx/access.log"],
     )
     format: str = Field(
-        "combined",
-        description="combined, common, vhost_combined, or the server's own nginx log_format "
-        "/ Apache LogFormat string.",
+        "auto",
+        description="auto (found from the first lines), combined, common, vhost_combined, "
+        "error (an Apache/nginx error log), or the server's own nginx log_format / Apache "
+        "LogFormat string.",
     )
     host: Name | None = Field(
         None, description="Inventory host holding the log (default: the site's host, else local)."
