@@ -1,11 +1,15 @@
 """Who may do what: the one role table both edges ask.
 
 Each action names the SOP roles allowed to take it (``ANYONE`` for every
-signed-in person). Routes, commands and templates never test a role
-themselves; they ask ``may`` or ``require``. Two rules sit beside the table:
-the terminal is the operator's own edge, so operator work typed there is
-allowed whoever is named; and decisions (UAT review and approval) always need
-the named person to hold the role, and can be reserved to the console.
+signed-in person). The steps of the SOP's procedures (service requests, UAT
+review and approval ...) are actions too, read from their definitions in
+``checks/procedures/`` (``requests.dispose``), so a procedure's step table is
+the only place their roles are written. Routes, commands and templates never
+test a role themselves; they ask ``may`` or ``require``. Two rules sit beside
+the table: the terminal is the operator's own edge, so operator work typed
+there is allowed whoever is named, except for procedure steps, which the
+named person must hold the role for; and decisions (UAT review and approval,
+a request's verification and approval) can be reserved to the console.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from opskit.errors import RefusedError
 if TYPE_CHECKING:
     from opskit.config.schema import Config
     from opskit.identity import Actor
+    from opskit.procedures.table import StepAction
 
 ANYONE: frozenset[str] = frozenset()
 OPERATOR = frozenset({"operator"})
@@ -35,11 +40,9 @@ RULES: dict[str, RoleRule] = {
     "incidents.annotate": OPERATOR,
     "checks.run": OPERATOR,
     "jobs.run": OPERATOR,
-    "uat.start": OPERATOR,
-    "uat.review": lambda config: (
-        frozenset({config.uat.reviewer_role}) if config.uat.reviewer_role else ANYONE
-    ),
-    "uat.decide": lambda config: frozenset({config.uat.approver_role}),
+    "requests.view": ANYONE,
+    "requests.export": MANAGEMENT,
+    "requests.from_incident": OPERATOR,
 }
 # How a refusal names each action.
 WORDS = {
@@ -52,37 +55,45 @@ WORDS = {
     "incidents.annotate": "annotate incidents",
     "checks.run": "run checks",
     "jobs.run": "run jobs",
-    "uat.start": "start UAT runs",
-    "uat.review": "review UAT runs",
-    "uat.decide": "approve or reject UAT runs",
+    "requests.view": "see IT service requests",
+    "requests.export": "write the registers of IT service requests",
+    "requests.from_incident": "turn incidents into IT service requests",
 }
-# Where the config sets an action's role, named in refusals.
-SETTINGS = {"uat.review": "uat.reviewer_role", "uat.decide": "uat.approver_role"}
-# Decisions a person takes in their own name: the terminal's trust does not stand in.
-DECISIONS = frozenset({"uat.review", "uat.decide"})
+
+
+def actions(config: Config) -> list[str]:
+    """Every action of the table: the fixed ones and each procedure's steps."""
+    from opskit.procedures.table import step_actions
+
+    return [*RULES, *step_actions(config)]
 
 
 def roles_for(config: Config, action: str) -> frozenset[str]:
     """The roles allowed to take ``action`` (empty: anyone signed in); KeyError if unknown."""
-    rule = RULES[action]
-    return rule if isinstance(rule, frozenset) else rule(config)
+    if action in RULES:
+        rule = RULES[action]
+        return rule if isinstance(rule, frozenset) else rule(config)
+    return _step(config, action).roles
 
 
 def refusal(config: Config, actor: Actor, action: str) -> str | None:
     """Why ``actor`` may not take ``action``, or None when they may."""
     allowed = roles_for(config, action)
-    if action in DECISIONS:
-        if actor.edge == "terminal" and config.console.require_console_approval:
+    step = None if action in RULES else _step(config, action)
+    if step is not None:
+        if step.decision and actor.edge == "terminal" and config.console.require_console_approval:
             return (
                 "this office takes decisions in the console only "
                 "(console.require_console_approval); sign in there"
             )
+        if actor.edge == "scheduler":
+            return "the scheduler takes no procedure step"
     elif actor.edge == "terminal" and allowed <= MANAGEMENT:
         return None
     elif actor.edge == "scheduler":
         return None if allowed <= OPERATOR else "the scheduler takes no decisions"
     if allowed and not allowed & actor.roles:
-        return _lacks(actor, allowed, SETTINGS.get(action))
+        return _lacks(actor, allowed, step.setting if step else None)
     return None
 
 
@@ -105,9 +116,8 @@ def require(config: Config, actor: Actor, action: str) -> None:
         if allowed
         else []
     )
-    raise RefusedError(
-        f"{actor.name} may not {WORDS[action]}: {reason}", details=details, code="not-allowed"
-    )
+    words = WORDS[action] if action in RULES else _step(config, action).words
+    raise RefusedError(f"{actor.name} may not {words}: {reason}", details=details, code="not-allowed")
 
 
 def document_roles(config: Config, kind: str) -> frozenset[str]:
@@ -120,6 +130,12 @@ def document_roles(config: Config, kind: str) -> frozenset[str]:
 
 def may_read_document(config: Config, actor: Actor, kind: str) -> bool:
     return bool(document_roles(config, kind) & actor.roles)
+
+
+def _step(config: Config, action: str) -> StepAction:
+    from opskit.procedures.table import step_actions
+
+    return step_actions(config)[action]
 
 
 def _lacks(actor: Actor, allowed: frozenset[str], setting: str | None) -> str:

@@ -34,8 +34,12 @@ def run_uat(
     version: str | None = None,
     ask: Ask | None = None,
     tell: Tell | None = None,
+    actor: Actor | None = None,
 ) -> Outcome:
-    """Carry out a checklist and store the run; the status says passed, incomplete, failed."""
+    """Carry out a checklist and store the run; the status says passed, incomplete, failed.
+
+    ``actor`` is who started it (the console's signed-in person; default the tester at the
+    terminal)."""
     from opskit.uat import answers
     from opskit.uat.automated import Surroundings
     from opskit.uat.procedure import carry_out
@@ -69,6 +73,7 @@ def run_uat(
             result=result,
             steps=steps,
         ),
+        actor,
     )
     run = records.get(store, run_id)
     return Outcome(
@@ -99,6 +104,7 @@ def review(
         note=note,
         recommendation=recommendation,
         now=utc_now(),
+        config=context.config,
     )
     recommended = f", recommending to {recommendation}" if recommendation else ""
     return Outcome(
@@ -130,6 +136,7 @@ def approve(
         role=config.uat.approver_role,
         reason=reason,
         now=utc_now(),
+        config=config,
     )
     return Outcome(
         command="uat approve",

@@ -298,6 +298,132 @@ MIGRATIONS: tuple[str, ...] = (
     JOIN (SELECT check_id, target, MAX(id) AS id FROM results GROUP BY check_id, target) latest
     ON r.id = latest.id;
     """,
+    # The SOP's procedures (service requests, UAT review and approval ...): each
+    # instance's current state, every step taken (append-only: who, when, edge,
+    # note, the step's values), files attached to a step (append-only), and the
+    # reminders sent about a late step. Service requests keep their own facts
+    # (register number, requester, category, priority) beside them. UAT runs
+    # already reviewed or decided get their steps from their reviews and decision.
+    """
+    CREATE TABLE procedure_instances (
+        procedure TEXT NOT NULL,
+        instance INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        entered_position INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (procedure, instance)
+    );
+    CREATE INDEX procedure_instances_state ON procedure_instances (procedure, state);
+    CREATE TABLE procedure_steps (
+        id INTEGER PRIMARY KEY,
+        procedure TEXT NOT NULL,
+        instance INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        login TEXT,
+        roles TEXT NOT NULL,
+        edge TEXT NOT NULL CHECK (edge IN ('console', 'terminal', 'scheduler')),
+        at TEXT NOT NULL,
+        note TEXT,
+        fields TEXT NOT NULL,
+        UNIQUE (procedure, instance, position)
+    );
+    CREATE INDEX procedure_steps_at ON procedure_steps (procedure, at);
+    CREATE TRIGGER procedure_steps_append_only_update BEFORE UPDATE ON procedure_steps
+    BEGIN SELECT RAISE(ABORT, 'procedure steps are append-only'); END;
+    CREATE TRIGGER procedure_steps_append_only_delete BEFORE DELETE ON procedure_steps
+    BEGIN SELECT RAISE(ABORT, 'procedure steps are append-only'); END;
+    CREATE TABLE procedure_attachments (
+        id INTEGER PRIMARY KEY,
+        procedure TEXT NOT NULL,
+        instance INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        stored TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX procedure_attachments_instance ON procedure_attachments (procedure, instance);
+    CREATE TRIGGER procedure_attachments_append_only_update BEFORE UPDATE ON procedure_attachments
+    BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;
+    CREATE TRIGGER procedure_attachments_append_only_delete BEFORE DELETE ON procedure_attachments
+    BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;
+    CREATE TABLE procedure_reminders (
+        procedure TEXT NOT NULL,
+        instance INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        reminders INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (procedure, instance, position)
+    );
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        sequence INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        requester_login TEXT,
+        unit TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        description TEXT NOT NULL,
+        category TEXT,
+        urgency TEXT,
+        impact TEXT,
+        priority TEXT,
+        assignee TEXT,
+        incident_id INTEGER REFERENCES incidents (id),
+        arrived_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (year, sequence)
+    );
+    CREATE INDEX requests_created ON requests (created_at);
+    CREATE INDEX requests_incident ON requests (incident_id);
+    INSERT INTO procedure_steps (procedure, instance, position, step, from_state, to_state,
+        actor, login, roles, edge, at, note, fields)
+    SELECT 'uat', id, 1, 'test', NULL, 'tested', COALESCE(tester, 'opskit'), NULL, '[]',
+        'terminal', finished_at, NULL, '{}'
+    FROM uat_runs;
+    INSERT INTO procedure_steps (procedure, instance, position, step, from_state, to_state,
+        actor, login, roles, edge, at, note, fields)
+    SELECT 'uat', r.run_id,
+        1 + (SELECT COUNT(*) FROM uat_reviews o WHERE o.run_id = r.run_id
+            AND (o.at < r.at OR (o.at = r.at AND o.id <= r.id))),
+        'review',
+        CASE WHEN EXISTS (SELECT 1 FROM uat_reviews o WHERE o.run_id = r.run_id
+            AND (o.at < r.at OR (o.at = r.at AND o.id < r.id))) THEN 'reviewed' ELSE 'tested' END,
+        'reviewed', r.reviewer, r.login, '[]', r.edge, r.at, r.note,
+        CASE WHEN r.recommendation IS NULL THEN '{}'
+            ELSE '{"recommendation": "' || r.recommendation || '"}' END
+    FROM uat_reviews r;
+    INSERT INTO procedure_steps (procedure, instance, position, step, from_state, to_state,
+        actor, login, roles, edge, at, note, fields)
+    SELECT 'uat', d.run_id,
+        2 + (SELECT COUNT(*) FROM uat_reviews o WHERE o.run_id = d.run_id),
+        CASE d.decision WHEN 'approved' THEN 'approve' ELSE 'reject' END,
+        CASE WHEN EXISTS (SELECT 1 FROM uat_reviews o WHERE o.run_id = d.run_id)
+            THEN 'reviewed' ELSE 'tested' END,
+        d.decision, d.approver, d.login, '["' || d.role || '"]', d.edge, d.at, d.reason, '{}'
+    FROM uat_decisions d;
+    INSERT INTO procedure_instances (procedure, instance, state, entered_at, entered_position,
+        started_at, updated_at)
+    SELECT 'uat', u.id, entered.to_state, entered.at, entered.position, u.finished_at,
+        (SELECT MAX(s.at) FROM procedure_steps s WHERE s.procedure = 'uat' AND s.instance = u.id)
+    FROM uat_runs u
+    JOIN procedure_steps entered ON entered.procedure = 'uat' AND entered.instance = u.id
+    AND entered.position = (
+        SELECT MIN(s.position) FROM procedure_steps s
+        WHERE s.procedure = 'uat' AND s.instance = u.id AND s.to_state = (
+            SELECT l.to_state FROM procedure_steps l WHERE l.procedure = 'uat'
+            AND l.instance = u.id ORDER BY l.position DESC LIMIT 1));
+    """,
 )
 
 

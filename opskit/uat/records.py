@@ -1,10 +1,14 @@
 """UAT runs in the history store: saved whole, reviewed, decided once, then frozen.
 
 A run and all its steps are written in one transaction, so a run is never
-half there. Reviews and the decision are checked and written inside one
-write transaction as well: two approvers at once cannot both decide (the
-decision is unique per run), and once a run is decided the store's
-triggers refuse any change, whatever code tries it.
+half there. Review and decision are steps of the ``uat`` procedure
+(``checks/procedures/uat.yaml``): the procedure engine checks the state and
+who takes them and records each step; this module adds what is UAT's own
+(only a passed, reviewed run is approved, not on the approver's review alone)
+and keeps the reviews and the decision in their tables, in the same write
+transaction. Two approvers at once cannot both decide (the decision is unique
+per run), and once a run is decided the store's triggers refuse any change,
+whatever code tries it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
-from opskit import __version__, audit
+from opskit import __version__
+from opskit.config.schema import Config
 from opskit.errors import NotFoundError, RefusedError, StoreError
 from opskit.identity import Actor
 from opskit.masking import mask, mask_data
+from opskit.procedures import engine
+from opskit.procedures.definition import Procedure, builtin, procedure
 from opskit.store import Store, from_text, to_text
 from opskit.uat.model import (
     Decision,
@@ -34,8 +41,14 @@ from opskit.uat.model import (
 )
 
 
-def save(store: Store, run: NewRun) -> int:
-    """Write a finished run and all its steps at once (secrets masked); returns its id."""
+PROCEDURE = "uat"
+
+
+def save(store: Store, run: NewRun, actor: Actor | None = None) -> int:
+    """Write a finished run and all its steps at once (secrets masked); returns its id.
+
+    ``actor`` is who carried it out (default: its tester, at the terminal).
+    """
     with store.transaction() as connection:
         cursor = connection.execute(
             "INSERT INTO uat_runs (uid, checklist, checklist_title, checklist_source,"
@@ -65,6 +78,8 @@ def save(store: Store, run: NewRun) -> int:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_step_row(run_id, step) for step in run.steps],
         )
+        tester = actor or Actor(name=run.tester or "opskit", roles=frozenset(), edge="terminal")
+        engine.open_instance(connection, builtin(PROCEDURE), run_id, tester, run.finished_at)
     return run_id
 
 
@@ -121,8 +136,10 @@ def add_review(
     note: str,
     recommendation: Recommendation | None,
     now: datetime,
+    config: Config | None = None,
 ) -> UatRun:
-    """Record a reviewer's consideration (and its audit entry); refused once decided."""
+    """Record a reviewer's consideration (its procedure step and audit entry); refused once
+    decided. With ``config`` the engine also asks the role table (the actions pass it)."""
     with store.transaction() as connection:
         run = _row(connection, store, run_id)
         _refuse_if_decided(connection, run_id)
@@ -132,6 +149,17 @@ def add_review(
                 "for approval (use --recommend reject, or test again with a new run)",
                 code="uat-not-passed",
             )
+        _procedure_step(
+            connection,
+            config,
+            run_id,
+            "review",
+            reviewer,
+            now,
+            note=note,
+            fields={"recommendation": recommendation} if recommendation else {},
+            detail=f"recommendation: {recommendation or '-'}; {note}",
+        )
         _write(
             connection,
             "INSERT INTO uat_reviews (run_id, reviewer, note, recommendation, at, edge, login)"
@@ -146,14 +174,6 @@ def add_review(
                 reviewer.login,
             ),
         )
-        audit.record(
-            connection,
-            reviewer,
-            "uat.review",
-            now,
-            object=f"uat:{run_id}",
-            detail=f"recommendation: {recommendation or '-'}; {note}",
-        )
     return get(store, run_id)
 
 
@@ -166,6 +186,7 @@ def decide(
     role: str,
     reason: str | None,
     now: datetime,
+    config: Config | None = None,
 ) -> UatRun:
     """Record the approval or rejection (once); approval only of a passed, reviewed run."""
     with store.transaction() as connection:
@@ -198,6 +219,16 @@ def decide(
                     "someone else's consideration first (SOP D3 before D6)",
                     code="uat-own-review",
                 )
+        _procedure_step(
+            connection,
+            config,
+            run_id,
+            "approve" if decision == "approved" else "reject",
+            approver,
+            now,
+            note=reason,
+            detail=reason,
+        )
         _write(
             connection,
             "INSERT INTO uat_decisions (run_id, decision, approver, role, position, nip, reason,"
@@ -215,15 +246,34 @@ def decide(
                 approver.login,
             ),
         )
-        audit.record(
-            connection,
-            approver,
-            f"uat.{decision}",
-            now,
-            object=f"uat:{run_id}",
-            detail=reason,
-        )
     return get(store, run_id)
+
+
+def uat_procedure(config: Config | None) -> Procedure:
+    """The UAT procedure: the office's own definition where it has one."""
+    return procedure(config, PROCEDURE) if config is not None else builtin(PROCEDURE)
+
+
+def _procedure_step(
+    connection: sqlite3.Connection,
+    config: Config | None,
+    run_id: int,
+    step: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    note: str | None,
+    detail: str | None,
+    fields: dict[str, Any] | None = None,
+) -> None:
+    """The review or decision as a step of the procedure (who may: asked when ``config``)."""
+    chosen, label = uat_procedure(config), f"UAT run {run_id}"
+    if config is None:
+        engine.advance(connection, chosen, run_id, step, actor, now, label=label, note=note,
+                       fields=fields, detail=detail)  # fmt: skip
+        return
+    engine.take(connection, config, chosen, run_id, step, actor, now, label=label, note=note,
+                fields=fields, detail=detail)  # fmt: skip
 
 
 def _row(connection: sqlite3.Connection, store: Store, run_id: int) -> sqlite3.Row:

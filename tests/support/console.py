@@ -41,6 +41,12 @@ PEOPLE = [
     {"name": "Nur Aini", "roles": ["redaktur"], "login": "nur"},
     {"name": "Fajar Pratama", "roles": ["editor"], "login": "fajar"},
     {"name": "CV Teknologi Nusantara", "roles": ["provider"], "login": "provider"},
+    {
+        "name": "Rina Wulandari",
+        "roles": ["pegawai"],
+        "login": "rina",
+        "position": "Staf Kepaniteraan",
+    },
 ]
 ROLE_LOGINS = {person["roles"][0]: person["login"] for person in PEOPLE}
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -60,6 +60,7 @@ from opskit.config.schema.notifications import (
     Notifications,
 )
 from opskit.config.schema.organisation import ROLES, Organisation, Person, Role
+from opskit.config.schema.procedures import Procedures, Requests
 from opskit.config.schema.reports import Paths, Reports, Uat
 from opskit.config.schema.schedule import (
     DEFAULT_JOBS,
@@ -121,10 +122,12 @@ __all__ = [
     "Percent",
     "Person",
     "Port",
+    "Procedures",
     "PublicInfo",
     "ROLES",
     "Reports",
     "Repository",
+    "Requests",
     "Resolver",
     "Retention",
     "Role",
@@ -250,6 +253,14 @@ class Config(Section):
     console: Console = Field(
         default_factory=Console,
         description="The office's web console (`opskit serve`) and the public status page.",
+    )
+    procedures: Procedures = Field(
+        default_factory=Procedures,
+        description="The SOP's procedures: office hours and holidays of their clock, reminders.",
+    )
+    requests: Requests = Field(
+        default_factory=Requests,
+        description="IT service requests (SOP B, `opskit request`).",
     )
 
     _source: Path | None = PrivateAttr(default=None)

@@ -19,6 +19,7 @@ ROLES = (
     "provider",
     "redaktur",
     "editor",
+    "pegawai",
 )
 
 
@@ -31,6 +32,7 @@ Role = Literal[
     "provider",
     "redaktur",
     "editor",
+    "pegawai",
 ]
 # A sign-in name: lower case letters, digits, dot, dash and underscore.
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,31}$"
@@ -66,7 +68,8 @@ class Organisation(Section):
 class Person(Section):
     name: str = Field(description="Full name as it appears on signed documents.", min_length=1)
     roles: list[Role] = Field(
-        description="SOP roles: " + ", ".join(ROLES) + ".",
+        description="SOP roles: " + ", ".join(ROLES) + " (pegawai: an employee with no SOP "
+        "duty, who may sign in to ask for IT services).",
         min_length=1,
     )
     position: str | None = Field(None, description="Job title (jabatan) for signature blocks.")

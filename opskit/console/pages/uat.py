@@ -79,6 +79,7 @@ def new(view: View) -> Response:
         tester=view.signed.name,
         answered=given,
         version=view.form.get("version") or None,
+        actor=view.signed,
     )
     return view.redirect(f"/uat/{outcome.data['id']}")
 
