@@ -77,6 +77,7 @@ REGISTRY: dict[str, str] = {
     "backup.verify.drill": "opskit.actions.backup.drill",
     "backup.verify.database": "opskit.actions.backup.verify",
     "backup.verify.age": "opskit.actions.backup.status",
+    "requests.late": "opskit.actions.requests_check",
     "logs.activity": "opskit.logs.report",
     **{f"logs.{rule}": "opskit.logs.report" for rule in RULE_IDS},  # fmt: skip
 }

@@ -133,6 +133,40 @@ def queue_document(
     return len(pairs)
 
 
+def queue_message(
+    store: Store,
+    config: Config,
+    names: list[str],
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    reference: str,
+    now: datetime,
+) -> int:
+    """Queue a short message (a reminder) to the people named, through each of their
+    channels; returns how many deliveries were queued."""
+    channels = {channel.name: channel for channel in config.notifications.channels}
+    wanted = set(names)
+    pairs = [
+        (person, channels[name])
+        for person in config.people
+        if person.name in wanted
+        for name in person.notify
+        if name in channels
+    ]
+    with store.transaction() as connection:
+        for person, channel in pairs:
+            connection.execute(
+                "INSERT INTO deliveries (document, reference, recipient, channel, subject, body,"
+                " state, created_at, updated_at, next_attempt_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                (kind, reference, person.name, channel.name, mask(subject), mask(body),
+                 to_text(now), to_text(now), to_text(now)),
+            )  # fmt: skip
+    return len(pairs)
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait 5 minutes after the first failure, doubling up to 6 hours."""
     return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LAST_RETRY)

@@ -41,6 +41,11 @@ RULES: dict[str, RoleRule] = {
     "checks.run": OPERATOR,
     "jobs.run": OPERATOR,
     "requests.view": ANYONE,
+    # Everyone sees the requests they made; these roles see every request.
+    "requests.view_all": frozenset(
+        {"operator", "kasubbag_ti", "sekretaris", "ketua", "provider", "penanggung_jawab"}
+    ),
+    "requests.on_behalf": OPERATOR,
     "requests.export": MANAGEMENT,
     "requests.from_incident": OPERATOR,
 }
@@ -56,6 +61,8 @@ WORDS = {
     "checks.run": "run checks",
     "jobs.run": "run jobs",
     "requests.view": "see IT service requests",
+    "requests.view_all": "see every IT service request",
+    "requests.on_behalf": "register IT service requests for someone else",
     "requests.export": "write the registers of IT service requests",
     "requests.from_incident": "turn incidents into IT service requests",
 }

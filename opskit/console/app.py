@@ -18,6 +18,7 @@ from opskit.console.pages import (
     documents,
     incidents,
     public,
+    requests,
     run,
     uat,
 )
@@ -62,6 +63,18 @@ def routes() -> list[Any]:
         Route("/uat/{run_id:int}", uat.show),
         Route("/uat/{run_id:int}/review", uat.review, methods=["POST"]),
         Route("/uat/{run_id:int}/decide", uat.decide, methods=["POST"]),
+        Route("/requests", requests.listing),
+        Route("/requests/new", requests.new, methods=["GET", "POST"]),
+        Route("/requests/{request_id:int}", requests.show),
+        *(
+            Route(f"/requests/{{request_id:int}}/{name}", endpoint, methods=["POST"])
+            for name, endpoint in requests.STEP_PAGES.items()
+        ),
+        Route(
+            "/requests/{request_id:int}/attachments/{attachment_id:int}", requests.attachment
+        ),
+        Route("/requests/{request_id:int}/document", requests.document, methods=["POST"]),
+        Route("/incidents/{incident_id:int}/request", requests.from_incident, methods=["POST"]),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
         Route("/documents/{document_id:int}/{kind}", documents.download),

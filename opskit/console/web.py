@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -117,6 +119,8 @@ class View:
     language: str
     form: dict[str, str] = field(default_factory=dict)
     cookies_out: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # Files sent with a form of a page that takes them: (name as given, content).
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
     def signed(self) -> Actor:
@@ -260,17 +264,36 @@ class View:
 Page = Callable[[View], Response]
 
 
-def page(action: str | None) -> Callable[[Page], Callable[[Request], Any]]:
-    """A route endpoint for ``handler``; ``action`` None is a public page (no sign-in)."""
+def page(action: str | None, files: bool = False) -> Callable[[Page], Callable[[Request], Any]]:
+    """A route endpoint for ``handler``; ``action`` None is a public page (no sign-in).
+
+    With ``files`` the page takes attachments (multipart forms), each read up to one byte
+    past ``requests.attachments.max_megabytes`` so that a larger one is refused whole.
+    """
 
     def wrap(handler: Page) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             form: dict[str, str] = {}
-            if request.method == "POST":
-                received = await request.form(max_files=0, max_fields=200)
-                form = {key: str(value) for key, value in received.items()}
+            uploads: list[tuple[str, bytes]] = []
             console: Console = request.app.state.console
-            return await run_in_threadpool(_answer, console, handler, action, request, form)
+            if request.method == "POST":
+                limits = console.config.requests.attachments
+                try:
+                    received = await request.form(
+                        max_files=limits.max_files if files else 0, max_fields=200
+                    )
+                except HTTPException as error:
+                    return HTMLResponse(str(error.detail), status_code=400)
+                for key, value in received.multi_items():
+                    if isinstance(value, UploadFile):
+                        if value.filename:
+                            size = int(limits.max_megabytes * 1024 * 1024) + 1
+                            uploads.append((value.filename, await value.read(size)))
+                    else:
+                        form[key] = str(value)
+            return await run_in_threadpool(
+                _answer, console, handler, action, request, form, uploads
+            )
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -281,9 +304,15 @@ def page(action: str | None) -> Callable[[Page], Callable[[Request], Any]]:
 
 
 def _answer(
-    console: Console, handler: Page, action: str | None, request: Request, form: dict[str, str]
+    console: Console,
+    handler: Page,
+    action: str | None,
+    request: Request,
+    form: dict[str, str],
+    uploads: list[tuple[str, bytes]],
 ) -> Response:
     view = View(request, console, None, console.config.organisation.language, form)
+    view.uploads = uploads
     token = view.session_token()
     if token is not None:
         store = console.store()

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "report",
     "incidents",
     "uat",
+    "request",
     "schedule",
     "hosts",
     "history",

@@ -8,6 +8,7 @@ from opskit.outcome import Outcome
 from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
+from opskit.output.request_views import render_request, render_requests
 from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
 from opskit.output.users_views import render_totp, render_users
 from opskit.result import Status
@@ -226,6 +227,8 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "uat-run": render_uat_run,
     "uat-runs": render_uat_runs,
     "uat-checklists": render_uat_checklists,
+    "request": render_request,
+    "requests": render_requests,
     "jobs": _render_jobs,
     "schedule": _render_schedule,
     "incidents": _render_incidents,

@@ -110,6 +110,7 @@ def open_instance(
     *,
     note: str | None = None,
     fields: dict[str, Any] | None = None,
+    detail: str | None = None,
 ) -> Record:
     """Start ``instance_id`` with the procedure's first step (the caller checked who may)."""
     step = procedure.start
@@ -119,8 +120,17 @@ def open_instance(
         " entered_position, started_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
         (procedure.name, instance_id, target, to_text(now), to_text(now), to_text(now)),
     )
-    return _append(connection, procedure, instance_id, 1, step, None, target, actor, now, note,
-                   fields or {})  # fmt: skip
+    record = _append(connection, procedure, instance_id, 1, step, None, target, actor, now, note,
+                     fields or {})  # fmt: skip
+    audit.record(
+        connection,
+        actor,
+        procedure.steps[step].audit or f"{procedure.definition.action}.{step}",
+        now,
+        object=f"{procedure.definition.action}:{instance_id}",
+        detail=detail if detail is not None else note,
+    )
+    return record
 
 
 def take(

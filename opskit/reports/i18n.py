@@ -64,7 +64,22 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 @functools.cache
 def _strings(language: str) -> dict[str, Any]:
-    return dict(yaml.safe_load((LOCALE_DIR / f"{language}.yaml").read_text(encoding="utf-8")))
+    """``locale/<language>.yaml``, with each feature's ``locale/<feature>.<language>.yaml``
+    merged into it (so a feature's words sit together in a file of their own)."""
+    table = dict(yaml.safe_load((LOCALE_DIR / f"{language}.yaml").read_text(encoding="utf-8")))
+    for path in sorted(LOCALE_DIR.glob(f"*.{language}.yaml")):
+        _merge(table, yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path.name)
+    return table
+
+
+def _merge(table: dict[str, Any], extra: dict[str, Any], source: str) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(table.get(key), dict):
+            _merge(table[key], value, source)
+        elif key in table:
+            raise ValueError(f"locale/{source}: {key} is already defined")
+        else:
+            table[key] = value
 
 
 class Words:

@@ -33,7 +33,18 @@ class Channel(Section):
         return self
 
 
-DocumentKind = Literal["incident", "daily", "recap", "handoff", "schedule", "uat", "public-info"]
+DocumentKind = Literal[
+    "incident",
+    "daily",
+    "recap",
+    "handoff",
+    "schedule",
+    "uat",
+    "public-info",
+    "request-form",
+    "disposition",
+    "requests",
+]
 
 
 DEFAULT_ROUTES: dict[DocumentKind, list[Role]] = {
@@ -55,6 +66,8 @@ DEFAULT_SIGNATURES: dict[DocumentKind, list[Role]] = {
     "schedule": ["kasubbag_ti", "sekretaris"],
     "uat": ["kasubbag_ti", "ketua"],
     "public-info": ["operator", "penanggung_jawab"],
+    "disposition": ["sekretaris"],
+    "requests": ["kasubbag_ti", "sekretaris"],
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field
 
@@ -84,25 +84,19 @@ class Procedures(Section):
     )
 
 
+AttachmentType = Literal["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "odt", "ods"]
+ATTACHMENT_TYPES: tuple[str, ...] = get_args(AttachmentType)
+
+
 class Attachments(Section):
     """Files people attach to a request or a step."""
 
     max_megabytes: float = Field(10, gt=0, le=1024, description="Largest file accepted.")
     max_files: int = Field(10, ge=1, le=100, description="Most files attached at once.")
-    types: list[str] = Field(
-        default_factory=lambda: [
-            "pdf",
-            "png",
-            "jpg",
-            "jpeg",
-            "txt",
-            "csv",
-            "docx",
-            "xlsx",
-            "odt",
-            "ods",
-        ],
-        description="File types accepted, by extension; the content must match the type.",
+    types: list[AttachmentType] = Field(
+        default_factory=lambda: list(ATTACHMENT_TYPES),
+        description="File types accepted (" + ", ".join(ATTACHMENT_TYPES) + "), by extension; "
+        "the content must match the type, and office files with macros are refused.",
     )
 
 

@@ -6,6 +6,8 @@ from starlette.responses import Response
 
 from opskit import incidents as incident_store
 from opskit.actions.incidents import acknowledge as acknowledge_action
+from opskit.actions.requests import visible
+from opskit.helpdesk import records as request_records
 from opskit.console.web import View, page
 from opskit.errors import UsageError
 from opskit.reports import written
@@ -26,7 +28,14 @@ def show(view: View) -> Response:
     reports = [
         item for item in written.listing(store, {"incident"}) if item.reference == str(incident.id)
     ]
-    return view.render("incident.html.j2", incident=incident, notes=notes, reports=reports)
+    linked = [
+        request
+        for request in request_records.listing(store, incident_id=incident.id)
+        if visible(view.config, view.signed, request)
+    ]
+    return view.render(
+        "incident.html.j2", incident=incident, notes=notes, reports=reports, requests=linked
+    )
 
 
 @page("incidents.acknowledge")

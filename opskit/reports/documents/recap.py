@@ -266,6 +266,18 @@ def expiry(store: Store, period: Period) -> list[dict[str, Any]]:
     return rows
 
 
+def service_requests(config: Config, store: Store, period: Period, now: datetime) -> dict[str, Any]:
+    """The month's IT service requests (SOP B): see ``opskit.helpdesk.figures``."""
+    from opskit.helpdesk.figures import month_figures
+    from opskit.helpdesk.settings import request_settings
+    from opskit.procedures.clock import OfficeClock
+    from opskit.procedures.definition import procedure
+
+    chosen = procedure(config, config.requests.procedure)
+    figures = month_figures(store, chosen, OfficeClock.of(config), period.start, period.end, now)
+    return {**figures, "procedure": chosen, "settings": request_settings(chosen)}
+
+
 def build(
     config: Config, store: Store, *, year: int, month: int, words: Words, now: datetime
 ) -> Document:
@@ -323,6 +335,7 @@ def build(
                 store, period.start, period.end, len(week_labels), period.local_day_modifier()
             ),
             "check_title": lambda check_id: check_title(check_id, words),
+            "service_requests": service_requests(config, store, period, now),
         },
         signatures=signatures(config, "recap", words),
         charts=chart_images,
