@@ -46,7 +46,8 @@ class Actor:
 
 
 def terminal_actor(config: Config, name: str) -> Actor:
-    """The person called ``name`` in people[] (any case and spacing), at the terminal.
+    """The person called ``name`` in people[] (any case and spacing), or with that sign-in
+    name, at the terminal.
 
     Someone outside people[] (the provider's technician acknowledging an
     incident) is an actor without roles.
@@ -54,6 +55,9 @@ def terminal_actor(config: Config, name: str) -> Actor:
     wanted = " ".join(name.split()).casefold()
     for person in config.people:
         if " ".join(person.name.split()).casefold() == wanted:
+            return Actor.of(person, "terminal")
+    for person in config.people:
+        if person.login is not None and person.login == wanted:
             return Actor.of(person, "terminal")
     return Actor(name=" ".join(name.split()), roles=frozenset(), edge="terminal")
 

@@ -124,7 +124,9 @@ def require(config: Config, actor: Actor, action: str) -> None:
         else []
     )
     words = WORDS[action] if action in RULES else _step(config, action).words
-    raise RefusedError(f"{actor.name} may not {words}: {reason}", details=details, code="not-allowed")
+    raise RefusedError(
+        f"{actor.name} may not {words}: {reason}", details=details, code="not-allowed"
+    )
 
 
 def document_roles(config: Config, kind: str) -> frozenset[str]:

@@ -61,24 +61,30 @@ def write(
         year, number = parse_month(month, now, context)
         period = Period.of(year, number, words)
         found = records.listing(store, since=period.start, until=period.end, with_steps=True)
-        sheet = registers.build(register, found, chosen, settings, clock, words)
-        document: Document = documents.register(config, sheet, year, number, period.start, words)
+        sheet = registers.build(
+            register, found, chosen, settings=settings, clock=clock, words=words
+        )
+        document: Document = documents.register(
+            config, sheet, year=year, month=number, start=period.start, words=words
+        )
         reference = f"{register}/{year:04d}-{number:02d}"
     else:
         if request_id is None:
             raise UsageError(f"report {kind} needs a request number (see `opskit request list`)")
         request = records.get(store, request_id)
         document = (
-            documents.form(config, request, chosen, settings, clock, words)
+            documents.form(config, request, chosen, settings=settings, clock=clock, words=words)
             if kind == "request-form"
-            else documents.disposition(config, request, chosen, settings, words)
+            else documents.disposition(config, request, chosen, settings=settings, words=words)
         )
     output_dir = Path(out).expanduser() if out else config.output_dir
     paged = [item for item in wanted if item in FORMATS]
     rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=paged)
     paths = dict(rendered.paths)
     if sheet is not None:
-        paths |= _sheets(sheet, document, output_dir, words.language, config, wanted)
+        paths |= _sheets(
+            sheet, document, output_dir, language=words.language, config=config, wanted=wanted
+        )
     rendered = Rendered(document, paths, rendered.html)
     written.record(store, rendered, reference=reference, language=words.language, now=now)
     return deliver(context, rendered, False, reference=reference)
@@ -88,6 +94,7 @@ def _sheets(
     sheet: registers.Register,
     document: Document,
     output_dir: Path,
+    *,
     language: str,
     config: Config,
     wanted: list[str],

@@ -71,7 +71,9 @@ def view_of(
         possible = [
             step
             for step in chosen.possible(request.state)
-            if engine.may_take(config, chosen, request.state, step, actor, request.relations)
+            if engine.may_take(
+                config, chosen, request.state, step, actor, relations=request.relations
+            )
         ]
     return RequestView(
         request=request,
@@ -97,15 +99,21 @@ def new(
         context.store(),
         config,
         procedure_for(config),
-        actor,
-        form,
-        files + list(uploads or []),
-        now or utc_now(),
+        actor=actor,
+        new=form,
+        uploads=files + list(uploads or []),
+        now=now or utc_now(),
     )
-    return _outcome(context, "request new", created, now, [
-        f"registered request {created.id} as {created.number}" + _edge_note(actor),
-        f"next: opskit request dispose {created.id} --by NAME --to NAME --note TEXT",
-    ])  # fmt: skip
+    return _outcome(
+        context,
+        "request new",
+        created,
+        now,
+        [
+            f"registered request {created.id} as {created.number}" + _edge_note(actor),
+            f"next: opskit request dispose {created.id} --by NAME --to NAME --note TEXT",
+        ],
+    )
 
 
 def take(
@@ -125,9 +133,17 @@ def take(
     chosen = procedure_for(config)
     files = [attachments.read_file(Path(path).expanduser(), config) for path in attach or []]
     changed = records.take_step(
-        context.store(), config, chosen, request_id, step, actor, now or utc_now(),
-        note=note, values=values, uploads=files + list(uploads or []),
-    )  # fmt: skip
+        context.store(),
+        config,
+        chosen,
+        request_id,
+        step=step,
+        actor=actor,
+        now=now or utc_now(),
+        note=note,
+        values=values,
+        uploads=files + list(uploads or []),
+    )
     title = chosen.steps[step].title.en
     state = chosen.states[changed.state].title.en.lower()
     messages = [f"request {changed.id}: '{title}' by {actor.name}{_edge_note(actor)}; now {state}"]
@@ -173,9 +189,7 @@ def listing(
     )
 
 
-def inbox(
-    config: Config, store: Store, actor: Actor, now: datetime
-) -> list[RequestView]:
+def inbox(config: Config, store: Store, actor: Actor, now: datetime) -> list[RequestView]:
     """The open requests waiting for a step ``actor`` may take, the longest waiting first."""
     chosen = procedure_for(config)
     open_states = [name for name, state in chosen.states.items() if not state.final]
@@ -217,9 +231,13 @@ def from_incident(
     )
     outcome = new(context, actor, form, now=now)
     incidents.acknowledge(
-        context.store(), found.id, actor, f"request {outcome.data['id']} "
-        f"({outcome.data['number']}) registered for this incident", now or utc_now(), kind="note",
-    )  # fmt: skip
+        context.store(),
+        found.id,
+        actor,
+        f"request {outcome.data['id']} ({outcome.data['number']}) registered for this incident",
+        now or utc_now(),
+        kind="note",
+    )
     return outcome
 
 
@@ -233,8 +251,16 @@ def shown(config: Config, chosen: Procedure, view: RequestView) -> dict[str, Any
     data["created_local"] = _local(request.created_at, zone)
     settings = request_settings(chosen)
     data["state_title"] = chosen.states[request.state].title.en
-    data["category_title"] = settings.categories[request.category].en if request.category in settings.categories else None
-    data["priority_title"] = settings.priorities[request.priority].en if request.priority in settings.priorities else None
+    data["category_title"] = (
+        settings.categories[request.category].en
+        if request.category in settings.categories
+        else None
+    )
+    data["priority_title"] = (
+        settings.priorities[request.priority].en
+        if request.priority in settings.priorities
+        else None
+    )
     for item in data["steps"]:
         step = chosen.steps.get(item["step"])
         item["title"] = step.title.en if step else item["step"]
@@ -246,8 +272,9 @@ def shown(config: Config, chosen: Procedure, view: RequestView) -> dict[str, Any
         waiting["title"] = chosen.steps[view.waiting.step].title.en
         waiting["due_local"] = _local(view.waiting.due, zone)
         waiting["sop"] = chosen.steps[view.waiting.step].sop
-        waiting["holders"] = engine.holders(config, chosen, request.state, view.waiting.step,
-                                            request.relations)  # fmt: skip
+        waiting["holders"] = engine.holders(
+            config, chosen, request.state, view.waiting.step, relations=request.relations
+        )
         data["waiting"] = waiting
     data["timing"] = [took.to_dict() for took in view.took]
     data["possible"] = view.possible
@@ -280,8 +307,9 @@ def _outcome(
     config = context.config
     chosen = procedure_for(config)
     view = view_of(config, chosen, request, now or utc_now())
-    return Outcome(command=command, data=shown(config, chosen, view), view="request",
-                   messages=messages)  # fmt: skip
+    return Outcome(
+        command=command, data=shown(config, chosen, view), view="request", messages=messages
+    )
 
 
 def _edge_note(actor: Actor) -> str:

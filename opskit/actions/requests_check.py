@@ -44,7 +44,7 @@ def check_requests(context: AppContext, now: datetime | None = None) -> Outcome:
         if waiting is not None and waiting.late:
             late.append((request, waiting))
     results += _closed_since(store, {request.number for request in current}, now)
-    messages = remind(config, store, chosen, clock, late, now)
+    messages = remind(config, store, chosen=chosen, clock=clock, late=late, now=now)
     if not current:
         messages.append("no open requests")
     return Outcome(command="check requests", results=results, messages=messages, record=True)
@@ -53,6 +53,7 @@ def check_requests(context: AppContext, now: datetime | None = None) -> Outcome:
 def remind(
     config: Config,
     store: Store,
+    *,
     chosen: Procedure,
     clock: OfficeClock,
     late: list[tuple[ServiceRequest, timing.Waiting]],
@@ -66,21 +67,31 @@ def remind(
         store,
         PROCEDURE,
         [reminders.Late(request.id, request.entered_position) for request, _ in late],
-        clock,
-        every,
-        now,
+        clock=clock,
+        every=every,
+        now=now,
     )
     words = words_for(config)
     messages = []
     for request, waiting in late:
         if request.id not in due:
             continue
-        names = engine.holders(config, chosen, request.state, waiting.step, request.relations)
-        subject, body = reminder_text(config, chosen, request, waiting, due[request.id], words)
+        names = engine.holders(
+            config, chosen, request.state, waiting.step, relations=request.relations
+        )
+        subject, body = reminder_text(
+            config, chosen, request, waiting, number=due[request.id], words=words
+        )
         queued = notify.queue_message(
-            store, config, names, kind="request-reminder", subject=subject, body=body,
-            reference=str(request.id), now=now,
-        )  # fmt: skip
+            store,
+            config,
+            names,
+            kind="request-reminder",
+            subject=subject,
+            body=body,
+            reference=str(request.id),
+            now=now,
+        )
         whom = ", ".join(names) or "nobody (no person in people[] may take the step)"
         messages.append(
             f"request {request.id}: reminder {due[request.id]} to {whom}"
@@ -94,6 +105,7 @@ def reminder_text(
     chosen: Procedure,
     request: ServiceRequest,
     waiting: timing.Waiting,
+    *,
     number: int,
     words: Words,
 ) -> tuple[str, str]:
@@ -114,9 +126,9 @@ def reminder_text(
     body = words("requests.reminder.body", **values)
     if config.console.public_url:
         body += "\n" + words(
-            "requests.reminder.link", url=f"{config.console.public_url.rstrip('/')}/requests/"
-            f"{request.id}",
-        )  # fmt: skip
+            "requests.reminder.link",
+            url=f"{config.console.public_url.rstrip('/')}/requests/{request.id}",
+        )
     return words("requests.reminder.subject", **values), body
 
 
@@ -128,15 +140,30 @@ def _result(
     now: datetime,
 ) -> Result:
     state = chosen.states[request.state].title.en.lower()
-    evidence: dict[str, object] = {"request": request.id, "number": request.number,
-                                   "state": request.state, "subject": request.subject}  # fmt: skip
+    evidence: dict[str, object] = {
+        "request": request.id,
+        "number": request.number,
+        "state": request.state,
+        "subject": request.subject,
+    }
     if waiting is None:
-        return Result(CHECK_ID, request.number, Status.OK, f"{state}; no timed step pending",
-                      evidence=evidence, sop_row="B9", observed_at=now)  # fmt: skip
+        return Result(
+            CHECK_ID,
+            request.number,
+            Status.OK,
+            f"{state}; no timed step pending",
+            evidence=evidence,
+            sop_row="B9",
+            observed_at=now,
+        )
     step = chosen.steps[waiting.step]
     late_minutes = waiting.late_by.total_seconds() / 60
-    evidence.update(step=waiting.step, since=waiting.since.isoformat(),
-                    due=waiting.due.isoformat(), standard=str(waiting.standard))  # fmt: skip
+    evidence.update(
+        step=waiting.step,
+        since=waiting.since.isoformat(),
+        due=waiting.due.isoformat(),
+        standard=str(waiting.standard),
+    )
     if not waiting.late:
         status = Status.OK
         summary = f"waits for '{step.title.en}' within its standard ({waiting.standard})"
@@ -164,8 +191,14 @@ def _closed_since(store: Store, open_numbers: set[str], now: datetime) -> list[R
     for incident in incidents.listing(store, open_only=True, limit=10_000):
         if incident.check_id == CHECK_ID and incident.target not in open_numbers:
             found.append(
-                Result(CHECK_ID, incident.target, Status.OK, "no longer open (closed or rejected)",
-                       sop_row=incident.sop_row, observed_at=now)  # fmt: skip
+                Result(
+                    CHECK_ID,
+                    incident.target,
+                    Status.OK,
+                    "no longer open (closed or rejected)",
+                    sop_row=incident.sop_row,
+                    observed_at=now,
+                )
             )
     return found
 

@@ -17,8 +17,8 @@ def _new(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.requests import new
     from opskit.helpdesk.records import NewRequest
     from opskit.identity import terminal_actor
-    from opskit.timeutil import parse_moment
     from opskit.result import utc_now
+    from opskit.timeutil import parse_moment
 
     actor = terminal_actor(context.config, args.by)
     arrived = None
@@ -120,9 +120,20 @@ HANDLERS: dict[str, Handler] = {
     "request from-incident": _from_incident,
     **{
         f"request {name}": _step
-        for name in ("dispose", "study", "classify", "verify", "prioritise", "consider",
-                     "approve", "handle", "close", "reopen", "reject")
-    },  # fmt: skip
+        for name in (
+            "dispose",
+            "study",
+            "classify",
+            "verify",
+            "prioritise",
+            "consider",
+            "approve",
+            "handle",
+            "close",
+            "reopen",
+            "reject",
+        )
+    },
     "request list": _list,
     "request show": _show,
     "check requests": _check,

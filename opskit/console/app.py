@@ -10,6 +10,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from opskit.config.schema import Config
+from opskit.console.multipart import MultipartToken
 from opskit.console.pages import (
     account,
     audit_trail,
@@ -70,9 +71,7 @@ def routes() -> list[Any]:
             Route(f"/requests/{{request_id:int}}/{name}", endpoint, methods=["POST"])
             for name, endpoint in requests.STEP_PAGES.items()
         ),
-        Route(
-            "/requests/{request_id:int}/attachments/{attachment_id:int}", requests.attachment
-        ),
+        Route("/requests/{request_id:int}/attachments/{attachment_id:int}", requests.attachment),
         Route("/requests/{request_id:int}/document", requests.document, methods=["POST"]),
         Route("/incidents/{incident_id:int}/request", requests.from_incident, methods=["POST"]),
         Route("/run", run.page_run, methods=["GET", "POST"]),
@@ -103,7 +102,7 @@ def create_app(config: Config, *, https: bool) -> Any:
         always_protect=_Everywhere(),
         send_csrf_failed=_csrf_refusal(console),
     )
-    return _SecurityHeaders(protected, https)
+    return _SecurityHeaders(MultipartToken(protected), https)
 
 
 class _Everywhere:

@@ -292,7 +292,7 @@ def page(action: str | None, files: bool = False) -> Callable[[Page], Callable[[
                     else:
                         form[key] = str(value)
             return await run_in_threadpool(
-                _answer, console, handler, action, request, form, uploads
+                functools.partial(_answer, uploads=uploads), console, handler, action, request, form
             )
 
         endpoint.__name__ = handler.__name__
@@ -309,10 +309,11 @@ def _answer(
     action: str | None,
     request: Request,
     form: dict[str, str],
-    uploads: list[tuple[str, bytes]],
+    *,
+    uploads: list[tuple[str, bytes]] | None = None,
 ) -> Response:
     view = View(request, console, None, console.config.organisation.language, form)
-    view.uploads = uploads
+    view.uploads = uploads or []
     token = view.session_token()
     if token is not None:
         store = console.store()

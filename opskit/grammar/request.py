@@ -30,31 +30,68 @@ Times are counted in office hours (procedures.office_hours, procedures.holidays)
 
 # Each step command: its help, the step(s) it takes, and its own options.
 STEPS: tuple[tuple[str, str, list[str]], ...] = (
-    ("dispose", "B2: dispose the request to a person, with an instruction (--note)",
-     ["opskit request dispose 7 --by 'Dewi Lestari' --to 'Siti Aminah' --note 'Mohon ditelaah'"]),
-    ("study", "B3: examine the request (--note: the findings)",
-     ["opskit request study 7 --by 'Siti Aminah' --note 'Printer ruang sidang 2 rusak'"]),
-    ("classify", "B4: set the category (see `opskit request show`)",
-     ["opskit request classify 7 --by 'Siti Aminah' --category hardware"]),
-    ("verify", "B5: verify the request as valid, or --reject it with --reason",
-     ["opskit request verify 7 --by 'Siti Aminah'",
-      "opskit request verify 7 --by 'Siti Aminah' --reject --reason 'Bukan layanan TI'"]),
-    ("prioritise", "B6: set urgency and impact; the matrix gives the priority",
-     ["opskit request prioritise 7 --by 'Siti Aminah' --urgency high --impact medium"]),
-    ("consider", "B7: recommend how to serve it (--note)",
-     ["opskit request consider 7 --by 'Siti Aminah' --note 'Ganti toner, stok ada'"]),
-    ("approve", "B8: approve the service, or --reject it with --reason",
-     ["opskit request approve 7 --by 'Ahmad Fauzi'",
-      "opskit request approve 7 --by 'Ahmad Fauzi' --reject --reason 'Anggaran belum ada'"]),
-    ("handle", "B9: log work (--note); with --done, the resolution",
-     ["opskit request handle 7 --by 'Budi Santoso' --note 'Toner diganti' --done"]),
-    ("close", "the requester (or operator) confirms the request is done",
-     ["opskit request close 7 --by 'Rina Wulandari'"]),
-    ("reopen", "the requester (or operator) reopens a handled request (--reason)",
-     ["opskit request reopen 7 --by 'Rina Wulandari' --reason 'Masih bergaris'"]),
-    ("reject", "reject the request at the step it waits for (--reason); final",
-     ["opskit request reject 7 --by 'Dewi Lestari' --reason 'Bukan kewenangan TI'"]),
-)  # fmt: skip
+    (
+        "dispose",
+        "B2: dispose the request to a person, with an instruction (--note)",
+        ["opskit request dispose 7 --by 'Dewi Lestari' --to 'Siti Aminah' --note 'Mohon ditelaah'"],
+    ),
+    (
+        "study",
+        "B3: examine the request (--note: the findings)",
+        ["opskit request study 7 --by 'Siti Aminah' --note 'Printer ruang sidang 2 rusak'"],
+    ),
+    (
+        "classify",
+        "B4: set the category (see `opskit request show`)",
+        ["opskit request classify 7 --by 'Siti Aminah' --category hardware"],
+    ),
+    (
+        "verify",
+        "B5: verify the request as valid, or --reject it with --reason",
+        [
+            "opskit request verify 7 --by 'Siti Aminah'",
+            "opskit request verify 7 --by 'Siti Aminah' --reject --reason 'Bukan layanan TI'",
+        ],
+    ),
+    (
+        "prioritise",
+        "B6: set urgency and impact; the matrix gives the priority",
+        ["opskit request prioritise 7 --by 'Siti Aminah' --urgency high --impact medium"],
+    ),
+    (
+        "consider",
+        "B7: recommend how to serve it (--note)",
+        ["opskit request consider 7 --by 'Siti Aminah' --note 'Ganti toner, stok ada'"],
+    ),
+    (
+        "approve",
+        "B8: approve the service, or --reject it with --reason",
+        [
+            "opskit request approve 7 --by 'Ahmad Fauzi'",
+            "opskit request approve 7 --by 'Ahmad Fauzi' --reject --reason 'Anggaran belum ada'",
+        ],
+    ),
+    (
+        "handle",
+        "B9: log work (--note); with --done, the resolution",
+        ["opskit request handle 7 --by 'Budi Santoso' --note 'Toner diganti' --done"],
+    ),
+    (
+        "close",
+        "the requester (or operator) confirms the request is done",
+        ["opskit request close 7 --by 'Rina Wulandari'"],
+    ),
+    (
+        "reopen",
+        "the requester (or operator) reopens a handled request (--reason)",
+        ["opskit request reopen 7 --by 'Rina Wulandari' --reason 'Masih bergaris'"],
+    ),
+    (
+        "reject",
+        "reject the request at the step it waits for (--reason); final",
+        ["opskit request reject 7 --by 'Dewi Lestari' --reason 'Bukan kewenangan TI'"],
+    ),
+)
 WITH_REJECT = ("verify", "approve")
 
 
@@ -106,7 +143,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--subject", required=True, metavar="TEXT", help="what is asked, briefly")
     parser.add_argument("--description", required=True, metavar="TEXT", help="what is asked")
     parser.add_argument(
-        "--arrived", metavar="TIME", help="when the form arrived, e.g. 2026-12-01T08:05 (default: now)"
+        "--arrived",
+        metavar="TIME",
+        help="when the form arrived, e.g. 2026-12-01T08:05 (default: now)",
     )
     parser.add_argument(
         "--incident", type=positive_int, metavar="ID", help="the monitoring incident it is about"
@@ -127,9 +166,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     for name, help_text, examples in STEPS:
         parser = add_command(
-            group, common, name, command_name=f"request {name}", help_text=help_text,
+            group,
+            common,
+            name,
+            command_name=f"request {name}",
+            help_text=help_text,
             examples=examples,
-        )  # fmt: skip
+        )
         _request_argument(parser)
         _by(parser)
         if name in ("reject", "reopen"):
@@ -144,8 +187,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         if name == "classify":
             parser.add_argument("--category", required=True, metavar="NAME", help="category")
         if name == "prioritise":
-            parser.add_argument("--urgency", required=True, metavar="LEVEL", help="high, medium, low")
-            parser.add_argument("--impact", required=True, metavar="LEVEL", help="high, medium, low")
+            parser.add_argument(
+                "--urgency", required=True, metavar="LEVEL", help="high, medium, low"
+            )
+            parser.add_argument(
+                "--impact", required=True, metavar="LEVEL", help="high, medium, low"
+            )
         if name == "handle":
             parser.add_argument("--done", action="store_true", help="resolved: the resolution")
         _attach(parser)
@@ -156,9 +203,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "list",
         command_name="request list",
         help_text="requests, newest first, with their state and clock",
-        examples=["opskit request list", "opskit request list --state late",
-                  "opskit request list --waiting-for 'Siti Aminah'"],
-    )  # fmt: skip
+        examples=[
+            "opskit request list",
+            "opskit request list --state late",
+            "opskit request list --waiting-for 'Siti Aminah'",
+        ],
+    )
     parser.add_argument(
         "--state", metavar="STATE", help="open (default), late, closed, rejected, all, or a state"
     )
@@ -192,18 +242,23 @@ REGISTERS = ("permintaan", "klasifikasi", "verifikasi", "prioritas", "persetujua
 
 
 def _documents(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    from opskit.grammar.report import MONTH
-
     report = add_group(subparsers, "report", "write the documents the SOP asks for")
     for name, help_text, example in (
-        ("request-form", "Formulir Permintaan Layanan TI of one request, to print and sign (B1)",
-         "opskit report request-form 7"),
+        (
+            "request-form",
+            "Formulir Permintaan Layanan TI of one request, to print and sign (B1)",
+            "opskit report request-form 7",
+        ),
         ("disposition", "Lembar Disposisi of one request (B2)", "opskit report disposition 7"),
-    ):  # fmt: skip
+    ):
         parser = add_command(
-            report, common, name, command_name=f"report {name}", help_text=help_text,
+            report,
+            common,
+            name,
+            command_name=f"report {name}",
+            help_text=help_text,
             examples=[example, f"{example} --lang en --formats pdf"],
-        )  # fmt: skip
+        )
         _request_argument(parser)
         _document_options(parser, "html,pdf,md")
     parser = add_command(
@@ -222,7 +277,9 @@ def _documents(subparsers: Any, common: argparse.ArgumentParser) -> None:
         ],
     )
     parser.add_argument("--register", required=True, choices=REGISTERS, help="which register")
-    parser.add_argument("--month", **MONTH)
+    parser.add_argument(
+        "--month", metavar="MONTH", help="YEAR-MONTH, previous or next (default: this month)"
+    )
     _document_options(parser, "html,pdf,md,csv,xlsx")
 
 

@@ -34,8 +34,12 @@ MEDIA_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff",
-              "jpeg": b"\xff\xd8\xff"}  # fmt: skip
+SIGNATURES = {
+    "pdf": b"%PDF-",
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+}
 OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 MAX_NAME_LENGTH = 120
 
@@ -82,7 +86,7 @@ def check(uploads: list[Upload], config: Config) -> list[tuple[Upload, str, str]
     if len(uploads) > settings.max_files:
         raise UsageError(f"at most {settings.max_files} files at once (requests.attachments)")
     limit = _limit(config)
-    checked = []
+    checked: list[tuple[Upload, str, str]] = []
     for upload in uploads:
         name = clean_name(upload.name)
         kind = name.rpartition(".")[2].lower() if "." in name else ""
@@ -161,29 +165,38 @@ def clean_name(name: str) -> str:
 def content_problem(kind: str, content: bytes) -> str | None:
     """Why ``content`` is not a file of ``kind``, or None."""
     if kind in SIGNATURES:
-        return None if content.startswith(SIGNATURES[kind]) else f"the content is not {kind.upper()}"
+        return (
+            None if content.startswith(SIGNATURES[kind]) else f"the content is not {kind.upper()}"
+        )
     if kind in ("txt", "csv"):
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            return "not UTF-8 text"
-        return "not text (it holds NUL bytes)" if "\x00" in text else None
+        return _text_problem(content)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-        if kind in OOXML_PARTS:
-            if OOXML_PARTS[kind] not in names:
-                return f"not a {kind} document"
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                return "the document holds macros, which are refused"
-            return None
-        expected = MEDIA_TYPES[kind].encode()
-        if "mimetype" not in names or archive.read("mimetype").strip() != expected:
-            return f"not an {kind} document"
-        if any(name.lower().startswith("basic/") for name in names):
-            return "the document holds macros, which are refused"
+        return _office_problem(kind, archive)
     except (zipfile.BadZipFile, OSError, KeyError):
         return f"not a {kind} document (it does not open)"
+
+
+def _text_problem(content: bytes) -> str | None:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    return "not text (it holds NUL bytes)" if "\x00" in text else None
+
+
+def _office_problem(kind: str, archive: zipfile.ZipFile) -> str | None:
+    """An office file is the kind it says, without macros (VBA or OpenDocument Basic)."""
+    names = {name.lower() for name in archive.namelist()}
+    if kind in OOXML_PARTS:
+        real = OOXML_PARTS[kind] in names
+    else:
+        mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
+        real = mimetype == MEDIA_TYPES[kind].encode()
+    if not real:
+        return f"not a {kind} document"
+    if any(name.endswith("vbaproject.bin") or name.startswith("basic/") for name in names):
+        return "the document holds macros, which are refused"
     return None
 
 
@@ -196,7 +209,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
 

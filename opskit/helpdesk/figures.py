@@ -56,6 +56,7 @@ def month_figures(
     store: Store,
     procedure: Procedure,
     clock: OfficeClock,
+    *,
     start: datetime,
     end: datetime,
     now: datetime,
@@ -64,17 +65,16 @@ def month_figures(
     cutoff = min(now, end)
     everything = records.listing(store, until=end, with_steps=True)
     registered = [request for request in everything if request.created_at >= start]
-    by_category = Counter((request.category or "-", request.priority or "-")
-                          for request in registered)  # fmt: skip
+    by_category = Counter(
+        (request.category or "-", request.priority or "-") for request in registered
+    )
     taken: dict[str, list[Took]] = {}
     for request in everything:
         for item in took(procedure, request.records, clock, request.arrived_at):
             if start <= item.taken < end:
                 taken.setdefault(item.step, []).append(item)
     steps = [
-        _step_figures(procedure, name, taken[name])
-        for name in procedure.steps
-        if name in taken
+        _step_figures(procedure, name, taken[name]) for name in procedure.steps if name in taken
     ]
     still_open, late = [], []
     for request in everything:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from opskit.config.schema import Config
 from opskit.errors import NotFoundError, StoreError, UsageError
@@ -29,8 +28,12 @@ from opskit.store import Store, from_text, to_text
 
 REGISTER_CODE = "PLTI"
 # The values a step sets on the request, by step.
-STEP_VALUES = {"dispose": ("assignee",), "classify": ("category",),
-               "prioritise": ("urgency", "impact")}  # fmt: skip
+STEP_VALUES = {
+    "dispose": ("assignee",),
+    "classify": ("category",),
+    "prioritise": ("urgency", "impact"),
+}
+SETTABLE = ("assignee", "category", "urgency", "impact", "priority")
 LIMITS = {"requester": 200, "unit": 200, "contact": 200, "subject": 200, "description": 8000}
 
 
@@ -52,6 +55,7 @@ def create(
     store: Store,
     config: Config,
     procedure: Procedure,
+    *,
     actor: Actor,
     new: NewRequest,
     uploads: list[attachments.Upload],
@@ -66,17 +70,31 @@ def create(
     stored, added = attachments.store_files(uploads, config, procedure.name)
     try:
         with store.transaction() as connection:
-            if new.incident_id is not None and not connection.execute(
-                "SELECT 1 FROM incidents WHERE id = ?", (new.incident_id,)
-            ).fetchone():
+            if (
+                new.incident_id is not None
+                and not connection.execute(
+                    "SELECT 1 FROM incidents WHERE id = ?", (new.incident_id,)
+                ).fetchone()
+            ):
                 raise NotFoundError(f"no incident {new.incident_id} in history")
-            request_id = _insert(connection, config, given, new, arrived, now)
+            request_id = _insert(connection, config, given, new=new, arrived=arrived, now=now)
             record = engine.open_instance(
-                connection, procedure, request_id, actor, now,
-                fields={"arrived_at": to_text(arrived)}, detail=given["subject"],
-            )  # fmt: skip
-            engine.attach(connection, procedure.name, request_id, record.position,
-                          [item.row() for item in stored], now)  # fmt: skip
+                connection,
+                procedure,
+                request_id,
+                actor,
+                now,
+                fields={"arrived_at": to_text(arrived)},
+                detail=given["subject"],
+            )
+            engine.attach(
+                connection,
+                procedure.name,
+                request_id,
+                position=record.position,
+                files=[item.row() for item in stored],
+                now=now,
+            )
     except BaseException:
         attachments.discard(added)
         raise
@@ -88,10 +106,10 @@ def take_step(
     config: Config,
     procedure: Procedure,
     request_id: int,
+    *,
     step: str,
     actor: Actor,
     now: datetime,
-    *,
     note: str | None = None,
     values: dict[str, str] | None = None,
     uploads: list[attachments.Upload] | None = None,
@@ -99,8 +117,15 @@ def take_step(
     """Take ``step`` on the request with the values it sets; refused out of turn or role."""
     request = get(store, request_id)
     # Who and when first: a refusal says so before any value is asked for.
-    refused = engine.refusal(config, procedure, request.state, step, actor, request.relations,
-                             label=request.label)  # fmt: skip
+    refused = engine.refusal(
+        config,
+        procedure,
+        request.state,
+        step,
+        actor,
+        relations=request.relations,
+        label=request.label,
+    )
     if refused is not None:
         raise refused
     fields = step_values(config, procedure, step, values or {})
@@ -108,17 +133,33 @@ def take_step(
     try:
         with store.transaction() as connection:
             record = engine.take(
-                connection, config, procedure, request_id, step, actor, now,
-                label=request.label, note=note, fields=fields, relations=request.relations,
-            )  # fmt: skip
+                connection,
+                config,
+                procedure,
+                request_id,
+                step=step,
+                actor=actor,
+                now=now,
+                label=request.label,
+                note=note,
+                fields=fields,
+                relations=request.relations,
+            )
             if fields:
-                assignments = ", ".join(f"{name} = ?" for name in fields)
                 connection.execute(
-                    f"UPDATE requests SET {assignments} WHERE id = ?",  # noqa: S608 - names from STEP_VALUES
-                    (*fields.values(), request_id),
+                    "UPDATE requests SET assignee = COALESCE(?, assignee),"
+                    " category = COALESCE(?, category), urgency = COALESCE(?, urgency),"
+                    " impact = COALESCE(?, impact), priority = COALESCE(?, priority) WHERE id = ?",
+                    (*(fields.get(name) for name in SETTABLE), request_id),
                 )
-            engine.attach(connection, procedure.name, request_id, record.position,
-                          [item.row() for item in stored], now)  # fmt: skip
+            engine.attach(
+                connection,
+                procedure.name,
+                request_id,
+                position=record.position,
+                files=[item.row() for item in stored],
+                now=now,
+            )
     except BaseException:
         attachments.discard(added)
         raise
@@ -150,7 +191,7 @@ def step_values(
 
 def get(store: Store, request_id: int) -> ServiceRequest:
     """The request with every step and attachment; raises NotFoundError."""
-    rows = _rows(store, "r.id = ?", (request_id,))
+    rows = _rows(store, request_id=request_id)
     if not rows:
         raise NotFoundError(
             f"no request {request_id} in history ({store.path})",
@@ -171,29 +212,36 @@ def listing(
     limit: int = 10_000,
 ) -> list[ServiceRequest]:
     """Requests registered in [since, until), newest first, in ``states`` when given."""
-    clauses, parameters = ["1 = 1"], []
-    if since is not None:
-        clauses.append("r.created_at >= ?")
-        parameters.append(to_text(since))
-    if until is not None:
-        clauses.append("r.created_at < ?")
-        parameters.append(to_text(until))
-    if incident_id is not None:
-        clauses.append("r.incident_id = ?")
-        parameters.append(incident_id)
-    rows = _rows(store, " AND ".join(clauses), parameters, limit)
+    rows = _rows(store, since=since, until=until, incident_id=incident_id, limit=limit)
     if states is not None:
         rows = [row for row in rows if row["state"] in states]
     steps = engine.steps_of(store, PROCEDURE, [row["id"] for row in rows]) if with_steps else {}
     return [_request(row, tuple(steps.get(row["id"], ()))) for row in rows]
 
 
-def _rows(store: Store, where: str, parameters: Any, limit: int = 1) -> list[sqlite3.Row]:
+def _rows(
+    store: Store,
+    *,
+    request_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    incident_id: int | None = None,
+    limit: int = 10_000,
+) -> list[sqlite3.Row]:
+    """Requests joined with their state, newest first, each filter applied when given."""
+    bounds = (
+        request_id,
+        to_text(since) if since else None,
+        to_text(until) if until else None,
+        incident_id,
+    )
     return store.read(
         "SELECT r.*, p.state, p.entered_at, p.entered_position, p.updated_at FROM requests r"
         " JOIN procedure_instances p ON p.procedure = ? AND p.instance = r.id"
-        f" WHERE {where} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",  # noqa: S608 - fixed clauses
-        (PROCEDURE, *parameters, limit),
+        " WHERE (? IS NULL OR r.id = ?) AND (? IS NULL OR r.created_at >= ?)"
+        " AND (? IS NULL OR r.created_at < ?) AND (? IS NULL OR r.incident_id = ?)"
+        " ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+        (PROCEDURE, *(value for bound in bounds for value in (bound, bound)), limit),
     )
 
 
@@ -201,6 +249,7 @@ def _insert(
     connection: sqlite3.Connection,
     config: Config,
     given: dict[str, str],
+    *,
     new: NewRequest,
     arrived: datetime,
     now: datetime,
@@ -215,8 +264,9 @@ def _insert(
         ).fetchone()[0]
     )
     prefix = [config.reports.number_prefix] if config.reports.number_prefix else []
-    number = "/".join([*prefix, f"{sequence:03d}", REGISTER_CODE, roman_month(local.month),
-                       str(local.year)])  # fmt: skip
+    number = "/".join(
+        [*prefix, f"{sequence:03d}", REGISTER_CODE, roman_month(local.month), str(local.year)]
+    )
     cursor = connection.execute(
         "INSERT INTO requests (year, sequence, number, requester, requester_login, unit,"
         " contact, subject, description, incident_id, arrived_at, created_at)"
@@ -246,10 +296,12 @@ def _cleaned(new: NewRequest) -> dict[str, str]:
     if missing:
         raise UsageError(
             f"a request needs {', '.join(missing)}",
-            details=["--requester NAME --unit UNIT --contact PHONE/E-MAIL --subject TEXT "
-                     "--description TEXT"],
+            details=[
+                "--requester NAME --unit UNIT --contact PHONE/E-MAIL --subject TEXT "
+                "--description TEXT"
+            ],
             code="request-incomplete",
-        )  # fmt: skip
+        )
     long = [name for name, value in given.items() if len(value) > LIMITS[name]]
     if long:
         raise UsageError(f"too long: {', '.join(long)} (at most {LIMITS[long[0]]} characters)")

@@ -24,11 +24,21 @@ from opskit.reports.i18n import Words
 
 Cell = str | int | datetime | None
 REGISTERS = ("permintaan", "klasifikasi", "verifikasi", "prioritas", "persetujuan")
-SOP_ROWS = {"permintaan": "B1, B3", "klasifikasi": "B4", "verifikasi": "B5",
-            "prioritas": "B6, B9", "persetujuan": "B7, B8"}  # fmt: skip
+SOP_ROWS = {
+    "permintaan": "B1, B3",
+    "klasifikasi": "B4",
+    "verifikasi": "B5",
+    "prioritas": "B6, B9",
+    "persetujuan": "B7, B8",
+}
 # The step a register is about; a request is listed once it was taken (or rejected there).
-STEPS = {"permintaan": None, "klasifikasi": "classify", "verifikasi": "verify",
-         "prioritas": "prioritise", "persetujuan": "approve"}  # fmt: skip
+STEPS = {
+    "permintaan": None,
+    "klasifikasi": "classify",
+    "verifikasi": "verify",
+    "prioritas": "prioritise",
+    "persetujuan": "approve",
+}
 REJECTED_IN = {"verifikasi": "classified", "persetujuan": "considered"}
 
 
@@ -54,15 +64,21 @@ class _Context:
         return self.procedure.states[request.state].title(self.words.language)
 
     def within(self, request: ServiceRequest, step: str) -> str:
-        timings = [item for item in took(self.procedure, request.records, self.clock,
-                                         request.arrived_at) if item.step == step]  # fmt: skip
+        timings = [
+            item
+            for item in took(self.procedure, request.records, self.clock, request.arrived_at)
+            if item.step == step
+        ]
         if not timings:
             return "-"
         return self.words("requests.yes" if timings[-1].within else "requests.no")
 
     def office_hours(self, request: ServiceRequest, step: str) -> str:
-        timings = [item for item in took(self.procedure, request.records, self.clock,
-                                         request.arrived_at) if item.step == step]  # fmt: skip
+        timings = [
+            item
+            for item in took(self.procedure, request.records, self.clock, request.arrived_at)
+            if item.step == step
+        ]
         return self.words.duration(timings[-1].elapsed.total_seconds()) if timings else "-"
 
 
@@ -90,16 +106,32 @@ def _when(record: Record | None) -> Cell:
 
 def _permintaan(request: ServiceRequest, context: _Context) -> list[Cell]:
     studied = _last(request, "study")
-    return [request.number, request.arrived_at, request.requester, request.unit, request.contact,
-            request.subject, request.description, _who(studied),
-            studied.note if studied and studied.note else "-", context.state(request)]  # fmt: skip
+    return [
+        request.number,
+        request.arrived_at,
+        request.requester,
+        request.unit,
+        request.contact,
+        request.subject,
+        request.description,
+        _who(studied),
+        studied.note if studied and studied.note else "-",
+        context.state(request),
+    ]
 
 
 def _klasifikasi(request: ServiceRequest, context: _Context) -> list[Cell]:
     record = _last(request, "classify")
-    return [request.number, request.arrived_at, request.subject,
-            context.text("categories", request.category), _who(record), _when(record),
-            context.office_hours(request, "classify"), context.within(request, "classify")]  # fmt: skip
+    return [
+        request.number,
+        request.arrived_at,
+        request.subject,
+        context.text("categories", request.category),
+        _who(record),
+        _when(record),
+        context.office_hours(request, "classify"),
+        context.within(request, "classify"),
+    ]
 
 
 def _verifikasi(request: ServiceRequest, context: _Context) -> list[Cell]:
@@ -107,18 +139,33 @@ def _verifikasi(request: ServiceRequest, context: _Context) -> list[Cell]:
     rejected = _rejected(request, "classified")
     decided = record or rejected
     outcome = "requests.valid" if record else "requests.invalid"
-    return [request.number, request.subject, context.text("categories", request.category),
-            context.words(outcome), (decided.note if decided else None) or "-", _who(decided),
-            _when(decided), context.within(request, "verify") if record else "-"]  # fmt: skip
+    return [
+        request.number,
+        request.subject,
+        context.text("categories", request.category),
+        context.words(outcome),
+        (decided.note if decided else None) or "-",
+        _who(decided),
+        _when(decided),
+        context.within(request, "verify") if record else "-",
+    ]
 
 
 def _prioritas(request: ServiceRequest, context: _Context) -> list[Cell]:
     record = _last(request, "prioritise")
     handled = _last(request, "handle")
-    return [request.number, request.subject, context.text("urgency", request.urgency),
-            context.text("impact", request.impact), context.text("priorities", request.priority),
-            _who(record), _when(record), context.state(request), _when(handled),
-            context.within(request, "handle") if handled else "-"]  # fmt: skip
+    return [
+        request.number,
+        request.subject,
+        context.text("urgency", request.urgency),
+        context.text("impact", request.impact),
+        context.text("priorities", request.priority),
+        _who(record),
+        _when(record),
+        context.state(request),
+        _when(handled),
+        context.within(request, "handle") if handled else "-",
+    ]
 
 
 def _persetujuan(request: ServiceRequest, context: _Context) -> list[Cell]:
@@ -127,9 +174,16 @@ def _persetujuan(request: ServiceRequest, context: _Context) -> list[Cell]:
     rejected = _rejected(request, "considered")
     decided = approved or rejected
     outcome = "requests.approved" if approved else "requests.rejected"
-    return [request.number, request.subject, context.text("priorities", request.priority),
-            (considered.note if considered else None) or "-", context.words(outcome),
-            (decided.note if decided else None) or "-", _who(decided), _when(decided)]  # fmt: skip
+    return [
+        request.number,
+        request.subject,
+        context.text("priorities", request.priority),
+        (considered.note if considered else None) or "-",
+        context.words(outcome),
+        (decided.note if decided else None) or "-",
+        _who(decided),
+        _when(decided),
+    ]
 
 
 ROWS: dict[str, Row] = {
@@ -145,6 +199,7 @@ def build(
     kind: str,
     requests: list[ServiceRequest],
     procedure: Procedure,
+    *,
     settings: RequestSettings,
     clock: OfficeClock,
     words: Words,
@@ -159,6 +214,9 @@ def build(
         or request.last(step) is not None
         or (rejected_in is not None and _rejected(request, rejected_in) is not None)
     ]
-    columns = [words("requests.columns.no"), *words(f"requests.registers.{kind}.columns").split("|")]
+    columns = [
+        words("requests.columns.no"),
+        *words(f"requests.registers.{kind}.columns").split("|"),
+    ]
     rows = [[index, *ROWS[kind](request, context)] for index, request in enumerate(listed, 1)]
     return Register(kind, columns, rows)

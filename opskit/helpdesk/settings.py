@@ -44,8 +44,11 @@ class RequestSettings(Section):
         for urgency, row in self.matrix.items():
             if urgency not in self.urgency:
                 problems.append(f"matrix.{urgency}: no such urgency")
-            problems += [f"matrix.{urgency}.{impact}: no such impact" for impact in row
-                         if impact not in self.impact]  # fmt: skip
+            problems += [
+                f"matrix.{urgency}.{impact}: no such impact"
+                for impact in row
+                if impact not in self.impact
+            ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -70,9 +73,7 @@ def request_settings(procedure: Procedure) -> RequestSettings:
         lines = _line_map(yaml.compose(procedure.path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError):
         lines = {}
-    located = [
-        Problem(("settings", *item.location), item.message) for item in problems
-    ]
+    located = [Problem(("settings", *item.location), item.message) for item in problems]
     details = [
         Problem(item.location, item.message, _nearest_line(lines, item.location)).render(
             procedure.path

@@ -34,7 +34,10 @@ class OfficeClock:
         settings = config.procedures
         return cls(
             zoneinfo.ZoneInfo(config.organisation.timezone),
-            {WEEKDAY_NUMBERS[day]: opening_hours(text) for day, text in settings.office_hours.items()},
+            {
+                WEEKDAY_NUMBERS[day]: opening_hours(text)
+                for day, text in settings.office_hours.items()
+            },
             frozenset(settings.holidays),
         )
 

@@ -18,7 +18,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from opskit.config.load import Problem, _duplicates, _line_map, _nearest_line, _problem_from_pydantic
+from opskit.config.load import (
+    Problem,
+    _duplicates,
+    _line_map,
+    _nearest_line,
+    _problem_from_pydantic,
+)
 from opskit.config.schema import ROLES, Config, Name, Section
 from opskit.errors import ConfigError, NotFoundError
 from opskit.paths import checks_dir
@@ -227,13 +233,21 @@ def validate_text(text: str, path: Path) -> tuple[Definition | None, list[Proble
 
 def cross_check(definition: Definition) -> list[Problem]:
     """The rules between steps and states the schema alone cannot say."""
+    starts = [name for name, step in definition.steps.items() if not step.from_]
+    problems = (
+        []
+        if len(starts) == 1
+        else [
+            Problem(("steps",), f"exactly one step starts an instance (no from:); found {starts}")
+        ]
+    )
+    return problems + _step_problems(definition) + _state_problems(definition)
+
+
+def _step_problems(definition: Definition) -> list[Problem]:
+    """Each step's states exist and can be left, its role setting exists, shared actions agree."""
     problems: list[Problem] = []
     states = definition.states
-    starts = [name for name, step in definition.steps.items() if not step.from_]
-    if len(starts) != 1:
-        problems.append(
-            Problem(("steps",), f"exactly one step starts an instance (no from:); found {starts}")
-        )
     permissions: dict[str, tuple[str, list[str], str | None]] = {}
     for name, step in definition.steps.items():
         where = ("steps", name)
@@ -248,38 +262,43 @@ def cross_check(definition: Definition) -> list[Problem]:
             problems.append(Problem((*where, "to"), "the starting step needs to:"))
         if step.role_setting is not None and not _is_role_setting(step.role_setting):
             problems.append(
-                Problem((*where, "role_setting"), f"{step.role_setting} is not a role in the config")
+                Problem(
+                    (*where, "role_setting"), f"{step.role_setting} is not a role in the config"
+                )
             )
         action = step.permission or name
         known = permissions.setdefault(action, (name, step.roles, step.role_setting))
         if (known[1], known[2]) != (step.roles, step.role_setting):
-            problems.append(
-                Problem((*where, "roles"), f"shares the action {action} with {known[0]}, "
-                        "so it needs the same roles")
-            )  # fmt: skip
-    for state, details in states.items():
-        timed = [
-            name
-            for name, step in definition.steps.items()
-            if state in step.from_ and step.time is not None
-        ]
+            message = f"shares the action {action} with {known[0]}, so it needs the same roles"
+            problems.append(Problem((*where, "roles"), message))
+        if PENDING in step.roles:
+            untimed = [state for state in step.from_ if _timed(definition, state) == []]
+            if untimed:
+                message = f"pending: no timed step waits in {', '.join(untimed)}"
+                problems.append(Problem((*where, "roles"), message))
+    return problems
+
+
+def _state_problems(definition: Definition) -> list[Problem]:
+    """A state waits for one timed step at most, and a state nothing leaves is final."""
+    problems = []
+    for state, details in definition.states.items():
+        timed = _timed(definition, state)
         if len(timed) > 1:
             problems.append(
                 Problem(("states", state), f"waits for one timed step, not {', '.join(timed)}")
             )
         if not details.final and not any(state in step.from_ for step in definition.steps.values()):
             problems.append(Problem(("states", state), "no step leaves it; mark it final: true"))
-    for name, step in definition.steps.items():
-        if PENDING in step.roles:
-            waiting = [state for state in step.from_ if not any(
-                state in other.from_ and other.time for other in definition.steps.values()
-            )]  # fmt: skip
-            if waiting:
-                problems.append(
-                    Problem(("steps", name, "roles"), f"pending: no timed step waits in "
-                            f"{', '.join(waiting)}")
-                )  # fmt: skip
     return problems
+
+
+def _timed(definition: Definition, state: str) -> list[str]:
+    return [
+        name
+        for name, step in definition.steps.items()
+        if state in step.from_ and step.time is not None
+    ]
 
 
 def _is_role_setting(setting: str) -> bool:
@@ -311,9 +330,11 @@ def procedure(config: Config, name: str) -> Procedure:
     if name not in known:
         raise NotFoundError(
             f"no procedure named {name!r}",
-            details=[f"procedures: {', '.join(known) or 'none'} (checks/procedures/, "
-                     "procedures.directory)"],
-        )  # fmt: skip
+            details=[
+                f"procedures: {', '.join(known) or 'none'} (checks/procedures/, "
+                "procedures.directory)"
+            ],
+        )
     path = known[name]
     try:
         stat = path.stat()

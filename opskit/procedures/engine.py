@@ -120,8 +120,19 @@ def open_instance(
         " entered_position, started_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
         (procedure.name, instance_id, target, to_text(now), to_text(now), to_text(now)),
     )
-    record = _append(connection, procedure, instance_id, 1, step, None, target, actor, now, note,
-                     fields or {})  # fmt: skip
+    record = _append(
+        connection,
+        procedure,
+        instance_id,
+        position=1,
+        step=step,
+        from_state=None,
+        to_state=target,
+        actor=actor,
+        now=now,
+        note=note,
+        fields=fields or {},
+    )
     audit.record(
         connection,
         actor,
@@ -138,10 +149,10 @@ def take(
     config: Config,
     procedure: Procedure,
     instance_id: int,
+    *,
     step: str,
     actor: Actor,
     now: datetime,
-    *,
     label: str,
     note: str | None = None,
     fields: dict[str, Any] | None = None,
@@ -150,21 +161,31 @@ def take(
 ) -> Record:
     """Take ``step`` on the instance; raises RefusedError (state, role) or UsageError (needs)."""
     state = current_state(connection, procedure, instance_id, label)
-    reason = refusal(config, procedure, state, step, actor, relations or {}, label=label)
+    reason = refusal(config, procedure, state, step, actor, relations=relations or {}, label=label)
     if reason is not None:
         raise reason
-    return advance(connection, procedure, instance_id, step, actor, now, label=label, note=note,
-                   fields=fields, detail=detail)  # fmt: skip
+    return advance(
+        connection,
+        procedure,
+        instance_id,
+        step=step,
+        actor=actor,
+        now=now,
+        label=label,
+        note=note,
+        fields=fields,
+        detail=detail,
+    )
 
 
 def advance(
     connection: sqlite3.Connection,
     procedure: Procedure,
     instance_id: int,
+    *,
     step: str,
     actor: Actor,
     now: datetime,
-    *,
     label: str,
     note: str | None = None,
     fields: dict[str, Any] | None = None,
@@ -197,8 +218,19 @@ def advance(
             "UPDATE procedure_instances SET updated_at = ? WHERE procedure = ? AND instance = ?",
             (to_text(now), procedure.name, instance_id),
         )
-    record = _append(connection, procedure, instance_id, position, step, state, target, actor,
-                     now, note, fields or {})  # fmt: skip
+    record = _append(
+        connection,
+        procedure,
+        instance_id,
+        position=position,
+        step=step,
+        from_state=state,
+        to_state=target,
+        actor=actor,
+        now=now,
+        note=note,
+        fields=fields or {},
+    )
     audit.record(
         connection,
         actor,
@@ -228,8 +260,8 @@ def refusal(
     state: str,
     step: str,
     actor: Actor,
-    relations: Relations,
     *,
+    relations: Relations,
     label: str,
 ) -> RefusedError | None:
     """Why ``actor`` may not take ``step`` on an instance in ``state``, or None.
@@ -254,7 +286,9 @@ def refusal(
             return None
     if PENDING in written:
         waiting = procedure.due(state)
-        if waiting is not None and may_take(config, procedure, state, waiting, actor, relations):
+        if waiting is not None and may_take(
+            config, procedure, state, waiting, actor, relations=relations
+        ):
             return None
     return RefusedError(
         f"{actor.name} may not take '{chosen.title.en}' on {label}: "
@@ -269,22 +303,23 @@ def may_take(
     state: str,
     step: str,
     actor: Actor,
+    *,
     relations: Relations,
 ) -> bool:
     """Whether ``actor`` may take ``step`` now (for showing a step's form)."""
     if state not in procedure.steps[step].from_ or not may(config, actor, procedure.action(step)):
         return False
-    return refusal(config, procedure, state, step, actor, relations, label="") is None
+    return refusal(config, procedure, state, step, actor, relations=relations, label="") is None
 
 
 def holders(
-    config: Config, procedure: Procedure, state: str, step: str, relations: Relations
+    config: Config, procedure: Procedure, state: str, step: str, *, relations: Relations
 ) -> list[str]:
     """The names of the people in people[] who may take ``step`` in ``state`` (for reminders)."""
     names = []
     for person in config.people:
         actor = Actor.of(person, "console")
-        if may_take(config, procedure, state, step, actor, relations):
+        if may_take(config, procedure, state, step, actor, relations=relations):
             names.append(person.name)
     return names
 
@@ -340,6 +375,7 @@ def attach(
     connection: sqlite3.Connection,
     procedure: str,
     instance_id: int,
+    *,
     position: int,
     files: list[tuple[str, str, int, str, str]],
     now: datetime,
@@ -391,6 +427,7 @@ def _append(
     connection: sqlite3.Connection,
     procedure: Procedure,
     instance_id: int,
+    *,
     position: int,
     step: str,
     from_state: str | None,
@@ -423,8 +460,19 @@ def _append(
         )
     except sqlite3.IntegrityError as error:
         raise StoreError(f"cannot record the step {step}: {error}") from None
-    return Record(position, step, from_state, to_state, actor.name, actor.login,
-                  tuple(sorted(actor.roles)), actor.edge, now, note, fields)  # fmt: skip
+    return Record(
+        position,
+        step,
+        from_state,
+        to_state,
+        actor.name,
+        actor.login,
+        tuple(sorted(actor.roles)),
+        actor.edge,
+        now,
+        note,
+        fields,
+    )
 
 
 def _record(row: sqlite3.Row, files: list[Attachment]) -> Record:

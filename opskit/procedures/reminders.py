@@ -27,6 +27,7 @@ def claim(
     store: Store,
     procedure: str,
     late: list[Late],
+    *,
     clock: OfficeClock,
     every: timedelta,
     now: datetime,

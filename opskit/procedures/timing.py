@@ -110,7 +110,9 @@ def took(
         step = procedure.steps.get(record.step)
         standard = step.standard if step is not None else None
         if standard is not None and step is not None:
-            started = (arrived or record.at) if record.from_state is None else (entered or record.at)
+            started = (
+                (arrived or record.at) if record.from_state is None else (entered or record.at)
+            )
             found.append(
                 Took(
                     step=record.step,

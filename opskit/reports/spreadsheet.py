@@ -47,7 +47,9 @@ def write_xlsx(
         values = [_typed(cell, zone) for cell in row]
         sheet.append(values)
         for index, value in enumerate(values):
-            length = 16 if isinstance(value, datetime) else len(str(value if value is not None else ""))
+            length = (
+                16 if isinstance(value, datetime) else len(str(value if value is not None else ""))
+            )
             widths[index] = max(widths[index], min(length, MAX_COLUMN_WIDTH))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime):

@@ -40,7 +40,6 @@ from opskit.uat.model import (
     UatRun,
 )
 
-
 PROCEDURE = "uat"
 
 
@@ -153,9 +152,9 @@ def add_review(
             connection,
             config,
             run_id,
-            "review",
-            reviewer,
-            now,
+            step="review",
+            actor=reviewer,
+            now=now,
             note=note,
             fields={"recommendation": recommendation} if recommendation else {},
             detail=f"recommendation: {recommendation or '-'}; {note}",
@@ -223,9 +222,9 @@ def decide(
             connection,
             config,
             run_id,
-            "approve" if decision == "approved" else "reject",
-            approver,
-            now,
+            step="approve" if decision == "approved" else "reject",
+            actor=approver,
+            now=now,
             note=reason,
             detail=reason,
         )
@@ -258,10 +257,10 @@ def _procedure_step(
     connection: sqlite3.Connection,
     config: Config | None,
     run_id: int,
+    *,
     step: str,
     actor: Actor,
     now: datetime,
-    *,
     note: str | None,
     detail: str | None,
     fields: dict[str, Any] | None = None,
@@ -269,11 +268,32 @@ def _procedure_step(
     """The review or decision as a step of the procedure (who may: asked when ``config``)."""
     chosen, label = uat_procedure(config), f"UAT run {run_id}"
     if config is None:
-        engine.advance(connection, chosen, run_id, step, actor, now, label=label, note=note,
-                       fields=fields, detail=detail)  # fmt: skip
+        engine.advance(
+            connection,
+            chosen,
+            run_id,
+            step=step,
+            actor=actor,
+            now=now,
+            label=label,
+            note=note,
+            fields=fields,
+            detail=detail,
+        )
         return
-    engine.take(connection, config, chosen, run_id, step, actor, now, label=label, note=note,
-                fields=fields, detail=detail)  # fmt: skip
+    engine.take(
+        connection,
+        config,
+        chosen,
+        run_id,
+        step=step,
+        actor=actor,
+        now=now,
+        label=label,
+        note=note,
+        fields=fields,
+        detail=detail,
+    )
 
 
 def _row(connection: sqlite3.Connection, store: Store, run_id: int) -> sqlite3.Row:

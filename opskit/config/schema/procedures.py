@@ -40,6 +40,15 @@ def opening_hours(value: str) -> tuple[time, time]:
     return time.fromisoformat(opening), time.fromisoformat(closing)
 
 
+DEFAULT_OFFICE_HOURS: dict[Weekday, str] = {
+    "mon": "08:00-16:30",
+    "tue": "08:00-16:30",
+    "wed": "08:00-16:30",
+    "thu": "08:00-16:30",
+    "fri": "08:00-17:00",
+}
+
+
 class Procedures(Section):
     """The SOP's procedures (service requests, UAT ...): where their definitions live, and
     the office hours their time standards ("Mutu Baku") are counted in."""
@@ -52,13 +61,7 @@ class Procedures(Section):
         examples=["/etc/opskit/procedures"],
     )
     office_hours: dict[Weekday, Hours] = Field(
-        default_factory=lambda: {
-            "mon": "08:00-16:30",
-            "tue": "08:00-16:30",
-            "wed": "08:00-16:30",
-            "thu": "08:00-16:30",
-            "fri": "08:00-17:00",
-        },
+        default_factory=lambda: dict(DEFAULT_OFFICE_HOURS),
         description="Working hours per weekday (mon ... sun) in the organisation's time zone; "
         "a day not listed is closed. Time standards count only these hours.",
     )
@@ -85,7 +88,7 @@ class Procedures(Section):
 
 
 AttachmentType = Literal["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "odt", "ods"]
-ATTACHMENT_TYPES: tuple[str, ...] = get_args(AttachmentType)
+ATTACHMENT_TYPES: tuple[AttachmentType, ...] = get_args(AttachmentType)
 
 
 class Attachments(Section):

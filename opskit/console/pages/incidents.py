@@ -7,9 +7,9 @@ from starlette.responses import Response
 from opskit import incidents as incident_store
 from opskit.actions.incidents import acknowledge as acknowledge_action
 from opskit.actions.requests import visible
-from opskit.helpdesk import records as request_records
 from opskit.console.web import View, page
 from opskit.errors import UsageError
+from opskit.helpdesk import records as request_records
 from opskit.reports import written
 
 

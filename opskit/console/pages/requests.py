@@ -4,6 +4,10 @@ with its timeline and the forms of the steps they may take now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from opskit.actions import request_documents
@@ -18,8 +22,11 @@ from opskit.permissions import may_read_document
 from opskit.reports import written
 
 # What each step's form asks for besides its note (the procedure says whether a note is needed).
-STEP_FIELDS = {"dispose": ("assignee",), "classify": ("category",),
-               "prioritise": ("urgency", "impact")}  # fmt: skip
+STEP_FIELDS = {
+    "dispose": ("assignee",),
+    "classify": ("category",),
+    "prioritise": ("urgency", "impact"),
+}
 DOCUMENTS = ("request-form", "disposition")
 
 
@@ -34,9 +41,12 @@ def listing(view: View) -> Response:
         if actions.visible(config, view.signed, request)
     ]
     return view.render(
-        "requests.html.j2", procedure=chosen, inbox=inbox, requests=everything,
+        "requests.html.j2",
+        procedure=chosen,
+        inbox=inbox,
+        requests=everything,
         settings=request_settings(chosen),
-    )  # fmt: skip
+    )
 
 
 @page("requests.receive", files=True)
@@ -67,11 +77,13 @@ def new(view: View) -> Response:
     try:
         outcome = actions.new(view.context(), view.signed, form, uploads=uploads, now=view.now)
     except OpskitError as error:
-        return view.render("request_new.html.j2", status_code=400, values=values,
-                           error=view.explain(error))  # fmt: skip
+        return view.render(
+            "request_new.html.j2", status_code=400, values=values, error=view.explain(error)
+        )
     request_id = outcome.data["id"]
-    return view.redirect(f"/requests/{request_id}", "console.requests.done_new",
-                         number=outcome.data["number"])  # fmt: skip
+    return view.redirect(
+        f"/requests/{request_id}", "console.requests.done_new", number=outcome.data["number"]
+    )
 
 
 @page("requests.view")
@@ -96,24 +108,42 @@ def show(view: View) -> Response:
     )
 
 
-def _step(name: str) -> object:
+def _step(name: str) -> Callable[[Request], Any]:
     @page(f"requests.{name}", files=True)
     def step(view: View) -> Response:
         request_id = view.request.path_params["request_id"]
         values = {field: view.form.get(field, "") for field in STEP_FIELDS.get(name, ())}
         uploads = [attachments.Upload(file, content) for file, content in view.uploads]
         actions.take(
-            view.context(), request_id, name, view.signed, note=view.form.get("note", "")[:4000],
-            values=values, uploads=uploads, now=view.now,
-        )  # fmt: skip
+            view.context(),
+            request_id,
+            name,
+            view.signed,
+            note=view.form.get("note", "")[:4000],
+            values=values,
+            uploads=uploads,
+            now=view.now,
+        )
         return view.redirect(f"/requests/{request_id}", "console.requests.done_step")
 
     step.__name__ = name
     return step
 
 
-STEPS = ("dispose", "study", "classify", "verify", "prioritise", "consider", "approve", "work",
-         "handle", "close", "reopen", "reject")  # fmt: skip
+STEPS = (
+    "dispose",
+    "study",
+    "classify",
+    "verify",
+    "prioritise",
+    "consider",
+    "approve",
+    "work",
+    "handle",
+    "close",
+    "reopen",
+    "reject",
+)
 # One endpoint per step, each carrying its own action of the role table.
 STEP_PAGES = {name: _step(name) for name in STEPS}
 
@@ -131,8 +161,12 @@ def attachment(view: View) -> Response:
     path = attachments.path_of(view.config, found.stored)
     if not path.is_file():
         raise NotFoundError("no such attachment")
-    response = FileResponse(path, media_type=found.media_type, filename=found.name,
-                            content_disposition_type="attachment")  # fmt: skip
+    response = FileResponse(
+        path,
+        media_type=found.media_type,
+        filename=found.name,
+        content_disposition_type="attachment",
+    )
     return view.finish(response)
 
 
@@ -144,8 +178,9 @@ def document(view: View) -> Response:
         raise NotFoundError("no such document")
     if not may_read_document(view.config, view.signed, kind):
         raise RefusedError("may not read it", code="not-allowed")
-    request_documents.write(view.context(), kind, request_id=request.id, language=view.language,
-                            formats=["html", "pdf"])  # fmt: skip
+    request_documents.write(
+        view.context(), kind, request_id=request.id, language=view.language, formats=["html", "pdf"]
+    )
     made = next(
         item
         for item in written.listing(view.console.store(), {kind})
@@ -157,10 +192,18 @@ def document(view: View) -> Response:
 @page("requests.from_incident")
 def from_incident(view: View) -> Response:
     incident_id = view.request.path_params["incident_id"]
-    outcome = actions.from_incident(view.context(), incident_id, view.signed,
-                                    description=view.form.get("description") or None, now=view.now)  # fmt: skip
-    return view.redirect(f"/requests/{outcome.data['id']}", "console.requests.done_new",
-                         number=outcome.data["number"])  # fmt: skip
+    outcome = actions.from_incident(
+        view.context(),
+        incident_id,
+        view.signed,
+        description=view.form.get("description") or None,
+        now=view.now,
+    )
+    return view.redirect(
+        f"/requests/{outcome.data['id']}",
+        "console.requests.done_new",
+        number=outcome.data["number"],
+    )
 
 
 def _visible(view: View) -> ServiceRequest:

@@ -274,7 +274,9 @@ def service_requests(config: Config, store: Store, period: Period, now: datetime
     from opskit.procedures.definition import procedure
 
     chosen = procedure(config, config.requests.procedure)
-    figures = month_figures(store, chosen, OfficeClock.of(config), period.start, period.end, now)
+    figures = month_figures(
+        store, chosen, OfficeClock.of(config), start=period.start, end=period.end, now=now
+    )
     return {**figures, "procedure": chosen, "settings": request_settings(chosen)}
 
 

@@ -26,6 +26,7 @@ def form(
     config: Config,
     request: ServiceRequest,
     procedure: Procedure,
+    *,
     settings: RequestSettings,
     clock: OfficeClock,
     words: Words,
@@ -33,23 +34,32 @@ def form(
     """The request form as it stands, with every step taken so far."""
     language = words.language
     receiver = request.records[0].actor if request.records else "-"
-    timings = {item.position: item for item in took(procedure, request.records, clock,
-                                                 request.arrived_at)}  # fmt: skip
+    timings = {
+        item.position: item for item in took(procedure, request.records, clock, request.arrived_at)
+    }
     trail = []
     for record in request.records:
         step = procedure.steps.get(record.step)
         timing = timings.get(record.position)
-        trail.append({
-            "sop": step.sop if step and step.sop else "",
-            "title": step.title(language) if step else record.step,
-            "actor": record.actor,
-            "at": record.at,
-            "note": _note(record.fields, record.note, settings, words),
-            "timing": words("requests.form.timing", elapsed=words.duration(
-                timing.elapsed.total_seconds()), standard=_standard(timing.standard, words),
-                verdict=words("requests.form.within" if timing.within else "requests.form.late"))
-            if timing else "",
-        })  # fmt: skip
+        trail.append(
+            {
+                "sop": step.sop if step and step.sop else "",
+                "title": step.title(language) if step else record.step,
+                "actor": record.actor,
+                "at": record.at,
+                "note": _note(record.fields, record.note, settings, words),
+                "timing": words(
+                    "requests.form.timing",
+                    elapsed=words.duration(timing.elapsed.total_seconds()),
+                    standard=_standard(timing.standard, words),
+                    verdict=words(
+                        "requests.form.within" if timing.within else "requests.form.late"
+                    ),
+                )
+                if timing
+                else "",
+            }
+        )
     person = next((item for item in config.people if item.name == receiver), None)
     return Document(
         kind="request-form",
@@ -57,8 +67,12 @@ def form(
         title=words("requests.form.title"),
         number=request.number,
         stem=f"request-form-{request.id}",
-        subject=words("requests.form.subject_line", organisation=config.organisation.display_name,
-                      number=request.number, subject=request.subject),
+        subject=words(
+            "requests.form.subject_line",
+            organisation=config.organisation.display_name,
+            number=request.number,
+            subject=request.subject,
+        ),
         chat_text=words("requests.form.chat", number=request.number, subject=request.subject),
         context={
             "request": request,
@@ -66,8 +80,11 @@ def form(
             "state": procedure.states[request.state].title(language),
             "category": _text(settings.categories, request.category, language),
             "priority": _text(settings.priorities, request.priority, language),
-            "files": [{"name": item.name, "size_text": _size(item.size, words)}
-                      for record in request.records for item in record.attachments],
+            "files": [
+                {"name": item.name, "size_text": _size(item.size, words)}
+                for record in request.records
+                for item in record.attachments
+            ],
             "trail": trail,
             "sop_text": words("requests.form.sop_text"),
         },
@@ -80,13 +97,17 @@ def form(
                 person.nip if person else None,
             ),
         ],
-    )  # fmt: skip
+    )
 
 
 def disposition(
-    config: Config, request: ServiceRequest, procedure: Procedure, settings: RequestSettings,
+    config: Config,
+    request: ServiceRequest,
+    procedure: Procedure,
+    *,
+    settings: RequestSettings,
     words: Words,
-) -> Document:  # fmt: skip
+) -> Document:
     """The disposition sheet; before B2 its fields are blank, to be filled by hand."""
     record = request.last("dispose")
     person = next((item for item in config.people if record and item.name == record.actor), None)
@@ -98,14 +119,18 @@ def disposition(
         title=words("requests.disposition.title"),
         number=request.number,
         stem=f"disposition-{request.id}",
-        subject=words("requests.disposition.subject_line",
-                      organisation=config.organisation.display_name, number=request.number),
+        subject=words(
+            "requests.disposition.subject_line",
+            organisation=config.organisation.display_name,
+            number=request.number,
+        ),
         chat_text=words("requests.disposition.chat", number=request.number),
         context={
             "request": request,
             "record": record,
             "nature": _text(settings.priorities, request.priority, words.language)
-            if request.priority else "-",
+            if request.priority
+            else "-",
             "sop_text": words("requests.disposition.sop_text"),
         },
         signatures=[
@@ -116,11 +141,11 @@ def disposition(
                 signer.nip if signer else None,
             )
         ],
-    )  # fmt: skip
+    )
 
 
 def register(
-    config: Config, chosen: Register, year: int, month: int, start: datetime, words: Words
+    config: Config, chosen: Register, *, year: int, month: int, start: datetime, words: Words
 ) -> Document:
     """One of the month's registers as a document (A4 landscape)."""
     title = words(f"requests.registers.{chosen.kind}.title")
@@ -132,10 +157,15 @@ def register(
         title=title,
         number=number(config, code, month, start, words),
         stem=f"requests-{chosen.kind}-{year:04d}-{month:02d}",
-        subject=words("requests.register_subject", organisation=config.organisation.display_name,
-                      title=title, month=period),
-        chat_text=words("requests.register_chat", title=title, month=period,
-                        count=len(chosen.rows)),
+        subject=words(
+            "requests.register_subject",
+            organisation=config.organisation.display_name,
+            title=title,
+            month=period,
+        ),
+        chat_text=words(
+            "requests.register_chat", title=title, month=period, count=len(chosen.rows)
+        ),
         context={
             "register": chosen,
             "period_text": period,
@@ -143,7 +173,7 @@ def register(
             "cell_text": lambda cell: cell_html(cell, words),
         },
         signatures=signatures(config, "requests", words),
-    )  # fmt: skip
+    )
 
 
 def cell_html(cell: Cell, words: Words) -> Markup:
@@ -155,8 +185,7 @@ def cell_html(cell: Cell, words: Words) -> Markup:
     return escape(str(cell))
 
 
-def _note(fields: dict[str, Any], note: str | None, settings: RequestSettings,
-          words: Words) -> str:  # fmt: skip
+def _note(fields: dict[str, Any], note: str | None, settings: RequestSettings, words: Words) -> str:
     parts = []
     language = words.language
     if fields.get("assignee"):
@@ -164,10 +193,14 @@ def _note(fields: dict[str, Any], note: str | None, settings: RequestSettings,
     if fields.get("category"):
         parts.append(_text(settings.categories, fields["category"], language))
     if fields.get("priority"):
-        parts.append(words("requests.form.priority_text",
-                           urgency=_text(settings.urgency, fields.get("urgency"), language),
-                           impact=_text(settings.impact, fields.get("impact"), language),
-                           priority=_text(settings.priorities, fields["priority"], language)))  # fmt: skip
+        parts.append(
+            words(
+                "requests.form.priority_text",
+                urgency=_text(settings.urgency, fields.get("urgency"), language),
+                impact=_text(settings.impact, fields.get("impact"), language),
+                priority=_text(settings.priorities, fields["priority"], language),
+            )
+        )
     if note:
         parts.append(note)
     return "; ".join(parts)
@@ -184,5 +217,8 @@ def _standard(standard: Any, words: Words) -> str:
 
 
 def _size(size: int, words: Words) -> str:
-    return f"{words.number(size / 1024, 0)} KB" if size < 1024 * 1024 else \
-        f"{words.number(size / 1024 / 1024, 1)} MB"  # fmt: skip
+    return (
+        f"{words.number(size / 1024, 0)} KB"
+        if size < 1024 * 1024
+        else f"{words.number(size / 1024 / 1024, 1)} MB"
+    )
