@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from opskit.config.load import (
     Problem,
@@ -115,18 +115,28 @@ class Step(Section):
 
     model_config = Section.model_config | {"populate_by_name": True}
 
-    @model_validator(mode="after")
-    def _known_roles(self) -> Step:
-        unknown = [role for role in self.roles if role not in ROLES and role not in RELATIONS]
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str]) -> list[str]:
+        unknown = [role for role in roles if role not in ROLES and role not in RELATIONS]
         if unknown:
             raise ValueError(
                 f"unknown role {', '.join(unknown)} (SOP roles: {', '.join(ROLES)}; "
                 f"relations: {', '.join(RELATIONS)})"
             )
+        return roles
+
+    @field_validator("time")
+    @classmethod
+    def _standard(cls, time: str | None) -> str | None:
+        if time is not None:
+            Standard.parse(time)
+        return time
+
+    @model_validator(mode="after")
+    def _someone(self) -> Step:
         if not self.roles and self.role_setting is None:
             raise ValueError("give roles (or role_setting)")
-        if self.time is not None:
-            Standard.parse(self.time)
         return self
 
     @property
