@@ -62,7 +62,7 @@ def test_the_engine_refuses_a_reviewer_without_the_role_even_to_direct_callers(
     operator = Actor("Budi Santoso", frozenset({"operator"}), "console", login="budi")
     with Store.open(court.history_db) as store:
         run_id = run(store)
-        with pytest.raises(RefusedError, match="needs the role kasubbag_ti") as raised:
+        with pytest.raises(RefusedError, match="uat.reviewer_role is kasubbag_ti") as raised:
             records.add_review(store, run_id, reviewer=operator, note="x", recommendation=None,
                                now=NOW, config=court)  # fmt: skip
         assert raised.value.code == "not-allowed"
