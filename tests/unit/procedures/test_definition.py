@@ -58,12 +58,31 @@ def test_the_built_in_procedures_are_valid(make_config) -> None:
     assert set(available(config)) == {"service-request", "uat"}
     requests = procedure(config, "service-request")
     assert [step.sop for step in requests.steps.values()][:9] == [
-        "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9",
-    ]  # fmt: skip
+        "B1",
+        "B2",
+        "B3",
+        "B4",
+        "B5",
+        "B6",
+        "B7",
+        "B8",
+        "B9",
+    ]
     # The SOP's "Mutu Baku": 10, 10, 10, 15, 15, 30, 30, 15 minutes and one day.
-    assert [str(requests.steps[name].standard) for name in (
-        "receive", "dispose", "study", "classify", "verify", "prioritise", "consider", "approve",
-        "handle")] == ["10m", "10m", "10m", "15m", "15m", "30m", "30m", "15m", "1d"]  # fmt: skip
+    assert [
+        str(requests.steps[name].standard)
+        for name in (
+            "receive",
+            "dispose",
+            "study",
+            "classify",
+            "verify",
+            "prioritise",
+            "consider",
+            "approve",
+            "handle",
+        )
+    ] == ["10m", "10m", "10m", "15m", "15m", "30m", "30m", "15m", "1d"]
     assert request_settings(requests).priority("high", "high") == "P1"
     assert request_settings(requests).priority("low", "low") == "P4"
 
@@ -98,8 +117,10 @@ def test_the_cross_rules_of_states_and_steps(make_config, tmp_path: Path) -> Non
 
 def test_an_office_file_replaces_the_built_in_one_of_that_name(make_config, tmp_path: Path) -> None:
     text = (BUILTIN / "service-request.yaml").read_text()
-    slower = text.replace("    time: 10m\n    needs: [note]\n    input: {id: Lembar", "    time: 1h\n"
-                          "    needs: [note]\n    input: {id: Lembar")  # fmt: skip
+    slower = text.replace(
+        "    time: 10m\n    needs: [note]\n    input: {id: Lembar",
+        "    time: 1h\n    needs: [note]\n    input: {id: Lembar",
+    )
     assert slower != text
     config = office(make_config, tmp_path, {"service-request.yaml": slower})
 

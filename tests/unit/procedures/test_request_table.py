@@ -13,8 +13,19 @@ from opskit.identity import Actor, terminal_actor
 from opskit.procedures.definition import ASSIGNEE, REQUESTER, procedure
 from opskit.procedures.engine import identities, refusal
 
-STATES = ("received", "disposed", "studied", "classified", "verified", "prioritised",
-          "considered", "approved", "handled", "closed", "rejected")  # fmt: skip
+STATES = (
+    "received",
+    "disposed",
+    "studied",
+    "classified",
+    "verified",
+    "prioritised",
+    "considered",
+    "approved",
+    "handled",
+    "closed",
+    "rejected",
+)
 THE_REQUESTER = "the requester"  # a pegawai who asked; another pegawai is not them
 # step -> (the states it is taken in, who takes it)
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
@@ -41,8 +52,9 @@ REJECT: dict[str, set[str]] = {
     "considered": {"ketua"},
     "approved": {"operator", "provider"},
 }
-PEOPLE = [{"name": f"Orang {role}", "roles": [role], "login": role.replace("_", "-")}
-          for role in ROLES]  # fmt: skip
+PEOPLE = [
+    {"name": f"Orang {role}", "roles": [role], "login": role.replace("_", "-")} for role in ROLES
+]
 WHO = (*ROLES, THE_REQUESTER)
 
 
@@ -57,11 +69,13 @@ def court(tmp_path_factory: pytest.TempPathFactory) -> Any:
             {
                 "organisation": {"name": "Pengadilan Agama Uji", "timezone": "Asia/Makassar"},
                 "paths": {"state_dir": str(directory / "state")},
-                "people": [*PEOPLE, {"name": "Rina Wulandari", "roles": ["pegawai"],
-                                     "login": "rina"}],
+                "people": [
+                    *PEOPLE,
+                    {"name": "Rina Wulandari", "roles": ["pegawai"], "login": "rina"},
+                ],
             }
         )
-    )  # fmt: skip
+    )
     return load(path)
 
 
@@ -94,8 +108,9 @@ def test_each_step_in_each_state_for_each_person(court: Any, state: str, step: s
     )
 
     for who in WHO:
-        refused = refusal(court, chosen, state, step, actor(who), relations=RELATIONS,
-                          label="request 7")  # fmt: skip
+        refused = refusal(
+            court, chosen, state, step, actor(who), relations=RELATIONS, label="request 7"
+        )
         allowed = state in states and who in holders
         assert (refused is None) is allowed, (state, step, who, refused and refused.message)
         if refused is None:
@@ -115,13 +130,18 @@ def test_at_the_terminal_the_named_person_must_hold_the_role(court: Any) -> None
     operator = terminal_actor(court, "Orang operator")
     sekretaris = terminal_actor(court, "orang SEKRETARIS")
 
-    refused = refusal(court, chosen, "received", "dispose", operator, relations=RELATIONS,
-                      label="request 7")  # fmt: skip
+    refused = refusal(
+        court, chosen, "received", "dispose", operator, relations=RELATIONS, label="request 7"
+    )
 
     assert refused is not None and refused.code == "not-allowed"
     assert "it needs the role sekretaris" in refused.message
-    assert refusal(court, chosen, "received", "dispose", sekretaris, relations=RELATIONS,
-                   label="request 7") is None  # fmt: skip
+    assert (
+        refusal(
+            court, chosen, "received", "dispose", sekretaris, relations=RELATIONS, label="request 7"
+        )
+        is None
+    )
 
 
 def test_anyone_signed_in_may_register_a_request(court: Any) -> None:

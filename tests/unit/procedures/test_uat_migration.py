@@ -25,9 +25,11 @@ def older_database(path: Path) -> None:
             " '2026-11-01T01:00:00+00:00', '2026-11-01T01:05:00+00:00', 'passed', 'm', '0')",
             (run_id, f"uid-{run_id}"),
         )
-    reviews = [(2, "Siti Aminah", "2026-11-02T01:00:00+00:00", "approve"),
-               (3, "Siti Aminah", "2026-11-02T01:00:00+00:00", None),
-               (3, "Dewi Lestari", "2026-11-02T02:00:00+00:00", None)]  # fmt: skip
+    reviews = [
+        (2, "Siti Aminah", "2026-11-02T01:00:00+00:00", "approve"),
+        (3, "Siti Aminah", "2026-11-02T01:00:00+00:00", None),
+        (3, "Dewi Lestari", "2026-11-02T02:00:00+00:00", None),
+    ]
     connection.executemany(
         "INSERT INTO uat_reviews (run_id, reviewer, note, recommendation, at, edge)"
         " VALUES (?, ?, 'Sesuai', ?, ?, 'console')",

@@ -21,14 +21,29 @@ NOW = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
 
 
 def run(store: Store) -> int:
-    steps = [StepRecord(1, "step-1", "Buka", "manual", True, {}, "passed", "", NOW,
-                        tester="Budi Santoso")]  # fmt: skip
+    steps = [
+        StepRecord(
+            1, "step-1", "Buka", "manual", True, {}, "passed", "", NOW, tester="Budi Santoso"
+        )
+    ]
     return records.save(
         store,
-        NewRun("uji", "Uji", "/x", "0", "App", "1.0", None, "Budi Santoso", NOW,
-               NOW + timedelta(minutes=5), verdict(steps), steps),
+        NewRun(
+            "uji",
+            "Uji",
+            "/x",
+            "0",
+            "App",
+            "1.0",
+            None,
+            "Budi Santoso",
+            NOW,
+            NOW + timedelta(minutes=5),
+            verdict(steps),
+            steps,
+        ),
         Actor("Budi Santoso", frozenset({"operator"}), "console", login="budi"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -41,10 +56,25 @@ def test_review_and_approval_are_recorded_as_procedure_steps(court: Any) -> None
     ketua = Actor("Ahmad Fauzi", frozenset({"ketua"}), "terminal")
     with Store.open(court.history_db) as store:
         run_id = run(store)
-        records.add_review(store, run_id, reviewer=kasubbag, note="Sesuai",
-                           recommendation="approve", now=NOW, config=court)  # fmt: skip
-        records.decide(store, run_id, decision="approved", approver=ketua, role="ketua",
-                       reason=None, now=NOW, config=court)  # fmt: skip
+        records.add_review(
+            store,
+            run_id,
+            reviewer=kasubbag,
+            note="Sesuai",
+            recommendation="approve",
+            now=NOW,
+            config=court,
+        )
+        records.decide(
+            store,
+            run_id,
+            decision="approved",
+            approver=ketua,
+            role="ketua",
+            reason=None,
+            now=NOW,
+            config=court,
+        )
         instance = engine.get(store, "uat", run_id)
 
     assert instance.state == "approved"
@@ -63,8 +93,15 @@ def test_the_engine_refuses_a_reviewer_without_the_role_even_to_direct_callers(
     with Store.open(court.history_db) as store:
         run_id = run(store)
         with pytest.raises(RefusedError, match="uat.reviewer_role is kasubbag_ti") as raised:
-            records.add_review(store, run_id, reviewer=operator, note="x", recommendation=None,
-                               now=NOW, config=court)  # fmt: skip
+            records.add_review(
+                store,
+                run_id,
+                reviewer=operator,
+                note="x",
+                recommendation=None,
+                now=NOW,
+                config=court,
+            )
         assert raised.value.code == "not-allowed"
         assert engine.get(store, "uat", run_id).state == "tested"
         assert records.get(store, run_id).reviews == ()
