@@ -220,6 +220,9 @@ def _limit(config: Config) -> int:
 
 def _too_big(name: str, size: int, limit: int) -> str:
     return (
-        f"{name} is {size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:g} MB "
-        "(requests.attachments.max_megabytes)"
+        f"{name} is {_size(size)}; the limit is {_size(limit)} (requests.attachments.max_megabytes)"
     )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"

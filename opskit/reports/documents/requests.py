@@ -5,6 +5,7 @@ lines to fill by hand until the sekretaris disposed it), and the registers of a 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -217,8 +218,6 @@ def _standard(standard: Any, words: Words) -> str:
 
 
 def _size(size: int, words: Words) -> str:
-    return (
-        f"{words.number(size / 1024, 0)} KB"
-        if size < 1024 * 1024
-        else f"{words.number(size / 1024 / 1024, 1)} MB"
-    )
+    if size >= 1024 * 1024:
+        return f"{words.number(size / 1024 / 1024, 1)} MB"
+    return f"{words.number(max(1, math.ceil(size / 1024)), 0)} KB"

@@ -160,7 +160,6 @@ def test_check_requests_at_the_terminal_exits_with_the_worst_lateness(
     config = court(procedures={"office_hours": always_open, "critical_after_hours": 24})
     office = desk(config)
 
-
     now = utc_now()
     office.new("budi", now - timedelta(minutes=30), subject="Sedikit terlambat")
     office.new("budi", now - timedelta(days=3), subject="Sangat terlambat")
