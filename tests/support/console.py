@@ -74,7 +74,44 @@ def seed(config: Config, now: datetime = NOW) -> dict[str, int]:
         opened = incidents.process(store, [down], now, timedelta(hours=4))
         run_id = records.save(store, uat_run(now))
         document_id = write_document(store, config, "incident", str(opened[0].incident.id), now)
-        return {"incident": opened[0].incident.id, "uat": run_id, "document": document_id}
+        request = service_request(store, config, now)
+        return {
+            "incident": opened[0].incident.id,
+            "uat": run_id,
+            "document": document_id,
+            "request": request.id,
+            "attachment": request.records[0].attachments[0].id,
+        }
+
+
+def service_request(store: Store, config: Config, now: datetime) -> Any:
+    """An IT service request Rina (pegawai) sent from the console with a photo attached."""
+    from opskit.helpdesk import records as requests
+    from opskit.helpdesk.attachments import Upload
+    from opskit.helpdesk.records import NewRequest
+    from opskit.identity import console_actor
+    from opskit.procedures.definition import procedure
+
+    rina = console_actor(config, "rina", "127.0.0.1")
+    assert rina is not None
+    form = NewRequest(
+        requester=rina.name,
+        requester_login=rina.login,
+        unit="Kepaniteraan",
+        contact="0812-5555-0101",
+        subject="Printer ruang sidang 2 macet",
+        description="Printer tidak menarik kertas.",
+    )
+    photo = Upload("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    return requests.create(
+        store,
+        config,
+        procedure(config, "service-request"),
+        actor=rina,
+        new=form,
+        uploads=[photo],
+        now=now,
+    )
 
 
 def uat_run(now: datetime, outcome: str = "passed") -> NewRun:

@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from opskit.actions import request_documents
 from opskit.actions import requests as actions
 from opskit.console.web import View, page
-from opskit.errors import NotFoundError, OpskitError, RefusedError
+from opskit.errors import NotFoundError, OpskitError
 from opskit.helpdesk import attachments, records
 from opskit.helpdesk.model import ServiceRequest
 from opskit.helpdesk.records import NewRequest
@@ -174,10 +174,9 @@ def attachment(view: View) -> Response:
 def document(view: View) -> Response:
     request = _visible(view)
     kind = view.form.get("kind", "")
-    if kind not in DOCUMENTS:
+    # Unreadable and unknown look the same, as on the documents page.
+    if kind not in DOCUMENTS or not may_read_document(view.config, view.signed, kind):
         raise NotFoundError("no such document")
-    if not may_read_document(view.config, view.signed, kind):
-        raise RefusedError("may not read it", code="not-allowed")
     request_documents.write(
         view.context(), kind, request_id=request.id, language=view.language, formats=["html", "pdf"]
     )

@@ -17,7 +17,8 @@ from opskit.identity import console_actor
 from opskit.permissions import may
 from support.console import ROLE_LOGINS, console_for
 
-# path template -> (method, concrete path, form) ; {incident}, {uat}, {document} from the seed
+# path template -> (method, concrete path, form) ; {incident}, {uat}, {document}, {request},
+# {attachment} from the seed
 CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/", "GET"): ("/", {}),
     ("/signin", "GET"): ("/signin", {}),
@@ -38,6 +39,42 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/uat/{run_id:int}", "GET"): ("/uat/{uat}", {}),
     ("/uat/{run_id:int}/review", "POST"): ("/uat/{uat}/review", {"note": "Sesuai"}),
     ("/uat/{run_id:int}/decide", "POST"): ("/uat/{uat}/decide", {"decision": "reject"}),
+    ("/requests", "GET"): ("/requests", {}),
+    ("/requests/new", "GET"): ("/requests/new", {}),
+    ("/requests/new", "POST"): ("/requests/new", {"subject": "Tanpa uraian"}),
+    ("/requests/{request_id:int}", "GET"): ("/requests/{request}", {}),
+    **{
+        (f"/requests/{{request_id:int}}/{step}", "POST"): (
+            f"/requests/{{request}}/{step}",
+            {"note": "Catatan", "assignee": "Siti Aminah", "category": "hardware"},
+        )
+        for step in (
+            "dispose",
+            "study",
+            "classify",
+            "verify",
+            "prioritise",
+            "consider",
+            "approve",
+            "work",
+            "handle",
+            "close",
+            "reopen",
+            "reject",
+        )
+    },
+    ("/requests/{request_id:int}/attachments/{attachment_id:int}", "GET"): (
+        "/requests/{request}/attachments/{attachment}",
+        {},
+    ),
+    ("/requests/{request_id:int}/document", "POST"): (
+        "/requests/{request}/document",
+        {"kind": "disposition"},
+    ),
+    ("/incidents/{incident_id:int}/request", "POST"): (
+        "/incidents/{incident}/request",
+        {"description": "Website tidak dapat diakses"},
+    ),
     ("/run", "GET"): ("/run", {}),
     ("/run", "POST"): ("/run", {"job": "no-such-job"}),
     ("/documents", "GET"): ("/documents", {}),
