@@ -85,6 +85,7 @@ DEFAULT_JOBS: list[dict[str, str]] = [
     {"name": "backup-verify", "cron": "0 3 * * 0", "run": "backup verify"},
     {"name": "visitor-logs", "cron": "0 6 * * *", "run": "check logs"},
     {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
+    {"name": "service-requests", "cron": "*/15 7-17 * * 1-5", "run": "check requests"},
     {"name": "daily-report", "cron": "0 16 * * 1-5", "run": "report daily --send"},
     {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send --month previous"},
     {
