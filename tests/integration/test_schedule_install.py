@@ -147,7 +147,6 @@ def test_systemd_units_pass_systemd_analyze(cli, make_config, tmp_path: Path) ->
         assert line in timer
 
 
-
 def test_the_console_unit_passes_systemd_analyze_and_needs_systemd(
     cli, make_config, tmp_path: Path
 ) -> None:
@@ -171,6 +170,7 @@ def test_the_console_unit_passes_systemd_analyze_and_needs_systemd(
     for line in ("Restart=on-failure", "NoNewPrivileges=yes", "WantedBy=multi-user.target"):
         assert line in text
     assert with_cron.exit_code == 3 and "use it with --systemd" in with_cron.stderr
+
 
 def test_env_file_readable_by_others_is_refused(cli, make_config, tmp_path: Path) -> None:
     env_file = tmp_path / "opskit.env"
