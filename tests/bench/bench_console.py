@@ -136,7 +136,12 @@ def load(sessions: list[requests.Session], url: str, total: int) -> dict[str, fl
     def client(session: requests.Session) -> None:
         for _ in range(per_client):
             started = time.perf_counter()
-            answer = session.get(url, timeout=60)
+            try:
+                answer = session.get(url, timeout=60)
+            except requests.ConnectionError:
+                # The server closed a kept-alive connection just as it was reused; a
+                # browser retries on a new one, and so does this client (timed from the start).
+                answer = session.get(url, timeout=60)
             elapsed = time.perf_counter() - started
             if answer.status_code != 200:
                 raise SystemExit(f"{url}: {answer.status_code}")
