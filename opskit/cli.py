@@ -152,7 +152,7 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     noisy_level = logging.DEBUG if verbose >= 2 else logging.CRITICAL
-    for name in ("paramiko", "invoke", "fabric"):
+    for name in ("paramiko", "invoke", "fabric", "pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(noisy_level)
 
 

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "notify",
     "console",
     "users",
+    "signing",
 )
 
 DESCRIPTION = """\
