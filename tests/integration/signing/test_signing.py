@@ -25,7 +25,7 @@ from opskit.signing.keys import SigningError
 from opskit.store import Store
 from support.browser import chromium, screenshot
 from support.console import PEOPLE, console_for, seed
-from support.pki import Authority
+from support.pki import Authority, TimestampAuthority
 from support.system import require
 
 PUBLIC = "https://opskit.pa-uji.example/"
@@ -42,7 +42,9 @@ def signing_court(
 ) -> Callable[..., tuple[Config, dict[str, int]]]:
     """The court with signing keys for the kasubbag and the ketua (and any given)."""
 
-    def make(keys: dict[str, tuple[Path, Path]] | None = None) -> tuple[Config, dict[str, int]]:
+    def make(
+        keys: dict[str, tuple[Path, Path]] | None = None, timestamp_url: str | None = None
+    ) -> tuple[Config, dict[str, int]]:
         keys = keys or {
             "siti": authority.signer("Siti Aminah", "sandi-siti-rahasia"),
             "ahmad": authority.signer("Ahmad Fauzi", "sandi-ahmad-rahasia"),
@@ -61,7 +63,10 @@ def signing_court(
         ]  # fmt: skip
         config = court_config(
             people=people,
-            signing={"trust_roots": [str(authority.pem)]},
+            signing={
+                "trust_roots": [str(authority.pem)],
+                **({"timestamp_url": timestamp_url} if timestamp_url else {}),
+            },
             console={"public_url": PUBLIC},
         )
         return config, seed(config)
@@ -260,3 +265,25 @@ def test_without_signing_keys_nothing_about_signatures_shows(
 
     assert "Dokumen incident" in page
     assert "Tandatangani" not in page and "Tanda tangan" not in page
+
+
+def test_with_a_timestamp_authority_each_signature_carries_its_trusted_time(
+    signing_court: Any, authority: Authority, cli: Any
+) -> None:
+    tsa = TimestampAuthority(authority)
+    try:
+        config, ids = signing_court(timestamp_url=tsa.url)
+        document = approved_uat_document(config, ids)
+        assert sign_as(config, "siti", document.id).status_code == 303
+    finally:
+        tsa.stop()
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, document.id)
+    assert signed is not None
+
+    checked = opskit_verify(cli, signed.path, "-c", config.source, "--format", "json")
+    human = opskit_verify(cli, signed.path, "-c", config.source)
+
+    assert tsa.requests >= 1  # pyHanko also asks once to size the signature
+    assert checked.json["data"]["signatures"][0]["timestamped_at"] is not None
+    assert "Cap waktu tepercaya" in human.stdout
