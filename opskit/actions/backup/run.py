@@ -20,6 +20,7 @@ from opskit.actions.backup.files import backup_files
 from opskit.config.schema import BackupSet, Config
 from opskit.context import AppContext
 from opskit.errors import OpskitError
+from opskit.execute import handing_down
 from opskit.locking import LockBusy, hold
 from opskit.outcome import Outcome
 from opskit.result import Result, Status
@@ -45,7 +46,13 @@ def run_backups(
     results: list[Result] = []
     for backup_set in sets:
         try:
-            with hold(lock_path(config, backup_set.name), f"backup of set {backup_set.name}", wait):
+            with (
+                hold(
+                    lock_path(config, backup_set.name), f"backup of set {backup_set.name}", wait
+                ) as held,
+                # restic and the dumps hold it too, so a killed run never overlaps its successor.
+                handing_down(held.descriptor),
+            ):
                 results += _one_set(context, backup_set, progress)
         except LockBusy as error:
             results.append(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
