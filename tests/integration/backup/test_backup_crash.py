@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -159,3 +160,48 @@ def test_killed_remote_dump_leaves_a_directory_the_next_run_removes(
     assert again.json["results"][0]["status"] == "OK", again.stdout
     assert not left.exists(), "the next run removed what the crashed one left behind"
     assert f"private directory a crashed run left behind: {left}" in again.stderr
+
+
+def test_backup_killed_while_restic_runs_is_not_overlapped_by_the_next(
+    backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    """kill -9 of opskit alone: its restic lives on, and holds the set's lock until it ends."""
+    config = backup_config()
+    big = website / "big"
+    big.mkdir()
+    for index in range(24):
+        (big / f"blob{index}.bin").write_bytes(os.urandom(8 << 20))
+    opskit = [sys.executable, "-m", "opskit", "--config", str(config), "backup"]
+    subprocess.run([*opskit, "init"], check=True, capture_output=True, timeout=120)
+    process = subprocess.Popen(
+        [*opskit, "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def restic_pid() -> int | None:
+        lines = command_lines()
+        found = [pid for pid in descendants(process.pid) if lines.get(pid, [""])[0] == "restic"]
+        return found[0] if found else None
+
+    wait_for(lambda: restic_pid() is not None, what="restic to start")
+    orphan = restic_pid()
+    assert orphan is not None
+    os.kill(orphan, signal.SIGSTOP)  # restic stays mid-backup, however fast this machine is
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(30)
+    try:
+        second = subprocess.run(
+            [*opskit, "run", "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        restic_was_running = alive(orphan)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(orphan, signal.SIGKILL)
+
+    [result] = json.loads(second.stdout)["results"]
+    assert result["status"] == "UNKNOWN", result
+    assert "backup of set website is already running" in result["summary"]
+    assert restic_was_running, "restic ended before the second run looked; the test proves nothing"
