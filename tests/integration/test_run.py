@@ -17,7 +17,9 @@ import pytest
 
 from opskit.locking import holder
 from opskit.store import Store
+from support import busy_machine
 from support.cli import run_opskit
+from support.limits import NEVER
 from support.processes import alive, command_lines, descendants, wait_for
 
 pytestmark = pytest.mark.integration
@@ -36,6 +38,7 @@ def silent_port() -> Iterator[int]:
 def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: object) -> Path:
     return make_config(
         {
+            "host_checks": NEVER,  # the host-checks job's verdict must not depend on this machine
             "hosts": [
                 {
                     "name": "hung",
@@ -104,15 +107,20 @@ def test_due_jobs_run_in_order_once_then_wait(
 def test_jobs_run_the_installed_opskit_whatever_the_working_directory(
     make_config, tmp_path: Path, silent_port: int
 ) -> None:
-    """A folder named opskit where the admin stands (a checkout, say) must not replace opskit."""
+    """A folder named opskit where the admin stands (a checkout, say) must not replace opskit.
+
+    On a busy machine (load, memory, a nearly full disk) too: the job's verdict comes from
+    the thresholds in the test's own config, never from the state of the machine.
+    """
     config = scheduled_config(make_config, tmp_path, silent_port)
     workdir = tmp_path / "workdir"
     (workdir / "opskit").mkdir(parents=True)
     (workdir / "opskit" / "__init__.py").write_text('raise ImportError("not the real opskit")\n')
-    opskit = Path(sys.executable).with_name("opskit")  # the console script, as cron runs it
+    opskit = str(Path(sys.executable).with_name("opskit"))  # the console script, as cron runs it
+    job = [opskit, "--config", str(config), "run", "--job", "host-checks", "--format", "json"]
 
     completed = subprocess.run(
-        [opskit, "--config", config, "run", "--job", "host-checks", "--format", "json"],
+        busy_machine.argv(tmp_path / "busy", job),
         capture_output=True,
         text=True,
         cwd=workdir,
