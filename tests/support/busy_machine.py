@@ -18,8 +18,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.system import require
-
 LOADAVG = "80.00 80.00 80.00 3/400 4242\n"
 MEMINFO = (
     "MemTotal:        8000000 kB\nMemFree:           80000 kB\nMemAvailable:     240000 kB\n"
@@ -32,6 +30,8 @@ FULL_PERCENT = 95
 
 def argv(workdir: Path, command: list[str]) -> list[str]:
     """``command`` wrapped to run on the busy machine (``workdir`` holds its fake files)."""
+    from support.system import require  # here: this file also runs alone, as a program
+
     require("unshare", "util-linux")
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "loadavg").write_text(LOADAVG)
