@@ -15,6 +15,7 @@ import yaml
 
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
+from opskit.result import Result, Status
 
 # Every check id opskit reports, and the module that implements it.
 REGISTRY: dict[str, str] = {
@@ -159,3 +160,15 @@ def runbook(check_id: str) -> Runbook | None:
 def sop_row(check_id: str) -> str | None:
     entry = runbook(check_id)
     return entry.sop_row if entry else None
+
+
+def unknown(check_id: str, target: str, reason: str, **evidence: Any) -> Result:
+    """The result for "could not tell": an error, a timeout, no data."""
+    return Result(
+        check_id=check_id,
+        target=target,
+        status=Status.UNKNOWN,
+        summary=reason,
+        evidence=evidence,
+        sop_row=sop_row(check_id),
+    )

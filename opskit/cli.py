@@ -8,121 +8,27 @@ registers its subcommands and a thin handler that calls an action.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from opskit import __version__
 from opskit.context import AppContext
-from opskit.errors import OpskitError, StoreError, UsageError
+from opskit.errors import OpskitError, StoreError
+from opskit.grammar import build_parser
 from opskit.masking import MaskingFilter
 from opskit.outcome import Outcome
 from opskit.result import Status, utc_now, worst
 
 logger = logging.getLogger("opskit")
 
-# The order here is the order of `opskit --help`: first steps, daily work, the rest.
-COMMAND_MODULES = (
-    "opskit.commands.setup",
-    "opskit.commands.config",
-    "opskit.commands.check",
-    "opskit.commands.web",
-    "opskit.commands.security",
-    "opskit.commands.logs",
-    "opskit.commands.backup",
-    "opskit.commands.report",
-    "opskit.commands.incidents",
-    "opskit.commands.uat",
-    "opskit.commands.schedule",
-    "opskit.commands.hosts",
-    "opskit.commands.history",
-    "opskit.commands.notify",
-)
-
-DESCRIPTION = """\
-opskit runs the IT and website SOP of a court (Pengadilan Agama): backups,
-website and server checks, incident reports to the person responsible.
-Every check exits with the Nagios code of its worst result:
-0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for usage and config errors)."""
-
-EPILOG = """\
-first steps:
-  opskit demo                      try everything on a built-in demo
-  opskit init                      write a commented opskit.yaml (mode 0600)
-  opskit config validate           check it; every error with its line
-  opskit hosts trust web1          accept an SSH server's host key once
-
-every day, by hand or by itself:
-  opskit check web                 websites: up, TLS, domain, spam injection (F1, F4)
-  opskit check security            firewall, open ports, SSH, antivirus, updates (D1, D5)
-  opskit backup run                back up files and databases with restic (D7, F2)
-  opskit report daily --send       the daily situation report to the penanggung jawab
-  opskit schedule install --systemd    run all of it on schedule (`opskit run`)
-
-Run `opskit COMMAND --help` for the options and examples of a command."""
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that raises UsageError (exit 3, one line) instead of exiting 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message, details=[f"see `{self.prog} --help`"])
-
-
-def common_options(with_defaults: bool) -> argparse.ArgumentParser:
-    """Options every command accepts, before or after the command name."""
-    default = (lambda value: value) if with_defaults else (lambda value: argparse.SUPPRESS)
-    parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("common options")
-    group.add_argument(
-        "-c",
-        "--config",
-        metavar="PATH",
-        default=default(None),
-        help="config file (default: $OPSKIT_CONFIG, ./opskit.yaml, then the user config dir)",
-    )
-    group.add_argument(
-        "--format",
-        choices=("human", "json"),
-        default=default("human"),
-        help="human: tables for people; json: one versioned envelope on stdout",
-    )
-    group.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=default(0),
-        help="more log detail on stderr (-vv for debug)",
-    )
-    group.add_argument(
-        "-q", "--quiet", action="store_true", default=default(False), help="only errors on stderr"
-    )
-    return parent
-
-
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="opskit",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common_options(with_defaults=True)],
-    )
-    parser.add_argument("--version", action="version", version=f"opskit {__version__}")
-    parser.set_defaults(handler=None, help_parser=parser)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
-    leaf_options = common_options(with_defaults=False)
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers, leaf_options)
-    return parser
-
 
 def dispatch(context: AppContext, args: argparse.Namespace) -> Outcome:
     """Run the chosen command's handler and record its results in history."""
+    from opskit.commands import handler_for
+
     started = utc_now()
-    outcome: Outcome = args.handler(context, args)
+    outcome: Outcome = handler_for(args.command_name)(context, args)
     if outcome.record:
         _record(context, outcome, started)
         _alert(context, outcome)
@@ -167,12 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     context: AppContext | None = None
     try:
         args = build_parser().parse_args(arguments)
-        command = getattr(args, "command_name", command)
-        if args.handler is None:
+        if args.command_name is None:
             # A group without its command (`opskit check`) is a usage error: exit 3, never
             # OK, so a Nagios line missing its command is not mistaken for a pass.
             args.help_parser.print_help()
             return Status.UNKNOWN.exit_code
+        command = args.command_name
         context = AppContext(args.config)
         outcome = dispatch(context, args)
     except OpskitError as error:

@@ -132,20 +132,6 @@ class Result:
         )
 
 
-def unknown(check_id: str, target: str, reason: str, **evidence: Any) -> Result:
-    """The result for "could not tell": an error, a timeout, no data."""
-    from opskit.catalog import sop_row
-
-    return Result(
-        check_id=check_id,
-        target=target,
-        status=Status.UNKNOWN,
-        summary=reason,
-        evidence=evidence,
-        sop_row=sop_row(check_id),
-    )
-
-
 def grade(value: float, warning: float | None, critical: float | None) -> Status:
     """Status of a value where higher is worse (disk %, load, latency)."""
     if critical is not None and value >= critical:

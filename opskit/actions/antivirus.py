@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from opskit.catalog import sop_row
+from opskit.catalog import sop_row, unknown
 from opskit.context import AppContext
 from opskit.errors import HostError, UsageError
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
-from opskit.result import Result, Status, unknown
+from opskit.result import Result, Status
 from opskit.security.policy import PolicyBook
 
 

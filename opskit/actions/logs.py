@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from opskit.catalog import unknown
 from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
 from opskit.logs.engine import analyze
@@ -18,7 +19,7 @@ from opskit.logs.report import Allowlist, judge
 from opskit.logs.rules import Rule, load_rules
 from opskit.logs.scan import ScanSettings
 from opskit.outcome import Outcome
-from opskit.result import Result, unknown, utc_now
+from opskit.result import Result, utc_now
 from opskit.sharding import parse_shard
 from opskit.timeutil import parse_moment
 

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from opskit.catalog import unknown
 from opskit.context import AppContext
 from opskit.errors import CommandError, HostError
 from opskit.hosts.reachability import not_reached
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
-from opskit.result import Result, Status, unknown, worst
+from opskit.result import Result, Status, worst
 from opskit.security.facts import HostFacts
 from opskit.security.policy import PolicyBook, SecurityPolicy
 from opskit.sharding import parse_shard

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from opskit.commands import add_command, add_jobs_option, add_shard_option, check_group
+from opskit.commands import Handler
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -16,19 +15,7 @@ def _host(context: AppContext, args: argparse.Namespace) -> Outcome:
     return check_hosts(context, args.names, args.jobs, args.shard)
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = add_command(
-        check_group(subparsers),
-        common,
-        "host",
-        _host,
-        command_name="check host",
-        help_text="disk, memory and load of each host (SOP C5)",
-        description="Gather facts on each host (the facts playbook, over SSH or locally) and judge "
-        "disk space and inodes per mount (WARNING 80%%, CRITICAL 90%% by default), memory in use "
-        "and load per CPU against host_checks in the config. Results are recorded in history.",
-        examples=["opskit check host", "opskit check host web1 --format json"],
-    )
-    parser.add_argument("names", nargs="*", metavar="NAME", help="hosts to check (default: all)")
-    add_jobs_option(parser)
-    add_shard_option(parser)
+# What each command runs, by its name (the grammar is in opskit.grammar.check).
+HANDLERS: dict[str, Handler] = {
+    "check host": _host,
+}

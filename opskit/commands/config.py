@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from opskit.commands import add_command, add_group
+from opskit.commands import Handler
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -22,29 +21,8 @@ def _show(context: AppContext, args: argparse.Namespace) -> Outcome:
     return show(context)
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(subparsers, "config", "check and show the configuration")
-    add_command(
-        group,
-        common,
-        "validate",
-        _validate,
-        command_name="config validate",
-        help_text="report every problem in opskit.yaml at once, with its line and path",
-        description="Check the configuration against the schema and the rules between fields "
-        "(a site naming a host that does not exist). Every error is listed at once as "
-        "FILE:LINE: PATH: message. Exit 0 when valid, 3 when not.",
-        examples=[
-            "opskit config validate",
-            "opskit config validate --config /etc/opskit/opskit.yaml",
-        ],
-    )
-    add_command(
-        group,
-        common,
-        "show",
-        _show,
-        command_name="config show",
-        help_text="print the effective configuration with every secret masked",
-        examples=["opskit config show"],
-    )
+# What each command runs, by its name (the grammar is in opskit.grammar.config).
+HANDLERS: dict[str, Handler] = {
+    "config validate": _validate,
+    "config show": _show,
+}

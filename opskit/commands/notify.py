@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from opskit.commands import add_command, add_group, positive_int
+from opskit.commands import Handler
 from opskit.context import AppContext
 from opskit.outcome import Outcome
 
@@ -28,40 +27,9 @@ def _outbox(context: AppContext, args: argparse.Namespace) -> Outcome:
     return show_outbox(context, args.limit)
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    group = add_group(subparsers, "notify", "notification channels: test them, see the outbox")
-    parser = add_command(
-        group,
-        common,
-        "test",
-        _test,
-        command_name="notify test",
-        help_text="send a test message through every channel of a person (default: everyone)",
-        examples=["opskit notify test", "opskit notify test 'Rahmat Hidayat'"],
-    )
-    parser.add_argument(
-        "people", nargs="*", metavar="PERSON", help="names from people[] (default: all)"
-    )
-    parser = add_command(
-        group,
-        common,
-        "outbox",
-        _outbox,
-        command_name="notify outbox",
-        help_text="recent deliveries: sent, failed (retried on later runs), pending",
-        examples=["opskit notify outbox"],
-    )
-    parser.add_argument(
-        "--limit", type=positive_int, default=50, metavar="N", help="at most N (default 50)"
-    )
-    add_command(
-        group,
-        common,
-        "retry",
-        _retry,
-        command_name="notify retry",
-        help_text="try every waiting delivery now (after fixing the mail server or a channel)",
-        description="Failed deliveries are retried by later runs after a wait that doubles from "
-        "5 minutes to 6 hours; this sends every waiting one now.",
-        examples=["opskit notify retry"],
-    )
+# What each command runs, by its name (the grammar is in opskit.grammar.notify).
+HANDLERS: dict[str, Handler] = {
+    "notify test": _test,
+    "notify outbox": _outbox,
+    "notify retry": _retry,
+}

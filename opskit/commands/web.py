@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from opskit.commands import add_command, add_jobs_option, add_shard_option, check_group
+from opskit.commands import Handler
 from opskit.context import AppContext
 from opskit.outcome import Outcome
-
-CHECKS = ("http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure")
 
 
 def _web(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -25,57 +22,7 @@ def _web(context: AppContext, args: argparse.Namespace) -> Outcome:
     )
 
 
-def _check_list(text: str) -> list[str]:
-    chosen = [part.strip() for part in text.split(",") if part.strip()]
-    wrong = [part for part in chosen if part not in CHECKS]
-    if not chosen:
-        raise argparse.ArgumentTypeError(f"name at least one check ({', '.join(CHECKS)})")
-    if wrong:
-        raise argparse.ArgumentTypeError(
-            f"unknown check {', '.join(wrong)} (choose from {', '.join(CHECKS)})"
-        )
-    return chosen
-
-
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = add_command(
-        check_group(subparsers),
-        common,
-        "web",
-        _web,
-        command_name="check web",
-        help_text="website availability, TLS, domain, DNS, freshness, spam and defacement "
-        "(SOP F1, F4, D4)",
-        description="Check every site in the config (or those named), all at once (--jobs).\n\n"
-        "  http       status, keywords, response time, HTTP->HTTPS redirect; CRITICAL only\n"
-        "             after failures_before_critical failed runs in a row\n"
-        "  tls        every certificate served: days left, name, trust, protocol\n"
-        "  domain     expiry via RDAP, then WHOIS (cached a day)\n"
-        "  dns        expected records, name servers agreeing, SPF and DMARC\n"
-        "  freshness  newest date from sitemap, feeds, a dated region, Last-Modified\n"
-        "  integrity  baseline diff, gambling spam, cloaking, new sitemap URLs\n"
-        "  links      broken links and invalid PDF documents\n"
-        "  exposure   security headers and files that must never be public\n\n"
-        "Results are recorded in history; the exit code is the worst status.",
-        examples=[
-            "opskit check web",
-            "opskit check web website --only http,tls",
-            "opskit check web --accept-baseline   # the site is known good now",
-            "opskit check web --jobs 32 --format json",
-        ],
-    )
-    parser.add_argument("names", nargs="*", metavar="SITE", help="sites to check (default: all)")
-    parser.add_argument(
-        "--only",
-        type=_check_list,
-        default=[],
-        metavar="CHECKS",
-        help="comma-separated checks to run: " + ",".join(CHECKS),
-    )
-    parser.add_argument(
-        "--accept-baseline",
-        action="store_true",
-        help="record the watched pages' current text as the accepted baseline",
-    )
-    add_jobs_option(parser)
-    add_shard_option(parser)
+# What each command runs, by its name (the grammar is in opskit.grammar.web).
+HANDLERS: dict[str, Handler] = {
+    "check web": _web,
+}

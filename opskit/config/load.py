@@ -536,8 +536,8 @@ def job_command_problem(command: str) -> str | None:
     """Why ``command`` cannot be a scheduled job, or None if opskit would accept it."""
     import shlex
 
-    from opskit.cli import build_parser
     from opskit.errors import UsageError
+    from opskit.grammar import build_parser
 
     try:
         arguments = shlex.split(command) or [""]
@@ -550,7 +550,7 @@ def job_command_problem(command: str) -> str | None:
         args = build_parser().parse_args(arguments)
     except (UsageError, SystemExit) as error:
         return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
-    if getattr(args, "handler", None) is None:
+    if args.command_name is None:
         return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
     return None
 

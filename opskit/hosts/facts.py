@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from opskit.catalog import sop_row
+from opskit.catalog import sop_row, unknown
 from opskit.config.schema import HostChecks
-from opskit.result import Metric, Result, Status, grade, unknown, worst
+from opskit.result import Metric, Result, Status, grade, worst
 
 
 def parse_facts(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -10,10 +10,10 @@ problems stay UNKNOWN: opskit cannot tell what the host's state is.
 
 from __future__ import annotations
 
-from opskit.catalog import sop_row
+from opskit.catalog import sop_row, unknown
 from opskit.config.schema import Host
 from opskit.errors import HostError
-from opskit.result import Metric, Result, Status, unknown
+from opskit.result import Metric, Result, Status
 from opskit.store import Store
 
 CHECK_ID = "host.ssh"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Metric, Result, Status, grade, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Metric, Result, Status, grade
 from opskit.security.clamav import (
     DAEMON_VERSION,
     CvdHeader,

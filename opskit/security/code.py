@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opskit.catalog import sop_row
+from opskit.catalog import sop_row, unknown
 from opskit.config.schema import CodeTarget
 from opskit.errors import CommandError
 from opskit.execute import run
-from opskit.result import Metric, Result, Status, unknown
+from opskit.result import Metric, Result, Status
 from opskit.security.policy import CodePolicy
 
 LEVELS = {"undefined": 0, "low": 1, "medium": 2, "high": 3}

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Result, Status
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.iptables import parse_save, tables
 from opskit.security.netfilter import Decision, Packet, Ruleset, decide

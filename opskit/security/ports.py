@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Result, Status
 from opskit.security.facts import HostFacts
 from opskit.security.firewall import Firewall, read_firewall
 from opskit.security.policy import SecurityPolicy

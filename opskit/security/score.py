@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opskit.catalog import sop_row
-from opskit.result import Metric, Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Metric, Result, Status
 from opskit.security.policy import ScorePolicy
 
 

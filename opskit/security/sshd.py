@@ -10,8 +10,8 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Result, Status
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.policy import SshPolicy
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Metric, Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Metric, Result, Status
 from opskit.security.facts import HostFacts
 from opskit.security.policy import UpdatesPolicy
 

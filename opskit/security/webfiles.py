@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from opskit.catalog import sop_row
-from opskit.result import Metric, Result, Status, unknown
+from opskit.catalog import sop_row, unknown
+from opskit.result import Metric, Result, Status
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.policy import WebFilesPolicy
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from opskit.catalog import unknown
 from opskit.config.schema import WEB_CHECKS, Site, WebSettings
 from opskit.errors import OpskitError
-from opskit.result import Result, unknown, utc_now
+from opskit.result import Result, utc_now
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages

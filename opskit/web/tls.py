@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from opskit.catalog import sop_row
+from opskit.catalog import sop_row, unknown
 from opskit.config.schema import Site
-from opskit.result import Metric, Result, Status, grade_low, unknown, utc_now, worst
+from opskit.result import Metric, Result, Status, grade_low, utc_now, worst
 from opskit.web.domain import is_ip_address
 
 CHECK_ID = "web.tls"

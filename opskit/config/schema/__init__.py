@@ -1,0 +1,266 @@
+"""The configuration schema: one source of truth for validation, the sample
+config written by ``opskit init``, and the documentation of every key.
+
+Each field has a description (written as a comment into the sample) and,
+where useful, an example. Unknown keys are errors, so typos are caught.
+Secrets never appear as values: fields ending in ``_file`` name a 0600
+file, fields ending in ``_env`` name an environment variable.
+
+One module per section of the YAML; this module assembles them into the root
+model and re-exports what the rest of opskit imports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from opskit.config.schema.backup import (
+    SAMPLE_OFFSITE_REPOSITORY,
+    SAMPLE_WEBSITE_SET,
+    Backup,
+    BackupSet,
+    Database,
+    Repository,
+    Retention,
+    Verification,
+)
+from opskit.config.schema.common import (
+    ENV_PATTERN,
+    NAME_PATTERN,
+    ConfigPath,
+    Days,
+    Email,
+    EnvName,
+    HttpUrl,
+    IpAddress,
+    IpServerAddress,
+    Milliseconds,
+    Name,
+    Percent,
+    Port,
+    Seconds,
+    SecretFile,
+    Section,
+    ServerAddress,
+    TimeZone,
+    field_extra,
+    split_address,
+)
+from opskit.config.schema.hosts import DEFAULT_HOST_CHECKS, LOCAL_HOST, Host, HostChecks
+from opskit.config.schema.logs import LogChecks, Resolver
+from opskit.config.schema.notifications import (
+    DEFAULT_ROUTES,
+    DEFAULT_SIGNATURES,
+    Channel,
+    DocumentKind,
+    Notifications,
+)
+from opskit.config.schema.organisation import ROLES, Organisation, Person, Role
+from opskit.config.schema.reports import Paths, Reports, Uat
+from opskit.config.schema.schedule import (
+    DEFAULT_JOBS,
+    CronExpression,
+    Job,
+    MaintenanceWindow,
+    Schedule,
+)
+from opskit.config.schema.security import CodeTarget, Security
+from opskit.config.schema.sites import (
+    WEB_CHECKS,
+    DnsRecord,
+    DnsType,
+    Site,
+    SiteDns,
+    SiteLog,
+    WebCheck,
+    WebSettings,
+)
+
+__all__ = [
+    "Backup",
+    "BackupSet",
+    "Channel",
+    "CodeTarget",
+    "Config",
+    "ConfigPath",
+    "CronExpression",
+    "DEFAULT_HOST_CHECKS",
+    "DEFAULT_JOBS",
+    "DEFAULT_ROUTES",
+    "DEFAULT_SIGNATURES",
+    "Database",
+    "Days",
+    "DnsRecord",
+    "DnsType",
+    "DocumentKind",
+    "ENV_PATTERN",
+    "Email",
+    "EnvName",
+    "Host",
+    "HostChecks",
+    "HttpUrl",
+    "IpAddress",
+    "IpServerAddress",
+    "Job",
+    "LOCAL_HOST",
+    "LogChecks",
+    "MaintenanceWindow",
+    "Milliseconds",
+    "NAME_PATTERN",
+    "Name",
+    "Notifications",
+    "Organisation",
+    "Paths",
+    "Percent",
+    "Person",
+    "Port",
+    "ROLES",
+    "Reports",
+    "Repository",
+    "Resolver",
+    "Retention",
+    "Role",
+    "SAMPLE_OFFSITE_REPOSITORY",
+    "SAMPLE_WEBSITE_SET",
+    "Schedule",
+    "Seconds",
+    "SecretFile",
+    "Section",
+    "Security",
+    "ServerAddress",
+    "Site",
+    "SiteDns",
+    "SiteLog",
+    "TimeZone",
+    "Uat",
+    "Verification",
+    "WEB_CHECKS",
+    "WebCheck",
+    "WebSettings",
+    "field_extra",
+    "split_address",
+]
+
+
+class Config(Section):
+    """The whole ``opskit.yaml``."""
+
+    version: Literal[1] = Field(1, description="Config format version.")
+    organisation: Organisation = Field(description="Who this installation serves.")
+    people: list[Person] = Field(
+        default_factory=list,
+        description="People and their SOP roles; reports go to them by role.",
+        examples=[
+            [
+                {
+                    "name": "Nama Penanggung Jawab",
+                    "roles": ["penanggung_jawab"],
+                    "position": "Panitera",
+                    "email": "penanggungjawab@pa-penajam.go.id",
+                },
+                {
+                    "name": "Nama Kasubbag",
+                    "roles": ["kasubbag_ti"],
+                    "position": "Kasubbag Perencanaan, TI dan Pelaporan",
+                    "email": "ti@pa-penajam.go.id",
+                },
+                {"name": "Nama Sekretaris", "roles": ["sekretaris"], "position": "Sekretaris"},
+                {"name": "Nama Ketua", "roles": ["ketua"], "position": "Ketua"},
+                {"name": "Nama Operator", "roles": ["operator"], "position": "Pranata Komputer"},
+            ]
+        ],
+    )
+    reports: Reports = Field(default_factory=Reports, description="Documents opskit writes.")
+    notifications: Notifications = Field(
+        default_factory=Notifications, description="How reports and alerts are delivered."
+    )
+    paths: Paths = Field(default_factory=Paths, description="Where opskit keeps its files.")
+    host_checks: HostChecks = Field(
+        default_factory=HostChecks, description="Thresholds for host checks (disk, memory, load)."
+    )
+    hosts: list[Host] = Field(
+        default_factory=list,
+        description="Inventory: this machine and servers reached over SSH. "
+        "A host named 'local' (this machine) always exists. "
+        "Trust a new SSH host once with `opskit hosts trust NAME`.",
+        examples=[[{"name": "local", "local": True, "description": "The opskit machine itself."}]],
+        json_schema_extra={
+            "commented_examples": [
+                {
+                    "name": "web1",
+                    "address": "203.0.113.10",
+                    "user": "opskit",
+                    "key_file": "/etc/opskit/keys/web1_ed25519",
+                    "sudo": True,
+                    "description": "Web server for the court website.",
+                },
+            ]
+        },
+    )
+    sites: list[Site] = Field(
+        default_factory=list,
+        description="Websites to watch.",
+        examples=[
+            [
+                {
+                    "name": "website-utama",
+                    # A placeholder under the reserved .example TLD: nothing is sent to a
+                    # real court's site until the admin writes their own address here.
+                    "url": "https://www.pengadilan.example/",
+                    "must_contain": ["Pengadilan Agama"],
+                }
+            ]
+        ],
+    )
+    web: WebSettings = Field(
+        default_factory=WebSettings,
+        description="Shared settings of the website checks: user agents, CA bundle, and the "
+        "RDAP, WHOIS and DNS servers they ask.",
+    )
+    logs: LogChecks = Field(
+        default_factory=LogChecks, description="Access-log anomaly detection (SOP F3, C2, D1)."
+    )
+    backup: Backup = Field(default_factory=Backup, description="Backups with restic.")
+    security: Security = Field(default_factory=Security, description="Security policy.")
+    schedule: Schedule = Field(default_factory=Schedule, description="When jobs run.")
+    uat: Uat = Field(
+        default_factory=Uat,
+        description="User acceptance tests of applications (`opskit uat`).",
+    )
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this config was read from."""
+        return self._source
+
+    @property
+    def state_dir(self) -> Path:
+        from opskit.paths import default_state_dir
+
+        return self.paths.state_dir or default_state_dir()
+
+    @property
+    def history_db(self) -> Path:
+        return self.paths.history_db or self.state_dir / "history.sqlite"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.paths.output_dir or self.state_dir / "reports"
+
+    def inventory(self) -> dict[str, Host]:
+        """Every host by name, with the implicit ``local`` host."""
+        hosts = {"local": LOCAL_HOST}
+        hosts.update({host.name: host for host in self.hosts})
+        return hosts
+
+    def host_checks_for(self, host: Host) -> HostChecks:
+        effective = self.host_checks.over(DEFAULT_HOST_CHECKS)
+        return host.host_checks.over(effective) if host.host_checks else effective
+
+    def people_with_role(self, role: str) -> list[Person]:
+        return [person for person in self.people if role in person.roles]

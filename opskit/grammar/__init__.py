@@ -1,0 +1,199 @@
+"""The command-line grammar: every command's name, options and help, as argparse data.
+
+One module per command group, each with ``register(subparsers, common)``.
+It names commands, never their handlers (``opskit.commands`` maps each
+command name to the function that runs it), so whatever must know what
+opskit accepts on a command line, such as the check of a scheduled job's
+words in the config, reads it here without importing an edge.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from opskit import __version__
+from opskit.errors import UsageError
+
+# The order here is the order of `opskit --help`: first steps, daily work, the rest.
+# Each name is a module here (its grammar) and in opskit.commands (its handlers).
+COMMAND_MODULES = (
+    "setup",
+    "config",
+    "check",
+    "web",
+    "security",
+    "logs",
+    "backup",
+    "report",
+    "incidents",
+    "uat",
+    "schedule",
+    "hosts",
+    "history",
+    "notify",
+)
+
+DESCRIPTION = """\
+opskit runs the IT and website SOP of a court (Pengadilan Agama): backups,
+website and server checks, incident reports to the person responsible.
+Every check exits with the Nagios code of its worst result:
+0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for usage and config errors)."""
+
+EPILOG = """\
+first steps:
+  opskit demo                      try everything on a built-in demo
+  opskit init                      write a commented opskit.yaml (mode 0600)
+  opskit config validate           check it; every error with its line
+  opskit hosts trust web1          accept an SSH server's host key once
+
+every day, by hand or by itself:
+  opskit check web                 websites: up, TLS, domain, spam injection (F1, F4)
+  opskit check security            firewall, open ports, SSH, antivirus, updates (D1, D5)
+  opskit backup run                back up files and databases with restic (D7, F2)
+  opskit report daily --send       the daily situation report to the penanggung jawab
+  opskit schedule install --systemd    run all of it on schedule (`opskit run`)
+
+Run `opskit COMMAND --help` for the options and examples of a command."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError (exit 3, one line) instead of exiting 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, details=[f"see `{self.prog} --help`"])
+
+
+def common_options(with_defaults: bool) -> argparse.ArgumentParser:
+    """Options every command accepts, before or after the command name."""
+    default = (lambda value: value) if with_defaults else (lambda value: argparse.SUPPRESS)
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("common options")
+    group.add_argument(
+        "-c",
+        "--config",
+        metavar="PATH",
+        default=default(None),
+        help="config file (default: $OPSKIT_CONFIG, ./opskit.yaml, then the user config dir)",
+    )
+    group.add_argument(
+        "--format",
+        choices=("human", "json"),
+        default=default("human"),
+        help="human: tables for people; json: one versioned envelope on stdout",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="more log detail on stderr (-vv for debug)",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="only errors on stderr"
+    )
+    return parent
+
+
+def build_parser() -> Parser:
+    """The whole ``opskit`` grammar; a parsed command carries its ``command_name``."""
+    import importlib
+
+    parser = Parser(
+        prog="opskit",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options(with_defaults=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"opskit {__version__}")
+    parser.set_defaults(command_name=None, help_parser=parser)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    leaf_options = common_options(with_defaults=False)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(f"opskit.grammar.{module_name}").register(subparsers, leaf_options)
+    return parser
+
+
+def add_group(subparsers: Any, name: str, help_text: str, description: str | None = None) -> Any:
+    """A command group (``opskit hosts``); without a subcommand it prints its help.
+
+    Asking again for a group that exists returns the same one, so feature
+    modules can each add their command to a shared group (``check web``,
+    ``check backup``) without editing one another.
+    """
+    groups: dict[str, Any] = subparsers.__dict__.setdefault("opskit_groups", {})
+    if name in groups:
+        return groups[name]
+    group = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=description or help_text,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    group.set_defaults(command_name=None, help_parser=group)
+    groups[name] = group.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=type(group)
+    )
+    return groups[name]
+
+
+def add_command(
+    subparsers: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    command_name: str,
+    help_text: str,
+    description: str | None = None,
+    examples: Sequence[str] = (),
+) -> argparse.ArgumentParser:
+    """A runnable command with the common options and an examples section in its help."""
+    epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples) if examples else None
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        parents=[common],
+        help=help_text,
+        description=description or help_text,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(command_name=command_name)
+    return parser
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="how many hosts or sites to work on at once (default 8)",
+    )
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def check_group(subparsers: Any) -> Any:
+    """The shared ``opskit check`` group every area adds its check command to."""
+    return add_group(
+        subparsers, "check", "run checks; exit code = worst status (Nagios convention)"
+    )
+
+
+def add_shard_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="only the targets of shard I of N (stable across runs), e.g. 2/4",
+    )

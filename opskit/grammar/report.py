@@ -1,0 +1,86 @@
+"""Options and help of ``opskit report incident|daily|recap|handoff|schedule``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from opskit.grammar import add_command, add_group, positive_int
+
+
+def document_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("id", "en"), help="language (default: organisation.language)"
+    )
+    parser.add_argument(
+        "--formats",
+        default="html,pdf,md",
+        metavar="LIST",
+        help="comma-separated: html, pdf, md (default: all three)",
+    )
+    parser.add_argument("--out", metavar="DIR", help="write here instead of paths.output_dir")
+    parser.add_argument(
+        "--send",
+        action="store_true",
+        help="also send it to the people routed to this document (notifications.routes)",
+    )
+
+
+MONTH = {"metavar": "MONTH", "help": "YEAR-MONTH, previous or next (default: this month)"}
+
+
+# Each document: its help, examples, and the argument that says which one.
+DOCUMENTS: tuple[tuple[str, str, list[str], str, dict[str, Any]], ...] = (
+    (
+        "incident",
+        "Laporan Situasi dan Kondisi for one incident (SOP F5-F7)",
+        ["opskit report incident 12", "opskit report incident 12 --lang en --send"],
+        "incident",
+        {"type": positive_int, "metavar": "ID", "help": "incident id (see `opskit incidents`)"},
+    ),
+    (
+        "daily",
+        "daily situation report: everything checked today (SOP F5)",
+        ["opskit report daily --send", "opskit report daily --date 2026-11-21"],
+        "--date",
+        {"metavar": "DAY", "help": "the day, YEAR-MONTH-DAY (default: today)"},
+    ),
+    (
+        "recap",
+        "monthly Rekap Hasil Monitoring dan Pemeliharaan with charts (SOP C8-C11)",
+        ["opskit report recap --month 2026-11 --send", "opskit report recap --month previous"],
+        "--month",
+        MONTH,
+    ),
+    (
+        "handoff",
+        "handoff document for a third-party provider (SOP F7)",
+        ["opskit report handoff", "opskit report handoff --incident 12 --send"],
+        "--incident",
+        {"type": positive_int, "metavar": "ID", "help": "only this incident"},
+    ),
+    (
+        "schedule",
+        "Jadwal Pemeliharaan: the month's jobs and manual SOP activities (SOP C1)",
+        ["opskit report schedule --month next"],
+        "--month",
+        MONTH,
+    ),
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    group = add_group(
+        subparsers, "report", "write the documents the SOP asks for (HTML, PDF, Markdown)"
+    )
+    for name, help_text, examples, selector, options in DOCUMENTS:
+        parser = add_command(
+            group,
+            common,
+            name,
+            command_name=f"report {name}",
+            help_text=help_text,
+            examples=examples,
+        )
+        parser.add_argument(selector, **options)
+        document_options(parser)
