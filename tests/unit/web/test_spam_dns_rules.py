@@ -75,7 +75,7 @@ def test_certificate_names_match_exactly_or_by_one_wildcard_label() -> None:
 
 
 def test_the_command_offers_exactly_the_checks_the_schema_knows() -> None:
-    from opskit.grammar.web import CHECKS
     from opskit.config.schema import WEB_CHECKS
+    from opskit.grammar.web import CHECKS
 
     assert CHECKS == WEB_CHECKS
