@@ -70,6 +70,7 @@ REGISTRY: dict[str, str] = {
     "backup.restore": "opskit.actions.backup.restore",
     "backup.freshness": "opskit.actions.backup.status",
     "backup.locks": "opskit.actions.backup.status",
+    "backup.protection": "opskit.actions.backup.protection",
     "backup.verify.check": "opskit.actions.backup.verify",
     "backup.verify.drill": "opskit.actions.backup.drill",
     "backup.verify.database": "opskit.actions.backup.verify",

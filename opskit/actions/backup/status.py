@@ -1,4 +1,5 @@
-"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven?"""
+"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven,
+does the offsite bucket still protect them?"""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from opskit.actions.backup.common import (
     target_name,
 )
 from opskit.actions.backup.locks import describe, is_stale, read_locks
+from opskit.actions.backup.protection import check_protection
 from opskit.backup.parse import Lock, Snapshot
 from opskit.backup.restic import DATABASE_TAG, SET_TAG
 from opskit.config.schema import BackupSet
@@ -62,6 +64,10 @@ def check_backups(
             results += _freshness(context, backup_set, repository, snapshots, now)
     for backup_set in sets:
         results.append(_verification_age(context, backup_set, now))
+    used = {name for _, name in pairs(config, sets)}
+    for bucket in config.backup.repositories:
+        if bucket.name in used and bucket.type == "s3":
+            results.append(check_protection(context.store(), bucket, now))
     return Outcome(command="check backup", results=results, record=True)
 
 

@@ -75,6 +75,13 @@ class Repository(Section):
     timeout_seconds: Seconds = Field(
         21600, description="Give up on one restic command on this repository after this long."
     )
+    protection_check_hours: float = Field(
+        24,
+        ge=0,
+        le=8760,
+        description="S3: `check backup` asks the bucket again whether versioning and Object Lock "
+        "still protect it after this many hours (0: on every run).",
+    )
 
     @model_validator(mode="after")
     def _password(self) -> Repository:

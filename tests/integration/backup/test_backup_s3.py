@@ -162,3 +162,72 @@ def test_backup_to_s3_restores_the_same_files(
         website / "images" / "foto1.jpg"
     ).read_bytes()
     assert verified.exit_code == 0, verified.stdout
+
+
+def protection(run) -> dict:
+    [found] = [item for item in run.json["results"] if item["check_id"] == "backup.protection"]
+    return dict(found)
+
+
+def test_check_backup_goes_critical_when_versioning_is_switched_off(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    every_run = s3_config(backup_config, website, s3_repository(protection_check_hours=0))
+    daily = s3_config(backup_config, website, s3_repository(), name="daily.yaml")
+    assert cli("--config", every_run, "backup", "init", "--create-bucket").exit_code == 0
+
+    before = cli("--config", every_run, "check", "backup", "--format", "json")
+    moto.client().put_bucket_versioning(
+        Bucket="pa-backup", VersioningConfiguration={"Status": "Suspended"}
+    )
+    cached = cli("--config", daily, "check", "backup", "--format", "json")
+    after = cli("--config", every_run, "check", "backup", "--format", "json")
+
+    assert protection(before)["status"] == "OK"
+    assert protection(before)["summary"] == "bucket pa-backup: versioning enabled, Object Lock off"
+    # Within protection_check_hours the last answer stands, and says how old it is.
+    assert protection(cached)["status"] == "OK" and protection(cached)["evidence"]["cached"]
+    assert "checked 0.0 h ago" in protection(cached)["summary"]
+    weakened = protection(after)
+    assert weakened["status"] == "CRITICAL", weakened
+    assert weakened["target"] == "offsite:bucket"
+    assert "versioning was switched off (now suspended)" in weakened["summary"]
+    assert after.exit_code == 2
+
+
+def test_check_backup_goes_critical_when_object_lock_retention_is_shortened(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    s3 = moto.client()
+    s3.create_bucket(Bucket="locked-bucket", ObjectLockEnabledForBucket=True)
+
+    def retention(mode: str, days: int) -> None:
+        s3.put_object_lock_configuration(
+            Bucket="locked-bucket",
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": mode, "Days": days}},
+            },
+        )
+
+    retention("COMPLIANCE", 30)
+    config = s3_config(
+        backup_config, website, s3_repository("locked-bucket", protection_check_hours=0)
+    )
+    # The first check remembers the protection it finds (moto changes a lock only while the
+    # bucket is empty, so the repository is made after the change).
+    first = cli("--config", config, "check", "backup", "--format", "json")
+    retention("GOVERNANCE", 1)
+
+    run = cli("--config", config, "check", "backup", "--format", "json")
+    accepted = cli("--config", config, "backup", "init", "--format", "json")
+    again = cli("--config", config, "check", "backup", "--format", "json")
+
+    assert protection(first)["status"] == "OK"
+    assert "Object Lock on (COMPLIANCE 30 days)" in protection(first)["summary"]
+    weakened = protection(run)
+    assert weakened["status"] == "CRITICAL"
+    assert "Object Lock retention was shortened from 30 to 1 days" in weakened["summary"]
+    assert "mode was weakened from COMPLIANCE to GOVERNANCE" in weakened["summary"]
+    assert accepted.exit_code == 0  # init accepts the bucket as it is now
+    assert protection(again)["status"] == "OK"
