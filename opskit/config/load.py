@@ -633,13 +633,16 @@ def _environment_warnings(config: Config) -> list[Problem]:
             )
     warnings += _delivery_warnings(config)
     roles = {role for person in config.people for role in person.roles}
-    needed = (("penanggung_jawab", "incident reports"), (config.uat.approver_role, "UAT approval"))
-    for role, needed_for in needed:
+    needed = (
+        ("penanggung_jawab", "incident reports have no recipient"),
+        (config.uat.approver_role, "nobody can approve a UAT run"),
+    )
+    for role, consequence in needed:
         if role not in roles:
             warnings.append(
                 Problem(
                     ("people",),
-                    f"nobody has the role {role}; {needed_for} have no recipient",
+                    f"nobody has the role {role}; {consequence}",
                     severity="warning",
                 )
             )
