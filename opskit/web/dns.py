@@ -171,8 +171,14 @@ def dmarc_problems(values: tuple[str, ...]) -> list[str]:
         part.strip().split("=", 1) for part in policies[0].split(";") if "=" in part.strip()
     )
     tags = {key.strip().lower(): value.strip() for key, value in tags.items()}
-    if tags.get("p", "").lower() not in DMARC_POLICIES:
+    policy = tags.get("p", "").lower()
+    if policy not in DMARC_POLICIES:
         return [f"DMARC policy p= must be one of {', '.join(DMARC_POLICIES)}"]
+    if policy == "none":
+        return [
+            "DMARC policy is p=none: receivers are told to accept mail that fails SPF and DKIM, "
+            "so anyone can send mail as this domain (use p=quarantine or p=reject)"
+        ]
     return []
 
 
