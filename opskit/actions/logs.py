@@ -47,18 +47,16 @@ class AnalyzeOptions:
 
 def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     """Analyse log files given by name, like GoAccess: no config, no history."""
+    from opskit.logs.files import not_a_log_file
     from opskit.logs.sources import LocalSource, in_time_order
 
     zone = _zone(options.timezone)
     rules = _rules(options.rules_file, options.login_paths)
     log_format = compile_format(options.log_format)
     since, until = _range(options.since, options.until, zone)
-    directories = [path for path in paths if Path(path).is_dir()]
-    if directories:
-        raise UsageError(f"a directory, not a log file: {', '.join(directories)}")
-    missing = [path for path in paths if not Path(path).is_file()]
-    if missing:
-        raise UsageError(f"no such log file: {', '.join(missing)}")
+    refused = {path: reason for path in paths if (reason := not_a_log_file(Path(path)))}
+    if refused:
+        raise UsageError("; ".join(f"{path}: {reason}" for path, reason in refused.items()))
     infos = in_time_order([_describe(path) for path in paths])
     source = LocalSource()
     reached: dict[str, int] = {}
@@ -190,6 +188,8 @@ def _check_one(
             size = sum(max(0, (read.info.size or 0) - read.offset) for read in reads)
             analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
+        if str(error).endswith("not a log file"):  # a FIFO or a device, named for what it is
+            raise HostError(f"{host_name}: {error}") from None
         raise HostError(f"{host_name}: cannot read {path}: {error}") from None
     current = files[-1]
     saved = cursor(current, reached.get(current.name, 0))
