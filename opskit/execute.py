@@ -239,6 +239,17 @@ def _kill_group(process: subprocess.Popen[Any]) -> None:
         pass
 
 
+def ended(exit_code: int) -> str:
+    """How a program ended, in words: ``exited 2`` or ``was killed by SIGKILL``."""
+    if exit_code >= 0:
+        return f"exited {exit_code}"
+    try:
+        name = signal.Signals(-exit_code).name
+    except ValueError:
+        name = f"signal {-exit_code}"
+    return f"was killed by {name}"
+
+
 @dataclass(frozen=True)
 class Piped:
     """A producer piped into a consumer: both exit codes and how many bytes flowed."""
@@ -247,6 +258,8 @@ class Piped:
     consumer: Completed
     bytes_piped: int
     consumer_interrupted: bool
+    # The consumer stopped reading first, so the producer was stopped: its exit says nothing.
+    producer_stopped: bool = False
 
 
 def pipe(
@@ -296,6 +309,7 @@ class _Pipeline:
         self.consumer_out: list[str] = []
         self.timed_out = threading.Event()
         self.piped = 0
+        self.producer_stopped = False
 
     def _consumer_line(self, line: str) -> None:
         if self.on_consumer_line is not None:
@@ -363,6 +377,7 @@ class _Pipeline:
             ),
             bytes_piped=self.piped,
             consumer_interrupted=interrupted,
+            producer_stopped=self.producer_stopped,
         )
 
     def _pump(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> bool:
@@ -374,6 +389,7 @@ class _Pipeline:
             try:
                 sink.write(chunk)
             except BrokenPipeError:
+                self.producer_stopped = True
                 _kill_group(producer)
                 break
             self.piped += len(chunk)

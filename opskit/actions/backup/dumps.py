@@ -30,7 +30,7 @@ from opskit.backup.restic import (
 from opskit.config.schema import BackupSet, Database
 from opskit.context import AppContext
 from opskit.errors import OpskitError
-from opskit.execute import Completed, display, pipe
+from opskit.execute import Completed, Piped, display, ended, pipe
 from opskit.memory_file import MemoryFile
 from opskit.result import Result, Status
 
@@ -157,13 +157,26 @@ def _local_dump(
         producer_fds=(options.descriptor,),
         consumer_fds=target.descriptors,
     )
-    answer = _answer(piped.consumer, target)
+    return _answer(piped.consumer, target), _pipe_failure(piped, dump[0])
+
+
+def _pipe_failure(piped: Piped, program: str) -> str | None:
+    """Why dump | restic kept nothing, naming the side that failed first; None when it worked."""
+    if piped.producer_stopped:
+        # restic went away first; the dump was stopped because nobody read it any more.
+        return (
+            f"restic {ended(piped.consumer.exit_code)} during the dump "
+            f"({_last_line(piped.consumer)}); {program} was stopped"
+        )
     if piped.producer.exit_code != 0:
-        reason = (piped.producer.stderr_tail.strip().splitlines() or ["no message"])[-1]
-        return answer, f"{dump[0]} exited {piped.producer.exit_code}: {reason}"
+        return f"{program} {ended(piped.producer.exit_code)}: {_last_line(piped.producer)}"
     if piped.bytes_piped == 0:
-        return answer, "the dump was empty"
-    return answer, None
+        return "the dump was empty"
+    return None
+
+
+def _last_line(completed: Completed) -> str:
+    return (completed.stderr_tail.strip().splitlines() or ["no message"])[-1]
 
 
 def _answer(completed: Completed, target: Target) -> Answer:

@@ -205,3 +205,40 @@ def test_backup_killed_while_restic_runs_is_not_overlapped_by_the_next(
     assert result["status"] == "UNKNOWN", result
     assert "backup of set website is already running" in result["summary"]
     assert restic_was_running, "restic ended before the second run looked; the test proves nothing"
+
+
+def test_restic_killed_during_a_dump_is_named_as_what_failed(
+    backup_config, mariadb: MariaDB, tmp_path: Path, restic: str
+) -> None:
+    mariadb.make_website("joomla_restic_killed")
+    password = write_secret(tmp_path / "db.password", DUMP_PASSWORD)
+    config = backup_config(
+        sets=[
+            {
+                "name": "website",
+                "databases": [mariadb.database_entry("joomla_restic_killed", password)],
+                "repositories": ["local"],
+            }
+        ]
+    )
+    opskit = [sys.executable, "-m", "opskit", "--config", str(config), "backup"]
+    subprocess.run([*opskit, "init"], check=True, capture_output=True, timeout=120)
+
+    with table_locked(mariadb, "joomla_restic_killed.articles"):
+        process = subprocess.Popen(
+            [*opskit, "run", "--format", "json"], stdout=subprocess.PIPE, text=True
+        )
+
+        def started(program: str) -> list[int]:
+            lines = command_lines()
+            return [p for p in descendants(process.pid) if lines.get(p, [""])[0] == program]
+
+        wait_for(lambda: started("mariadb-dump") and started("restic"), what="dump and restic")
+        os.kill(started("restic")[0], signal.SIGKILL)
+    output, _ = process.communicate(timeout=120)  # the dump goes on once the table is free
+
+    [result] = json.loads(output)["results"]
+    assert result["status"] == "CRITICAL"
+    assert "restic was killed by SIGKILL during the dump" in result["summary"], result
+    assert "mariadb-dump was stopped" in result["summary"]
+    assert "-15" not in result["summary"]
