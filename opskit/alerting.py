@@ -25,8 +25,14 @@ logger = logging.getLogger(__name__)
 def after_run(context: AppContext, outcome: Outcome) -> None:
     config, store, now = context.config, context.store(), utc_now()
     results = outside_windows(context, outcome)
+    settings = config.notifications
+    acknowledged = settings.acknowledged_reminder_hours
     events = incidents.process(
-        store, results, now, timedelta(hours=config.notifications.reminder_hours)
+        store,
+        results,
+        now,
+        timedelta(hours=settings.reminder_hours),
+        timedelta(hours=acknowledged) if acknowledged else None,
     )
     if events:
         announce(config, store, events, outcome, now)

@@ -301,3 +301,33 @@ def test_a_hanging_mail_server_stops_the_flush_at_its_budget(make_config, tmp_pa
 
     assert 1 <= len(attempted) < 6  # stopped by the budget, the rest wait
     assert all(item.state == "failed" for item in attempted)
+
+
+def test_an_acknowledged_incident_is_not_reminded_until_it_changes(
+    cli, notifying_config, smtp: SmtpServer
+) -> None:
+    reminder_hours = 1 / 3600  # every second: each later run is past due
+    critical = notifying_config(DISK_FULL, reminder_hours=reminder_hours)
+    first = cli("--config", critical, "check", "host", "--format", "json")
+    opened = len(smtp.messages)
+    assert opened > 0, first.stdout
+    listed = cli("--config", critical, "incidents", "--open", "--format", "json")
+    for incident in listed.json["data"]["incidents"]:
+        acknowledged = cli(
+            "--config", critical, "incidents", "ack", str(incident["id"]),
+            "--by", "Budi Santoso", "--note", "log lama dihapus",
+        )  # fmt: skip
+        assert acknowledged.exit_code == 0, acknowledged.stderr
+
+    time.sleep(1.2)
+    cli("--config", critical, "check", "host")  # due, but Budi is on it: nothing
+    quiet = len(smtp.messages)
+    warning = notifying_config(
+        {**DISK_FULL, "disk_critical_percent": 100}, reminder_hours=reminder_hours
+    )
+    time.sleep(1.2)
+    cli("--config", warning, "check", "host")  # CRITICAL became WARNING: worth a reminder
+
+    assert quiet == opened
+    subjects = [received.message["subject"] for received in smtp.messages[quiet:]]
+    assert subjects and all("Pengingat" in subject for subject in subjects), subjects
