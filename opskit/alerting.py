@@ -63,6 +63,11 @@ def announce(
     from opskit.reports.render import render
 
     paper = common.stationery(config)
+    routed = bool(notify.recipients(config, "incident"))
+    if not routed:  # once for the run, not once per incident
+        logger.warning(
+            "nobody receives incident documents: no person with a routed role has a channel"
+        )
     for event in events:
         incident = event.incident
         outcome.messages.append(
@@ -80,7 +85,15 @@ def announce(
             outcome.messages.append(
                 f"incident {incident.id}: {error.message}; sent without the report"
             )
-        notify.queue_document(store, config, document, paths, reference=str(incident.id), now=now)
+        notify.queue_document(
+            store,
+            config,
+            document,
+            paths,
+            reference=str(incident.id),
+            now=now,
+            warn_unrouted=False,
+        )
 
 
 def outside_windows(context: AppContext, outcome: Outcome) -> list[Result]:

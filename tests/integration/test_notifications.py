@@ -331,3 +331,23 @@ def test_an_acknowledged_incident_is_not_reminded_until_it_changes(
     assert quiet == opened
     subjects = [received.message["subject"] for received in smtp.messages[quiet:]]
     assert subjects and all("Pengingat" in subject for subject in subjects), subjects
+
+
+def test_incidents_reaching_nobody_are_said_to_once_per_run(make_config) -> None:
+    from support.cli import run_opskit
+
+    config = make_config(
+        {
+            "host_checks": {
+                **DISK_FULL,
+                "memory_warning_percent": 0.1,
+                "memory_critical_percent": 0.1,
+            }
+        }
+    )
+
+    run = run_opskit("--config", config, "check", "host", "local", "--format", "json")
+
+    opened = [message for message in run.json["messages"] if " opened: " in message]
+    assert len(opened) >= 2, run.json["messages"]  # a disk and the memory
+    assert run.stderr.count("nobody receives incident documents") == 1, run.stderr
