@@ -16,7 +16,7 @@ def _init(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 
 def _demo(context: AppContext, args: argparse.Namespace) -> Outcome:
-    from opskit.actions.demo import demo
+    from opskit.demo.run import demo
 
     return demo(args.dir)
 

@@ -17,19 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opskit.actions.demo_backup import backup_section, demo_database
-from opskit.actions.demo_logs import write_demo_log
-from opskit.actions.demo_mail import MailCatcher
-from opskit.actions.demo_uat import DEMO_CHECKLIST, write_uat_files
 from opskit.actions.setup import write_config
 from opskit.config.sample import sample_config
 from opskit.config.schema import DEFAULT_JOBS
+from opskit.demo.backup import backup_section, demo_database
+from opskit.demo.logs import write_demo_log
+from opskit.demo.mail import MailCatcher
+from opskit.demo.uat import DEMO_CHECKLIST, write_uat_files
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Status, worst
 
 if TYPE_CHECKING:
-    from opskit.web.demo_site import DemoSite
+    from opskit.demo.site import DemoSite
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def demo_config(
     backup: dict[str, Any] | None = None,
 ) -> str:
     """The demo's opskit.yaml: this machine, the demo site, its backup, the mail catcher."""
-    from opskit.security.demo import prepare as prepare_security
+    from opskit.demo.security import prepare as prepare_security
 
     security = prepare_security(workspace)
     sites: list[dict[str, Any]] = []
@@ -149,7 +149,7 @@ def demo_config(
 
 
 def steps(workspace: Path) -> list[Step]:
-    from opskit.security.demo import can_scan
+    from opskit.demo.security import can_scan
 
     return [
         Step("config validate", ["config", "validate"]),
@@ -239,7 +239,7 @@ def prepare(workspace: Path) -> None:
 
 def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None = None) -> Outcome:
     """Build the workspace in ``directory``, run every step; a failed step does not stop others."""
-    from opskit.web.demo_site import serve
+    from opskit.demo.site import serve
 
     workspace = Path(directory).expanduser().resolve()
     prepare(workspace)
@@ -327,8 +327,9 @@ class _Steps:
 
 
 def _dispatch(config_path: Path, argv: list[str]) -> Outcome:
-    from opskit.cli import build_parser, dispatch
+    from opskit.cli import dispatch
     from opskit.context import AppContext
+    from opskit.grammar import build_parser
 
     args = build_parser().parse_args(argv)
     context = AppContext(str(config_path), interactive=False)

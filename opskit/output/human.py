@@ -1,0 +1,107 @@
+"""Human output: Rich tables with colour only on a terminal (never with NO_COLOR)."""
+
+import os
+import sys
+from datetime import datetime
+from typing import IO, Any
+
+from opskit.masking import mask
+from opskit.outcome import Outcome
+from opskit.result import Result, Status
+
+STATUS_STYLES = {
+    Status.OK: "green",
+    Status.WARNING: "yellow",
+    Status.CRITICAL: "bold red",
+    Status.UNKNOWN: "magenta",
+}
+
+
+def make_console(stream: IO[str] | None = None) -> Any:
+    from rich.console import Console
+
+    stream = stream or sys.stdout
+    is_terminal = stream.isatty()
+    return Console(
+        file=stream,
+        no_color=bool(os.environ.get("NO_COLOR")) or not is_terminal,
+        highlight=False,
+        force_terminal=is_terminal,
+        width=None if is_terminal else 120,
+        soft_wrap=False,
+    )
+
+
+def results_table(results: list[Result]) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Target", overflow="fold")
+    table.add_column("Summary", overflow="fold")
+    for result in results:
+        table.add_row(
+            status_text(result.status),
+            result.check_id,
+            mask(result.target),
+            mask(result.summary),
+        )
+    return table
+
+
+def summary_line(outcome: Outcome) -> Any:
+    from rich.text import Text
+
+    counts: dict[Status, int] = {}
+    for result in outcome.results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    parts = [f"{counts[status]} {status.value}" for status in Status if status in counts]
+    text = Text(", ".join(parts) + " -> ")
+    text.append_text(status_text(outcome.final_status))
+    if outcome.run_id is not None:
+        text.append(f"  (recorded as run {outcome.run_id})")
+    return text
+
+
+def status_text(status: Status) -> Any:
+    from rich.text import Text
+
+    return Text(status.value, style=STATUS_STYLES[status])
+
+
+def simple_table(columns: list[str], rows: list[list[Any]], title: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        *columns,
+        title=title,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
+    )
+    for row in rows:
+        table.add_row(
+            *(
+                value if hasattr(value, "__rich__") or _is_text(value) else mask(_cell(value))
+                for value in row
+            )
+        )
+    return table
+
+
+def _is_text(value: Any) -> bool:
+    from rich.text import Text
+
+    return isinstance(value, Text)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    return str(value)

@@ -1,0 +1,251 @@
+"""Human renderers of command-specific data, chosen by ``Outcome.view``."""
+
+from collections.abc import Callable
+from typing import IO, Any
+
+from opskit.masking import mask
+from opskit.outcome import Outcome
+from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
+from opskit.output.logs_view import render_logs
+from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
+from opskit.result import Status
+
+
+def _render_problems(console: Any, outcome: Outcome) -> None:
+    data = outcome.data
+    for problem in data["problems"]:
+        style = "red" if problem["severity"] == "error" else "yellow"
+        console.print(f"[{style}]{problem['severity']}[/{style}]  ", end="")
+        console.print(mask(problem["text"]), markup=False, highlight=False)
+    errors = sum(1 for problem in data["problems"] if problem["severity"] == "error")
+    if errors:
+        console.print(
+            f"{data['path']}: {errors} error{'s' if errors != 1 else ''}", highlight=False
+        )
+    else:
+        console.print(f"{data['path']}: valid", style="green", highlight=False)
+
+
+def _render_text(console: Any, outcome: Outcome) -> None:
+    console.print(mask(outcome.data["text"]), markup=False, highlight=False, end="")
+
+
+def _render_hosts(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            host["name"],
+            host["destination"],
+            "yes" if host["sudo"] else "no",
+            host["trusted"],
+            host.get("description") or "",
+        ]
+        for host in outcome.data["hosts"]
+    ]
+    console.print(simple_table(["Host", "Connects to", "Sudo", "Host key", "Description"], rows))
+
+
+def _render_runs(console: Any, outcome: Outcome) -> None:
+    rows = []
+    for run in outcome.data["runs"]:
+        counts = ", ".join(f"{count} {status}" for status, count in sorted(run["counts"].items()))
+        status = Status(run["status"]) if run["status"] else Status.UNKNOWN
+        rows.append(
+            [
+                str(run["id"]),
+                run["started_at_local"],
+                run["command"],
+                status_text(status),
+                counts or "-",
+            ]
+        )
+    console.print(simple_table(["Run", "Started", "Command", "Status", "Results"], rows))
+    if not rows:
+        console.print("no runs recorded yet", highlight=False)
+
+
+def _render_history_results(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            result["observed_at_local"],
+            status_text(Status(result["status"])),
+            result["check_id"],
+            result["target"],
+            result["summary"],
+        ]
+        for result in outcome.data["results"]
+    ]
+    console.print(simple_table(["Time", "Status", "Check", "Target", "Summary"], rows))
+    if not rows:
+        console.print("no results match", highlight=False)
+
+
+def _render_steps(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [step["name"], status_text(Status(step["status"])), step.get("output") or "-"]
+        for step in outcome.data["steps"]
+    ]
+    console.print(simple_table(["Step", "Status", "Output"], rows, title=outcome.data.get("title")))
+
+
+def _render_incidents(console: Any, outcome: Outcome) -> None:
+    rows = []
+    for incident in outcome.data["incidents"]:
+        state = incident["state"] + (" (ack)" if incident["acknowledged"] else "")
+        hours = incident["duration_seconds"] / 3600
+        rows.append(
+            [
+                str(incident["id"]),
+                incident["opened_local"],
+                f"{hours:.1f} h",
+                state,
+                status_text(Status(incident["status"])),
+                incident["check_id"],
+                incident["target"],
+                incident["summary"],
+            ]
+        )
+    console.print(
+        simple_table(
+            ["#", "Opened", "Duration", "State", "Now", "Check", "Target", "Summary"], rows
+        )
+    )
+    if not rows:
+        console.print("no incidents", highlight=False)
+
+
+def _render_outbox(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            str(item["id"]),
+            item["document"],
+            item["recipient"],
+            item["channel"],
+            item["state"],
+            str(item["attempts"]),
+            item["last_error"] or "",
+        ]
+        for item in outcome.data["deliveries"]
+    ]
+    console.print(
+        simple_table(["#", "Document", "To", "Channel", "State", "Tries", "Last error"], rows)
+    )
+    if not rows:
+        console.print("the outbox is empty", highlight=False)
+
+
+def _render_jobs(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            job["name"],
+            status_text(Status(job["status"])),
+            f"{job['duration_seconds']:.1f} s",
+            job["command"],
+            job["note"],
+        ]
+        for job in outcome.data["jobs"]
+    ]
+    if rows:
+        console.print(simple_table(["Job", "Status", "Took", "Command", "Outcome"], rows))
+
+
+def _render_schedule(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            job["name"],
+            job["cron"],
+            job["next"][:16].replace("T", " "),
+            (job["last_started"] or "-")[:16].replace("T", " "),
+            job["last_status"] or "-",
+            "yes" if job["due"] else "",
+            job["run"],
+        ]
+        for job in outcome.data["jobs"]
+    ]
+    title = f"times and cron in {outcome.data['timezone']}"
+    console.print(
+        simple_table(
+            ["Job", "Cron", "Next", "Last start", "Last", "Due", "Runs"], rows, title=title
+        )
+    )
+    if not rows:
+        console.print("no jobs in schedule.jobs", highlight=False)
+
+
+def _render_security(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            row["host"],
+            "-" if row["score"] is None else f"{row['score']:g}%",
+            f"{row['passed']}/{row['checks']}",
+            status_text(Status(row["status"])),
+        ]
+        for row in (outcome.data or {}).get("scores", [])
+    ]
+    if rows:
+        console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
+
+
+def _render_snapshots(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            item["repository"],
+            item["set"] + (f"/{item['database']}" if item.get("database") else ""),
+            item["id"],
+            item["time_local"],
+            item["host"],
+            ", ".join(item["paths"]),
+        ]
+        for item in outcome.data["snapshots"]
+    ]
+    console.print(simple_table(["Repository", "Set", "Snapshot", "Time", "Host", "Paths"], rows))
+    if not rows:
+        console.print("no snapshots yet", highlight=False)
+
+
+def _render_locks(console: Any, outcome: Outcome) -> None:
+    rows = [
+        [
+            item["repository"],
+            item["state"],
+            item["id"],
+            "exclusive" if item["exclusive"] else "shared",
+            f"pid {item['pid']} on {item['hostname']}",
+            f"{item['age_seconds']} s",
+        ]
+        for item in outcome.data["locks"]
+    ]
+    if rows:
+        console.print(simple_table(["Repository", "Lock", "Id", "Kind", "Holder", "Age"], rows))
+
+
+VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
+    "uat-run": render_uat_run,
+    "uat-runs": render_uat_runs,
+    "uat-checklists": render_uat_checklists,
+    "jobs": _render_jobs,
+    "schedule": _render_schedule,
+    "incidents": _render_incidents,
+    "outbox": _render_outbox,
+    "logs": render_logs,
+    "problems": _render_problems,
+    "text": _render_text,
+    "hosts": _render_hosts,
+    "runs": _render_runs,
+    "history-results": _render_history_results,
+    "steps": _render_steps,
+    "security": _render_security,
+    "snapshots": _render_snapshots,
+    "locks": _render_locks,
+}
+
+
+def write_human(outcome: Outcome, stream: IO[str] | None = None) -> None:
+    console = make_console(stream)
+    renderer = VIEWS.get(outcome.view or "")
+    if renderer is not None:
+        renderer(console, outcome)
+    if outcome.results:
+        console.print(results_table(outcome.results))
+        console.print(summary_line(outcome))
+    for message in outcome.messages:
+        console.print(mask(message), markup=False, highlight=False)

@@ -1,0 +1,217 @@
+"""The history database's schema, as migrations applied in order.
+
+The schema version lives in ``PRAGMA user_version``; each entry upgrades it
+by one. Append only; never edit an entry that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT,
+        exit_code INTEGER,
+        machine TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        opskit_version TEXT NOT NULL
+    );
+    CREATE INDEX runs_started ON runs (started_at);
+    CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        check_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        remediation TEXT,
+        sop_row TEXT,
+        observed_at TEXT NOT NULL
+    );
+    CREATE INDEX results_run ON results (run_id);
+    CREATE INDEX results_check_target ON results (check_id, target, observed_at);
+    CREATE INDEX results_observed ON results (observed_at);
+    """,
+    # Small named state that features keep between runs (read offsets,
+    # caches, rotation counters, accepted baselines), as JSON values.
+    """
+    CREATE TABLE state (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (namespace, key)
+    );
+    """,
+    # Incidents (a check on a target gone CRITICAL), their notes, and the
+    # delivery outbox for documents sent to people.
+    """
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        check_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        sop_row TEXT,
+        opened_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        resolved_at TEXT,
+        last_notified_at TEXT,
+        reminders INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX incidents_one_open ON incidents (check_id, target) WHERE state = 'open';
+    CREATE INDEX incidents_opened ON incidents (opened_at);
+    CREATE TABLE incident_notes (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        author TEXT,
+        note TEXT NOT NULL
+    );
+    CREATE INDEX incident_notes_incident ON incident_notes (incident_id);
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        document TEXT NOT NULL,
+        reference TEXT,
+        recipient TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        html_path TEXT,
+        attachment_path TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX deliveries_state ON deliveries (state);
+    """,
+    # A stable identity for every run, so histories of several machines
+    # (shards of a fleet) merge without duplicates.
+    """
+    ALTER TABLE runs ADD COLUMN uid TEXT;
+    UPDATE runs SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX runs_uid ON runs (uid);
+    """,
+    # User acceptance tests (SOP D2, D3, D6): a run of a checklist with every
+    # step's outcome, the reviewers' considerations, and the one decision.
+    # Once a run is decided (approved or rejected) the triggers refuse any
+    # change to it, its steps, its reviews or the decision itself.
+    """
+    CREATE TABLE uat_runs (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        checklist TEXT NOT NULL,
+        checklist_title TEXT NOT NULL,
+        checklist_source TEXT NOT NULL,
+        checklist_sha256 TEXT NOT NULL,
+        application TEXT NOT NULL,
+        version TEXT,
+        target TEXT,
+        tester TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        result TEXT NOT NULL CHECK (result IN ('passed', 'incomplete', 'failed', 'error')),
+        machine TEXT NOT NULL,
+        opskit_version TEXT NOT NULL
+    );
+    CREATE INDEX uat_runs_started ON uat_runs (started_at);
+    CREATE TABLE uat_steps (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES uat_runs (id),
+        position INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        required INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('passed', 'failed', 'not_applicable', 'unanswered', 'error')),
+        summary TEXT NOT NULL,
+        note TEXT,
+        tester TEXT,
+        evidence TEXT NOT NULL,
+        at TEXT NOT NULL,
+        duration_ms REAL,
+        UNIQUE (run_id, position)
+    );
+    CREATE TABLE uat_reviews (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES uat_runs (id),
+        reviewer TEXT NOT NULL,
+        note TEXT NOT NULL,
+        recommendation TEXT CHECK (recommendation IN ('approve', 'reject')),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX uat_reviews_run ON uat_reviews (run_id);
+    CREATE TABLE uat_decisions (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL UNIQUE REFERENCES uat_runs (id),
+        decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+        approver TEXT NOT NULL,
+        role TEXT NOT NULL,
+        position TEXT,
+        nip TEXT,
+        reason TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TRIGGER uat_runs_decided_update BEFORE UPDATE ON uat_runs
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_runs_decided_delete BEFORE DELETE ON uat_runs
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_insert BEFORE INSERT ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = NEW.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_update BEFORE UPDATE ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id IN (OLD.run_id, NEW.run_id))
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_steps_decided_delete BEFORE DELETE ON uat_steps
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_insert BEFORE INSERT ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = NEW.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_update BEFORE UPDATE ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id IN (OLD.run_id, NEW.run_id))
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_reviews_decided_delete BEFORE DELETE ON uat_reviews
+    WHEN EXISTS (SELECT 1 FROM uat_decisions WHERE run_id = OLD.run_id)
+    BEGIN SELECT RAISE(ABORT, 'uat run is decided and cannot change'); END;
+    CREATE TRIGGER uat_decisions_final_update BEFORE UPDATE ON uat_decisions
+    BEGIN SELECT RAISE(ABORT, 'uat decision is final'); END;
+    CREATE TRIGGER uat_decisions_final_delete BEFORE DELETE ON uat_decisions
+    BEGIN SELECT RAISE(ABORT, 'uat decision is final'); END;
+    """,
+    # What an incident was about when it opened (its summary changes as it
+    # recovers), and when a failed delivery may be tried again.
+    """
+    ALTER TABLE incidents ADD COLUMN problem TEXT;
+    UPDATE incidents SET problem = summary;
+    ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
+    """,
+)
+
+
+def statements(script: str) -> list[str]:
+    """A migration's statements; a trigger's ``BEGIN ... END`` body stays in one piece."""
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip().removesuffix(";"))
+            pending = ""
+    return statements

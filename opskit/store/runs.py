@@ -1,0 +1,238 @@
+"""Runs and their results: what every command that checks something records."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from opskit import __version__
+from opskit.masking import mask, mask_data
+from opskit.result import Result, Status
+from opskit.store.database import Database, from_text, to_text
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded command run with a count of its results per status."""
+
+    id: int
+    command: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: Status | None
+    exit_code: int | None
+    machine: str
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "command": self.command,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "status": self.status.value if self.status else None,
+            "exit_code": self.exit_code,
+            "machine": self.machine,
+            "counts": self.counts,
+        }
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """Which stored results to list; every field is optional."""
+
+    check_id: str | None = None
+    target: str | None = None
+    status: Status | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    run_id: int | None = None
+    limit: int = 100
+
+
+class RunHistory(Database):
+    """Recording runs and reading results back (history, recaps, flap control)."""
+
+    def record_run(
+        self,
+        command: str,
+        started_at: datetime,
+        finished_at: datetime,
+        results: Sequence[Result],
+        status: Status,
+    ) -> int:
+        """Store a finished run and all its results at once; returns the run id."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
+                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    command,
+                    to_text(started_at),
+                    to_text(finished_at),
+                    status.value,
+                    status.exit_code,
+                    socket.gethostname(),
+                    os.getpid(),
+                    __version__,
+                    uuid.uuid4().hex,
+                ),
+            )
+            run_id = int(cursor.lastrowid or 0)
+            self.insert_results(connection, run_id, results)
+        return run_id
+
+    @staticmethod
+    def insert_results(
+        connection: sqlite3.Connection, run_id: int, results: Sequence[Result]
+    ) -> None:
+        """Add a run's results inside the caller's transaction (secrets masked)."""
+        connection.executemany(
+            "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
+            " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_result_row(run_id, result) for result in results],
+        )
+
+    def runs(
+        self, since: datetime | None = None, command: str | None = None, limit: int = 50
+    ) -> list[RunRecord]:
+        """Recent runs, newest first."""
+        query = "SELECT * FROM runs WHERE 1 = 1"
+        parameters: list[Any] = []
+        if since is not None:
+            query += " AND started_at >= ?"
+            parameters.append(to_text(since))
+        if command is not None:
+            query += " AND command = ?"
+            parameters.append(command)
+        query += " ORDER BY started_at DESC, id DESC LIMIT ?"
+        parameters.append(limit)
+        rows = self._connection.execute(query, parameters).fetchall()
+        counts = self._counts([row["id"] for row in rows])
+        return [_run_record(row, counts.get(row["id"], {})) for row in rows]
+
+    def run(self, run_id: int) -> RunRecord | None:
+        row = self._connection.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _run_record(row, self._counts([run_id]).get(run_id, {})) if row else None
+
+    def results(self, where: ResultFilter) -> list[Result]:
+        """Stored results matching ``where``, newest first."""
+        query = "SELECT * FROM results WHERE 1 = 1"
+        parameters: list[Any] = []
+        for column, value in (
+            ("check_id", where.check_id),
+            ("target", where.target),
+            ("run_id", where.run_id),
+        ):
+            if value is not None:
+                if column == "check_id" and isinstance(value, str) and not value.count("."):
+                    query += " AND (check_id = ? OR check_id LIKE ?)"
+                    parameters += [value, f"{value}.%"]
+                    continue
+                # Column names come from the fixed literals above, never from input.
+                query += f" AND {column} = ?"
+                parameters.append(value)
+        if where.status is not None:
+            query += " AND status = ?"
+            parameters.append(where.status.value)
+        if where.since is not None:
+            query += " AND observed_at >= ?"
+            parameters.append(to_text(where.since))
+        if where.until is not None:
+            query += " AND observed_at < ?"
+            parameters.append(to_text(where.until))
+        query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
+        parameters.append(where.limit)
+        return [_result(row) for row in self._connection.execute(query, parameters)]
+
+    def recent(self, check_id: str, target: str, limit: int = 10) -> list[Result]:
+        """The latest results of one check on one target, newest first (for flap control)."""
+        rows = self._connection.execute(
+            "SELECT * FROM results WHERE check_id = ? AND target = ?"
+            " ORDER BY observed_at DESC, id DESC LIMIT ?",
+            (check_id, target, limit),
+        )
+        return [_result(row) for row in rows]
+
+    def latest(
+        self,
+        check_prefix: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Result]:
+        """The newest result of every (check, target) pair, optionally under a check id prefix
+        and within [since, until)."""
+        query = (
+            "SELECT r.* FROM results r JOIN (SELECT check_id, target, MAX(id) AS id FROM results"
+            " WHERE (? IS NULL OR check_id = ? OR check_id LIKE ?)"
+            " AND (? IS NULL OR observed_at >= ?) AND (? IS NULL OR observed_at < ?)"
+            " GROUP BY check_id, target) m ON r.id = m.id ORDER BY r.check_id, r.target"
+        )
+        prefix = f"{check_prefix}.%" if check_prefix else None
+        start = to_text(since) if since else None
+        end = to_text(until) if until else None
+        rows = self._connection.execute(
+            query, (check_prefix, check_prefix, prefix, start, start, end, end)
+        )
+        return [_result(row) for row in rows]
+
+    def _counts(self, run_ids: list[int]) -> dict[int, dict[str, int]]:
+        counts: dict[int, dict[str, int]] = {}
+        for row in self._connection.execute(
+            "SELECT run_id, status, COUNT(*) AS n FROM results"
+            " WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status",
+            (json.dumps(run_ids),),
+        ):
+            counts.setdefault(row["run_id"], {})[row["status"]] = row["n"]
+        return counts
+
+
+def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
+    return (
+        run_id,
+        result.check_id,
+        mask(result.target),
+        result.status.value,
+        mask(result.summary),
+        json.dumps(mask_data(result.evidence), default=str, ensure_ascii=False),
+        json.dumps([metric.to_dict() for metric in result.metrics]),
+        result.remediation,
+        result.sop_row,
+        to_text(result.observed_at),
+    )
+
+
+def _result(row: sqlite3.Row) -> Result:
+    return Result.from_dict(
+        {
+            "check_id": row["check_id"],
+            "target": row["target"],
+            "status": row["status"],
+            "summary": row["summary"],
+            "evidence": json.loads(row["evidence"]),
+            "metrics": json.loads(row["metrics"]),
+            "remediation": row["remediation"],
+            "sop_row": row["sop_row"],
+            "observed_at": row["observed_at"],
+        }
+    )
+
+
+def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        command=row["command"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        finished_at=from_text(row["finished_at"]),
+        status=Status(row["status"]) if row["status"] else None,
+        exit_code=row["exit_code"],
+        machine=row["machine"],
+        counts=counts,
+    )
