@@ -175,14 +175,14 @@ def _render_security(console: Any, outcome: Outcome) -> None:
     rows = [
         [
             row["host"],
+            status_text(Status(row["status"])),
             "-" if row["score"] is None else f"{row['score']:g}%",
             f"{row['passed']}/{row['checks']}",
-            status_text(Status(row["status"])),
         ]
         for row in (outcome.data or {}).get("scores", [])
     ]
     if rows:
-        console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
+        console.print(simple_table(["Host", "Status", "Hardening score", "Checks passed"], rows))
 
 
 def _render_snapshots(console: Any, outcome: Outcome) -> None:
