@@ -50,6 +50,7 @@ class DnsFacts:
     mx: Answer | None = None
     spf: Answer | None = None
     dmarc: Answer | None = None
+    ns: Answer | None = None  # the NS question, when the servers were not configured
 
 
 def resolver(settings: WebSettings) -> Any:
@@ -128,7 +129,7 @@ def gather(domain: str, site: Site, settings: WebSettings) -> DnsFacts:
         facts.records.append((record, ask(resolving, _full_name(record.name, domain), record.type)))
     addresses = list(site.dns.authoritative)
     if not addresses:
-        names = ask(resolving, domain, "NS")
+        names = facts.ns = ask(resolving, domain, "NS")
         if names.error:
             facts.nameservers.append(names)
         for server in names.values:
@@ -188,6 +189,11 @@ def evaluate(site: Site, facts: DnsFacts) -> Result:
     unknowns: list[str] = []
     statuses: list[Status] = []
     checked = _judge_records(facts, problems, unknowns)
+    if facts.ns is not None and facts.ns.missing:
+        problems.append(
+            f"{facts.domain} has no name servers: the domain does not exist in DNS "
+            "(expired, or its delegation removed)"
+        )
     statuses += [Status.CRITICAL] * bool(problems)
     serials = _judge_nameservers(facts, problems, unknowns, statuses)
     for label, answer, judge in (
