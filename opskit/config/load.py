@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from opskit import bounded_yaml
 from opskit.config.schema import Config, field_extra
 from opskit.errors import ConfigError
 from opskit.masking import register_secret, register_url, url_tokens
@@ -131,8 +132,7 @@ def validate_file(path: Path) -> Validation:
 
 def validate_text(text: str, path: Path) -> Validation:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
