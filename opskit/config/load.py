@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
 import re
 import types
@@ -342,11 +343,8 @@ class _Rules:
 
     def channel_secrets(self, before: dict[str, Any]) -> None:
         """A password written into a channel URL (not from ${VAR}) is a secret in the file."""
-        channels = (
-            (before.get("notifications") or {}).get("channels")
-            if isinstance(before, dict)
-            else None
-        )
+        section = before.get("notifications") if isinstance(before, dict) else None
+        channels = section.get("channels") if isinstance(section, dict) else None
         for index, channel in enumerate(channels if isinstance(channels, list) else []):
             url = channel.get("url") if isinstance(channel, dict) else None
             if not isinstance(url, str):
@@ -424,13 +422,16 @@ class _Rules:
     def repositories_outside_sets(self) -> None:
         """A local repository must not sit in what its sets back up: it would back up itself."""
         paths = {
-            repository.get("name"): repository.get("path")
+            repository["name"]: repository.get("path")
             for _, repository in self.items("backup", "repositories")
-            if repository.get("type", "local") == "local"
+            if isinstance(repository.get("name"), str)
+            and repository.get("type", "local") == "local"
         }
         for index, backup_set in self.items("backup", "sets"):
             targets = backup_set.get("repositories")
             for position, name in enumerate(targets if isinstance(targets, list) else []):
+                if not isinstance(name, str):
+                    continue  # the schema says what is wrong with it
                 inside = _repository_inside(paths.get(name), backup_set)
                 if inside is not None:
                     self.problems.append(
@@ -537,7 +538,6 @@ def job_command_problem(command: str) -> str | None:
     import shlex
 
     from opskit.errors import UsageError
-    from opskit.grammar import build_parser
 
     try:
         arguments = shlex.split(command) or [""]
@@ -547,12 +547,20 @@ def job_command_problem(command: str) -> str | None:
     if problem:
         return problem
     try:
-        args = build_parser().parse_args(arguments)
+        args = _job_parser().parse_args(arguments)
     except (UsageError, SystemExit) as error:
         return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
     if args.command_name is None:
         return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
     return None
+
+
+@functools.cache
+def _job_parser() -> Any:
+    """The command-line grammar, built once for all the jobs of a config (it is not cheap)."""
+    from opskit.grammar import build_parser
+
+    return build_parser()
 
 
 def _job_words_problem(arguments: list[str]) -> str | None:
