@@ -58,6 +58,7 @@ def announce(
     The documents code (locale files, templates) loads only here: most runs
     open, remind or resolve nothing, and every scheduled run pays its start-up.
     """
+    from opskit.reports import written
     from opskit.reports.documents import common
     from opskit.reports.documents import incident as incident_document
     from opskit.reports.render import render
@@ -78,7 +79,15 @@ def announce(
         )
         paths = {}
         try:
-            paths = render(document, paper, generated_at=now, output_dir=config.output_dir).paths
+            rendered = render(document, paper, generated_at=now, output_dir=config.output_dir)
+            paths = rendered.paths
+            written.record(
+                store,
+                rendered,
+                reference=str(incident.id),
+                language=paper.words.language,
+                now=now,
+            )
         except OpskitError as error:
             # The people must still hear of it: the short text goes out without the report.
             logger.error("incident %d: %s; announcing it without the report", incident.id, error)

@@ -20,10 +20,20 @@ class AppContext:
     not need it (``init``, ``--help``) never touch it.
     """
 
-    def __init__(self, config_path: str | None = None, interactive: bool | None = None) -> None:
+    def __init__(
+        self,
+        config_path: str | None = None,
+        interactive: bool | None = None,
+        config: Config | None = None,
+    ) -> None:
         self.config_path = config_path
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self._store: Store | None = None
+        if config is not None:
+            # A long-running edge (the console) validates once and shares the result.
+            self.__dict__["config"] = config
+            if config.source is not None:
+                self.__dict__["config_file"] = config.source
 
     @cached_property
     def config_file(self) -> Path:

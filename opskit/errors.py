@@ -17,10 +17,14 @@ class OpskitError(Exception):
     kind = "error"
     status = Status.UNKNOWN
 
-    def __init__(self, message: str, details: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, details: list[str] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
+        # A stable name of the failure, for edges that word it in their own language.
+        self.code = code
 
     def __str__(self) -> str:
         return self.message

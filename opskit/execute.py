@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from opskit.errors import CommandError
@@ -437,3 +438,30 @@ def _spawn(
 def _drain_bytes(stream: object, sink: Callable[[str], None]) -> None:
     for line in stream:  # type: ignore[attr-defined]
         sink(line.decode("utf-8", errors="replace"))
+
+
+def start_detached(argv: Sequence[str], log_path: Path) -> int:
+    """Start ``argv`` in its own session, output to ``log_path``; returns its pid.
+
+    For work a person asks for and does not wait on (the console's "run now"):
+    the child inherits this process's environment (the secrets its config
+    names) and outlives the request that started it.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    logger.info("starting %s", display(argv))
+    descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        process = subprocess.Popen(
+            tuple(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=descriptor,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise CommandError(f"{argv[0]}: cannot start: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    # Reap it when it ends, so no zombie waits for this process to exit.
+    threading.Thread(target=process.wait, name=f"reap-{process.pid}", daemon=True).start()
+    return process.pid

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from opskit import audit
 from opskit.errors import NotFoundError, UsageError
+from opskit.identity import Actor
 from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
 
@@ -73,6 +75,7 @@ class Note:
     kind: str
     author: str | None
     note: str
+    edge: str = "terminal"
 
 
 @dataclass(frozen=True)
@@ -224,13 +227,24 @@ def listing(
     return [_incident(row) for row in store.read(query, parameters)]
 
 
-def acknowledge(store: Store, incident_id: int, by: str, note: str, now: datetime) -> Incident:
-    """Record who took the problem on and what they did (the follow-up in reports)."""
-    if not by.strip() or not note.strip():
+def acknowledge(
+    store: Store, incident_id: int, by: Actor, note: str, now: datetime, *, kind: str = "ack"
+) -> Incident:
+    """Record who took the problem on and what they did (the follow-up in reports).
+
+    ``kind`` "note" adds a remark without taking the incident on.
+    """
+    if not by.name.strip() or not note.strip():
         raise UsageError("an acknowledgement needs --by NAME and --note TEXT")
     incident = get(store, incident_id)
     with store.transaction() as connection:
-        _note(connection, incident.id, at=now, kind="ack", author=by.strip(), note=note.strip())
+        connection.execute(
+            "INSERT INTO incident_notes (incident_id, at, kind, author, note, edge, login)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (incident.id, to_text(now), kind, by.name.strip(), note.strip(), by.edge, by.login),
+        )
+        action = "incidents.acknowledge" if kind == "ack" else "incidents.annotate"
+        audit.record(connection, by, action, now, object=f"incident:{incident.id}", detail=note)
     return incident
 
 
@@ -238,7 +252,9 @@ def notes(store: Store, incident_id: int) -> list[Note]:
     rows = store.read(
         "SELECT * FROM incident_notes WHERE incident_id = ? ORDER BY at, id", (incident_id,)
     )
-    return [Note(_when(row["at"]), row["kind"], row["author"], row["note"]) for row in rows]
+    return [
+        Note(_when(row["at"]), row["kind"], row["author"], row["note"], row["edge"]) for row in rows
+    ]
 
 
 def _note(

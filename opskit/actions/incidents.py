@@ -9,7 +9,9 @@ from opskit import incidents, notify
 from opskit.catalog import sop_row
 from opskit.context import AppContext
 from opskit.errors import ConfigError
+from opskit.identity import Actor
 from opskit.outcome import Outcome
+from opskit.permissions import require
 from opskit.result import Result, Status, utc_now
 
 
@@ -28,18 +30,23 @@ def list_incidents(context: AppContext, open_only: bool, limit: int) -> Outcome:
     return Outcome(command="incidents", data={"incidents": rows}, view="incidents")
 
 
-def acknowledge(context: AppContext, incident_id: int, by: str, note: str) -> Outcome:
-    incident = incidents.acknowledge(context.store(), incident_id, by, note, utc_now())
+def acknowledge(
+    context: AppContext, incident_id: int, by: Actor, note: str, kind: str = "ack"
+) -> Outcome:
+    """Take an incident on (``ack``) or add a remark to it (``note``), in ``by``'s name."""
+    action = "incidents.acknowledge" if kind == "ack" else "incidents.annotate"
+    require(context.config, by, action)
+    incident = incidents.acknowledge(context.store(), incident_id, by, note, utc_now(), kind=kind)
+    done = "acknowledged" if kind == "ack" else "annotated"
     messages = [
-        f"incident {incident.id} ({incident.check_id} on {incident.target}): "
-        f"acknowledged by {by.strip()}"
+        f"incident {incident.id} ({incident.check_id} on {incident.target}): {done} by {by.name}"
     ]
     known = [person.name for person in context.config.people]
-    if known and by.strip() not in known:
+    if known and by.edge == "terminal" and by.name not in known:
         # Someone from outside (the provider's technician) may acknowledge; a typo should show.
-        hint = difflib.get_close_matches(by.strip(), known, n=1)
+        hint = difflib.get_close_matches(by.name, known, n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-        messages.append(f"note: '{by.strip()}' is not in people[]{suggestion}")
+        messages.append(f"note: '{by.name}' is not in people[]{suggestion}")
     return Outcome(
         command="incidents ack", data={"incident": incident.to_dict()}, messages=messages
     )

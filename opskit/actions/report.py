@@ -11,6 +11,7 @@ from opskit import incidents, notify
 from opskit.context import AppContext
 from opskit.errors import UsageError
 from opskit.outcome import Outcome
+from opskit.reports import written
 from opskit.reports.documents import common, daily, handoff, recap, schedule
 from opskit.reports.documents import incident as incident_document
 from opskit.reports.i18n import Words
@@ -142,6 +143,9 @@ def produce(
     output_dir = Path(out).expanduser() if out else config.output_dir
     rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=formats)
     reference = str(request.incident_id or request.uat_run_id or request.day or request.month or "")
+    written.record(
+        context.store(), rendered, reference=reference, language=paper.words.language, now=now
+    )
     return deliver(context, rendered, send, reference=reference)
 
 

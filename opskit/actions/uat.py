@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from opskit.config.schema import Config, Person
+from opskit.config.schema import Config
 from opskit.context import AppContext
-from opskit.errors import OpskitError, RefusedError, UsageError
+from opskit.errors import OpskitError, UsageError
+from opskit.identity import Actor
 from opskit.outcome import Outcome
+from opskit.permissions import require
 from opskit.result import Status, utc_now
 from opskit.uat import checklist as checklists
 from opskit.uat import records
@@ -27,6 +29,7 @@ def run_uat(
     target: str | None = None,
     tester: str | None = None,
     answers_file: str | None = None,
+    answered: dict[int, Any] | None = None,
     application: str | None = None,
     version: str | None = None,
     ask: Ask | None = None,
@@ -43,12 +46,12 @@ def run_uat(
     chosen = loaded.checklist
     # Everything that can be wrong before testing is found now, so nothing is half done.
     address = _target(target or chosen.target, chosen)
-    given = answers.read(Path(answers_file), chosen, tester) if answers_file else {}
+    given = answers.read(Path(answers_file), chosen, tester) if answers_file else answered or {}
     _check_hosts(config, chosen)
     where = Surroundings(config, address, _form_secrets(loaded))
     store = context.store()
     started = utc_now()
-    steps = carry_out(chosen, where, given, None if answers_file else ask, tell)
+    steps = carry_out(chosen, where, given, None if answers_file or answered else ask, tell)
     result = verdict(steps)
     run_id = records.save(
         store,
@@ -80,17 +83,15 @@ def run_uat(
 def review(
     context: AppContext,
     run_id: int,
-    reviewer: str,
+    reviewer: Actor,
     note: str,
     recommendation: Recommendation | None,
 ) -> Outcome:
     """Record a reviewer's consideration of a run (SOP D3)."""
-    reviewer, note = " ".join(reviewer.split()), note.strip()
-    if not reviewer or not note:
+    note = note.strip()
+    if not reviewer.name or not note:
         raise UsageError("a review needs --reviewer NAME and --note TEXT")
-    role = context.config.uat.reviewer_role
-    if role is not None:
-        reviewer = _person(context.config, reviewer, role, "reviewer_role").name
+    require(context.config, reviewer, "uat.review")
     run = records.add_review(
         context.store(),
         run_id,
@@ -105,30 +106,28 @@ def review(
         data=_shown(run, context.timezone),
         view="uat-run",
         messages=[
-            f"UAT run {run.id}: consideration by {reviewer} recorded{recommended}",
+            f"UAT run {run.id}: consideration by {reviewer.name} recorded{recommended}"
+            + _edge_note(reviewer),
             f"next: opskit uat approve {run.id} --approver NAME (or --reject --reason TEXT)",
         ],
     )
 
 
 def approve(
-    context: AppContext, run_id: int, approver: str, reject: bool, reason: str | None
+    context: AppContext, run_id: int, approver: Actor, reject: bool, reason: str | None
 ) -> Outcome:
     """Record the approver's decision (SOP D6); final once written."""
     config = context.config
     reason = (reason or "").strip() or None
     if reject and reason is None:
         raise UsageError("a rejection needs --reason TEXT")
-    role = config.uat.approver_role
-    person = _person(config, " ".join(approver.split()), role, "approver_role")
+    require(config, approver, "uat.decide")
     run = records.decide(
         context.store(),
         run_id,
         decision="rejected" if reject else "approved",
-        approver=person.name,
-        role=role,
-        position=person.position,
-        nip=person.nip,
+        approver=approver,
+        role=config.uat.approver_role,
         reason=reason,
         now=utc_now(),
     )
@@ -137,10 +136,16 @@ def approve(
         data=_shown(run, context.timezone),
         view="uat-run",
         messages=[
-            f"UAT run {run.id}: {run.state} by {person.name}; the run can no longer change",
+            f"UAT run {run.id}: {run.state} by {approver.name}{_edge_note(approver)}; "
+            "the run can no longer change",
             f"the document: opskit report uat {run.id}",
         ],
     )
+
+
+def _edge_note(actor: Actor) -> str:
+    """Said when a decision came from the terminal, where nothing proves who typed it."""
+    return " (from the terminal, not a signed-in person)" if actor.edge == "terminal" else ""
 
 
 def list_runs(context: AppContext, limit: int) -> Outcome:
@@ -264,24 +269,6 @@ def _form_secrets(loaded: checklists.Loaded) -> dict[int, dict[str, str]]:
         if values:
             found[position] = values
     return found
-
-
-def _person(config: Config, name: str, role: str, setting: str) -> Person:
-    """The person in people[] called ``name`` holding ``role`` (``uat.<setting>``); else refused."""
-    holders = config.people_with_role(role)
-    for person in holders:
-        if " ".join(person.name.split()).casefold() == name.casefold():
-            return person
-    allowed = ", ".join(person.name for person in holders) or "nobody (add them to people[])"
-    known = next(
-        (person for person in config.people if person.name.casefold() == name.casefold()), None
-    )
-    why = f"has the roles {', '.join(known.roles)}" if known else "is not in people[]"
-    what = "approve or reject" if setting == "approver_role" else "review"
-    raise RefusedError(
-        f"{name} may not {what} UAT runs: {name} {why}, and uat.{setting} is {role}",
-        details=[f"people with the role {role} in {config.source}: {allowed}"],
-    )
 
 
 def _shown(run: UatRun, zone: tzinfo) -> dict[str, Any]:

@@ -17,8 +17,9 @@ def _list(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 def _ack(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.incidents import acknowledge
+    from opskit.identity import terminal_actor
 
-    return acknowledge(context, args.id, args.by, args.note)
+    return acknowledge(context, args.id, terminal_actor(context.config, args.by), args.note)
 
 
 # What each command runs, by its name (the grammar is in opskit.grammar.incidents).

@@ -34,6 +34,13 @@ def _report(kind: str) -> Any:
 
 
 # What each command runs, by its name (the grammar is in opskit.grammar.report).
+def _status_page(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from opskit.console.public import write_status_page
+
+    return write_status_page(context, args.output, args.lang)
+
+
 HANDLERS: dict[str, Handler] = {
-    f"report {document[0]}": _report(document[0]) for document in DOCUMENTS
+    **{f"report {document[0]}": _report(document[0]) for document in DOCUMENTS},
+    "report status-page": _status_page,
 }

@@ -30,14 +30,18 @@ def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
 
 def _review(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.uat import review
+    from opskit.identity import terminal_actor
 
-    return review(context, args.run, args.reviewer, args.note, args.recommend)
+    reviewer = terminal_actor(context.config, args.reviewer)
+    return review(context, args.run, reviewer, args.note, args.recommend)
 
 
 def _approve(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.uat import approve
+    from opskit.identity import terminal_actor
 
-    return approve(context, args.run, args.approver, args.reject, args.reason)
+    approver = terminal_actor(context.config, args.approver)
+    return approve(context, args.run, approver, args.reject, args.reason)
 
 
 def _list(context: AppContext, args: argparse.Namespace) -> Outcome:

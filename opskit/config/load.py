@@ -235,10 +235,10 @@ def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> li
     rules = _Rules(raw)
     rules.channel_secrets(before if before is not None else raw)
     hosts = rules.names("hosts") | {"local"}
+    sites = rules.names("sites")
     channels = rules.names("notifications", "channels")
     repositories = rules.names("backup", "repositories")
     for keys in (
-        ("sites",),
         ("people",),
         ("backup", "sets"),
         ("schedule", "jobs"),
@@ -254,6 +254,7 @@ def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> li
     rules.schedule()
     rules.security()
     rules.logs()
+    rules.console(sites)
     rules.problems += _uat_roles(raw.get("uat"))
     return rules.problems
 
@@ -323,6 +324,13 @@ class _Rules:
                     location = ("sites", index, "logs", position)
                     self.refer((*location, "host"), log.get("host"), hosts, "host")
                     self.problems += _log_format_problem(location, log)
+
+    def console(self, sites: set[str]) -> None:
+        section = self.raw.get("console")
+        page = section.get("status_page") if isinstance(section, dict) else None
+        chosen = page.get("sites") if isinstance(page, dict) else None
+        for position, name in enumerate(chosen if isinstance(chosen, list) else []):
+            self.refer(("console", "status_page", "sites", position), name, sites, "site")
 
     def logs(self) -> None:
         section = self.raw.get("logs")
@@ -395,7 +403,19 @@ class _Rules:
                     )
 
     def people(self, channels: set[str]) -> None:
+        logins: dict[str, int] = {}
         for index, person in self.items("people"):
+            login = person.get("login")
+            if isinstance(login, str) and login in logins:
+                self.problems.append(
+                    Problem(
+                        ("people", index, "login"),
+                        f"login {login!r} is already people[{logins[login]}]'s; "
+                        "every person signs in with their own",
+                    )
+                )
+            elif isinstance(login, str):
+                logins[login] = index
             notify = person.get("notify")
             for position, channel in enumerate(notify if isinstance(notify, list) else []):
                 self.refer(("people", index, "notify", position), channel, channels, "channel")

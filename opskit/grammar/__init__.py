@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "hosts",
     "history",
     "notify",
+    "console",
+    "users",
 )
 
 DESCRIPTION = """\

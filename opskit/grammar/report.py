@@ -84,3 +84,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         )
         parser.add_argument(selector, **options)
         document_options(parser)
+    parser = add_command(
+        group,
+        common,
+        "status-page",
+        command_name="report status-page",
+        help_text="write the public status page as static files (for GitHub Pages or a web server)",
+        description="Write index.html, status.json and the stylesheet of the public status page "
+        "(the same page `opskit serve` shows at /status) into DIR: availability per day, "
+        "response time and current incidents of each site, in public-safe words only.",
+        examples=["opskit report status-page --output public/"],
+    )
+    parser.add_argument("--output", required=True, metavar="DIR", help="directory to write to")
+    parser.add_argument(
+        "--lang", choices=("id", "en"), help="language (default: organisation.language)"
+    )

@@ -8,6 +8,7 @@ from opskit.outcome import Outcome
 from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
 from opskit.output.logs_view import render_logs
 from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
+from opskit.output.users_views import render_totp, render_users
 from opskit.result import Status
 
 
@@ -219,6 +220,8 @@ def _render_locks(console: Any, outcome: Outcome) -> None:
 
 
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
+    "users": render_users,
+    "totp": render_totp,
     "uat-run": render_uat_run,
     "uat-runs": render_uat_runs,
     "uat-checklists": render_uat_checklists,

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from opskit.store.database import BUSY_TIMEOUT_MILLISECONDS, from_text, to_text
 from opskit.store.migrations import MIGRATIONS
-from opskit.store.runs import ResultFilter, RunHistory, RunRecord
+from opskit.store.runs import CurrentStatus, ResultFilter, RunHistory, RunRecord
 from opskit.store.state import NamedState
 
 __all__ = [
+    "CurrentStatus",
     "BUSY_TIMEOUT_MILLISECONDS",
     "MIGRATIONS",
     "ResultFilter",

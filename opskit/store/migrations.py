@@ -201,6 +201,103 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE incidents SET problem = summary;
     ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
     """,
+    # The console: accounts of people who sign in (password hashes only),
+    # their sessions (only a hash of each token), failed sign-ins for
+    # throttling, and the append-only audit trail of every decision.
+    """
+    CREATE TABLE accounts (
+        login TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        language TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        login TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        address TEXT,
+        user_agent TEXT
+    );
+    CREATE INDEX sessions_login ON sessions (login);
+    CREATE TABLE signin_failures (
+        id INTEGER PRIMARY KEY,
+        login TEXT,
+        address TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX signin_failures_login ON signin_failures (login, at);
+    CREATE INDEX signin_failures_address ON signin_failures (address, at);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        login TEXT,
+        roles TEXT NOT NULL,
+        edge TEXT NOT NULL CHECK (edge IN ('console', 'terminal', 'scheduler')),
+        action TEXT NOT NULL,
+        object TEXT,
+        detail TEXT,
+        address TEXT
+    );
+    CREATE INDEX audit_at ON audit (at);
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    ALTER TABLE uat_reviews ADD COLUMN edge TEXT NOT NULL DEFAULT 'terminal';
+    ALTER TABLE uat_reviews ADD COLUMN login TEXT;
+    ALTER TABLE uat_decisions ADD COLUMN edge TEXT NOT NULL DEFAULT 'terminal';
+    ALTER TABLE uat_decisions ADD COLUMN login TEXT;
+    ALTER TABLE incident_notes ADD COLUMN edge TEXT NOT NULL DEFAULT 'terminal';
+    ALTER TABLE incident_notes ADD COLUMN login TEXT;
+    """,
+    # Every document written (so the console can list it), and the current
+    # status of every check on every target with the time it became so, kept
+    # as results arrive so dashboards read a row per target, not the history.
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        number TEXT,
+        title TEXT NOT NULL,
+        reference TEXT,
+        language TEXT NOT NULL,
+        directory TEXT NOT NULL,
+        stem TEXT NOT NULL,
+        formats TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (directory, stem)
+    );
+    CREATE INDEX documents_created ON documents (created_at);
+    CREATE TABLE current_status (
+        check_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        since TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        PRIMARY KEY (check_id, target)
+    );
+    INSERT INTO current_status
+    SELECT r.check_id, r.target, r.status,
+        COALESCE((
+            SELECT MIN(later.observed_at) FROM results later
+            WHERE later.check_id = r.check_id AND later.target = r.target
+            AND later.observed_at > COALESCE((
+                SELECT MAX(other.observed_at) FROM results other
+                WHERE other.check_id = r.check_id AND other.target = r.target
+                AND other.status != r.status), '')
+        ), r.observed_at),
+        r.observed_at, r.summary, r.metrics, r.run_id
+    FROM results r
+    JOIN (SELECT check_id, target, MAX(id) AS id FROM results GROUP BY check_id, target) latest
+    ON r.id = latest.id;
+    """,
 )
 
 

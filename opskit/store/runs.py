@@ -57,6 +57,20 @@ class ResultFilter:
     limit: int = 100
 
 
+@dataclass(frozen=True)
+class CurrentStatus:
+    """Where a check on a target stands now, and since when it has stood there."""
+
+    check_id: str
+    target: str
+    status: Status
+    since: datetime
+    observed_at: datetime
+    summary: str
+    metrics: dict[str, float]
+    run_id: int
+
+
 class RunHistory(Database):
     """Recording runs and reading results back (history, recaps, flap control)."""
 
@@ -93,11 +107,27 @@ class RunHistory(Database):
     def insert_results(
         connection: sqlite3.Connection, run_id: int, results: Sequence[Result]
     ) -> None:
-        """Add a run's results inside the caller's transaction (secrets masked)."""
+        """Add a run's results inside the caller's transaction (secrets masked).
+
+        The current status of each (check, target) moves with them; a result
+        older than the one already current (an imported history) leaves it.
+        """
+        rows = [_result_row(run_id, result) for result in results]
         connection.executemany(
             "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
             " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_result_row(run_id, result) for result in results],
+            rows,
+        )
+        connection.executemany(
+            "INSERT INTO current_status (check_id, target, status, since, observed_at, summary,"
+            " metrics, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (check_id, target) DO UPDATE SET"
+            " since = CASE WHEN current_status.status = excluded.status"
+            " THEN current_status.since ELSE excluded.observed_at END,"
+            " status = excluded.status, observed_at = excluded.observed_at,"
+            " summary = excluded.summary, metrics = excluded.metrics, run_id = excluded.run_id"
+            " WHERE excluded.observed_at >= current_status.observed_at",
+            [(row[1], row[2], row[3], row[9], row[9], row[4], row[6], run_id) for row in rows],
         )
 
     def runs(
@@ -151,6 +181,27 @@ class RunHistory(Database):
         query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
         parameters.append(where.limit)
         return [_result(row) for row in self._connection.execute(query, parameters)]
+
+    def current(self, check_prefix: str | None = None) -> list[CurrentStatus]:
+        """The current status of every (check, target), under a check id prefix when given."""
+        rows = self._connection.execute(
+            "SELECT * FROM current_status WHERE (? IS NULL OR check_id = ? OR check_id LIKE ?)"
+            " ORDER BY check_id, target",
+            (check_prefix, check_prefix, f"{check_prefix}.%" if check_prefix else None),
+        )
+        return [
+            CurrentStatus(
+                check_id=row["check_id"],
+                target=row["target"],
+                status=Status(row["status"]),
+                since=datetime.fromisoformat(row["since"]),
+                observed_at=datetime.fromisoformat(row["observed_at"]),
+                summary=row["summary"],
+                metrics={item["name"]: item["value"] for item in json.loads(row["metrics"])},
+                run_id=row["run_id"],
+            )
+            for row in rows
+        ]
 
     def recent(self, check_id: str, target: str, limit: int = 10) -> list[Result]:
         """The latest results of one check on one target, newest first (for flap control)."""

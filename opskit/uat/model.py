@@ -85,6 +85,8 @@ class Review:
     note: str
     recommendation: Recommendation | None
     at: datetime
+    edge: str = "terminal"
+    login: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,8 @@ class Review:
             "note": self.note,
             "recommendation": self.recommendation,
             "at": self.at.isoformat(),
+            "edge": self.edge,
+            "login": self.login,
         }
 
 
@@ -106,6 +110,8 @@ class Ruling:
     nip: str | None
     reason: str | None
     at: datetime
+    edge: str = "terminal"
+    login: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +122,8 @@ class Ruling:
             "nip": self.nip,
             "reason": self.reason,
             "at": self.at.isoformat(),
+            "edge": self.edge,
+            "login": self.login,
         }
 
 

@@ -16,8 +16,9 @@ import uuid
 from datetime import datetime
 from typing import Any, cast
 
-from opskit import __version__
+from opskit import __version__, audit
 from opskit.errors import NotFoundError, RefusedError, StoreError
+from opskit.identity import Actor
 from opskit.masking import mask, mask_data
 from opskit.store import Store, from_text, to_text
 from opskit.uat.model import (
@@ -81,7 +82,14 @@ def get(store: Store, run_id: int) -> UatRun:
         )
     )
     reviews = tuple(
-        Review(row["reviewer"], row["note"], row["recommendation"], _when(row["at"]))
+        Review(
+            row["reviewer"],
+            row["note"],
+            row["recommendation"],
+            _when(row["at"]),
+            edge=row["edge"],
+            login=row["login"],
+        )
         for row in store.read(
             "SELECT * FROM uat_reviews WHERE run_id = ? ORDER BY at, id", (run_id,)
         )
@@ -109,25 +117,42 @@ def add_review(
     store: Store,
     run_id: int,
     *,
-    reviewer: str,
+    reviewer: Actor,
     note: str,
     recommendation: Recommendation | None,
     now: datetime,
 ) -> UatRun:
-    """Record a reviewer's consideration; refused once the run is decided."""
+    """Record a reviewer's consideration (and its audit entry); refused once decided."""
     with store.transaction() as connection:
         run = _row(connection, store, run_id)
         _refuse_if_decided(connection, run_id)
         if recommendation == "approve" and run["result"] != "passed":
             raise RefusedError(
                 f"UAT run {run_id} {_result_words(run['result'])}; it cannot be recommended "
-                "for approval (use --recommend reject, or test again with a new run)"
+                "for approval (use --recommend reject, or test again with a new run)",
+                code="uat-not-passed",
             )
         _write(
             connection,
-            "INSERT INTO uat_reviews (run_id, reviewer, note, recommendation, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (run_id, reviewer, note, recommendation, to_text(now)),
+            "INSERT INTO uat_reviews (run_id, reviewer, note, recommendation, at, edge, login)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                reviewer.name,
+                note,
+                recommendation,
+                to_text(now),
+                reviewer.edge,
+                reviewer.login,
+            ),
+        )
+        audit.record(
+            connection,
+            reviewer,
+            "uat.review",
+            now,
+            object=f"uat:{run_id}",
+            detail=f"recommendation: {recommendation or '-'}; {note}",
         )
     return get(store, run_id)
 
@@ -137,10 +162,8 @@ def decide(
     run_id: int,
     *,
     decision: Decision,
-    approver: str,
+    approver: Actor,
     role: str,
-    position: str | None,
-    nip: str | None,
     reason: str | None,
     now: datetime,
 ) -> UatRun:
@@ -155,6 +178,7 @@ def decide(
                     "approved",
                     details=[f"reject it: opskit uat approve {run_id} --approver NAME --reject "
                              "--reason TEXT, or test again with a new run"],
+                    code="uat-not-passed",
                 )  # fmt: skip
             reviewers = [
                 row["reviewer"]
@@ -166,17 +190,38 @@ def decide(
                 raise RefusedError(
                     f"UAT run {run_id} has not been reviewed; only a reviewed run can be approved",
                     details=[f"first: opskit uat review {run_id} --reviewer NAME --note TEXT"],
+                    code="uat-not-reviewed",
                 )
-            if all(_same_person(name, approver) for name in reviewers):
+            if all(_same_person(name, approver.name) for name in reviewers):
                 raise RefusedError(
-                    f"UAT run {run_id} was reviewed only by {approver}; the approval needs "
-                    "someone else's consideration first (SOP D3 before D6)"
+                    f"UAT run {run_id} was reviewed only by {approver.name}; the approval needs "
+                    "someone else's consideration first (SOP D3 before D6)",
+                    code="uat-own-review",
                 )
         _write(
             connection,
             "INSERT INTO uat_decisions (run_id, decision, approver, role, position, nip, reason,"
-            " at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, decision, approver, role, position, nip, reason, to_text(now)),
+            " at, edge, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                decision,
+                approver.name,
+                role,
+                approver.position,
+                approver.nip,
+                reason,
+                to_text(now),
+                approver.edge,
+                approver.login,
+            ),
+        )
+        audit.record(
+            connection,
+            approver,
+            f"uat.{decision}",
+            now,
+            object=f"uat:{run_id}",
+            detail=reason,
         )
     return get(store, run_id)
 
@@ -198,7 +243,8 @@ def _refuse_if_decided(connection: sqlite3.Connection, run_id: int) -> None:
         raise RefusedError(
             f"UAT run {run_id} was {row['decision']} by {row['approver']} on "
             f"{row['at'][:10]} and cannot change; a new version needs a new run "
-            "(opskit uat run)"
+            "(opskit uat run)",
+            code="uat-decided",
         )
 
 
@@ -209,7 +255,7 @@ def _write(connection: sqlite3.Connection, query: str, parameters: tuple[Any, ..
     except sqlite3.IntegrityError as error:
         if "decided" in str(error) or "final" in str(error) or "UNIQUE" in str(error):
             raise RefusedError(
-                f"the UAT run is already decided and cannot change ({error})"
+                f"the UAT run is already decided and cannot change ({error})", code="uat-decided"
             ) from None
         raise StoreError(f"cannot record the UAT change: {error}") from None
 
@@ -297,6 +343,8 @@ def _ruling(row: sqlite3.Row) -> Ruling:
         nip=row["nip"],
         reason=row["reason"],
         at=_when(row["at"]),
+        edge=row["edge"],
+        login=row["login"],
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from opskit import incidents
 from opskit.errors import NotFoundError, UsageError
+from opskit.identity import Actor
 from opskit.result import Result, Status
 from opskit.store import Store
 
@@ -87,19 +88,19 @@ def test_targets_are_independent_and_a_new_outage_is_a_new_incident(store: Store
 def test_acknowledgement_is_recorded_as_follow_up(store: Store) -> None:
     run(store, result(Status.CRITICAL, START))
 
-    incidents.acknowledge(store, 1, "Budi Santoso", "restarted php-fpm", START + HOUR)
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "restarted php-fpm", START + HOUR)
 
     [note] = [note for note in incidents.notes(store, 1) if note.kind == "ack"]
     assert (note.author, note.note) == ("Budi Santoso", "restarted php-fpm")
     with pytest.raises(UsageError):
-        incidents.acknowledge(store, 1, "  ", "x", START)
+        incidents.acknowledge(store, 1, by("  "), "x", START)
     with pytest.raises(NotFoundError, match="no incident 99"):
-        incidents.acknowledge(store, 99, "Budi", "x", START)
+        incidents.acknowledge(store, 99, by("Budi"), "x", START)
 
 
 def test_an_acknowledged_incident_is_not_reminded_until_its_status_changes(store: Store) -> None:
     opened = run(store, result(Status.CRITICAL, START))
-    incidents.acknowledge(store, 1, "Budi Santoso", "disk dibersihkan", START + HOUR)
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "disk dibersihkan", START + HOUR)
     quiet = [run(store, result(Status.CRITICAL, START + hours * HOUR)) for hours in (5, 9, 13)]
     changed = run(store, result(Status.UNKNOWN, START + 14 * HOUR))
 
@@ -110,10 +111,14 @@ def test_an_acknowledged_incident_is_not_reminded_until_its_status_changes(store
 
 def test_an_acknowledged_incident_can_be_reminded_at_its_own_interval(store: Store) -> None:
     run(store, result(Status.CRITICAL, START), acknowledged=12 * HOUR)
-    incidents.acknowledge(store, 1, "Budi Santoso", "menunggu penyedia", START + HOUR)
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "menunggu penyedia", START + HOUR)
     events = [
         run(store, result(Status.CRITICAL, START + hours * HOUR), acknowledged=12 * HOUR)
         for hours in (5, 12, 13, 25)
     ]
 
     assert events == [[], [], [("reminder", 1)], [("reminder", 1)]]  # 12 h after the ack, then 12 h
+
+
+def by(name: str) -> Actor:
+    return Actor(name=name, roles=frozenset(), edge="terminal")

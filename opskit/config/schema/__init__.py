@@ -49,6 +49,7 @@ from opskit.config.schema.common import (
     field_extra,
     split_address,
 )
+from opskit.config.schema.console import Console, StatusPage
 from opskit.config.schema.hosts import DEFAULT_HOST_CHECKS, LOCAL_HOST, Host, HostChecks
 from opskit.config.schema.logs import LogChecks, Resolver
 from opskit.config.schema.notifications import (
@@ -80,6 +81,8 @@ from opskit.config.schema.sites import (
 )
 
 __all__ = [
+    "Console",
+    "StatusPage",
     "Backup",
     "BackupSet",
     "Channel",
@@ -157,19 +160,31 @@ class Config(Section):
             [
                 {
                     "name": "Nama Penanggung Jawab",
+                    "login": "pj",
                     "roles": ["penanggung_jawab"],
                     "position": "Panitera",
                     "email": "penanggungjawab@pa-penajam.go.id",
                 },
                 {
                     "name": "Nama Kasubbag",
+                    "login": "kasubbag",
                     "roles": ["kasubbag_ti"],
                     "position": "Kasubbag Perencanaan, TI dan Pelaporan",
                     "email": "ti@pa-penajam.go.id",
                 },
-                {"name": "Nama Sekretaris", "roles": ["sekretaris"], "position": "Sekretaris"},
-                {"name": "Nama Ketua", "roles": ["ketua"], "position": "Ketua"},
-                {"name": "Nama Operator", "roles": ["operator"], "position": "Pranata Komputer"},
+                {
+                    "name": "Nama Sekretaris",
+                    "login": "sekretaris",
+                    "roles": ["sekretaris"],
+                    "position": "Sekretaris",
+                },
+                {"name": "Nama Ketua", "login": "ketua", "roles": ["ketua"], "position": "Ketua"},
+                {
+                    "name": "Nama Operator",
+                    "login": "operator",
+                    "roles": ["operator"],
+                    "position": "Pranata Komputer",
+                },
             ]
         ],
     )
@@ -230,6 +245,10 @@ class Config(Section):
         default_factory=Uat,
         description="User acceptance tests of applications (`opskit uat`).",
     )
+    console: Console = Field(
+        default_factory=Console,
+        description="The office's web console (`opskit serve`) and the public status page.",
+    )
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -264,3 +283,6 @@ class Config(Section):
 
     def people_with_role(self, role: str) -> list[Person]:
         return [person for person in self.people if role in person.roles]
+
+    def person_with_login(self, login: str) -> Person | None:
+        return next((person for person in self.people if person.login == login), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -18,12 +18,22 @@ ROLES = (
     "ketua",
     "provider",
     "redaktur",
+    "editor",
 )
 
 
 Role = Literal[
-    "operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua", "provider", "redaktur"
+    "operator",
+    "penanggung_jawab",
+    "kasubbag_ti",
+    "sekretaris",
+    "ketua",
+    "provider",
+    "redaktur",
+    "editor",
 ]
+# A sign-in name: lower case letters, digits, dot, dash and underscore.
+LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,31}$"
 
 
 class Organisation(Section):
@@ -63,6 +73,12 @@ class Person(Section):
     nip: str | None = Field(None, description="Civil servant number (NIP) for signature blocks.")
     email: Email | None = Field(None, description="E-mail address for reports and alerts.")
     phone: str | None = Field(None, description="Phone number, listed in handoff documents.")
+    login: Annotated[str, Field(pattern=LOGIN_PATTERN)] | None = Field(
+        None,
+        description="Sign-in name for the console (`opskit serve`); set the password with "
+        "`opskit users passwd LOGIN`. Without it the person cannot sign in.",
+        examples=["budi"],
+    )
     notify: list[Name] = Field(
         default_factory=list,
         description="Names of notification channels (notifications.channels) reaching this person.",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from opskit.errors import RefusedError
+from opskit.identity import Actor
 from opskit.store import Store
 from opskit.uat import records
 from opskit.uat.model import NewRun, StepRecord, UatRun, verdict
@@ -58,9 +59,18 @@ def save(store: Store, *outcomes: str) -> int:
     )
 
 
+def person(name: str, role: str, position: str | None = None) -> Actor:
+    return Actor(name=name, roles=frozenset({role}), edge="terminal", position=position)
+
+
 def review(store: Store, run_id: int, reviewer: str = "Siti Aminah") -> UatRun:
     return records.add_review(
-        store, run_id, reviewer=reviewer, note="Sesuai", recommendation=None, now=NOW
+        store,
+        run_id,
+        reviewer=person(reviewer, "kasubbag_ti"),
+        note="Sesuai",
+        recommendation=None,
+        now=NOW,
     )
 
 
@@ -69,10 +79,8 @@ def decide(store: Store, run_id: int, decision: str = "approved") -> UatRun:
         store,
         run_id,
         decision=decision,
-        approver="Ahmad Fauzi",
+        approver=person("Ahmad Fauzi", "ketua", "Ketua"),
         role="ketua",
-        position="Ketua",
-        nip=None,
         reason="Belum lengkap" if decision == "rejected" else None,
         now=NOW,
     )
@@ -126,7 +134,12 @@ def test_a_failed_run_cannot_be_recommended_for_approval_but_can_be_rejected(sto
 
     with pytest.raises(RefusedError, match="cannot be recommended for approval"):
         records.add_review(
-            store, run_id, reviewer="Siti", note="x", recommendation="approve", now=NOW
+            store,
+            run_id,
+            reviewer=person("Siti", "kasubbag_ti"),
+            note="x",
+            recommendation="approve",
+            now=NOW,
         )
     assert decide(store, run_id, "rejected").state == "rejected"
 

@@ -1,0 +1,185 @@
+"""The console in a real browser: sign in, see, review, approve, be refused, be throttled.
+
+Chromium talks to the real server (uvicorn on loopback); screenshots of the
+main pages are saved under test-artifacts/console/ for people to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from opskit import audit
+from opskit.config.schema import Config
+from opskit.console.server import Background, Listen
+from opskit.store import Store
+from opskit.uat import records
+from support.browser import chromium, screenshot
+from support.console import PASSWORD, seed
+
+
+@pytest.fixture
+def court(court_config: Callable[..., Config]) -> tuple[Config, dict[str, int]]:
+    config = court_config(console={"signin_failures_per_account": 3})
+    return config, seed(config)
+
+
+@pytest.fixture
+def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
+    config, _ = court
+    console = Background(config, Listen("127.0.0.1", 0)).start()
+    yield console
+    console.stop()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    with chromium(tmp_path / "profile") as driver:
+        yield driver
+
+
+def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:
+    browser.delete_all_cookies()
+    browser.get(server.url + "signin")
+    browser.find_element(By.ID, "login").send_keys(login)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+def text(browser: Any) -> str:
+    return str(browser.find_element(By.TAG_NAME, "body").text)
+
+
+def post_crafted_form(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
+    """Submit a form the page does not offer, as a person fiddling with the page could."""
+    browser.execute_script(
+        """
+        const [action, fields, withToken] = arguments;
+        const form = document.createElement('form');
+        form.method = 'post'; form.action = action;
+        const entries = Object.entries(fields);
+        if (withToken) {
+          entries.unshift(['csrftoken', document.querySelector('input[name=csrftoken]').value]);
+        }
+        for (const [name, value] of entries) {
+          const input = document.createElement('input');
+          input.type = 'hidden'; input.name = name; input.value = value;
+          form.appendChild(input);
+        }
+        document.body.appendChild(form); form.submit();
+        """,
+        action,
+        fields,
+        token,
+    )
+
+
+def test_kasubbag_reviews_ketua_approves_operator_is_refused(
+    court: tuple[Config, dict[str, int]], server: Background, browser: Any
+) -> None:
+    config, ids = court
+    run = ids["uat"]
+    browser.get(server.url + "signin")
+    screenshot(browser, "01-signin")
+
+    sign_in(browser, server, "budi")
+    assert browser.current_url.endswith("/dashboard")
+    assert "Ringkasan" in text(browser)
+    assert "Insiden terbuka" in text(browser)
+    screenshot(browser, "02-dashboard-operator")
+    browser.get(server.url + f"uat/{run}")
+    assert "Setujui penerapan aplikasi" not in text(browser)
+    post_crafted_form(browser, f"/uat/{run}/decide", {"decision": "approve"}, token=True)
+    assert "memerlukan peran: Ketua" in text(browser)
+    screenshot(browser, "03-operator-refused")
+
+    sign_in(browser, server, "siti")
+    browser.get(server.url + f"uat/{run}")
+    browser.find_element(By.ID, "review-note").send_keys("Fitur pengaduan sesuai kebutuhan.")
+    browser.find_element(By.CSS_SELECTOR, "input[name=recommendation][value=approve]").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button").click()
+    assert "Pertimbangan Anda dicatat." in text(browser)
+    screenshot(browser, "04-uat-reviewed")
+
+    sign_in(browser, server, "ahmad")
+    browser.get(server.url + f"uat/{run}")
+    browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=approve]").click()
+    assert "Keputusan Anda dicatat" in text(browser)
+    assert "Disetujui oleh Ahmad Fauzi" in text(browser)
+    screenshot(browser, "05-uat-approved")
+
+    with Store.open(config.history_db) as store:
+        decided = records.get(store, run)
+        entries = audit.listing(store)
+    assert decided.ruling is not None
+    assert (decided.ruling.approver, decided.ruling.edge, decided.ruling.login) == (
+        "Ahmad Fauzi",
+        "console",
+        "ahmad",
+    )
+    assert decided.reviews[0].edge == "console"
+    assert {("uat.review", "Siti Aminah"), ("uat.approved", "Ahmad Fauzi")} <= {
+        (entry.action, entry.actor) for entry in entries
+    }
+    assert all(entry.address == "127.0.0.1" for entry in entries if entry.edge == "console")
+
+
+def test_a_form_without_its_token_is_refused(
+    court: tuple[Config, dict[str, int]], server: Background, browser: Any
+) -> None:
+    _, ids = court
+    sign_in(browser, server, "budi")
+    browser.get(server.url + f"incidents/{ids['incident']}")
+
+    post_crafted_form(browser, f"/incidents/{ids['incident']}/note", {"note": "x"}, token=False)
+
+    assert "Formulir ini sudah kedaluwarsa" in text(browser)
+    browser.get(server.url + f"incidents/{ids['incident']}")
+    assert "x" not in [note.text for note in browser.find_elements(By.CSS_SELECTOR, "ul.plain li")]
+
+
+def test_repeated_wrong_passwords_are_throttled_even_before_the_right_one(
+    server: Background, browser: Any
+) -> None:
+    for _ in range(3):
+        sign_in(browser, server, "siti", "salah-sekali-lagi")
+        assert "Nama pengguna atau kata sandi salah." in text(browser)
+
+    sign_in(browser, server, "siti")
+
+    assert "Terlalu banyak percobaan" in text(browser)
+    assert "/signin" in browser.current_url
+    screenshot(browser, "06-throttled")
+
+
+def test_the_pages_people_read_render_on_a_desktop_and_a_phone(
+    court: tuple[Config, dict[str, int]], server: Background, tmp_path: Path
+) -> None:
+    _, ids = court
+    pages = {
+        "07-incident": f"incidents/{ids['incident']}",
+        "08-documents": "documents",
+        "09-audit": "audit",
+        "10-entity": "entity/site/website",
+        "11-run": "run",
+    }
+    with chromium(tmp_path / "desktop") as desktop:
+        sign_in(desktop, server, "budi")
+        for name, path in pages.items():
+            desktop.get(server.url + path)
+            assert desktop.find_element(By.TAG_NAME, "h1").text, name
+            screenshot(desktop, name)
+        desktop.get(server.url + "status")
+        assert "Status" in text(desktop)
+        screenshot(desktop, "12-status-page")
+    with chromium(tmp_path / "phone", width=390, height=844, phone=True) as phone:
+        sign_in(phone, server, "ahmad")
+        widths = phone.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        screenshot(phone, "13-dashboard-phone")
+        assert widths[0] <= widths[1] == 390, "the dashboard does not fit a phone's width"

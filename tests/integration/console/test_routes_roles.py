@@ -1,0 +1,100 @@
+"""Every route of the console for every role: served, refused (403), or sent to sign in.
+
+The routes are enumerated from the application itself, so a new route without
+a case here fails the first test instead of going untested.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.routing import Mount, Route
+
+from opskit.config.schema import ROLES
+from opskit.console.app import routes
+from opskit.identity import console_actor
+from opskit.permissions import may
+from support.console import ROLE_LOGINS, console_for
+
+# path template -> (method, concrete path, form) ; {incident}, {uat}, {document} from the seed
+CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+    ("/", "GET"): ("/", {}),
+    ("/signin", "GET"): ("/signin", {}),
+    ("/signin", "POST"): ("/signin", {"login": "nobody", "password": "x"}),
+    ("/signin/code", "POST"): ("/signin/code", {"pending": "x", "code": "000000"}),
+    ("/signout", "POST"): ("/signout", {}),
+    ("/signout/everywhere", "POST"): ("/signout/everywhere", {}),
+    ("/dashboard", "GET"): ("/dashboard", {}),
+    ("/entity/{kind}/{name}", "GET"): ("/entity/site/website", {}),
+    ("/history", "GET"): ("/history?check=web.http&target=website", {}),
+    ("/incidents", "GET"): ("/incidents", {}),
+    ("/incidents/{incident_id:int}", "GET"): ("/incidents/{incident}", {}),
+    ("/incidents/{incident_id:int}/ack", "POST"): ("/incidents/{incident}/ack", {"note": "ok"}),
+    ("/incidents/{incident_id:int}/note", "POST"): ("/incidents/{incident}/note", {"note": "x"}),
+    ("/uat", "GET"): ("/uat", {}),
+    ("/uat/new", "GET"): ("/uat/new", {}),
+    ("/uat/new", "POST"): ("/uat/new", {"checklist": "no-such-checklist"}),
+    ("/uat/{run_id:int}", "GET"): ("/uat/{uat}", {}),
+    ("/uat/{run_id:int}/review", "POST"): ("/uat/{uat}/review", {"note": "Sesuai"}),
+    ("/uat/{run_id:int}/decide", "POST"): ("/uat/{uat}/decide", {"decision": "reject"}),
+    ("/run", "GET"): ("/run", {}),
+    ("/run", "POST"): ("/run", {"job": "no-such-job"}),
+    ("/documents", "GET"): ("/documents", {}),
+    ("/documents/{document_id:int}/{kind}", "GET"): ("/documents/{document}/html", {}),
+    ("/audit", "GET"): ("/audit", {}),
+    ("/account", "GET"): ("/account", {}),
+    ("/account/language", "POST"): ("/account/language", {"language": "en"}),
+    ("/status", "GET"): ("/status", {}),
+    ("/status.json", "GET"): ("/status.json", {}),
+    ("/healthz", "GET"): ("/healthz", {}),
+}
+
+
+def app_routes() -> list[tuple[str, str, Any]]:
+    found = []
+    for route in routes():
+        if isinstance(route, Mount):
+            continue
+        assert isinstance(route, Route)
+        for method in sorted(route.methods or {"GET"}):
+            if method != "HEAD":
+                found.append((route.path, method, route.endpoint))
+    return found
+
+
+def test_every_route_has_a_case_and_names_its_action() -> None:
+    enumerated = {(path, method) for path, method, _ in app_routes()}
+
+    assert enumerated == set(CASES)
+    for _path, _method, endpoint in app_routes():
+        assert hasattr(endpoint, "action")
+
+
+@pytest.mark.parametrize(("template", "method", "endpoint"), app_routes())
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_route_for_role(
+    seeded_once: Any, template: str, method: str, endpoint: Any, role: Any
+) -> None:
+    config, ids = seeded_once
+    path, form = CASES[(template, method)]
+    path = path.format(**ids)
+    login = ROLE_LOGINS[role] if role else None
+    action = endpoint.action
+    with console_for(config, login) as console:
+        answer = console.client.get(path) if method == "GET" else console.post(path, form)
+    to_signin = answer.status_code == 303 and answer.headers["location"].startswith("/signin")
+    if action is None:
+        assert answer.status_code != 403, answer.text
+        if template == "/" and login is None:
+            assert to_signin
+        elif template not in ("/signout",):
+            assert not (to_signin and "next=" in answer.headers["location"])
+    elif login is None:
+        assert to_signin and "next=" in answer.headers["location"]
+    elif may(config, console_actor(config, login, None), action):
+        assert answer.status_code != 403, answer.text
+        assert not to_signin or template in ("/signout", "/signout/everywhere")
+    else:
+        assert answer.status_code == 403
+        assert "memerlukan peran" in answer.text

@@ -1,0 +1,178 @@
+"""A court for console tests: people in every SOP role with passwords, and a history
+with an incident, a UAT run waiting for review and a written document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from opskit import accounts, incidents
+from opskit.config.load import load
+from opskit.config.schema import Config
+from opskit.reports import written
+from opskit.reports.render import Document, Rendered
+from opskit.result import Result, Status
+from opskit.store import Store
+from opskit.uat import records
+from opskit.uat.model import NewRun, StepRecord, verdict
+
+PASSWORD = "Kata-Sandi-Uji-2026"
+PEOPLE = [
+    {
+        "name": "Budi Santoso",
+        "roles": ["operator"],
+        "login": "budi",
+        "position": "Pranata Komputer",
+    },
+    {"name": "Siti Aminah", "roles": ["kasubbag_ti"], "login": "siti", "position": "Kasubbag TI"},
+    {"name": "Dewi Lestari", "roles": ["sekretaris"], "login": "dewi", "position": "Sekretaris"},
+    {
+        "name": "Ahmad Fauzi",
+        "roles": ["ketua"],
+        "login": "ahmad",
+        "position": "Ketua",
+        "nip": "197001011990031001",
+    },
+    {"name": "Rahmat Hidayat", "roles": ["penanggung_jawab"], "login": "rahmat"},
+    {"name": "Nur Aini", "roles": ["redaktur"], "login": "nur"},
+    {"name": "Fajar Pratama", "roles": ["editor"], "login": "fajar"},
+    {"name": "CV Teknologi Nusantara", "roles": ["provider"], "login": "provider"},
+]
+ROLE_LOGINS = {person["roles"][0]: person["login"] for person in PEOPLE}
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+def court(make_config: Any, **extra: Any) -> Config:
+    """A config with every role and a site, validated as opskit would load it."""
+    data = {
+        "people": PEOPLE,
+        "sites": [{"name": "website", "url": "https://www.pa-uji.example/"}],
+        "uat": {"reviewer_role": "kasubbag_ti"},
+        **extra,
+    }
+    return load(make_config(data))
+
+
+def seed(config: Config, now: datetime = NOW) -> dict[str, int]:
+    """Passwords for everyone, a CRITICAL site with its incident, a UAT run, a document."""
+    with Store.open(config.history_db) as store:
+        for person in PEOPLE:
+            accounts.set_password(store, person["login"], PASSWORD, now)
+        down = Result("web.http", "website", Status.CRITICAL, "DOWN: connection refused")
+        store.record_run("check web", now, now, [down], Status.CRITICAL)
+        opened = incidents.process(store, [down], now, timedelta(hours=4))
+        run_id = records.save(store, uat_run(now))
+        document_id = write_document(store, config, "incident", str(opened[0].incident.id), now)
+        return {"incident": opened[0].incident.id, "uat": run_id, "document": document_id}
+
+
+def uat_run(now: datetime, outcome: str = "passed") -> NewRun:
+    steps = [
+        StepRecord(
+            position=1,
+            step_id="beranda",
+            title="Halaman awal",
+            kind="manual",
+            required=True,
+            definition={"instruction": "Buka beranda", "expected": "Tampil"},
+            outcome=outcome,  # type: ignore[arg-type]
+            summary="",
+            at=now,
+            tester="Budi Santoso",
+        )
+    ]
+    return NewRun(
+        checklist="uji",
+        checklist_title="Uji rilis",
+        checklist_source="/tmp/uji.yaml",
+        checklist_sha256="0" * 64,
+        application="E-Pengaduan",
+        version="2.1",
+        target=None,
+        tester="Budi Santoso",
+        started_at=now,
+        finished_at=now + timedelta(minutes=5),
+        result=verdict(steps),
+        steps=steps,
+    )
+
+
+def write_document(store: Store, config: Config, kind: str, reference: str, now: datetime) -> int:
+    """A document file as the renderer leaves it, recorded as written."""
+    directory = config.output_dir / kind
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{kind}-{reference}.html"
+    path.write_text(f"<html><body>{kind} {reference}</body></html>")
+    document = Document(
+        kind=kind,
+        template=f"{kind}.html.j2",
+        title=f"Dokumen {kind} {reference}",
+        number=f"{reference}/2026",
+        stem=path.stem,
+        subject="",
+        chat_text="",
+        context={},
+    )
+    written.record(
+        store, Rendered(document, {"html": path}, ""), reference=reference, language="id", now=now
+    )
+    return int(written.listing(store, {kind})[0].id)
+
+
+class Browserless:
+    """The console in-process (Starlette's test client): sign in, post forms with their token."""
+
+    def __init__(self, config: Config, https: bool = False) -> None:
+        from starlette.testclient import TestClient
+
+        from opskit.console.app import create_app
+
+        self.client = TestClient(
+            create_app(config, https=https),
+            base_url="https://testserver" if https else "http://testserver",
+            follow_redirects=False,
+        )
+
+    def token(self, path: str = "/signin") -> str:
+        page = self.client.get(path)
+        found = CSRF.search(page.text)
+        assert found, f"no CSRF token on {path} ({page.status_code})"
+        return found.group(1)
+
+    def sign_in(self, login: str, password: str = PASSWORD) -> Any:
+        return self.client.post(
+            "/signin",
+            data={"login": login, "password": password, "csrftoken": self.token()},
+        )
+
+    def post(self, path: str, data: dict[str, str] | None = None) -> Any:
+        token = self.token("/signin") if not self.signed_in else self.token("/account")
+        return self.client.post(path, data={**(data or {}), "csrftoken": token})
+
+    @property
+    def signed_in(self) -> bool:
+        return "opskit_session" in self.client.cookies
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@contextmanager
+def console_for(config: Config, login: str | None = None) -> Iterator[Browserless]:
+    browserless = Browserless(config)
+    try:
+        if login:
+            answer = browserless.sign_in(login)
+            assert answer.status_code == 303, answer.text
+        yield browserless
+    finally:
+        browserless.close()
+
+
+def history_path(config: Config) -> Path:
+    return config.history_db
