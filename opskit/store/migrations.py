@@ -298,6 +298,9 @@ MIGRATIONS: tuple[str, ...] = (
     JOIN (SELECT check_id, target, MAX(id) AS id FROM results GROUP BY check_id, target) latest
     ON r.id = latest.id;
     """,
+    """
+    ALTER TABLE runs ADD COLUMN process TEXT;
+    """,
 )
 
 
