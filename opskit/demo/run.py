@@ -38,6 +38,7 @@ DEMO_DOMAIN = "pa-demo.test"
 DEMO_PEOPLE = [
     {
         "name": "Rahmat Hidayat",
+        "login": "rahmat",
         "roles": ["penanggung_jawab"],
         "position": "Panitera",
         "email": "penanggungjawab@demo.example",
@@ -45,6 +46,7 @@ DEMO_PEOPLE = [
     },
     {
         "name": "Siti Aminah",
+        "login": "siti",
         "roles": ["kasubbag_ti"],
         "position": "Kasubbag Perencanaan, TI dan Pelaporan",
         "email": "ti@demo.example",
@@ -52,14 +54,22 @@ DEMO_PEOPLE = [
     },
     {
         "name": "Dewi Lestari",
+        "login": "dewi",
         "roles": ["sekretaris"],
         "position": "Sekretaris",
         "email": "sekretaris@demo.example",
         "notify": ["email"],
     },
-    {"name": "Ahmad Fauzi", "roles": ["ketua"], "position": "Ketua"},
+    {
+        "name": "Ahmad Fauzi",
+        "login": "ahmad",
+        "roles": ["ketua"],
+        "position": "Ketua",
+        "nip": "197001011990031001",
+    },
     {
         "name": "Budi Santoso",
+        "login": "budi",
         "roles": ["operator"],
         "position": "Pranata Komputer",
         "nip": "198501012010121001",
@@ -203,6 +213,18 @@ def steps(workspace: Path) -> list[Step]:
             ],
         ),  # fmt: skip
         Step("uat approve 1", ["uat", "approve", "1", "--approver", "Ahmad Fauzi"]),
+        Step(
+            f"uat run {DEMO_CHECKLIST} (version 2.5.0, left for review in the console)",
+            [
+                "uat",
+                "run",
+                DEMO_CHECKLIST,
+                "--answers",
+                str(workspace / "uat-answers.yaml"),
+                "--app-version",
+                "2.5.0",
+            ],
+        ),
         Step("report uat 1 --send", ["report", "uat", "1", "--send"]),
         Step("report daily --send", ["report", "daily", "--send"]),
         Step("report recap --send", ["report", "recap", "--send"]),
@@ -258,6 +280,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
         write_demo_log(workspace)
         for number, step in enumerate(steps(workspace), start=1):
             done.run(number, step)
+    console = demo_console(config_path, workspace / PASSWORDS_FILE)
     failed = [row for row in done.rows if row["status"] == Status.UNKNOWN.value]
     return Outcome(
         command="demo",
@@ -266,6 +289,7 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             "workspace": str(workspace),
             "steps": done.rows,
             "mail": mailbox.count,
+            "console": console,
         },
         view="steps",
         status=Status.UNKNOWN if failed else Status.OK,
@@ -284,8 +308,55 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             "are planted on purpose: gambling spam shown only to search-engine crawlers",
             "security: `check security` and `antivirus scan` judge THIS machine for real (its "
             "firewall, open ports, updates) plus a planted web shell (EICAR) in the demo's www/",
+            *console_messages(console, config_path),
         ],
     )
+
+
+# The demo's people who sign in to the console, in the order they are shown.
+CONSOLE_LOGINS = ("budi", "siti", "ahmad", "dewi", "rahmat")
+PASSWORDS_FILE = "console-passwords.txt"
+
+
+def demo_console(config_path: Path, passwords_file: Path) -> dict[str, Any]:
+    """Passwords for the demo's people (in a 0600 file, never in output data or logs),
+    and proof the console answers."""
+    import os
+    import secrets
+    import urllib.request
+
+    from opskit import accounts
+    from opskit.config.load import load
+    from opskit.console.server import Background, Listen
+    from opskit.result import utc_now
+    from opskit.store import Store
+
+    config = load(config_path)
+    passwords = {login: f"demo-{secrets.token_urlsafe(9)}" for login in CONSOLE_LOGINS}
+    with Store.open(config.history_db) as store:
+        for login, password in passwords.items():
+            accounts.set_password(store, login, password, utc_now())
+    descriptor = os.open(passwords_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.writelines(f"{login} {password}\n" for login, password in passwords.items())
+    console = Background(config, Listen("127.0.0.1", 0)).start()
+    try:
+        with urllib.request.urlopen(console.url + "healthz", timeout=10) as answer:  # noqa: S310 - our own loopback console
+            healthy = answer.read() == b"ok"
+    finally:
+        console.stop()
+    return {"answered": healthy, "logins": list(passwords), "passwords_file": str(passwords_file)}
+
+
+def console_messages(console: dict[str, Any], config_path: Path) -> list[str]:
+    state = "it answered" if console["answered"] else "it did NOT answer"
+    return [
+        f"console:   opskit --config {config_path} serve  ({state} in the demo); sign in as "
+        "budi (operator), siti (kasubbag), ahmad (ketua), dewi (sekretaris), rahmat "
+        "(penanggung jawab): UAT run 2 waits for siti's review and ahmad's approval",
+        f"passwords: in {console['passwords_file']} (mode 0600; change one with `opskit "
+        f"--config {config_path} users passwd LOGIN`)",
+    ]
 
 
 @dataclass

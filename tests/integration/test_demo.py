@@ -13,7 +13,8 @@ pytestmark = pytest.mark.integration
 def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> None:
     workspace = tmp_path / "demo"
 
-    run = cli("demo", "--dir", workspace, "--format", "json")
+    demo_run = cli("demo", "--dir", workspace, "--format", "json")
+    run = demo_run
 
     assert run.exit_code == 0, run.stderr
     steps = run.json["data"]["steps"]
@@ -39,6 +40,23 @@ def test_demo_runs_every_step_and_leaves_its_outputs(cli, tmp_path: Path) -> Non
     assert (workspace / "state" / "history.sqlite").is_file()
     assert (workspace / "opskit.yaml").stat().st_mode & 0o077 == 0
     assert_uat_went_to_approval(workspace, steps)
+    assert_console_answered_without_showing_passwords(workspace, run_output=demo_run)
+
+
+def assert_console_answered_without_showing_passwords(workspace: Path, run_output) -> None:
+    """The demo's console answered; its passwords sit in a 0600 file, nowhere else."""
+    console = run_output.json["data"]["console"]
+    assert console["answered"] is True
+    passwords_file = Path(console["passwords_file"])
+    assert passwords_file.stat().st_mode & 0o077 == 0
+    passwords = dict(line.split() for line in passwords_file.read_text().splitlines())
+    assert set(passwords) == {"budi", "siti", "ahmad", "dewi", "rahmat"}
+    history = b"".join(path.read_bytes() for path in (workspace / "state").glob("history.sqlite*"))
+    for password in passwords.values():
+        assert password not in run_output.stdout + run_output.stderr
+        assert password.encode() not in history
+    waiting = json.loads(sorted((workspace / "output").glob("*-uat-run.json"))[-1].read_text())
+    assert (waiting["data"]["id"], waiting["data"]["state"]) == (2, "tested")
 
 
 def assert_uat_went_to_approval(workspace: Path, rows: list[dict[str, str]]) -> None:
