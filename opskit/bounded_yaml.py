@@ -104,11 +104,24 @@ def _count(text: str) -> None:
 def load(text: str) -> Any:
     """The data in ``text``; raises yaml.YAMLError (YamlBoundsError when out of bounds)."""
     check_bounds(text)
-    return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - BoundedLoader is a SafeLoader
+    return _construct(text)
 
 
 def compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (with line marks) and the data of ``text``, within bounds."""
     check_bounds(text)
-    root = yaml.compose(text, Loader=BoundedLoader)  # noqa: S506 - BoundedLoader is a SafeLoader
-    return root, yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader
+    loader = BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return root, _construct(text)
+
+
+def _construct(text: str) -> Any:
+    """The data, built by the safe constructor (no arbitrary objects)."""
+    loader = BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
