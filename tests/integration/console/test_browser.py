@@ -42,12 +42,53 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         yield driver
 
 
+def _lost(error: Exception) -> bool:
+    """Chrome's two ways of saying a node belongs to a page that is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return isinstance(error, StaleElementReferenceException) or (
+        "does not belong to the document" in str(error)
+    )
+
+
+def submitted(browser: Any, submit: Callable[[], None]) -> None:
+    """Submit a form and wait for the page that answers it, however slow the machine is.
+
+    Under load Chrome may report the clicked node gone while it already
+    follows the click; the new page arriving is what counts.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = browser.find_element(By.TAG_NAME, "html")
+
+    def replaced(driver: Any) -> bool:
+        try:
+            before.is_enabled()
+        except WebDriverException as error:
+            if _lost(error):
+                return driver.execute_script("return document.readyState") == "complete"
+            raise
+        return False
+
+    try:
+        submit()
+    except WebDriverException as error:
+        if not _lost(error):
+            raise
+    WebDriverWait(browser, 60).until(replaced)
+
+
+def click(browser: Any, selector: str) -> None:
+    submitted(browser, browser.find_element(By.CSS_SELECTOR, selector).click)
+
+
 def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:
     browser.delete_all_cookies()
     browser.get(server.url + "signin")
     browser.find_element(By.ID, "login").send_keys(login)
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click(browser, "form button[type=submit]")
 
 
 def text(browser: Any) -> str:
@@ -56,6 +97,10 @@ def text(browser: Any) -> str:
 
 def post_crafted_form(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
     """Submit a form the page does not offer, as a person fiddling with the page could."""
+    submitted(browser, lambda: _craft(browser, action, fields, token))
+
+
+def _craft(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
     browser.execute_script(
         """
         const [action, fields, withToken] = arguments;
@@ -101,13 +146,13 @@ def test_kasubbag_reviews_ketua_approves_operator_is_refused(
     browser.get(server.url + f"uat/{run}")
     browser.find_element(By.ID, "review-note").send_keys("Fitur pengaduan sesuai kebutuhan.")
     browser.find_element(By.CSS_SELECTOR, "input[name=recommendation][value=approve]").click()
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button").click()
+    click(browser, "form[action$='/review'] button")
     assert "Pertimbangan Anda dicatat." in text(browser)
     screenshot(browser, "04-uat-reviewed")
 
     sign_in(browser, server, "ahmad")
     browser.get(server.url + f"uat/{run}")
-    browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=approve]").click()
+    click(browser, "button[name=decision][value=approve]")
     assert "Keputusan Anda dicatat" in text(browser)
     assert "Disetujui oleh Ahmad Fauzi" in text(browser)
     screenshot(browser, "05-uat-approved")
