@@ -224,7 +224,7 @@ def wait_seconds(
         if value is None:
             continue
         rows = store.read(
-            f"SELECT at FROM signin_failures WHERE {column} = ? AND at >= ?"  # noqa: S608 - fixed column names
+            f"SELECT at FROM signin_failures WHERE {column} = ? AND at >= ?"  # noqa: S608  # nosec B608 - column is one of two literals
             " ORDER BY at DESC LIMIT ?",
             (value, since, limit),
         )

@@ -15,6 +15,7 @@ import yaml
 
 from opskit import bounded_yaml
 from opskit.errors import ConfigError
+from opskit.logs import RULE_IDS
 from opskit.paths import checks_dir
 from opskit.result import Result, Status
 
@@ -37,6 +38,8 @@ REGISTRY: dict[str, str] = {
     "web.integrity.sitemap": "opskit.web.integrity",
     "web.links": "opskit.web.links",
     "web.exposure": "opskit.web.exposure",
+    "web.public-info": "opskit.web.publicinfo.audit",
+    "web.public-info.changes": "opskit.web.publicinfo.audit",
     "fw.active": "opskit.security.firewall",
     "fw.default-inbound": "opskit.security.firewall",
     "fw.allowed-ports": "opskit.security.firewall",
@@ -77,25 +80,7 @@ REGISTRY: dict[str, str] = {
     "backup.verify.database": "opskit.actions.backup.verify",
     "backup.verify.age": "opskit.actions.backup.status",
     "logs.activity": "opskit.logs.report",
-    **{
-        f"logs.{rule}": "opskit.logs.report"
-        for rule in (
-            "probing",
-            "crawl",
-            "sensitive-files",
-            "traversal",
-            "sqli",
-            "xss",
-            "scanner-ua",
-            "webshell",
-            "login-bruteforce",
-            "auth-bruteforce",
-            "cve-probe",
-            "gambling-spam",
-            "volume",
-            "errors-5xx",
-        )
-    },  # fmt: skip
+    **{f"logs.{rule}": "opskit.logs.report" for rule in RULE_IDS},  # fmt: skip
 }
 
 LANGUAGES = ("id", "en")

@@ -20,7 +20,7 @@ from typing import Any
 
 from fabric import task
 
-HEAD_BYTES = 256
+HEAD_BYTES = 2048
 FETCH_BYTES = 32 << 20
 # Marks the line on stderr that carries gzip's own exit status.
 GZIP_STATUS = "opskit-gzip-status:"

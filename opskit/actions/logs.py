@@ -14,10 +14,10 @@ from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
 from opskit.logs.engine import analyze
 from opskit.logs.files import FileInfo, Read, cursor, plan_reads
-from opskit.logs.formats import compile_format
+from opskit.logs.formats import AUTO, LogFormat, compile_format
 from opskit.logs.report import Allowlist, judge
 from opskit.logs.rules import Rule, load_rules
-from opskit.logs.scan import ScanSettings
+from opskit.logs.settings import ScanSettings, Zone
 from opskit.outcome import Outcome
 from opskit.result import Result, utc_now
 from opskit.sharding import parse_shard
@@ -32,7 +32,8 @@ STATE_NAMESPACE = "logs.cursor"
 class AnalyzeOptions:
     """What ``opskit logs analyze`` was asked for; everything has a default."""
 
-    log_format: str = "combined"
+    log_format: str = "auto"
+    error_logs: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
     rules_file: str | None = None
@@ -46,42 +47,120 @@ class AnalyzeOptions:
 
 
 def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
-    """Analyse log files given by name, like GoAccess: no config, no history."""
+    """Analyse log files given by name, like GoAccess: no config, no history.
+
+    Each file's format is found from its first lines unless ``--log-format`` names it;
+    error logs (found so, or named by ``--error-log``) join their findings by address.
+    """
     from opskit.logs.files import not_a_log_file
     from opskit.logs.sources import LocalSource, in_time_order
 
     zone = _zone(options.timezone)
     rules = _rules(options.rules_file, options.login_paths)
-    log_format = compile_format(options.log_format)
     since, until = _range(options.since, options.until, zone)
-    refused = {path: reason for path in paths if (reason := not_a_log_file(Path(path)))}
+    every = [*paths, *options.error_logs]
+    refused = {path: reason for path in every if (reason := not_a_log_file(Path(path)))}
     if refused:
         raise UsageError("; ".join(f"{path}: {reason}" for path, reason in refused.items()))
-    infos = in_time_order([_describe(path) for path in paths])
-    source = LocalSource()
+    access: list[tuple[FileInfo, LogFormat]] = []
+    errors = [_describe(path) for path in options.error_logs]
+    for path in paths:
+        info = _describe(path)
+        found = _format_of(info, options.log_format)
+        if found.kind == "error":
+            errors.append(info)
+        else:
+            access.append((info, found))
+    log_format = _one_format(access)
+    infos = in_time_order([info for info, _ in access])
+    source = LocalSource(whole=True)
     reached: dict[str, int] = {}
 
     def tasks() -> Any:
         for info in infos:
             yield from source.tasks(Read(info, 0), reached)
 
-    settings = ScanSettings(log_format, tuple(rules), since, until)
+    settings = ScanSettings(log_format, tuple(rules), since, until, zone=_frame_zone(zone))
     size = sum(info.size or 0 for info in infos)
-    analysis = analyze(tasks(), settings, jobs=options.jobs, expected_bytes=size)
+    error_reports = [_error_report(info, rules, zone, source) for info in errors]
+    analysis = analyze(
+        tasks(), settings, jobs=options.jobs, expected_bytes=size, extra=error_reports
+    )
+    analysis.log_format = log_format.described
+    analysis.zone = settings.zone.label
     allowlist = _allowlist(list(options.allow), list(options.allow_agents), options)
+    names = [info.name for info in infos] + [info.name for info in errors]
     judgement = judge(
         analysis,
         rules,
-        target=", ".join(Path(path).name for path in paths),
+        target=", ".join(Path(name).name for name in names),
         zone=zone,
         allowlist=allowlist,
-        notes=[f"files: {', '.join(info.name for info in infos)}"],
+        notes=[f"files: {', '.join(names)}"],
         damaged=source.damaged,
     )
     data = {"sources": [judgement.data]}
     return Outcome(
         command="logs analyze", results=judgement.results, data=data, view="logs", record=False
     )
+
+
+def _format_of(info: FileInfo, spec: str) -> LogFormat:
+    """The format named, or found from the file's first lines; UsageError if none reads them."""
+    if spec != AUTO:
+        return compile_format(spec)
+    from opskit.logs.files import first_lines
+
+    try:
+        lines = first_lines(Path(info.name))
+    except OSError as error:
+        raise OpskitError(f"cannot read {info.name}: {error}") from None
+    return _sniffed(info.name, lines)
+
+
+def _sniffed(name: str, lines: list[bytes]) -> LogFormat:
+    from opskit.logs.sniff import sniff
+
+    found = sniff(lines)
+    if found.log_format is None:
+        if not found.sampled:
+            return compile_format("combined")
+        raise UsageError(f"{name}: no known log format reads its first lines; {found.hint}")
+    return found.log_format
+
+
+def _one_format(access: list[tuple[FileInfo, LogFormat]]) -> LogFormat:
+    formats = {log_format.described: log_format for _, log_format in access}
+    if len(formats) > 1:
+        listed = "; ".join(f"{Path(info.name).name}: {fmt.described}" for info, fmt in access)
+        raise UsageError(
+            f"the access logs are in different formats ({listed}): analyse them one at a time"
+        )
+    return next(iter(formats.values()), compile_format("combined"))
+
+
+def _error_report(info: FileInfo, rules: list[Rule], zone: tzinfo, source: Any) -> Any:
+    """The events of a whole error log (error logs are small; they are read at once)."""
+    from opskit.logs.errorlog import scan_error_log
+
+    data = b"".join(task[1] if task[0] == "bytes" else _range_bytes(task)
+                    for task in source.tasks(Read(info, 0), {}))  # fmt: skip
+    return scan_error_log(data, rules, zone)
+
+
+def _range_bytes(task: Any) -> bytes:
+    from opskit.logs.files import read_range
+
+    return read_range(task[1], task[2], task[3])
+
+
+def _frame_zone(zone: tzinfo) -> Zone:
+    """The zone given to times written without one, in the form the reader takes."""
+    name = getattr(zone, "key", None)
+    if name:
+        return Zone(name=name)
+    offset = zone.utcoffset(None) or datetime.now(UTC).astimezone(zone).utcoffset()
+    return Zone(offset_seconds=offset.total_seconds() if offset else 0.0)
 
 
 def check_logs(
@@ -171,13 +250,19 @@ def _check_one(
     host_name, path = log.host_name, log.path
     host = select_hosts(config, [host_name])[0]
     state = context.store().get_state(STATE_NAMESPACE, f"{host_name}:{path}")
-    settings = ScanSettings(compile_format(log.format_spec), tuple(rules))
+    zone = context.timezone
     try:
         with session(host, known_hosts(config)) as connection:
             source: Any = LocalSource() if host.local else RemoteSource(connection)
             files: list[FileInfo] = source.describe(path)
             if not files:
                 raise HostError(f"{host_name}: no log file at {path}")
+            log_format = (
+                _sniffed(files[-1].name, files[-1].head.split(b"\n")[:-1] or [files[-1].head])
+                if log.format_spec == AUTO
+                else compile_format(log.format_spec)
+            )
+            settings = ScanSettings(log_format, tuple(rules), zone=_frame_zone(zone))
             reads, how = plan_reads(files, state)
             reached: dict[str, int] = {}
 
@@ -186,18 +271,30 @@ def _check_one(
                     yield from source.tasks(read, reached)
 
             size = sum(max(0, (read.info.size or 0) - read.offset) for read in reads)
-            analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
+            if log_format.kind == "error":
+                from opskit.logs.errorlog import scan_error_log
+
+                data = b"".join(
+                    task[1] if task[0] == "bytes" else _range_bytes(task) for task in tasks()
+                )
+                report = scan_error_log(data, rules, zone)
+                analysis = analyze([], settings, jobs=jobs, extra=[report])
+            else:
+                analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
         if str(error).endswith("not a log file"):  # a FIFO or a device, named for what it is
             raise HostError(f"{host_name}: {error}") from None
         raise HostError(f"{host_name}: cannot read {path}: {error}") from None
+    analysis.log_format = log_format.described
+    analysis.zone = settings.zone.label
+    analysis.held_back = sum(source.held_back.values())
     current = files[-1]
     saved = cursor(current, reached.get(current.name, 0))
     judged = judge(
         analysis,
         rules,
         target=log.target,
-        zone=context.timezone,
+        zone=zone,
         allowlist=allowlist,
         notes=[how, *(f"read {name} up to byte {end}" for name, end in reached.items())],
         damaged=getattr(source, "damaged", []),

@@ -59,6 +59,7 @@ class Request:
     day: str | None = None
     month: str | None = None
     uat_run_id: int | None = None
+    site: str | None = None
 
 
 def _incident(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
@@ -111,6 +112,15 @@ def _uat(context: AppContext, words: Words, now: datetime, request: Request) -> 
     return uat.build(context.config, run, words)
 
 
+def _public_info(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
+    from opskit.actions.public_info import latest_audit
+    from opskit.reports.documents import public_info
+
+    result, catalogue = latest_audit(context, request.site)
+    sequence = next_sequence(context, "public-info", now)
+    return public_info.build(context.config, result, catalogue, words=words, sequence=sequence)
+
+
 BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] = {
     "incident": _incident,
     "daily": _daily,
@@ -118,6 +128,7 @@ BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] 
     "schedule": _schedule,
     "handoff": _handoff,
     "uat": _uat,
+    "public-info": _public_info,
 }
 
 
@@ -142,7 +153,14 @@ def produce(
     document = BUILDERS[kind](context, paper.words, now, request)
     output_dir = Path(out).expanduser() if out else config.output_dir
     rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=formats)
-    reference = str(request.incident_id or request.uat_run_id or request.day or request.month or "")
+    reference = str(
+        request.incident_id
+        or request.uat_run_id
+        or request.day
+        or request.month
+        or request.site
+        or ""
+    )
     written.record(
         context.store(), rendered, reference=reference, language=paper.words.language, now=now
     )

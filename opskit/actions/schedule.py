@@ -21,8 +21,11 @@ def install_schedule(
     env_file: str | None,
     output: str | None,
     user: str | None = None,
+    console: bool = False,
 ) -> Outcome:
     config_path = context.config_file
+    if console and method != "systemd":
+        raise UsageError("--console installs a systemd service; use it with --systemd")
     environment = Path(env_file).expanduser() if env_file else None
     if output is not None and method != "systemd":
         raise UsageError("--output writes systemd unit files; it does not go with --cron")
@@ -30,7 +33,7 @@ def install_schedule(
     warnings = [warning] if warning else []
     if output is not None:
         written = install.write_units(
-            Path(output).expanduser(), config_path, every_minutes, environment
+            Path(output).expanduser(), config_path, every_minutes, environment, console
         )
         return Outcome(
             command="schedule install",
@@ -45,13 +48,13 @@ def install_schedule(
             data={"crontab": line},
             messages=[f"installed in {owner} crontab:", line, *warnings],
         )
-    written = install.install_systemd(config_path, every_minutes, environment)
+    written = install.install_systemd(config_path, every_minutes, environment, console)
     return Outcome(
         command="schedule install",
         data={"written": [str(path) for path in written]},
         messages=[
             *(f"wrote {path}" for path in written),
-            "enabled and started opskit.timer",
+            "enabled and started opskit.timer" + (" and opskit-console.service" if console else ""),
             *warnings,
         ],
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
-from opskit.config.schema import WEB_CHECKS
+from opskit.config.schema import WEB_CHECKS, Site
 from opskit.context import AppContext
 from opskit.errors import ConfigError, UsageError
 from opskit.outcome import Outcome
-from opskit.result import Status
+from opskit.result import Result, Status, utc_now
 from opskit.sharding import parse_shard
 
 
@@ -52,6 +53,7 @@ def check_web(
         )
     store = context.store()
     settings = config.web
+    last_audits, due = _public_info_schedule(context, chosen, only)
     data = RunInput(
         settings=settings,
         zone=context.timezone,
@@ -63,6 +65,8 @@ def check_web(
         },
         accept_baseline=accept_baseline,
         keywords=spam.phrases(settings.keywords_file),
+        public_info_due=due,
+        public_info_last=last_audits,
     )
     outputs = run(plan(chosen, list(only), data), jobs)
     results = point_to_the_outage([result for output in outputs for result in output.results])
@@ -74,3 +78,33 @@ def check_web(
         accepted = sum(1 for change in changes if change.namespace == BASELINES)
         messages.append(f"accepted the current text of {accepted} page(s) as the baseline")
     return Outcome(command="check web", results=results, record=True, messages=messages)
+
+
+def _public_info_schedule(
+    context: AppContext, sites: Sequence[Site], only: Sequence[str]
+) -> tuple[dict[str, Result | None], set[str]]:
+    """Each site's last public-information audit, and the sites due for one now.
+
+    The catalogue of every site that will be audited is validated here, so
+    a broken copy stops the command with each problem and its line before
+    any site is crawled.
+    """
+    from opskit.web.publicinfo import catalogue
+    from opskit.web.publicinfo.audit import CHECK_ID
+
+    store, now = context.store(), utc_now()
+    last: dict[str, Result | None] = {}
+    due: set[str] = set()
+    for site in sites:
+        if "public-info" in site.skip or (only and "public-info" not in only):
+            continue
+        previous = store.recent(CHECK_ID, site.name, 1)
+        last[site.name] = previous[0] if previous else None
+        interval = site.public_info.interval_hours
+        if interval is not None and (
+            not previous or now - previous[0].observed_at >= timedelta(hours=interval)
+        ):
+            due.add(site.name)
+        if "public-info" in only or site.name in due:
+            catalogue.load(site.public_info.catalogue)
+    return last, due

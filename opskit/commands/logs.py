@@ -14,6 +14,7 @@ def _analyze(context: AppContext, args: argparse.Namespace) -> Outcome:
 
     options = AnalyzeOptions(
         log_format=args.log_format,
+        error_logs=tuple(args.error_log),
         since=args.since,
         until=args.until,
         rules_file=args.rules,
@@ -28,6 +29,17 @@ def _analyze(context: AppContext, args: argparse.Namespace) -> Outcome:
     return analyze_files(args.files, options)
 
 
+def _fail2ban(context: AppContext, args: argparse.Namespace) -> Outcome:
+    from pathlib import Path
+
+    from opskit.logs.fail2ban import JAIL, write_config
+
+    written = write_config(Path(args.dir), list(args.log_path), force=args.force)
+    messages = [f"wrote {path}" for path in written]
+    messages.append(f"check it: fail2ban-client -d | grep {JAIL}; then: fail2ban-client reload")
+    return Outcome(command="logs fail2ban-config", messages=messages, data={"files": written})
+
+
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.logs import check_logs
 
@@ -37,5 +49,6 @@ def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
 # What each command runs, by its name (the grammar is in opskit.grammar.logs).
 HANDLERS: dict[str, Handler] = {
     "logs analyze": _analyze,
+    "logs fail2ban-config": _fail2ban,
     "check logs": _check,
 }

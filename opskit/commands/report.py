@@ -1,4 +1,4 @@
-"""``opskit report incident|daily|recap|handoff|schedule``."""
+"""``opskit report incident|daily|recap|handoff|schedule|public-info``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def _report(kind: str) -> Any:
             incident_id=getattr(args, "incident", None),
             day=getattr(args, "date", None),
             month=getattr(args, "month", None),
+            site=getattr(args, "site", None),
         )
         return produce(
             context,

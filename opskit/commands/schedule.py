@@ -38,6 +38,7 @@ def _install(context: AppContext, args: argparse.Namespace) -> Outcome:
         env_file=args.env_file,
         output=args.output,
         user=args.user,
+        console=args.console,
     )
 
 

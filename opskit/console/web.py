@@ -65,6 +65,27 @@ class Console:
         self.zone = zoneinfo.ZoneInfo(config.organisation.timezone)
         self._local = threading.local()
         self.templates = _environment()
+        self._cache: dict[Any, tuple[float, Any]] = {}
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: Any, seconds: float, make: Callable[[], Any]) -> Any:
+        """``make()``'s value, reused for ``seconds``: pages every reader sees alike (the
+        dashboard) are built once for a crowd, not once per person."""
+        import time
+
+        with self._cache_lock:
+            hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < seconds:
+            return hit[1]
+        value = make()
+        with self._cache_lock:
+            self._cache[key] = (time.monotonic(), value)
+        return value
+
+    def forget(self) -> None:
+        """Drop every cached page: a change was just made through the console."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -117,6 +138,20 @@ class View:
     language: str
     form: dict[str, str] = field(default_factory=dict)
     cookies_out: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def signed(self) -> Actor:
+        """The signed-in person; pages behind ``page(action)`` always have one."""
+        if self.actor is None:
+            raise RefusedError("sign in first", code="not-allowed")
+        return self.actor
+
+    @property
+    def login(self) -> str:
+        login = self.signed.login
+        if login is None:
+            raise RefusedError("sign in first", code="not-allowed")
+        return login
 
     @property
     def config(self) -> Config:
@@ -294,7 +329,7 @@ def _answer(
         if refusal(console.config, view.actor, action) is not None:
             return view.refuse(view.not_allowed(action))
     try:
-        return handler(view)
+        response = handler(view)
     except NotFoundError:
         return view.refuse(view.words("console.errors.not_found"), status_code=404)
     except RefusedError as error:
@@ -302,6 +337,9 @@ def _answer(
         return view.refuse(view.explain(error), status_code=status_code)
     except OpskitError as error:
         return view.refuse(view.explain(error), status_code=400)
+    if request.method == "POST":
+        console.forget()
+    return response
 
 
 @functools.cache

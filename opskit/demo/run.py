@@ -323,7 +323,8 @@ def demo_console(config_path: Path, passwords_file: Path) -> dict[str, Any]:
     and proof the console answers."""
     import os
     import secrets
-    import urllib.request
+
+    import requests
 
     from opskit import accounts
     from opskit.config.load import load
@@ -341,8 +342,7 @@ def demo_console(config_path: Path, passwords_file: Path) -> dict[str, Any]:
         handle.writelines(f"{login} {password}\n" for login, password in passwords.items())
     console = Background(config, Listen("127.0.0.1", 0)).start()
     try:
-        with urllib.request.urlopen(console.url + "healthz", timeout=10) as answer:  # noqa: S310 - our own loopback console
-            healthy = answer.read() == b"ok"
+        healthy = requests.get(console.url + "healthz", timeout=10).text == "ok"
     finally:
         console.stop()
     return {"answered": healthy, "logins": list(passwords), "passwords_file": str(passwords_file)}

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "web",
     "security",
     "logs",
+    "audit",
     "backup",
     "report",
     "incidents",

@@ -17,8 +17,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         common,
         "analyze",
         command_name="logs analyze",
-        help_text="analyse access log files; needs no opskit.yaml",
-        description="Read Apache/Nginx access logs (plain or .gz, in time order) and report "
+        help_text="analyse access and error log files; needs no opskit.yaml",
+        description="Read Apache/Nginx/Caddy/Traefik access logs and Apache/nginx error logs "
+        "(plain or .gz, in time order, their format found from the first lines) and report "
         "suspicious clients per detection rule, with first/last seen, evidence lines and "
         "SUGGESTED block rules (nftables, ufw, iptables, fail2ban; never applied), plus top "
         "clients, paths, status mix and requests per hour. Windows run on log time. Exit code: "
@@ -34,9 +35,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="log files (.gz allowed)")
     parser.add_argument(
         "--log-format",
-        default="combined",
+        default="auto",
         metavar="FORMAT",
-        help="combined (default), common, vhost_combined, or an nginx/Apache format string",
+        help="auto (default: found from the first lines), combined, common, vhost_combined, "
+        "error, or an nginx/Apache format string",
+    )
+    parser.add_argument(
+        "--error-log",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an Apache/nginx error log; its findings join the access log's by address",
     )
     parser.add_argument("--since", help="only lines from this time (7d, 24h, 2024-05-06T08:00)")
     parser.add_argument("--until", help="only lines before this time")
@@ -58,8 +67,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--resolver", metavar="IP[:PORT]", help="DNS server for --verify-crawlers")
     parser.add_argument("--timezone", help="time zone for shown times (default: this machine's)")
     parser.add_argument(
-        "-j", "--jobs", type=positive_int, default=2, metavar="N", help="scanning processes (2)"
+        "-j", "--jobs", type=positive_int, default=2, metavar="N", help="scanning threads (2)"
     )
+
+    parser = add_command(
+        group,
+        common,
+        "fail2ban-config",
+        command_name="logs fail2ban-config",
+        help_text="write the fail2ban filter and jail (opskit-web) the suggestions name",
+        description="Write filter.d/opskit-web.conf and jail.d/opskit-web.local for fail2ban, "
+        "so the suggested `fail2ban-client set opskit-web banip ADDRESS` works, and fail2ban "
+        "itself bans requests no browser sends (secret files, known exploits). Review the "
+        "files, then run `fail2ban-client reload`; opskit never reloads fail2ban.",
+        examples=[
+            "sudo opskit logs fail2ban-config --log-path /var/log/nginx/access.log",
+            "opskit logs fail2ban-config --dir ./fail2ban --log-path /var/log/apache2/access.log",
+        ],
+    )
+    parser.add_argument("--dir", default="/etc/fail2ban", help="fail2ban's configuration directory")
+    parser.add_argument(
+        "--log-path", action="append", default=[], metavar="FILE", help="access log to watch"
+    )
+    parser.add_argument("--force", action="store_true", help="replace files that differ")
 
     parser = add_command(
         check_group(subparsers),

@@ -1,4 +1,4 @@
-"""Options and help of ``opskit report incident|daily|recap|handoff|schedule``."""
+"""Options and help of ``opskit report incident|daily|recap|handoff|schedule|public-info``."""
 
 from __future__ import annotations
 
@@ -65,6 +65,13 @@ DOCUMENTS: tuple[tuple[str, str, list[str], str, dict[str, Any]], ...] = (
         ["opskit report schedule --month next"],
         "--month",
         MONTH,
+    ),
+    (
+        "public-info",
+        "Laporan Kepatuhan Informasi Publik Website from the last web.public-info audit (SOP E1)",
+        ["opskit report public-info --send", "opskit report public-info website --lang en"],
+        "site",
+        {"nargs": "?", "metavar": "SITE", "help": "the site (default: the only one audited)"},
     ),
 )
 

@@ -113,6 +113,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", metavar="DIR", help="only write the systemd unit files into DIR"
     )
+    parser.add_argument(
+        "--console",
+        action="store_true",
+        help="with --systemd: also keep the web console (`opskit serve`) running as "
+        "opskit-console.service",
+    )
     parser = add_command(
         group,
         common,

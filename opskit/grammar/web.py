@@ -7,7 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_jobs_option, add_shard_option, check_group
 
-CHECKS = ("http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure")
+CHECKS = (
+    "http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure", "public-info"
+)  # fmt: skip
 
 
 def _check_list(text: str) -> list[str]:
@@ -39,11 +41,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "  freshness  newest date from sitemap, feeds, a dated region, Last-Modified\n"
         "  integrity  baseline diff, gambling spam, cloaking, new sitemap URLs\n"
         "  links      broken links and invalid PDF documents\n"
-        "  exposure   security headers and files that must never be public\n\n"
+        "  exposure   security headers and files that must never be public\n"
+        "  public-info  the public information UU 14/2008 and SK KMA 2-144/2022 require, and\n"
+        "             whether it is current (a polite crawl: run with --only public-info,\n"
+        "             or set public_info.interval_hours to include it when due)\n\n"
         "Results are recorded in history; the exit code is the worst status.",
         examples=[
             "opskit check web",
             "opskit check web website --only http,tls",
+            "opskit check web --only public-info   # audit the public information now",
             "opskit check web --accept-baseline   # the site is known good now",
             "opskit check web --jobs 32 --format json",
         ],

@@ -1,20 +1,20 @@
 """What scanning a chunk of log lines yields: a small report, and events for the detector.
 
-Reports travel from worker processes to the detector, so they hold counts
-and a few events, never the lines themselves.
+Reports hold counts and a few events, never the lines themselves, so memory
+stays flat however long the log is.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from opskit.logs.fields import SAMPLE_LIMIT
+SAMPLE_LIMIT = 5
 
 
 class Event(NamedTuple):
-    """A request that matched window rules, as the detector needs it."""
+    """A request (or error-log line) that matched window rules, as the detector needs it."""
 
     epoch: float
     client: str
@@ -23,21 +23,25 @@ class Event(NamedTuple):
     status: int
     path: str
     line: str
+    tag: str = ""  # what exactly matched, when a rule says (a CVE id, an error kind)
+    method: str = ""
 
 
 @dataclass
 class ChunkReport:
-    """What one chunk held, small enough to send between processes."""
+    """What one chunk held."""
 
     lines: int = 0
     parsed: int = 0
     malformed: int = 0
     malformed_samples: list[str] = field(default_factory=list)
     outside_range: int = 0
+    backwards: int = 0
+    naive_times: int = 0
     first_epoch: float | None = None
     last_epoch: float | None = None
-    clients: Counter[bytes] = field(default_factory=Counter)
-    requests: Counter[bytes] = field(default_factory=Counter)
+    clients: Counter[str] = field(default_factory=Counter)
+    paths: Any = None  # a frame of path -> requests, merged by the engine
     statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
@@ -45,28 +49,6 @@ class ChunkReport:
     rate_buckets: list[tuple[float, str, int]] = field(default_factory=list)
     volume_histogram: Counter[int] = field(default_factory=Counter)
     volume_candidates: list[tuple[str, int, int]] = field(default_factory=list)
+    # (rule index, client, bucket start, distinct values seen, an example line)
+    spread: list[tuple[int, str, int, frozenset[int], str]] = field(default_factory=list)
     agents: dict[str, str] = field(default_factory=dict)
-
-    def merge(self, other: ChunkReport) -> None:
-        """Adds the report of the chunk that follows this one."""
-        self.lines += other.lines
-        self.parsed += other.parsed
-        self.malformed += other.malformed
-        room = max(0, SAMPLE_LIMIT - len(self.malformed_samples))
-        self.malformed_samples += other.malformed_samples[:room]
-        self.outside_range += other.outside_range
-        if other.first_epoch is not None:
-            self.first_epoch = min(self.first_epoch or other.first_epoch, other.first_epoch)
-        if other.last_epoch is not None:
-            self.last_epoch = max(self.last_epoch or other.last_epoch, other.last_epoch)
-        self.clients.update(other.clients)
-        self.requests.update(other.requests)
-        self.statuses.update(other.statuses)
-        self.minute_totals.update(other.minute_totals)
-        self.minute_errors.update(other.minute_errors)
-        self.volume_histogram.update(other.volume_histogram)
-        self.events += other.events
-        self.rate_buckets += other.rate_buckets
-        self.volume_candidates += other.volume_candidates
-        for client, agent in other.agents.items():
-            self.agents.setdefault(client, agent)

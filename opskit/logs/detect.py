@@ -8,13 +8,14 @@ Site-relative rules compare with the site's own median at the end.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from opskit.logs.chunk import ChunkReport, Event
-from opskit.logs.rules import Rule
+from opskit.logs.rules import Rule, event_rules
 
 EVIDENCE_PER_CLIENT = 8
 EVIDENCE_PER_DETECTION = 3
@@ -59,20 +60,25 @@ class Offender:
 
 
 class _WindowState:
-    """Matching requests of one client for one rule inside the longest window."""
+    """Matching requests of one client for one rule inside the longest window, in time order."""
 
-    __slots__ = ("entries", "paths")
+    __slots__ = ("entries",)
 
     def __init__(self) -> None:
-        self.entries: deque[tuple[float, str, str]] = deque()
-        self.paths: Counter[str] = Counter()
+        self.entries: list[tuple[float, str, str]] = []
 
 
 class Detector:
     """Feed chunk reports in log order, then ``finish()``."""
 
     def __init__(self, rules: list[Rule]) -> None:
-        self.window_rules = [rule for rule in rules if rule.kind == "window"]
+        self.window_rules = event_rules(rules)
+        self.all_rules = rules
+        self.spread_rules = {
+            index: rule for index, rule in enumerate(rules) if rule.kind == "spread"
+        }
+        self.spreads: dict[tuple[int, str, int], tuple[set[int], str]] = {}
+        self.forms: dict[tuple[int, str, int], dict[str, Any]] = {}
         self.rate_rules = [rule for rule in rules if rule.kind == "rate"]
         self.volume_rules = [rule for rule in rules if rule.kind == "site-relative"]
         self.burst_rules = [rule for rule in rules if rule.kind == "site-burst"]
@@ -99,6 +105,8 @@ class Detector:
             self.volume_pairs[key] = self.volume_pairs.get(key, 0) + number
         if report.first_epoch is not None:
             self._settle_volume(report.first_epoch)
+        for index, client, bucket, hashes, example in report.spread:
+            self._spread(index, client, bucket, hashes, example)
         for client, agent in report.agents.items():
             if len(self.agents) < TOP_LIMIT:
                 self.agents.setdefault(client, agent)
@@ -130,8 +138,11 @@ class Detector:
             if not event.rules & bit:
                 continue
             self.matches[index][client] += 1
+            if rule.kind == "site-form":
+                self._form(index, rule, event)
+                continue
             if event.escalate & bit:
-                reason = f"answered {event.status} to {path[:120]}"
+                reason = f"answered {event.status} to {path[:120]}" + _tagged(event.tag)
                 detection = Detection(rule.id, rule.escalate_severity, reason, epoch)
                 self._offend(client, detection, [line])
             if client in self.fired[index]:
@@ -141,25 +152,74 @@ class Detector:
             state = self.states[index].get(client)
             if state is None:
                 state = self.states[index][client] = _WindowState()
-            state.entries.append((epoch, path, line))
-            state.paths[path] += 1
+            entries = state.entries
+            # Lines out of time order (merged files) go where their time puts them.
+            key = event.tag if rule.distinct_by == "tag" else path
+            bisect.insort(entries, (epoch, key, line))
             longest = max(window.seconds for window in rule.windows)
-            while state.entries and state.entries[0][0] <= epoch - longest:
-                _, old_path, _ = state.entries.popleft()
-                state.paths[old_path] -= 1
-                if not state.paths[old_path]:
-                    del state.paths[old_path]
-            for window in rule.windows:
-                inside = [entry for entry in state.entries if entry[0] > epoch - window.seconds]
+            newest = entries[-1][0]
+            while entries and entries[0][0] <= newest - longest:
+                entries.pop(0)
+            if self._window_fires(rule, client, entries, epoch, event.tag):
+                self.fired[index].add(client)
+                del self.states[index][client]
+
+    def _window_fires(
+        self, rule: Rule, client: str, entries: list[tuple[float, str, str]], added: float, tag: str
+    ) -> bool:
+        """Whether a window holding the entry just added (at time ``added``) reaches its limit."""
+        times = [entry[0] for entry in entries]
+        for window in rule.windows:
+            # In time order only the newest end matters; a late line also closes later windows.
+            first_end = bisect.bisect_left(times, added)
+            last_end = bisect.bisect_right(times, added + window.seconds) - 1
+            for end in range(last_end, first_end - 1, -1):
+                moment = times[end]
+                start = bisect.bisect_right(times, moment - window.seconds)
+                inside = entries[start : end + 1]
                 number = len({entry[1] for entry in inside}) if rule.distinct else len(inside)
                 if number >= window.threshold:
                     what = "distinct paths" if rule.distinct else "requests"
-                    reason = f"{number} {what} within {_duration(window.seconds)}"
-                    detection = Detection(rule.id, rule.severity, reason, epoch)
+                    if number == 1:
+                        what = "request"
+                    if rule.distinct_by == "tag":
+                        what = f"kinds ({', '.join(sorted({entry[1] for entry in inside}))})"
+                    if rule.errors:
+                        what = "error-log lines"
+                    reason = f"{number} {what} within {_duration(window.seconds)}" + _tagged(tag)
+                    detection = Detection(rule.id, rule.severity, reason, moment)
                     self._offend(client, detection, [entry[2] for entry in inside])
-                    self.fired[index].add(client)
-                    del self.states[index][client]
-                    break
+                    return True
+        return False
+
+    def _spread(
+        self, index: int, client: str, bucket: int, hashes: frozenset[int], example: str
+    ) -> None:
+        rule = self.spread_rules.get(index)
+        if rule is None or rule.id in self._detections(client):
+            return
+        key = (index, client, bucket)
+        seen, _ = self.spreads.get(key, (set(), example))
+        seen |= hashes
+        self.spreads[key] = (seen, example)
+        window = rule.windows[0]
+        if len(seen) >= window.threshold:
+            what = "user agents" if rule.spread == "agent" else f"query strings on {example[:120]}"
+            reason = f"{len(seen)} distinct {what} within {_duration(window.seconds)}"
+            self._offend(client, Detection(rule.id, rule.severity, reason, float(bucket)), [])
+            del self.spreads[key]
+
+    def _form(self, index: int, rule: Rule, event: Event) -> None:
+        """Site-wide: many addresses posting to one form within the rule's window."""
+        seconds = rule.windows[0].seconds
+        bucket = int(event.epoch // seconds * seconds)
+        form = event.path.split("?", 1)[0][:200]
+        state = self.forms.setdefault(
+            (index, form, bucket), {"clients": Counter(), "lines": [], "first": event.epoch}
+        )
+        state["clients"][event.client] += 1
+        if len(state["lines"]) < EVIDENCE_PER_DETECTION:
+            state["lines"].append(event.line)
 
     def _rate(self, epoch: float, client: str, number: int) -> None:
         for rule in self.rate_rules:
@@ -179,6 +239,28 @@ class Detector:
                 )
                 self._offend(client, Detection(rule.id, rule.severity, reason, epoch), [])
 
+    def _forms(self) -> list[dict[str, Any]]:
+        """Forms that many addresses posted to: a site finding, and a finding per address."""
+        found = []
+        for (index, form, bucket), state in sorted(self.forms.items(), key=lambda item: item[0][2]):
+            rule = self.window_rules[index]
+            clients: Counter[str] = state["clients"]
+            posts = sum(clients.values())
+            if len(clients) < rule.minimum or posts < rule.windows[0].threshold:
+                continue
+            window = _duration(rule.windows[0].seconds)
+            reason = (
+                f"one of {len(clients)} addresses posting {posts} times to {form} within {window}"
+            )
+            for client in clients:
+                self._offend(client, Detection(rule.id, rule.severity, reason, state["first"]), [])
+            found.append({
+                "rule_id": rule.id, "form": form, "first_minute": bucket, "addresses": len(clients),
+                "posts": posts, "severity": rule.severity, "lines": state["lines"],
+                "top_addresses": clients.most_common(5),
+            })  # fmt: skip
+        return found
+
     def _detections(self, client: str) -> dict[str, Detection]:
         offender = self.offenders.get(client)
         return offender.detections if offender else {}
@@ -192,6 +274,12 @@ class Detector:
 
     def _expire(self) -> None:
         """Drop clients whose newest request has left every window."""
+        if self.spreads:
+            longest = max(rule.windows[0].seconds for rule in self.spread_rules.values())
+            self.spreads = {
+                key: value for key, value in self.spreads.items()
+                if key[2] > self.now - 2 * longest
+            }  # fmt: skip
         for index, rule in enumerate(self.window_rules):
             longest = max(window.seconds for window in rule.windows)
             states = self.states[index]
@@ -217,12 +305,14 @@ class Detector:
                     detection.matches = number
         for rule in self.volume_rules:
             self._volume(rule)
+        forms = self._forms()
         return {
+            "forms": forms,
             "bursts": [
                 burst
                 for rule in self.burst_rules
                 for burst in _bursts(rule, minute_totals, minute_errors)
-            ]
+            ],
         }
 
     def volume_median(self) -> float:
@@ -284,7 +374,15 @@ def _median(histogram: Counter[int]) -> float:
     return 0.0
 
 
+def _tagged(tag: str) -> str:
+    return f" ({tag})" if tag else ""
+
+
 def _duration(seconds: float) -> str:
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return f"{seconds / 86400:g} d"
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
     if seconds >= 60 and seconds % 60 == 0:
         return f"{seconds / 60:g} min"
     return f"{seconds:g} s"

@@ -1,36 +1,31 @@
-"""Running the scan: chunks to worker processes, reports back in order, detection.
+"""Running the scan: chunks read ahead in a thread, scanned in order, detection on log time.
 
-Chunks are scanned in parallel (``jobs`` processes) but their reports are
-fed to the detector in file order, so detection follows log time. At most
-two chunks per process are in flight, which bounds memory however long the
-log is. Small inputs are scanned in this process.
+Reading (and decompressing ``.gz`` logs, which zlib does without holding
+Python's lock) runs in a thread one chunk ahead of the scanning, whose
+native code uses the other cores. Chunks are scanned in file order and
+their small reports fed to the detector, so windows follow log time and
+memory does not grow with the log.
 """
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from opskit.logs.chunk import ChunkReport
-from opskit.logs.classify import request_path
+from opskit.logs.chunk import SAMPLE_LIMIT, ChunkReport
 from opskit.logs.detect import TOP_LIMIT, Detector
-from opskit.logs.fields import SAMPLE_LIMIT, client_text
 from opskit.logs.files import read_range
-from opskit.logs.scan import Scanner, ScanSettings
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-# Below this many bytes, starting processes costs more than it saves.
-PARALLEL_MINIMUM_BYTES = 16 << 20
-IN_FLIGHT_PER_JOB = 2
-
-# A chunk to scan: bytes in hand, or a byte range of a plain file a worker reads itself.
+# A chunk to scan: bytes in hand, or a byte range of a plain file.
 Task = tuple[str, Any, int, int]
-
-_scanner: Scanner | None = None
+READ_AHEAD = 1
+# Per-chunk path counts are merged in native code every so many chunks.
+PATH_MERGE_EVERY = 16
 
 
 @dataclass
@@ -43,17 +38,20 @@ class Analysis:
     malformed: int = 0
     malformed_samples: list[str] = field(default_factory=list)
     outside_range: int = 0
+    backwards: int = 0
+    naive_times: int = 0
     first_epoch: float | None = None
     last_epoch: float | None = None
     clients: Counter[str] = field(default_factory=Counter)
     paths: Counter[str] = field(default_factory=Counter)
-    # Counted as the scanners send them (bytes), turned into text and paths once at the end.
-    client_keys: Counter[bytes] = field(default_factory=Counter)
-    request_keys: Counter[bytes] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     minute_totals: Counter[int] = field(default_factory=Counter)
     minute_errors: Counter[int] = field(default_factory=Counter)
     site_findings: dict[str, Any] = field(default_factory=dict)
+    log_format: str = ""
+    zone: str = ""
+    held_back: int = 0
+    path_frames: list[Any] = field(default_factory=list)
 
     def merge(self, report: ChunkReport) -> None:
         self.lines += report.lines
@@ -62,76 +60,72 @@ class Analysis:
         room = SAMPLE_LIMIT - len(self.malformed_samples)
         self.malformed_samples += report.malformed_samples[: max(0, room)]
         self.outside_range += report.outside_range
+        self.backwards += report.backwards
+        self.naive_times += report.naive_times
         if report.first_epoch is not None:
             self.first_epoch = min(self.first_epoch or report.first_epoch, report.first_epoch)
         if report.last_epoch is not None:
             self.last_epoch = max(self.last_epoch or report.last_epoch, report.last_epoch)
-        self.client_keys.update(report.clients)
-        self.request_keys.update(report.requests)
+        self.clients.update(report.clients)
         self.statuses.update(report.statuses)
         self.minute_totals.update(report.minute_totals)
         self.minute_errors.update(report.minute_errors)
-        for counter in (self.client_keys, self.request_keys):
-            if len(counter) > TOP_LIMIT:
-                _trim(counter)
+        if report.paths is not None and report.paths.height:
+            self.path_frames.append(report.paths)
+            if len(self.path_frames) >= PATH_MERGE_EVERY:
+                self.path_frames = [_merged_paths(self.path_frames)]
 
     def finish(self) -> None:
-        """Turns the counted keys into client addresses and paths, once for the whole log."""
-        for key, number in self.client_keys.items():
-            self.clients[client_text(key)] += number
-        for request, number in self.request_keys.items():
-            self.paths[request_path(request).decode("utf-8", "backslashreplace")] += number
-        self.client_keys.clear()
-        self.request_keys.clear()
+        """The top paths, counted once for the whole log."""
+        if self.path_frames:
+            merged = _merged_paths(self.path_frames)
+            self.paths = Counter(dict(merged.iter_rows()))
+            self.path_frames = []
 
 
-def _trim(counter: Counter[bytes]) -> None:
-    """Keep the busiest half: top lists stay right, memory stays bounded."""
-    keep = counter.most_common(TOP_LIMIT // 2)
-    counter.clear()
-    counter.update(dict(keep))
+def _merged_paths(frames: list[Any]) -> Any:
+    """Path counts summed; only the busiest TOP_LIMIT kept, which bounds memory."""
+    import polars as pl
 
-
-def _start_worker(settings: ScanSettings) -> None:
-    global _scanner  # noqa: PLW0603 - one scanner per worker process, built once
-    _scanner = Scanner(settings)
-
-
-def _scan_task(task: Task) -> ChunkReport:
-    if _scanner is None:
-        raise RuntimeError("scan task outside a worker started by _start_worker")
-    return _scanner.scan(_chunk(task))
+    merged = pl.concat(frames).group_by("path").agg(pl.col("len").sum())
+    if merged.height > TOP_LIMIT:
+        merged = merged.sort("len", descending=True).head(TOP_LIMIT // 2)
+    return merged
 
 
 def _chunk(task: Task) -> bytes:
-    """The task's lines with a newline in front, as the scanner takes them."""
+    """The bytes of a task."""
     kind, payload, start, end = task
     if kind == "bytes":
-        return b"\n" + payload
-    if start == 0:
-        return b"\n" + read_range(payload, 0, end)
-    # A range starts after a newline (or after a cut overlong line): reading from one byte
-    # earlier usually gives the newline in front without copying the chunk.
-    data = read_range(payload, start - 1, end)
-    return data if data[:1] == b"\n" else b"\n" + data[1:]
+        return payload if isinstance(payload, bytes) else bytes(payload)
+    return read_range(payload, start, end)
 
 
 def analyze(
     tasks: Iterable[Task],
-    settings: ScanSettings,
+    settings: Any,
     *,
-    jobs: int = 1,
+    jobs: int = 2,
     expected_bytes: int = 0,
+    extra: Iterable[ChunkReport] = (),
 ) -> Analysis:
-    """Scan every task in order and run detection; memory does not grow with the lines."""
+    """Scan every task in order and run detection; memory does not grow with the lines.
+
+    ``jobs`` caps the native threads (set before the engine first loads). ``extra``
+    reports (an error log's) are fed to the same detector after the access log.
+    """
+    # The native engine reads its thread count when it is first loaded, which is here.
+    os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, jobs)))
+    from opskit.logs.scan import Scanner
+
     detector = Detector(list(settings.rules))
     analysis = Analysis(detector=detector)
-    if jobs > 1 and expected_bytes >= PARALLEL_MINIMUM_BYTES:
-        reports = _parallel(tasks, settings, jobs)
-    else:
-        scanner = Scanner(settings)
-        reports = (scanner.scan(_chunk(task)) for task in tasks)
-    for report in reports:
+    scanner = Scanner(settings)
+    for data in _read_ahead(tasks, expected_bytes):
+        report = scanner.scan(data)
+        analysis.merge(report)
+        detector.feed(report)
+    for report in extra:
         analysis.merge(report)
         detector.feed(report)
     analysis.finish()
@@ -139,21 +133,40 @@ def analyze(
     return analysis
 
 
-def _parallel(tasks: Iterable[Task], settings: ScanSettings, jobs: int) -> Iterator[ChunkReport]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(settings,),
-    ) as pool:
-        pending: list[Future[ChunkReport]] = []
+def _read_ahead(tasks: Iterable[Task], expected_bytes: int) -> Iterator[bytes]:
+    """The tasks' bytes, read by a thread up to READ_AHEAD chunks ahead (large inputs)."""
+    if expected_bytes < (4 << 20):
         for task in tasks:
-            pending.append(pool.submit(_scan_task, task))
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
+            yield _chunk(task)
+        return
+    pending: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for task in tasks:
+                if stop.is_set():
+                    return
+                pending.put(("data", _chunk(task)))
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
+            pending.put(("error", error))
+            return
+        pending.put(("end", None))
+
+    reader = threading.Thread(target=read, name="log-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = pending.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while reader.is_alive():
+            try:
+                pending.get_nowait()
+            except queue.Empty:
+                reader.join(0.05)

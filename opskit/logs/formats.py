@@ -1,11 +1,13 @@
-"""Log formats: ``combined``, ``common``, or the admin's own nginx ``log_format`` /
-Apache ``LogFormat`` string, compiled to one bytes regular expression.
+"""Log formats: the layouts opskit recognises by itself, and the admin's own format strings.
 
-Every compiled format yields the same fields (client, time prefix and
-seconds and zone, method, path, status, referer, user agent), so the scanner
-does not care which server wrote the log. Times are ``$time_local`` /
-``%t`` (``06/May/2024:10:00:01 +0800``) or ``$time_iso8601``; both carry
-their zone, so log time is exact without knowing the server's timezone.
+A format tells the reader how to cut a line into the fields every detection
+uses: client, time, request, status, referer, user agent. The common layouts
+(combined, common, a virtual host in front with or without its port, a
+syslog prefix in front of any of them) share one general pattern and a fast
+path that splits lines on their quotes; an nginx ``log_format`` or Apache
+``LogFormat`` string compiles to its own pattern; JSON lines name their
+fields. Patterns are written in the syntax shared by Python's ``re`` and the
+Rust engine the reader runs them in.
 """
 
 from __future__ import annotations
@@ -25,36 +27,44 @@ PRESETS = {
     "vhost_combined": '$host:$server_port $remote_addr - $remote_user [$time_local] "$request" '
     '$status $body_bytes_sent "$http_referer" "$http_user_agent"',
 }
-
+AUTO = "auto"
 FIELDS = ("client", "time", "request", "method", "path", "status", "referer", "agent")
 
-# Escape-aware text inside double quotes (Apache writes \", nginx \x22); never crosses a line.
-QUOTED = rb'[^"\\\n]*(?:\\.[^"\\\n]*)*'
-# The fast pattern uses plain classes, and ``.*`` for a last quoted field (the engine
-# runs ``.*`` several times faster); lines it misses go through the robust pattern.
-QUOTED_FAST = rb'[^"\n]*'
-TOKEN = rb"[^ \n]*"
-# Each variable: the fields its groups fill, and its regex. Patterns avoid \S, \d and
-# small alternations: Python's regex engine is several times faster on plain classes.
-TIME_LOCAL = (("time",), rb"([^\]\n]*)")
+# Escape-aware text inside double quotes (Apache writes \", nginx \x22).
+QUOTED = r'[^"\\\n]*(?:\\.[^"\\\n]*)*'
+WORD = r"[^ \n]*"
+# A syslog prefix: an optional priority, a BSD or ISO time, the host and the program.
+SYSLOG = (
+    r"(?:<[0-9]{1,3}>)?(?:[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}T[^ ]+) [^ ]+ [^ :]+: "
+)
+# Every layout of the combined family: syslog prefix, virtual host (with or without its
+# port), client, identity, user, [time], "request", status, size, then "referer" "agent".
+CLF_LINE = (
+    r"^(?:" + SYSLOG + r")?(?:(?P<vhost>[^ \"]+) )?(?P<client>[^ \"]+) [^ ]+ "
+    r'(?:[^ "]+|"[^"]*") \[(?P<time>[^\]\n]+)\] "(?P<request>' + QUOTED + r')" '
+    r"(?P<status>[0-9]{3}) [^ ]+"
+    r'(?: "(?P<referer>' + QUOTED + r')" "(?P<agent>' + QUOTED + r')")?'
+)
+TIME_LOCAL = (("time",), r"([^\]\n]*)")
 NGINX = {
-    "remote_addr": (("client",), rb"([^ \n]+)"),
-    "realip_remote_addr": (("client",), rb"([^ \n]+)"),
-    "http_x_forwarded_for": (("client",), rb"([^ \n,\"]+)[^ \n\"]*"),
+    "remote_addr": (("client",), r"([^ \n]+)"),
+    "realip_remote_addr": (("client",), r"([^ \n]+)"),
+    "http_x_forwarded_for": (("client",), r'([^ \n,"]+)[^ \n"]*'),
     "time_local": TIME_LOCAL,
-    "time_iso8601": (("time",), rb"([0-9T:.+Z-]{19,35})"),
-    "request": (("request",), rb"(" + QUOTED + rb")"),
-    "status": (("status",), rb"([0-9][0-9][0-9])"),
-    "http_referer": (("referer",), rb"(" + QUOTED + rb")"),
-    "http_user_agent": (("agent",), rb"(" + QUOTED + rb")"),
-    "request_method": (("method",), rb"([A-Z]{1,20})"),
-    "request_uri": (("path",), rb"([^ \n\"]*)"),
+    "time_iso8601": (("time",), r"([0-9T:.+Z-]{19,35})"),
+    "request": (("request",), r"(" + QUOTED + r")"),
+    "status": (("status",), r"([0-9][0-9][0-9])"),
+    "http_referer": (("referer",), r"(" + QUOTED + r")"),
+    "http_user_agent": (("agent",), r"(" + QUOTED + r")"),
+    "request_method": (("method",), r"([A-Z]{1,20})"),
+    "request_uri": (("path",), r'([^ \n"]*)'),
 }
 APACHE = {
     "h": NGINX["remote_addr"],
     "a": NGINX["remote_addr"],
     "{X-Forwarded-For}i": NGINX["http_x_forwarded_for"],
-    "t": (("time",), rb"\[([^\]\n]*)\]"),
+    "t": (("time",), r"\[([^\]\n]*)\]"),
     "r": NGINX["request"],
     "s": NGINX["status"],
     "{Referer}i": NGINX["http_referer"],
@@ -72,114 +82,133 @@ MONTHS = {
         start=1,
     )
 }
-
-
-# The combined format as nginx and Apache write it; logs in it can take the reader's shortcut.
+# The combined format as nginx and Apache write it.
 COMBINED_SOURCES = (
     PRESETS["combined"],
     '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
     '%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
 )
+COMMON_SOURCES = (PRESETS["common"], '%h %l %u %t "%r" %>s %b', '%h %l %u %t "%r" %>s %O')
+# Characters that are special in a regular expression (both engines).
+SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$#&\-~])")
 
 
 @dataclass(frozen=True)
 class LogFormat:
-    """A compiled format: the line regex and which group holds each field.
+    """How to cut lines into fields.
 
-    ``pattern`` runs over a chunk with a newline put in front of every line
-    (``b"\\n" + chunk``): starting each match with a literal newline lets
-    the engine jump from line to line instead of trying every position, and
-    it stops after the last field opskit needs.
+    ``kind`` is ``clf`` (the combined family: split on quotes, the general
+    pattern for the rest), ``regex`` (an admin's format string), ``json``
+    (JSON lines; ``json_fields`` maps each field to its key path) or ``error``
+    (an Apache or nginx error log). ``quotes`` is how many quotes a line of
+    the fast path holds (6 combined, 2 common), ``prefix`` what stands before
+    the client (``""``, ``vhost``, ``syslog``), ``zone`` whether times carry
+    their zone. ``label`` says in words what was detected.
     """
 
     name: str
     source: str
-    pattern: bytes
-    robust_pattern: bytes
-    groups: dict[str, int] = field(default_factory=dict)
-    tail_field: str | None = None
-    combined: bool = False
+    pattern: str
+    kind: str = "regex"
+    quotes: int = 0
+    prefix: str = ""
+    zone: bool = True
+    json_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    label: str = ""
 
-    def regex(self) -> re.Pattern[bytes]:
-        return re.compile(self.pattern)
-
-    def robust_regex(self) -> re.Pattern[bytes]:
-        return re.compile(self.robust_pattern)
-
-
-def cut_tail(value: bytes) -> bytes:
-    """The last quoted field captured by ``.*``, without its closing quote and what follows."""
-    match = TAIL.match(value)
-    return match.group(1) if match else value
+    @property
+    def described(self) -> str:
+        return self.label or self.name
 
 
-TAIL = re.compile(rb'((?:[^"\\]|\\.)*)"', re.DOTALL)
+def clf_format(quotes: int = 6, prefix: str = "", zone: bool = True, label: str = "") -> LogFormat:
+    """A layout of the combined family (``quotes``: 6 combined, 2 common)."""
+    name = "combined" if quotes == 6 else "common"
+    return LogFormat(
+        name=name,
+        source=PRESETS[name],
+        pattern=CLF_LINE,
+        kind="clf",
+        quotes=quotes,
+        prefix=prefix,
+        zone=zone,
+        label=label or name,
+    )
 
 
 @dataclass
 class _Fragments:
-    """The regex pieces of a format in order, and which group holds each field."""
+    """The regex pieces of a format in order, and which named group holds each field."""
 
-    parts: list[bytes] = field(default_factory=list)
-    groups: dict[str, int] = field(default_factory=dict)
-    count: int = 0
+    parts: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
     last_needed: int = 0
 
 
 def compile_format(spec: str) -> LogFormat:
-    """A preset name or a format string; raises UsageError saying what is missing."""
+    """``auto``, a preset name or a format string; raises UsageError saying what is missing."""
+    if spec == AUTO:
+        return clf_format(label="auto")
+    if spec == "error":
+        return LogFormat(name="error", source="error", pattern="", kind="error", zone=False,
+                         label="Apache/nginx error log")  # fmt: skip
     source = PRESETS.get(spec, spec)
-    name = spec if spec in PRESETS else "custom"
+    if source in COMBINED_SOURCES:
+        return clf_format(6)
+    if source in COMMON_SOURCES:
+        return clf_format(2)
+    if spec == "vhost_combined":
+        return clf_format(6, prefix="vhost", label="vhost_combined")
     if "$" in source:
         pieces = _split(source, NGINX_VARIABLE, lambda match: match.group(2), NGINX)
     elif "%" in source:
         pieces = _split(source, APACHE_DIRECTIVE, lambda match: match.group(1), APACHE)
     else:
-        known = ", ".join(PRESETS)
+        known = ", ".join((AUTO, *PRESETS, "error"))
         raise UsageError(
             f"log format {spec!r} is neither a preset ({known}) nor an nginx/Apache format string"
         )
     fragments = _fragments(pieces)
-    _require_fields(spec, fragments.groups)
-    robust, fast, tail_field = _patterns(fragments)
+    _require_fields(spec, fragments.names)
+    end = min(fragments.last_needed + 1, len(fragments.parts))
+    if end > fragments.last_needed and fragments.parts[end - 1].startswith("("):
+        end = fragments.last_needed
     return LogFormat(
-        name=name,
-        source=source,
-        pattern=fast,
-        robust_pattern=robust,
-        groups=fragments.groups,
-        tail_field=tail_field,
-        combined=source in COMBINED_SOURCES,
+        name="custom", source=source, pattern="^" + "".join(fragments.parts[:end]), label="custom"
     )
 
 
-def _fragments(pieces: list[tuple[str, tuple[tuple[str, ...], bytes] | None]]) -> _Fragments:
+def escape(text: str) -> str:
+    """``text`` as a literal in a pattern both regex engines read the same way."""
+    return SPECIAL.sub(r"\\\1", text)
+
+
+def _fragments(pieces: list[tuple[str, tuple[tuple[str, ...], str] | None]]) -> _Fragments:
     found = _Fragments()
-    previous_literal = b""
+    previous_literal = ""
     for literal, variable in pieces:
         if literal:
-            previous_literal = literal.encode()
-            found.parts.append(re.escape(previous_literal))
+            previous_literal = literal
+            found.parts.append(escape(literal))
         if variable is None:
             continue
         names, fragment = variable
-        if not names or any(name in found.groups for name in names):
+        if not names or any(name in found.names for name in names):
             # Unknown or repeated variables: text up to the closing quote, or one token.
-            fragment = QUOTED if previous_literal.endswith(b'"') else TOKEN
-            fragment = re.sub(rb"\((?!\?)", b"(?:", fragment)
+            fragment = QUOTED if previous_literal.endswith('"') else WORD
             names = ()
-        for position, field_name in enumerate(names):
-            found.groups[field_name] = found.count + position + 1
-        found.count += len(names)
+        else:
+            fragment = fragment.replace("(", f"(?P<{names[0]}>", 1)
+        found.names.update(names)
         found.parts.append(fragment)
         if names:
             found.last_needed = len(found.parts)
     return found
 
 
-def _require_fields(spec: str, groups: dict[str, int]) -> None:
-    missing = [needed for needed in ("client", "time", "status") if needed not in groups]
-    if "request" not in groups and "path" not in groups:
+def _require_fields(spec: str, names: set[str]) -> None:
+    missing = [needed for needed in ("client", "time", "status") if needed not in names]
+    if "request" not in names and "path" not in names:
         missing.append("request")
     if missing:
         raise UsageError(
@@ -188,33 +217,14 @@ def _require_fields(spec: str, groups: dict[str, int]) -> None:
         )
 
 
-def _patterns(fragments: _Fragments) -> tuple[bytes, bytes, str | None]:
-    """The robust pattern, the fast one, and the field the fast one reads with ``.*``."""
-    parts, last_needed = fragments.parts, fragments.last_needed
-    # The robust pattern includes the literal after the last field (a closing quote).
-    end = min(last_needed + 1, len(parts))
-    if end > last_needed and parts[end - 1].startswith(b"("):
-        end = last_needed
-    robust = rb"\n" + b"".join(parts[:end])
-    fast = [part.replace(QUOTED, QUOTED_FAST) for part in parts[:last_needed]]
-    tail_field = None
-    if parts[last_needed - 1] == b"(" + QUOTED + b")":
-        fast[-1] = b"(.*)"
-        groups = fragments.groups
-        tail_field = next(name for name, index in groups.items() if index == fragments.count)
-    else:
-        fast += parts[last_needed:end]
-    return robust, rb"\n" + b"".join(fast), tail_field
-
-
 def _split(
     source: str,
     syntax: re.Pattern[str],
     variable_name: object,
-    table: Mapping[str, tuple[tuple[str, ...], bytes]],
-) -> list[tuple[str, tuple[tuple[str, ...], bytes] | None]]:
+    table: Mapping[str, tuple[tuple[str, ...], str]],
+) -> list[tuple[str, tuple[tuple[str, ...], str] | None]]:
     """Literal text and the fragment of each variable after it, in order."""
-    pieces: list[tuple[str, tuple[tuple[str, ...], bytes] | None]] = []
+    pieces: list[tuple[str, tuple[tuple[str, ...], str] | None]] = []
     position = 0
     for match in syntax.finditer(source):
         name = variable_name(match)  # type: ignore[operator]
@@ -222,14 +232,17 @@ def _split(
         if name == "%":
             pieces.append((literal + "%", None))
         else:
-            pieces.append((literal, table.get(name, ((), b""))))
+            pieces.append((literal, table.get(name, ((), ""))))
         position = match.end()
     pieces.append((source[position:], None))
     return pieces
 
 
 def parse_time(text: bytes) -> float | None:
-    """Epoch seconds of ``06/May/2024:10:00:01 +0800`` or an ISO 8601 time; None if neither."""
+    """Epoch seconds of ``06/May/2024:10:00:01 +0800`` or an ISO 8601 time; None if neither.
+
+    Times without a zone are not read here (the reader gives them the configured zone).
+    """
     try:
         if text[2:3] == b"/":
             return _local_time(text)
@@ -242,11 +255,6 @@ def parse_time(text: bytes) -> float | None:
 
 
 def _local_time(text: bytes) -> float | None:
-    """``06/May/2024:10:00:01 +0800``: the minute is worked out once, the seconds each time.
-
-    Logs have many lines per second and seconds per minute, so this runs once
-    per distinct second and the calendar arithmetic once per minute.
-    """
     if text[17:18] != b":":
         return None
     second, _, zone = text[18:].partition(b" ")
@@ -269,13 +277,8 @@ def _minute_start(minute: bytes, zone: bytes) -> float | None:
         offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
         if zone[:1] == b"-":
             offset = -offset
-        return _day_start(date) + int(hour) * 3600 + int(minutes) * 60 - offset
+        day, month, year = date.split(b"/")
+        midnight = datetime(int(year), MONTHS[month.decode("ascii")], int(day), tzinfo=UTC)
+        return midnight.timestamp() + int(hour) * 3600 + int(minutes) * 60 - offset
     except (ValueError, KeyError, UnicodeDecodeError):
         return None
-
-
-@functools.lru_cache(maxsize=64)
-def _day_start(date: bytes) -> float:
-    """Epoch seconds of midnight UTC of ``06/May/2024``; ValueError or KeyError if not a day."""
-    day, month, year = date.split(b"/")
-    return datetime(int(year), MONTHS[month.decode("ascii")], int(day), tzinfo=UTC).timestamp()

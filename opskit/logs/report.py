@@ -6,6 +6,7 @@ Suggested block rules are text for the admin to review; opskit never applies the
 from __future__ import annotations
 
 import ipaddress
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -21,11 +22,17 @@ TOP = 10
 SEVERITY_STATUS = {"medium": Status.WARNING, "high": Status.CRITICAL}
 CHECK_ACTIVITY = "logs.activity"
 # Check ids of the rules this module reports (logs.<rule id>).
+# Check ids of the rules this module reports (logs.<rule id>); tests keep it equal to
+# RULE_IDS and to the shipped rules.
 RULE_CHECKS = (
-    "logs.probing", "logs.crawl", "logs.sensitive-files", "logs.traversal", "logs.sqli",
-    "logs.xss", "logs.scanner-ua", "logs.webshell", "logs.login-bruteforce",
-    "logs.auth-bruteforce", "logs.cve-probe", "logs.gambling-spam", "logs.volume",
-    "logs.errors-5xx",
+    "logs.probing", "logs.crawl", "logs.sensitive-files", "logs.backup-files", "logs.traversal",
+    "logs.sqli", "logs.xss", "logs.scanner-ua", "logs.webshell", "logs.login-bruteforce",
+    "logs.auth-bruteforce", "logs.cve-probe", "logs.admin-probe", "logs.admin-discovery",
+    "logs.wp-user-enum", "logs.wp-plugin-scan", "logs.xmlrpc-abuse", "logs.fingerprint",
+    "logs.rfi", "logs.proxy-abuse", "logs.protocol-abuse", "logs.empty-requests",
+    "logs.abusive-ua", "logs.form-spam", "logs.form-flood", "logs.cache-busting",
+    "logs.agent-cycling", "logs.error-auth", "logs.error-denied", "logs.error-limit",
+    "logs.error-missing", "logs.gambling-spam", "logs.volume", "logs.errors-5xx",
 )  # fmt: skip
 MALFORMED_WARNING_SHARE = 0.2
 
@@ -84,7 +91,8 @@ def block_rules(client: str) -> dict[str, str]:
         "nftables": f"nft add rule inet filter input {family} saddr {client} drop",
         "ufw": f"ufw insert 1 deny from {client}",
         "iptables": f"{iptables} -I INPUT -s {client} -j DROP",
-        "fail2ban": f"fail2ban-client set opskit-web banip {client}",
+        "fail2ban": f"fail2ban-client set opskit-web banip {client}"
+        "  # jail: opskit logs fail2ban-config",
     }
 
 
@@ -143,6 +151,9 @@ def judge(
     bursts = analysis.site_findings.get("bursts", [])
     for burst in bursts:
         results.append(_burst_result(burst, by_id, target, zone))
+    forms = analysis.site_findings.get("forms", [])
+    for form in forms:
+        results.append(_form_result(form, by_id, target, zone))
     summary = summary_data(analysis, zone)
     results.insert(
         0, _activity(analysis, target, offenders, bursts, summary, damaged=damaged or [])
@@ -153,6 +164,7 @@ def judge(
         "offenders": offenders,
         "suppressed": suppressed,
         "bursts": [_burst_row(burst, zone) for burst in bursts],
+        "forms": [{**form, "from": local_time(form["first_minute"], zone)} for form in forms],
         "volume_median_per_minute": detector.volume_median(),
         "notes": notes or [],
     }
@@ -225,10 +237,29 @@ def _activity(
     )
     if analysis.outside_range:
         text += f"; {_outside(analysis)}"
+    if analysis.backwards:
+        text += (
+            f"; {analysis.backwards} line{'s' if analysis.backwards != 1 else ''} went back in "
+            "time (merged or altered file?); detection used each line's own time"
+        )
+    if analysis.naive_times:
+        text += f"; times without a zone were read as {analysis.zone}"
+    if analysis.held_back:
+        text += (
+            f"; the last line ({analysis.held_back} bytes) has no newline yet: it is held back "
+            "until the next run"
+        )
     if analysis.malformed:
         text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
+        if status is Status.WARNING and analysis.malformed_samples:
+            from opskit.logs.sniff import looks_like
+
+            text += f" ({looks_like(analysis.malformed_samples[0])})"
     if status is Status.UNKNOWN:
-        text = f"no line could be read as the configured log format ({analysis.lines} lines)"
+        text = (
+            f"no line could be read as {analysis.log_format or 'the configured log format'} "
+            f"({analysis.lines} lines)"
+        )
     if damaged:
         text += "; " + "; ".join(damaged)
     return Result(
@@ -238,6 +269,7 @@ def _activity(
         summary=text,
         evidence={
             "lines": analysis.lines,
+            "format": analysis.log_format,
             "malformed": analysis.malformed,
             "malformed_samples": analysis.malformed_samples,
             "damaged_files": damaged,
@@ -282,6 +314,22 @@ def _burst_result(
     )
 
 
+def _form_result(form: dict[str, Any], by_id: dict[str, Rule], target: str, zone: tzinfo) -> Result:
+    """Many addresses posting to one form: a site finding (each address also has its own)."""
+    return Result(
+        check_id=f"logs.{form['rule_id']}",
+        target=f"{target}:{form['form']}",
+        status=SEVERITY_STATUS[form["severity"]],
+        summary=(
+            f"{_description(by_id, form['rule_id'])}: {form['addresses']} addresses posted "
+            f"{form['posts']} times to {form['form']} from {local_time(form['first_minute'], zone)}"
+        ),
+        evidence={**form, "from": local_time(form["first_minute"], zone)},
+        metrics=(Metric("addresses", form["addresses"]), Metric("posts", form["posts"])),
+        sop_row=sop_row(f"logs.{form['rule_id']}"),
+    )
+
+
 def _burst_row(burst: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
     return {
         "from": local_time(burst["first_minute"], zone),
@@ -296,12 +344,22 @@ def _burst_row(burst: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
 
 def summary_data(analysis: Analysis, zone: tzinfo) -> dict[str, Any]:
     """Per site: top clients and paths, status mix, requests per hour."""
+    # Minutes add up to hours first (zones differ from UTC by whole quarter hours at most, so
+    # the quarter hour is kept), then each quarter hour is named once in the local zone.
+    quarters: Counter[int] = Counter()
+    for minute, number in analysis.minute_totals.items():
+        quarters[minute // 900 * 900] += number
     hourly: dict[str, int] = {}
-    for minute in sorted(analysis.minute_totals):
-        label = datetime.fromtimestamp(minute, UTC).astimezone(zone).strftime("%Y-%m-%d %H:00")
-        hourly[label] = hourly.get(label, 0) + analysis.minute_totals[minute]
+    for quarter in sorted(quarters):
+        label = datetime.fromtimestamp(quarter, UTC).astimezone(zone).strftime("%Y-%m-%d %H:00")
+        hourly[label] = hourly.get(label, 0) + quarters[quarter]
     return {
         "lines": analysis.lines,
+        "format": analysis.log_format,
+        "zone_for_naive_times": analysis.zone if analysis.naive_times else None,
+        "naive_times": analysis.naive_times,
+        "backwards": analysis.backwards,
+        "held_back_bytes": analysis.held_back,
         "requests": analysis.parsed,
         "malformed": analysis.malformed,
         "malformed_samples": analysis.malformed_samples,

@@ -16,9 +16,11 @@ from opskit.errors import ConfigError
 from opskit.paths import checks_dir
 
 SEVERITIES = ("medium", "high")
-TEXT_FIELDS = ("path", "user_agent", "referer")
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+TEXT_FIELDS = ("path", "request", "user_agent", "referer")
+ERROR_KINDS = ("auth", "denied", "limit", "missing")
+SPREADS = ("agent", "query")
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 STATUS = re.compile(r"^[1-5](\d\d|xx)$")
 
 
@@ -41,6 +43,7 @@ class Rule:
     methods: tuple[str, ...] = ()
     static: bool | None = None
     distinct: bool = False
+    distinct_by: str = "path"  # what distinct counts: the path, or the catalog entry (tag)
     windows: tuple[Window, ...] = ()
     escalate_statuses: tuple[str, ...] = ()
     escalate_severity: str = "high"
@@ -48,6 +51,10 @@ class Rule:
     factor: float = 0.0
     minimum: int = 0
     high_ratio: float = 1.0
+    errors: tuple[str, ...] = ()
+    spread: str = ""
+    # (tag, field, pattern) of a catalog's entries: what exactly matched, for the evidence
+    tags: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def check_id(self) -> str:
@@ -55,7 +62,12 @@ class Rule:
 
     @property
     def has_text(self) -> bool:
-        return any(self.patterns.values())
+        return any(self.patterns.values()) or bool(self.errors)
+
+
+def event_rules(rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
+    """The rules whose matches travel as events (bit N of an event is rule N of this list)."""
+    return [rule for rule in rules if rule.kind in ("window", "site-form")]
 
 
 def status_matches(status: int, wanted: tuple[str, ...]) -> bool:
@@ -65,7 +77,7 @@ def status_matches(status: int, wanted: tuple[str, ...]) -> bool:
 
 
 def seconds(text: str | float) -> float:
-    """``10s``, ``0.5s``, ``10m``, ``1h`` or a number of seconds; ValueError otherwise."""
+    """``10s``, ``0.5s``, ``10m``, ``1h``, ``7d`` or a number of seconds; ValueError otherwise."""
     if isinstance(text, int | float):
         return float(text)
     match = DURATION.match(str(text))
@@ -96,7 +108,7 @@ def load_rules(path: Path | None = None, login_paths: tuple[str, ...] = ()) -> l
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     problems: list[str] = []
-    rules = parse_rules(data, problems)
+    rules = parse_rules(data, problems, path.parent)
     if problems:
         raise ConfigError(
             f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the rules",
@@ -107,7 +119,7 @@ def load_rules(path: Path | None = None, login_paths: tuple[str, ...] = ()) -> l
     return rules
 
 
-def parse_rules(data: Any, problems: list[str]) -> list[Rule]:
+def parse_rules(data: Any, problems: list[str], folder: Path | None = None) -> list[Rule]:
     """Rules from parsed YAML; every problem is appended as ``rules[3].threshold: ...``."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         problems.append("rules: the file needs a list under 'rules:'")
@@ -116,7 +128,7 @@ def parse_rules(data: Any, problems: list[str]) -> list[Rule]:
     seen: set[str] = set()
     for index, entry in enumerate(data["rules"]):
         where = f"rules[{index}]"
-        rule = _parse_rule(entry, where, problems)
+        rule = _parse_rule(entry, where, problems, folder or default_rules_file().parent)
         if rule is None:
             continue
         if rule.id in seen:
@@ -141,13 +153,14 @@ KEYS = {
     "factor",
     "minimum",
     "high_ratio",
+    "catalog",
 }
-MATCH_KEYS = {*TEXT_FIELDS, "status", "method", "static"}
-Kind = Literal["window", "rate", "site-relative", "site-burst"]
-KINDS = ("window", "rate", "site-relative", "site-burst")
+MATCH_KEYS = {*TEXT_FIELDS, "status", "method", "static", "error"}
+Kind = Literal["window", "rate", "site-relative", "site-burst", "spread", "site-form"]
+KINDS = ("window", "rate", "site-relative", "site-burst", "spread", "site-form")
 
 
-def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
+def _parse_rule(entry: Any, where: str, problems: list[str], folder: Path) -> Rule | None:
     if not isinstance(entry, dict):
         problems.append(f"{where}: must be a mapping (id:, match:, threshold: ...)")
         return None
@@ -156,6 +169,21 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
         problems.append(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(KEYS))})")
     rule_id, kind, description, severity = _identity(entry, where, problems)
     patterns, statuses, methods, static = _parse_match(entry.get("match") or {}, where, problems)
+    errors = _errors((entry.get("match") or {}), where, problems)
+    tags: tuple[tuple[str, str, str], ...] = ()
+    if "catalog" in entry:
+        tags = load_catalog(folder, entry["catalog"], f"{where}.catalog", problems)
+        for name in TEXT_FIELDS:
+            extra = tuple(pattern for _, field_name, pattern in tags if field_name == name)
+            if extra:
+                patterns[name] = (*patterns.get(name, ()), *extra)
+    distinct = entry.get("distinct")
+    if distinct is not None and distinct not in ("path", "tag", *SPREADS):
+        problems.append(f"{where}.distinct: must be path, tag, agent or query")
+    if distinct == "tag" and not tags:
+        problems.append(f"{where}.distinct: tag needs a catalog (the entries are the tags)")
+    if kind == "spread" and distinct not in SPREADS:
+        problems.append(f"{where}.distinct: a spread rule counts distinct agent or query")
     windows = _windows(entry, kind, where, problems)
     escalate_statuses, escalate_severity = _escalate(entry, where, problems)
     numbers, sustained = _limits(entry, kind, where, problems)
@@ -170,7 +198,8 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
         statuses=statuses,
         methods=methods,
         static=static,
-        distinct=entry.get("distinct") == "path",
+        distinct=distinct in ("path", "tag"),
+        distinct_by="tag" if distinct == "tag" else "path",
         windows=windows,
         escalate_statuses=escalate_statuses,
         escalate_severity=escalate_severity,
@@ -178,7 +207,65 @@ def _parse_rule(entry: Any, where: str, problems: list[str]) -> Rule | None:
         factor=float(numbers.get("factor", 0.0)),
         minimum=int(numbers.get("minimum", 0)),
         high_ratio=float(numbers.get("high_ratio", 1.0)),
+        errors=errors,
+        spread=distinct if kind == "spread" and isinstance(distinct, str) else "",
+        tags=tags,
     )
+
+
+def _errors(match: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(match, dict):
+        return ()
+    items = match.get("error") or []
+    if not isinstance(items, list) or not all(item in ERROR_KINDS for item in items):
+        problems.append(f"{where}.match.error: must be a list of {', '.join(ERROR_KINDS)}")
+        return ()
+    return tuple(items)
+
+
+def load_catalog(
+    folder: Path, name: Any, where: str, problems: list[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """A rule's catalog (``cves.yaml``): entries with an id and patterns per field.
+
+    Each entry gives ``(tag, field, pattern)`` triples; the tag (``CVE-2021-41773
+    Apache 2.4.49 path traversal``) goes into the evidence of what matched.
+    """
+    import yaml
+
+    if not isinstance(name, str) or "/" in name:
+        problems.append(f"{where}: must name a file next to the rules file, e.g. cves.yaml")
+        return ()
+    path = folder / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        problems.append(f"{where}: cannot read {path}: {error}")
+        return ()
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        problems.append(f"{where}: {name} needs a list under 'entries:'")
+        return ()
+    found: list[tuple[str, str, str]] = []
+    for position, entry in enumerate(entries):
+        place = f"{name}: entries[{position}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            problems.append(f"{place}: needs a name")
+            continue
+        ids = entry.get("cve") or []
+        ids = [ids] if isinstance(ids, str) else ids
+        tag = " ".join([*(str(item) for item in ids), entry["name"]]).strip()
+        for field_name in TEXT_FIELDS:
+            for pattern in entry.get(field_name) or []:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as error:
+                    problems.append(
+                        f"{place}.{field_name}: not a valid regular expression: {error}"
+                    )
+                    continue
+                found.append((tag, field_name, pattern))
+    return tuple(found)
 
 
 def _identity(
@@ -210,7 +297,7 @@ def _windows(
     entry: dict[str, Any], kind: str, where: str, problems: list[str]
 ) -> tuple[Window, ...]:
     """threshold/window and the extra ``windows:`` pairs of window and rate rules."""
-    if kind not in ("window", "rate"):
+    if kind not in ("window", "rate", "spread", "site-form"):
         return ()
     windows = [_window(entry, where, problems)]
     extra = entry.get("windows") or []

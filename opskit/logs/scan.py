@@ -1,239 +1,176 @@
-"""Scanning one chunk of log lines into a small report (runs in worker processes).
+"""Scanning one chunk of log lines into a small report, with the per-line work in Polars.
 
-The chunk's fields come as columns (see ``fields``), so counting, caching and
-filtering use C-level builtins (``Counter``, ``map``, ``compress``) and each
-distinct request, user agent, referer and time is classified once and
-cached. Only requests a rule could match are looked at one by one, and they
-leave the chunk as compact events for the detector.
+Counting (clients, paths, statuses, minutes, requests per client and
+minute or second) is done by group-bys in native code. Rules' text patterns
+run first as one combined pattern per field over the chunk's distinct values
+(in Rust's regex engine); only the few values it flags are classified in
+Python, and only the lines a rule could care about leave the chunk as events.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import compress, count
-from operator import itemgetter
+from typing import Any
+
+import polars as pl
 
 from opskit.logs.chunk import ChunkReport, Event
-from opskit.logs.classify import BITS, TARGET, Classifier
-from opskit.logs.fields import (
-    COUNTED,
-    SAMPLE_LIMIT,
-    Cache,
-    Columns,
-    FieldReader,
-    client_text,
-    sample,
-    slices,
-    stamp_text,
-    status_code,
-)
-from opskit.logs.formats import LogFormat
-from opskit.logs.rules import Rule, status_matches
+from opskit.logs.classify import Classifier
+from opskit.logs.frame import FrameReader
+from opskit.logs.rules import event_rules
+from opskit.logs.settings import ScanSettings
 
-# Caches of distinct values are emptied past these sizes, which bounds a worker's memory
-# (a cached request costs about half a kilobyte); time keys matter only near their chunk.
-CACHE_LIMIT = 50_000
-TIME_CACHE_LIMIT = 20_000
 # The site's median requests per client per minute is estimated from every Nth chunk.
-VOLUME_SAMPLE_EVERY = 8
-# Up to this many distinct values are found by list.index (a C loop comparing pointers and
-# sizes, several times faster than a set lookup per line); more by one set lookup per line.
-INDEX_SCAN_LIMIT = 3
+VOLUME_SAMPLE_EVERY = 4
 EVIDENCE_CHARACTERS = 400
-SLICE_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class ScanSettings:
-    """What every scanner of one analysis shares; plain data, so it travels to workers."""
-
-    log_format: LogFormat
-    rules: tuple[Rule, ...]
-    since: float | None = None
-    until: float | None = None
+# A line more than this far behind the latest time before it counts as going backwards
+# (Apache writes a request's start time when it ends, so a few seconds back is normal).
+BACKWARDS_TOLERANCE_SECONDS = 300
+# Distinct values of one client in one bucket worth sending on for the spread rules.
+SPREAD_MINIMUM = 3
 
 
 class Scanner:
     """Turns chunks into ChunkReports for one log format and rule set."""
 
     def __init__(self, settings: ScanSettings) -> None:
-        self.reader = FieldReader(settings.log_format)
+        self.reader = FrameReader(settings.log_format, settings.zone)
         self.since = settings.since
         self.until = settings.until
         rules = settings.rules
-        self.rules = [rule for rule in rules if rule.kind == "window"]
+        self.rules = event_rules(rules)
         self.classifier = Classifier(self.rules)
         self.rate_rules = [rule for rule in rules if rule.kind == "rate"]
         relative = [rule for rule in rules if rule.kind == "site-relative"]
         self.volume_floor = min((rule.minimum for rule in relative), default=0)
         burst = [rule for rule in rules if rule.kind == "site-burst"]
         self.error_statuses = tuple(status for rule in burst for status in rule.statuses)
-        self.times = self.reader.epochs
-        self.minutes = Cache(lambda key: int((self.times[key] or 0) // 60) * 60)
-        self.status_error = Cache(
-            lambda key: (
-                status_matches(status_code(key), self.error_statuses)
-                if self.error_statuses
-                else False
-            )
-        )
+        self.spread_rules = [
+            (index, rule) for index, rule in enumerate(rules) if rule.kind == "spread"
+        ]
+        self.latest = float("-inf")
         self.chunks_seen = 0
 
-    def trim_caches(self) -> None:
-        self.reader.trim(CACHE_LIMIT, TIME_CACHE_LIMIT)
-        if len(self.minutes) > TIME_CACHE_LIMIT:
-            self.minutes.clear()
-        self.classifier.trim(CACHE_LIMIT)
-
     def scan(self, data: bytes) -> ChunkReport:
-        """The report of ``data``: a newline, then whole lines (the last newline is optional).
-
-        The data is scanned a slice of about SLICE_BYTES at a time: the per-line
-        objects of a slice then stay in the processor's cache, which makes scanning
-        a third faster than in 4 MiB slices.
-        """
-        report: ChunkReport | None = None
-        for piece in slices(data, SLICE_BYTES):
-            part = self._scan_slice(piece)
-            if report is None:
-                report = part
-            else:
-                report.merge(part)
-        return report or ChunkReport()
-
-    def _scan_slice(self, data: bytes) -> ChunkReport:
-        self.trim_caches()
-        fields = self.reader.read(data)
+        """The report of ``data``: whole lines (the last newline is optional)."""
+        chunk = self.reader.read(data)
         report = ChunkReport(
-            lines=fields.lines, malformed=fields.malformed, malformed_samples=fields.samples
+            lines=chunk.lines,
+            malformed=chunk.malformed,
+            malformed_samples=chunk.samples,
+            naive_times=chunk.naive_times,
         )
-        if not fields.rows:
-            return report
-        columns, counts = fields.columns, fields.counts
-        if any(self.times[key] is None for key in counts["time"]):
-            columns, counts = self._drop_bad_times(columns, counts, report)
+        frame = chunk.frame
         if self.since is not None or self.until is not None:
-            columns, counts = self._keep_range(columns, counts, report)
-        report.parsed = len(columns["time"])
-        if not report.parsed:
+            since = self.since if self.since is not None else float("-inf")
+            until = self.until if self.until is not None else float("inf")
+            inside = frame.filter((pl.col("epoch") >= since) & (pl.col("epoch") < until))
+            report.outside_range = frame.height - inside.height
+            frame = inside
+        report.parsed = frame.height
+        if not frame.height:
             return report
-        report.clients = counts["client"]
-        self._aggregate(columns, counts["time"], counts["status"], report)
-        suspicious = self._requests(Counter(columns["request"]), report)
-        self._busy(columns, report)
-        self._collect_events(columns, suspicious, counts["status"], report)
+        self._order(frame, report)
+        distinct = self._count(frame, report)
+        self._collect_events(frame, distinct, report)
         return report
 
-    def _requests(self, requests: Counter[bytes], report: ChunkReport) -> set[bytes]:
-        """Counts the chunk's requests; returns those a rule's text matches.
+    def _order(self, frame: pl.DataFrame, report: ChunkReport) -> None:
+        """First and last time, and the lines that went back in time."""
+        epoch = frame.get_column("epoch")
+        report.first_epoch, report.last_epoch = float(epoch.min()), float(epoch.max())  # type: ignore[arg-type]
+        before = epoch.cum_max().shift(1).fill_null(self.latest).clip(lower_bound=self.latest)
+        report.backwards = int((epoch < before - BACKWARDS_TOLERANCE_SECONDS).sum())
+        self.latest = max(self.latest, report.last_epoch)
 
-        Requests, not paths, are counted here: the analysis turns them into paths
-        once at the end instead of once per chunk.
+    def _count(self, base: pl.DataFrame, report: ChunkReport) -> dict[str, pl.Series]:
+        """All the chunk's counts in one native pass; returns its distinct texts per field.
+
+        The queries share the chunk's frame and run together (``collect_all``), which
+        costs far less than one call each.
         """
-        report.requests = requests
-        infos = map(self.classifier.requests.__getitem__, requests)
-        return set(compress(requests, map(itemgetter(BITS), infos)))
+        lazy = base.lazy()
+        error = pl.lit(value=False)
+        if self.error_statuses:
+            codes = [int(s) for s in self.error_statuses if s.isdigit()]
+            classes = [int(s[0]) for s in self.error_statuses if s.endswith("xx")]
+            error = pl.col("status").is_in(codes) | (pl.col("status") // 100).is_in(classes)
+        queries: dict[str, pl.LazyFrame] = {
+            "clients": lazy.group_by("client").len(),
+            "paths": lazy.group_by("path").len(),
+            "statuses": lazy.group_by("status").len(),
+            "minutes": lazy.group_by("minute").agg(pl.len(), error.sum().alias("errors")),
+            "target": lazy.select(pl.col("target").unique()),
+            "request": lazy.select(pl.col("request").unique()),
+            "agent": lazy.select(pl.col("agent").drop_nulls().unique()),
+            "referer": lazy.select(pl.col("referer").drop_nulls().unique()),
+        }
+        queries.update(self._busy_queries(lazy, report))
+        queries.update(self._spread_queries(lazy))
+        names = list(queries)
+        found = dict(zip(names, pl.collect_all([queries[name] for name in names]), strict=True))
+        report.clients = Counter(dict(found["clients"].iter_rows()))
+        report.paths = found["paths"]
+        report.statuses = Counter(dict(found["statuses"].iter_rows()))
+        for minute, number, errors in found["minutes"].iter_rows():
+            report.minute_totals[minute] = number
+            if errors:
+                report.minute_errors[minute] = errors
+        if "histogram" in found:
+            report.volume_histogram = Counter(dict(found["histogram"].iter_rows()))
+        if "volume" in found:
+            report.volume_candidates = list(found["volume"].iter_rows())
+        if "rates" in found:
+            report.rate_buckets = list(found["rates"].iter_rows())
+        if "agents" in found:
+            report.agents = {client: agent or "" for client, agent in found["agents"].iter_rows()}
+        for index, _ in self.spread_rules:
+            for row in found[f"spread-{index}"].iter_rows(named=True):
+                report.spread.append(
+                    (index, row["client"], row["bucket"], frozenset(row["hashes"]),
+                     str(row.get("path") or row["request"])[:300])
+                )  # fmt: skip
+        return {name: found[name].to_series() for name in ("target", "request", "agent", "referer")}
 
-    def _drop_bad_times(
-        self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
-    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
-        per_second = counts["time"]
-        bad = {key for key in per_second if self.times[key] is None}
-        for key in bad:
-            report.malformed += per_second[key]
-            if len(report.malformed_samples) < SAMPLE_LIMIT:
-                text = b"unreadable time [" + stamp_text(key) + b"]"
-                report.malformed_samples.append(sample(text))
-        return self._filter(columns, counts, per_second.keys() - bad)
-
-    def _keep_range(
-        self, columns: Columns, counts: dict[str, Counter[bytes]], report: ChunkReport
-    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
-        since = self.since if self.since is not None else float("-inf")
-        until = self.until if self.until is not None else float("inf")
-        per_second = counts["time"]
-        inside = {key for key in per_second if since <= self.times[key] < until}
-        report.outside_range += sum(per_second[key] for key in per_second.keys() - inside)
-        return self._filter(columns, counts, inside)
-
-    @staticmethod
-    def _filter(
-        columns: Columns, counts: dict[str, Counter[bytes]], keep: set[bytes]
-    ) -> tuple[Columns, dict[str, Counter[bytes]]]:
-        """Only the lines whose time key is in ``keep``, and their counts."""
-        if len(keep) == len(counts["time"]):
-            return columns, counts
-        flags = list(map(keep.__contains__, columns["time"]))
-        kept = {name: list(compress(values, flags)) for name, values in columns.items()}
-        return kept, {name: Counter(kept[name]) for name in COUNTED}
-
-    def _aggregate(
-        self,
-        columns: Columns,
-        per_second: Counter[bytes],
-        statuses: Counter[bytes],
-        report: ChunkReport,
-    ) -> None:
-        for status, number in statuses.items():
-            report.statuses[status_code(status)] += number
-        times, minutes = self.times, self.minutes
-        for key, number in per_second.items():
-            report.minute_totals[minutes[key]] += number
-        epochs = list(map(times.__getitem__, per_second))
-        report.first_epoch, report.last_epoch = min(epochs), max(epochs)
-        errors = {status for status in statuses if self.status_error[status]}
-        if errors:
-            keys = columns["time"]
-            error_times = Counter(keys[index] for index in lines_with(columns["status"], errors))
-            for key, number in error_times.items():
-                report.minute_errors[minutes[key]] += number
-        if self.volume_floor:
-            self.chunks_seen += 1
-            if self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
-                by_minute = map(minutes.__getitem__, columns["time"])
-                pairs = Counter(zip(columns["client"], by_minute, strict=False))
-                report.volume_histogram = Counter(pairs.values())
-
-    def _busy(self, columns: Columns, report: ChunkReport) -> None:
+    def _busy_queries(self, lazy: pl.LazyFrame, report: ChunkReport) -> dict[str, pl.LazyFrame]:
         """For busy clients only: requests per minute and per second, and one user agent."""
         volume_floor = max(1, self.volume_floor // 2) if self.volume_floor else None
         rate_floor = self._rate_floor(report) if self.rate_rules else None
         floor = min(value for value in (volume_floor, rate_floor, float("inf")) if value)
-        heavy = {client for client, number in report.clients.items() if number >= floor}
-        if not heavy:
-            return
-        flags = list(map(heavy.__contains__, columns["client"]))
-        clients = list(compress(columns["client"], flags))
-        times = list(compress(columns["time"], flags))
+        queries: dict[str, pl.LazyFrame] = {}
+        self.chunks_seen += 1
+        if volume_floor is not None and self.chunks_seen % VOLUME_SAMPLE_EVERY == 1:
+            pairs = lazy.group_by("client", "minute").len()
+            queries["histogram"] = pairs.group_by("len").agg(pl.len().alias("clients"))
+        if floor == float("inf"):
+            return queries
+        busy = lazy.filter(pl.len().over("client") >= floor)
         if volume_floor is not None:
-            self._volume(report, clients, times, volume_floor)
+            edges = [
+                int((report.first_epoch or 0) // 60) * 60,
+                int((report.last_epoch or 0) // 60) * 60,
+            ]
+            pairs = busy.group_by("client", "minute").len()
+            queries["volume"] = pairs.filter(
+                (pl.col("len") >= volume_floor) | pl.col("minute").is_in(edges)
+            )
         if rate_floor is not None:
-            dynamic = map(self.classifier.dynamic.__getitem__, compress(columns["request"], flags))
-            self._rates(report, compress(zip(times, clients, strict=True), dynamic), rate_floor)
-        if "agent" in columns:
-            agents = dict(zip(clients, compress(columns["agent"], flags), strict=False))
-            report.agents = {
-                client_text(client): agent.decode("utf-8", "replace")
-                for client, agent in agents.items()
-            }
-
-    def _volume(
-        self, report: ChunkReport, clients: list[bytes], times: list[bytes], floor: float
-    ) -> None:
-        """Requests per busy client per minute (a minute cut by the chunk edge is sent in part)."""
-        minute_of = self.minutes
-        pairs = Counter(zip(clients, map(minute_of.__getitem__, times), strict=False))
-        edges = {
-            int((report.first_epoch or 0) // 60) * 60,
-            int((report.last_epoch or 0) // 60) * 60,
-        }
-        report.volume_candidates = [
-            (client_text(client), minute, number)
-            for (client, minute), number in pairs.items()
-            if number >= floor or minute in edges
-        ]
+            # A rate held for ``sustained`` seconds puts at least half its requests into one
+            # fixed span of that length: only such clients' seconds are sent on.
+            sustained = max(rule.sustained_seconds for rule in self.rate_rules)
+            needed = min(
+                rule.windows[0].threshold * rule.sustained_seconds / rule.windows[0].seconds
+                for rule in self.rate_rules
+            )
+            span = (pl.col("epoch") // sustained).cast(pl.Int64)
+            queries["rates"] = (
+                busy.filter(~pl.col("static"))
+                .filter(pl.len().over("client", span) >= needed / 2)
+                .group_by(pl.col("epoch").floor().alias("second"), "client")
+                .len()
+            )
+        queries["agents"] = busy.group_by("client").agg(pl.col("agent").first())
+        return queries
 
     def _rate_floor(self, report: ChunkReport) -> float:
         """Below this many lines in the chunk, a client cannot reach a rate rule's limit."""
@@ -243,95 +180,89 @@ class Scanner:
             for rule in self.rate_rules
         )
         sustained = max(rule.sustained_seconds for rule in self.rate_rules)
-        # Across the chunk's edge a client needs only a fair share of the rate here.
         return max(2.0, needed * min(1.0, span / sustained) / 3)
 
-    def _rates(
-        self, report: ChunkReport, dynamic: Iterable[tuple[bytes, bytes]], floor: float
-    ) -> None:
-        """Non-static requests per second of clients busy enough to reach a rate rule."""
-        counts = report.clients
-        report.rate_buckets = [
-            (self.times[key], client_text(client), number)
-            for (key, client), number in Counter(dynamic).items()
-            if counts[client] >= floor
-        ]
+    def _spread_queries(self, lazy: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+        """Clients spreading over many user agents, or many query strings on one path."""
+        queries = {}
+        for index, rule in self.spread_rules:
+            seconds = rule.windows[0].seconds
+            least = min(SPREAD_MINIMUM, rule.windows[0].threshold)
+            bucket = ((pl.col("epoch") // seconds) * seconds).cast(pl.Int64).alias("bucket")
+            frame = lazy
+            if rule.spread == "agent":
+                keys = ["client", bucket]
+                value = pl.col("agent")
+            else:
+                frame = frame.filter(
+                    ~pl.col("static") & pl.col("target").str.contains("?", literal=True)
+                )
+                keys = ["client", bucket, "path"]
+                value = pl.col("target")
+            # Only clients with that many distinct values in the chunk are looked at closer.
+            frame = frame.filter(value.n_unique().over("client") >= least)
+            queries[f"spread-{index}"] = (
+                frame.group_by(keys)
+                .agg(
+                    value.n_unique().alias("distinct"),
+                    value.hash().unique().alias("hashes"),
+                    pl.col("request").first(),
+                )
+                .filter(pl.col("distinct") >= least)
+            )
+        return queries
 
     def _collect_events(
-        self,
-        columns: Columns,
-        suspicious: set[bytes],
-        statuses: Counter[bytes],
-        report: ChunkReport,
+        self, base: pl.DataFrame, distinct: dict[str, pl.Series], report: ChunkReport
     ) -> None:
         if not self.rules:
             return
         classifier = self.classifier
-        # Decide on distinct values first: most chunks then need no per-line pass at all.
-        suspects: list[tuple[str, set[bytes]]] = [
-            ("request", suspicious),
-            ("status", {status for status in statuses if classifier.status_interest[status]}),
-        ]
-        for name, cache, wanted in (
-            ("agent", classifier.agents, classifier.matches_agents()),
-            ("referer", classifier.referers, classifier.matches_referers()),
-        ):
-            if name in columns and wanted:
-                suspects.append((name, {value for value in set(columns[name]) if cache[value]}))
-        found: set[int] = set()
-        for name, values in suspects:
-            if values:
-                found.update(lines_with(columns[name], values))
-        for index in sorted(found):
-            event = self._event(columns, index)
+        wanted = pl.lit(value=False)
+        for column, name in (("target", "path"), ("request", "request")):
+            anyhow, some = classifier.split_by_method(name, distinct[column])
+            if anyhow:
+                wanted = wanted | pl.col(column).is_in(anyhow)
+            if some:
+                methods = pl.col("method").is_in(classifier.methods)
+                wanted = wanted | (pl.col(column).is_in(some) & methods)
+        for column, name in (("agent", "user_agent"), ("referer", "referer")):
+            if classifier.wants(name):
+                values = classifier.flag_values(name, distinct[column])
+                if values:
+                    wanted = wanted | pl.col(column).is_in(values)
+        plain = classifier.status_condition()
+        if plain is not None:
+            wanted = wanted | plain
+        rows = base.lazy().filter(wanted).sort("epoch").collect()
+        for row in rows.iter_rows(named=True):
+            event = self._event(row)
             if event is not None:
                 report.events.append(event)
 
-    def _event(self, columns: Columns, index: int) -> Event | None:
-        """The event of line ``index`` if a window rule matches it."""
+    def _event(self, row: dict[str, Any]) -> Event | None:
+        """The event of one line if a window rule matches it."""
         classifier = self.classifier
-        request = columns["request"][index]
-        info = classifier.requests[request]
-        agent = columns["agent"][index] if "agent" in columns else b""
-        referer = columns["referer"][index] if "referer" in columns else b""
-        flags = info[BITS] | classifier.agents[agent] | classifier.referers[referer]
-        status = status_code(columns["status"][index])
-        verdict = classifier.verdict(request, status, flags)
-        if not verdict[0]:
+        status = int(row["status"])
+        agent, referer = row["agent"] or "", row["referer"] or ""
+        verdict = classifier.verdict(
+            row["request"], status, method=row["method"], target=row["target"],
+            static=row["static"], agent=agent, referer=referer,
+        )  # fmt: skip
+        if not verdict.rules:
             return None
-        client = columns["client"][index]
-        time_key = columns["time"][index]
-        # The request as a combined-format line (size left out), for people to read.
         line = (
-            f'{client_text(client)} [{_text(stamp_text(time_key))}] "{_text(request)}" {status} '
-            f'"{_text(referer or b"-")}" "{_text(agent or b"-")}"'
+            f'{row["client"]} [{row["time"]}] "{row["request"]}" {status} '
+            f'"{referer or "-"}" "{agent or "-"}"'
         )
         return Event(
-            epoch=self.times[time_key] or 0.0,
-            client=client_text(client),
-            rules=verdict[0],
-            escalate=verdict[1],
+            epoch=row["epoch"],
+            client=row["client"],
+            rules=verdict.rules,
+            escalate=verdict.escalate,
             status=status,
-            path=info[TARGET][:500].decode("utf-8", "backslashreplace"),
+            path=row["target"][:500],
             line=line[:EVIDENCE_CHARACTERS],
+            tag=verdict.tag,
+            method=row["method"],
         )
-
-
-def lines_with(column: list[bytes], wanted: set[bytes]) -> Iterable[int]:
-    """The indexes of the lines whose value in ``column`` is one of ``wanted``."""
-    if len(wanted) > INDEX_SCAN_LIMIT:
-        return compress(count(), map(wanted.__contains__, column))
-    found: list[int] = []
-    for value in wanted:
-        position = -1
-        try:
-            while True:
-                position = column.index(value, position + 1)
-                found.append(position)
-        except ValueError:
-            continue
-    return found
-
-
-def _text(value: bytes) -> str:
-    return value.decode("utf-8", "backslashreplace")

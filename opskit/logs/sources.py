@@ -33,19 +33,27 @@ class LocalSource:
     the damage are scanned, and the judgement must not pass the rest off as complete.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, whole: bool = False) -> None:
         self.damaged: list[str] = []
+        self.whole = whole
+        self.held_back: dict[str, int] = {}
 
     def describe(self, path: str) -> list[FileInfo]:
         return local_set(Path(path))
 
     def tasks(self, read: Read, reached: dict[str, int]) -> Iterator[Task]:
+        """Chunks of whole lines; a last line without a newline is read only when ``whole``.
+
+        Otherwise it is held back (``held_back`` says how many bytes) for the next run,
+        when the server will have finished writing it.
+        """
         path = Path(read.info.name)
         reached[read.info.name] = read.offset
         if read.info.compressed:
             try:
                 with gzip.open(path, "rb") as stream:
-                    for data, end in stream_chunks(stream, read.offset):  # type: ignore[arg-type]
+                    chunks = stream_chunks(stream, read.offset, whole=self.whole)  # type: ignore[arg-type]
+                    for data, end in chunks:
                         reached[read.info.name] = end
                         yield ("bytes", data, 0, len(data))
             except DamagedLog as error:
@@ -55,6 +63,12 @@ class LocalSource:
         ranges, end = plain_ranges(path, read.offset)
         for start, stop in ranges:
             yield ("range", str(path), start, stop)
+        size = path.stat().st_size
+        if end < size and self.whole:
+            yield ("range", str(path), end, size)
+            end = size
+        elif end < size:
+            self.held_back[read.info.name] = size - end
         reached[read.info.name] = end
 
 
@@ -64,6 +78,7 @@ class RemoteSource:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         self.damaged: list[str] = []
+        self.held_back: dict[str, int] = {}
 
     def describe(self, path: str) -> list[FileInfo]:
         from opskit.playbooks.logs import describe_logs
@@ -97,6 +112,8 @@ class RemoteSource:
             reached[read.info.name] = buffer_start + cut
             pending = buffer[cut:]
             if len(data) < FETCH_BYTES:
+                if pending:
+                    self.held_back[read.info.name] = len(pending)
                 return
 
 
@@ -122,8 +139,9 @@ def in_time_order(infos: list[FileInfo]) -> list[FileInfo]:
 
     def first_time(info: FileInfo) -> float:
         text = info.head
-        start, end = text.find(b"["), text.find(b"]")
-        moment = parse_time(text[start + 1 : end]) if 0 <= start < end else None
+        start = text.find(b" [")
+        end = text.find(b"]", start)
+        moment = parse_time(text[start + 2 : end]) if 0 <= start < end else None
         return moment if moment is not None else float("inf")
 
     return sorted(infos, key=first_time)

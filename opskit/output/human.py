@@ -32,6 +32,18 @@ def make_console(stream: IO[str] | None = None) -> Any:
     )
 
 
+# Control characters (and bidirectional overrides) that text from logs or the network could
+# carry to a terminal: shown escaped, never sent raw (JSON output keeps the exact text).
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))} | {
+    code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``), safe to print to a terminal."""
+    return text.translate(_CONTROLS)
+
+
 def results_table(results: list[Result]) -> Any:
     from rich import box
     from rich.table import Table
@@ -45,7 +57,7 @@ def results_table(results: list[Result]) -> Any:
         check, text = check_ids[0], summary
         if len(check_ids) > 1:  # one cause, told once: the checks it stopped are listed
             check, text = f"{len(check_ids)} checks", f"{summary}: {', '.join(check_ids)}"
-        table.add_row(status_text(status), check, mask(target), mask(text))
+        table.add_row(status_text(status), check, printable(mask(target)), printable(mask(text)))
     return table
 
 
@@ -92,7 +104,9 @@ def simple_table(columns: list[str], rows: list[list[Any]], title: str | None = 
     for row in rows:
         table.add_row(
             *(
-                value if hasattr(value, "__rich__") or _is_text(value) else mask(_cell(value))
+                value
+                if hasattr(value, "__rich__") or _is_text(value)
+                else printable(mask(_cell(value)))
                 for value in row
             )
         )

@@ -7,6 +7,7 @@ from opskit.masking import mask
 from opskit.outcome import Outcome
 from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
 from opskit.output.logs_view import render_logs
+from opskit.output.public_info_view import render_public_info
 from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
 from opskit.output.users_views import render_totp, render_users
 from opskit.result import Status
@@ -225,6 +226,7 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "incidents": _render_incidents,
     "outbox": _render_outbox,
     "logs": render_logs,
+    "public-info": render_public_info,
     "problems": _render_problems,
     "text": _render_text,
     "hosts": _render_hosts,

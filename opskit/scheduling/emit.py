@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 CRON_MARKER = "# opskit-schedule"
+CONSOLE_UNIT = "opskit-console"
 UNIT_NAME = "opskit"
 
 CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2"
@@ -53,9 +54,10 @@ def merge_crontab(existing: str, line: str | None) -> str:
 
 
 def systemd_units(
-    config_path: Path, every_minutes: int, env_file: Path | None = None
+    config_path: Path, every_minutes: int, env_file: Path | None = None, console: bool = False
 ) -> dict[str, str]:
-    """A oneshot service at low CPU and I/O priority, and a persistent timer with a random delay."""
+    """A oneshot service at low CPU and I/O priority, a persistent timer with a random delay,
+    and with ``console`` the web console as a long-running service."""
     environment = f"EnvironmentFile=-{env_file}\n" if env_file else ""
     service = (
         "[Unit]\n"
@@ -85,7 +87,35 @@ def systemd_units(
         "[Install]\n"
         "WantedBy=timers.target\n"
     )
-    return {f"{UNIT_NAME}.service": service, f"{UNIT_NAME}.timer": timer}
+    units = {f"{UNIT_NAME}.service": service, f"{UNIT_NAME}.timer": timer}
+    if console:
+        units[f"{CONSOLE_UNIT}.service"] = console_unit(config_path, env_file)
+    return units
+
+
+def console_unit(config_path: Path, env_file: Path | None = None) -> str:
+    """``opskit serve`` kept running, restarted on failure, with little it may touch."""
+    environment = f"EnvironmentFile=-{env_file}\n" if env_file else ""
+    command = [*opskit_command(config_path)[:-2], "serve"]
+    return (
+        "[Unit]\n"
+        "Description=opskit console (the office's web console and public status page)\n"
+        "Wants=network-online.target\n"
+        "After=network-online.target\n"
+        "\n"
+        "[Service]\n"
+        "Type=simple\n"
+        f"ExecStart={shlex.join(command)}\n"
+        f"{environment}"
+        "Restart=on-failure\n"
+        "RestartSec=5\n"
+        "NoNewPrivileges=yes\n"
+        "PrivateTmp=yes\n"
+        "ProtectSystem=full\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=multi-user.target\n"
+    )
 
 
 def github_workflow(every_minutes: int = 15, shards: int = 1) -> str:

@@ -19,7 +19,14 @@ from opskit.config.load import INTERPOLATION
 from opskit.config.secrets import check_secret_file
 from opskit.errors import CommandError, ConfigError, OpskitError
 from opskit.paths import make_directory
-from opskit.scheduling.emit import CRON_MARKER, UNIT_NAME, cron_line, merge_crontab, systemd_units
+from opskit.scheduling.emit import (
+    CONSOLE_UNIT,
+    CRON_MARKER,
+    UNIT_NAME,
+    cron_line,
+    merge_crontab,
+    systemd_units,
+)
 
 TIMEOUT_SECONDS = 30
 # What both `. FILE` in sh and systemd's EnvironmentFile= read the same way.
@@ -86,13 +93,17 @@ def _systemctl(*arguments: str) -> execute.Completed:
 
 
 def write_units(
-    directory: Path, config_path: Path, every_minutes: int, env_file: Path | None
+    directory: Path,
+    config_path: Path,
+    every_minutes: int,
+    env_file: Path | None,
+    console: bool = False,
 ) -> list[Path]:
     _check_env_file(env_file)
     written = []
     try:
         make_directory(directory)
-        for name, text in systemd_units(config_path, every_minutes, env_file).items():
+        for name, text in systemd_units(config_path, every_minutes, env_file, console).items():
             path = directory / name
             path.write_text(text, encoding="utf-8")
             written.append(path)
@@ -105,14 +116,19 @@ def write_units(
     return written
 
 
-def install_systemd(config_path: Path, every_minutes: int, env_file: Path | None) -> list[Path]:
+def install_systemd(
+    config_path: Path, every_minutes: int, env_file: Path | None, console: bool = False
+) -> list[Path]:
     if not Path("/run/systemd/system").is_dir():
         raise OpskitError(
             "systemd is not running on this machine; use --cron, or --output DIR to "
             "write the unit files for another machine"
         )
-    written = write_units(unit_dir(), config_path, every_minutes, env_file)
-    for step in (("daemon-reload",), ("enable", "--now", f"{UNIT_NAME}.timer")):
+    written = write_units(unit_dir(), config_path, every_minutes, env_file, console)
+    steps: list[tuple[str, ...]] = [("daemon-reload",), ("enable", "--now", f"{UNIT_NAME}.timer")]
+    if console:
+        steps.append(("enable", "--now", f"{CONSOLE_UNIT}.service"))
+    for step in steps:
         completed = _systemctl(*step)
         if completed.exit_code != 0:
             for path in written:
@@ -127,10 +143,13 @@ def install_systemd(config_path: Path, every_minutes: int, env_file: Path | None
 
 def uninstall_systemd() -> list[Path]:
     paths = [unit_dir() / f"{UNIT_NAME}.{kind}" for kind in ("timer", "service")]
+    paths.append(unit_dir() / f"{CONSOLE_UNIT}.service")
     if not any(path.exists() for path in paths):
         return []
     if Path("/run/systemd/system").is_dir():
         _systemctl("disable", "--now", f"{UNIT_NAME}.timer")
+        if paths[-1].exists():
+            _systemctl("disable", "--now", f"{CONSOLE_UNIT}.service")
     removed = [path for path in paths if path.exists()]
     for path in removed:
         path.unlink()

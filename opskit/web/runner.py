@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from opskit.result import Result, Status, utc_now
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages
+from opskit.web.publicinfo import audit as public_info
 from opskit.web.sitemap import fetch_sitemap
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ CHECK_IDS = {
     "integrity": integrity.BASELINE_ID,
     "links": links.CHECK_ID,
     "exposure": exposure.CHECK_ID,
+    "public-info": public_info.CHECK_ID,
 }
 
 
@@ -54,6 +56,10 @@ class RunInput:
     state: dict[str, dict[str, Any]] = field(default_factory=dict)
     accept_baseline: bool = False
     keywords: dict[str, str] = field(default_factory=dict)
+    today: date | None = None
+    # web.public-info: the sites whose audit is due, and each site's last audit.
+    public_info_due: set[str] = field(default_factory=set)
+    public_info_last: dict[str, Result | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,11 +110,17 @@ def applicable(site: Site, only: Sequence[str]) -> list[str]:
 
 
 def plan(sites: Sequence[Site], only: Sequence[str], data: RunInput) -> list[Task]:
-    """One task per site and check; domain lookups once per registrable domain."""
+    """One task per site and check; domain lookups once per registrable domain.
+
+    A public-information audit runs when asked for by name, else only when due.
+    """
     tasks = []
     domains_seen: set[str] = set()
     for site in sites:
         for check in applicable(site, only):
+            wanted = "public-info" in only or site.name in data.public_info_due
+            if check == "public-info" and not wanted:
+                continue
             if check == "domain":
                 name = domain.registrable_domain(site) or ""
                 if name in domains_seen:
@@ -187,6 +199,7 @@ def _bind(check: str, site: Site, data: RunInput) -> Callable[[], TaskOutput]:
         "integrity": _integrity,
         "links": _links,
         "exposure": _exposure,
+        "public-info": _public_info,
     }
     return lambda: runners[check](site, data)
 
@@ -264,3 +277,20 @@ def _links(site: Site, data: RunInput) -> TaskOutput:
 def _exposure(site: Site, data: RunInput) -> TaskOutput:
     get = getter(site, data.settings)
     return TaskOutput([exposure.check(site, get(site.url), get)])
+
+
+def _public_info(site: Site, data: RunInput) -> TaskOutput:
+    settings = site.public_info
+    limits = public_info.CrawlLimits(
+        max_pages=settings.max_pages,
+        max_depth=settings.max_depth,
+        requests_per_second=settings.requests_per_second,
+        workers=settings.workers,
+        timeout_seconds=site.timeout_seconds,
+        max_documents=settings.max_documents,
+        verify=str(data.settings.ca_bundle) if data.settings.ca_bundle else True,
+    )
+    today = data.today or utc_now().astimezone(data.zone).date()
+    previous = public_info.previous_items(data.public_info_last.get(site.name))
+    audit = public_info.run_audit(site.url, settings.catalogue, limits, today, previous)
+    return TaskOutput(public_info.results(site.name, audit))

@@ -1,24 +1,30 @@
 """Access-log analysis speed and memory against GoAccess (printed, never asserted).
 
 Run:  .venv/bin/python tests/bench/bench_logs.py [--lines 1000000] [--runs 3] [--jobs 2]
-      (add --no-flat to skip the run on five times the lines)
+      (--no-flat skips the runs on five times the lines; --quick skips the formats)
 
-Writes a realistic combined log (tests/bench/logs_sample.py: a few thousand
-client addresses with browsers and their assets, Googlebot from Google's
-network, impostors, and now and then an attack) into a temporary directory,
-then times the real command, ``opskit logs analyze FILE --format json``
-(output to /dev/null), and ``goaccess FILE --log-format=COMBINED -o OUT.json
---no-progress`` on the same file, alternating, ``--runs`` times each. Prints
-median lines per second of both (of wall time, and of CPU time, which other
-load on the machine disturbs less) and their ratios, opskit's peak memory
-(the largest single process, and all its processes together, sampled from
-/proc), and the same at five times the lines, to show memory stays flat.
-The machine may be shared: its load average is printed with the figures.
+Writes two realistic combined logs into a temporary directory: the dense
+sample (tests/bench/logs_sample.py: a few thousand addresses within hours,
+so timestamps repeat) and a month of a small court's site
+(tests/bench/logs_month.py: about 9,000 addresses over 30 days of which 50
+attack, crawlers, feed readers, assets; sparse timestamps). For each, it
+times the real command, ``opskit logs analyze FILE --format json`` with all
+rules on (output to /dev/null), and ``goaccess FILE --log-format=COMBINED
+-o OUT.json`` on the same file, alternating, ``--runs`` times each, then
+opskit on the same log gzip-compressed. It prints median lines per second
+of both by wall time and by CPU time (other load on a shared machine
+disturbs CPU time less) and their ratios, and the peak memory of all
+opskit's processes together (sampled from /proc). Then opskit alone on
+the month log in each other format it finds by itself (common, virtual
+host, syslog prefix, JSON lines of nginx, Caddy and Traefik, times without
+zone) and on an nginx error log, and on five times the lines (plain and
+.gz) to show memory stays flat.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -30,15 +36,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import logs_sample  # noqa: E402 - the sample generator next to this file
+import logs_formats  # noqa: E402 - the generators next to this file
+import logs_month  # noqa: E402
+import logs_sample  # noqa: E402
 
 COMMAND = ".venv/bin/python tests/bench/bench_logs.py"
 SAMPLE_SECONDS = 0.01
-DAY_FORMAT = "%d/%b/%Y"
 
 
 @dataclass
@@ -130,29 +136,18 @@ def goaccess_argv(log: Path, output: Path) -> list[str]:
     return ["goaccess", str(log), "--log-format=COMBINED", "-o", str(output), "--no-progress"]
 
 
-def write_log(path: Path, lines: int) -> float:
+def write_log(path: Path, lines: int, shape: str) -> float:
     started = time.perf_counter()
-    logs_sample.write(str(path), lines)
+    (logs_month if shape == "month" else logs_sample).write(str(path), lines)
     return time.perf_counter() - started
 
 
-def write_days(source: Path, target: Path, days: int) -> None:
-    """``days`` copies of a one-day log, each moved one day later: the same traffic, longer."""
-    with source.open("rb") as stream:
-        head = stream.readline()
-        stream.seek(max(0, source.stat().st_size - 4096))
-        tail = stream.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    first = head[head.index(b"[") + 1 : head.index(b":")]
-    if tail[tail.index(b"[") + 1 : tail.index(b":")] != first:
-        raise SystemExit("the sample log spans more than one day; cannot shift it by days")
-    start = datetime.strptime(first.decode() + " +0000", "%d/%b/%Y %z")
-    with target.open("wb") as output:
-        for day in range(days):
-            label = (start + timedelta(days=day)).strftime(DAY_FORMAT).encode()
-            with source.open("rb") as stream:
-                for block in iter(lambda: stream.readlines(1 << 24), []):
-                    text = b"".join(block)
-                    output.write(text.replace(b"[" + first + b":", b"[" + label + b":"))
+def gzipped(path: Path) -> Path:
+    """``path`` compressed as logrotate does (gzip -6), next to it."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, gzip.open(target, "wb", compresslevel=6) as output:
+        shutil.copyfileobj(source, output, 1 << 20)
+    return target
 
 
 def megabytes(value: int) -> str:
@@ -161,15 +156,16 @@ def megabytes(value: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=1_000_000, help="lines in the log")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="lines in each log")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each program")
-    parser.add_argument("--jobs", type=int, default=2, help="opskit scanning processes")
-    parser.add_argument("--no-flat", action="store_true", help="skip the 5x memory run")
+    parser.add_argument("--jobs", type=int, default=2, help="opskit scanning threads")
+    parser.add_argument("--no-flat", action="store_true", help="skip the 5x memory runs")
+    parser.add_argument("--quick", action="store_true", help="skip the other formats")
     options = parser.parse_args()
-    flat = " --no-flat" if options.no_flat else ""
+    extra = (" --no-flat" if options.no_flat else "") + (" --quick" if options.quick else "")
     print(
         f"command: {COMMAND} --lines {options.lines} --runs {options.runs} "
-        f"--jobs {options.jobs}{flat}"
+        f"--jobs {options.jobs}{extra}"
     )
     if shutil.which("goaccess") is None:
         print("goaccess is not installed (tools/install-system-deps --test): nothing to compare")
@@ -180,36 +176,75 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; {version}")
     with tempfile.TemporaryDirectory(prefix="opskit-bench-logs-") as directory:
         workdir = Path(directory)
-        log = workdir / "access.log"
-        generated = write_log(log, options.lines)
-        size = log.stat().st_size
-        print(f"log: {options.lines:,} lines, {megabytes(size)}, written in {generated:.1f} s")
-        opskit_runs, goaccess_runs = [], []
-        for _ in range(options.runs):
-            opskit_runs.append(measured(opskit_argv(log, options.jobs)))
-            goaccess_runs.append(measured(goaccess_argv(log, workdir / "goaccess.json")))
-        report = json.loads((workdir / "goaccess.json").read_text())
-        print(f"goaccess counted {report['general']['valid_requests']:,} valid requests")
-        opskit_rate, opskit_cpu = show("opskit logs analyze", opskit_runs, options.lines)
-        goaccess_rate, goaccess_cpu = show("goaccess", goaccess_runs, options.lines)
-        print(
-            f"ratio: opskit reads {opskit_rate / goaccess_rate:.1f}x the lines per second "
-            f"({opskit_cpu / goaccess_cpu:.1f}x the lines per CPU second)"
-        )
-        print(f"load average after: {os.getloadavg()[0]:.2f}")
-        memory("opskit peak memory", opskit_runs, options.lines)
+        for shape in ("month", "dense"):
+            compare(workdir, shape, options)
+        if not options.quick:
+            formats(workdir / "month.log", options)
         if not options.no_flat:
-            longer = workdir / "access-5x.log"
-            write_days(log, longer, 5)
-            log.unlink()
-            run = measured(opskit_argv(longer, options.jobs))
-            print(
-                f"opskit on {5 * options.lines:,} lines: {run.seconds:.2f} s, "
-                f"{5 * options.lines / run.seconds:,.0f} lines/s"
-            )
-            memory("opskit peak memory", [run], 5 * options.lines)
+            flat(workdir, options)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"(all runs: {children.ru_utime + children.ru_stime:.1f} s of CPU)")
+
+
+def compare(workdir: Path, shape: str, options: argparse.Namespace) -> None:
+    """opskit against GoAccess on one log, then opskit on the same log gzip-compressed."""
+    log = workdir / f"{shape}.log"
+    generated = write_log(log, options.lines, shape)
+    print(
+        f"\n{shape} log: {options.lines:,} lines, {megabytes(log.stat().st_size)}, "
+        f"written in {generated:.1f} s"
+    )
+    opskit_runs, goaccess_runs = [], []
+    for _ in range(options.runs):
+        opskit_runs.append(measured(opskit_argv(log, options.jobs)))
+        goaccess_runs.append(measured(goaccess_argv(log, workdir / "goaccess.json")))
+    report = json.loads((workdir / "goaccess.json").read_text())
+    print(f"goaccess counted {report['general']['valid_requests']:,} valid requests")
+    opskit_rate, opskit_cpu = show("opskit logs analyze", opskit_runs, options.lines)
+    goaccess_rate, goaccess_cpu = show("goaccess", goaccess_runs, options.lines)
+    print(
+        f"ratio: opskit reads {opskit_rate / goaccess_rate:.1f}x the lines per second "
+        f"({opskit_cpu / goaccess_cpu:.1f}x the lines per CPU second)"
+    )
+    memory("opskit peak memory", opskit_runs, options.lines)
+    packed = gzipped(log)
+    gz_runs = [measured(opskit_argv(packed, options.jobs)) for _ in range(options.runs)]
+    gz_rate, _ = show("opskit on .gz", gz_runs, options.lines)
+    print(f"ratio: .gz at {gz_rate / opskit_rate:.2f}x the speed of plain; "
+          f"{gz_rate / goaccess_rate:.1f}x GoAccess's plain lines per second")  # fmt: skip
+    memory("opskit peak memory (.gz)", gz_runs, options.lines)
+    packed.unlink()
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def formats(month: Path, options: argparse.Namespace) -> None:
+    """opskit alone on the month log rewritten in each other format it finds by itself."""
+    print("\nother formats (opskit alone; the format is found from the first lines):")
+    for name in logs_formats.FORMATS:
+        target = month.with_name("format.log")
+        written = logs_formats.rewrite(month, target, name, options.lines)
+        runs = [measured(opskit_argv(target, options.jobs)) for _ in range(options.runs)]
+        show(f"{name:<20}", runs, written)
+        target.unlink()
+
+
+def flat(workdir: Path, options: argparse.Namespace) -> None:
+    """Memory on five times the lines (plain and .gz): it should not grow with the log."""
+    month = workdir / "month.log"
+    longer = workdir / "month-5x.log"
+    lines = 5 * options.lines
+    generated = write_log(longer, lines, "month")
+    print(f"\nmonth log x5: {lines:,} lines, {megabytes(longer.stat().st_size)} "
+          f"(written in {generated:.1f} s)")  # fmt: skip
+    month.unlink(missing_ok=True)
+    run = measured(opskit_argv(longer, options.jobs))
+    show("opskit 5x", [run], lines)
+    memory("opskit peak memory", [run], lines)
+    packed = gzipped(longer)
+    longer.unlink()
+    run = measured(opskit_argv(packed, options.jobs))
+    show("opskit 5x .gz", [run], lines)
+    memory("opskit peak memory (.gz)", [run], lines)
 
 
 def show(name: str, runs: list[Run], lines: int) -> tuple[float, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support.logs import line
+from support.logs import error_line, in_format, line
 from support.sshd import SshServer
 
 pytestmark = pytest.mark.integration
@@ -292,3 +292,91 @@ def test_a_truncated_gzip_log_on_a_host_is_read_as_far_as_it_goes_and_is_not_ok(
     assert f"{damaged}: truncated or corrupt gzip data" in activity["summary"]
     assert "unexpected end of file" in activity["summary"]
     assert run.json["data"]["sources"][0]["summary"]["requests"] == recoverable
+
+
+def test_a_file_of_one_attack_line_without_a_newline_is_critical(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(line(0, "/.env", client="45.1.2.3", status=200).rstrip("\n"))
+
+    run = cli("logs", "analyze", log, "--format", "json")
+
+    assert run.exit_code == 2, run.stdout
+    assert run.json["data"]["sources"][0]["summary"]["requests"] == 1
+    assert {r["check_id"]: r["status"] for r in run.json["results"]}["logs.sensitive-files"] == (
+        "CRITICAL"
+    )
+
+
+def test_check_logs_holds_a_line_without_newline_back_and_says_so(
+    make_config, cli, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    unfinished = line(5, "/.env", client="45.1.2.3", status=200).rstrip("\n")
+    log.write_text(NORMAL + unfinished)
+    site = {"name": "website", "url": "https://example.org/", "logs": [{"path": str(log)}]}
+    config = make_config({"sites": [site]})
+
+    first = cli("--config", config, "check", "logs", "--format", "json")
+    with log.open("a") as stream:
+        stream.write("\n")
+    second = cli("--config", config, "check", "logs", "--format", "json")
+
+    activity = first.json["results"][0]
+    assert first.exit_code == 0, activity
+    assert first.json["data"]["sources"][0]["summary"]["requests"] == 20
+    assert f"the last line ({len(unfinished)} bytes) has no newline yet" in activity["summary"]
+    assert second.exit_code == 2
+    assert second.json["data"]["sources"][0]["summary"]["requests"] == 1
+
+
+def test_escape_sequences_from_a_log_are_printed_escaped_and_kept_exact_in_json(
+    cli, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    hostile = "/.git/config\x1b]0;owned\x07\x1b[2J"
+    log.write_text(line(0, hostile, client="45.1.2.3", status=404))
+
+    human = cli("logs", "analyze", log)
+    machine = cli("logs", "analyze", log, "--format", "json")
+
+    assert "\x1b" not in human.stdout and "\x07" not in human.stdout
+    assert "/.git/config\\x1b]0;owned\\x07\\x1b[2J" in human.stdout
+    evidence = machine.json["data"]["sources"][0]["offenders"][0]["evidence"][0]
+    assert hostile in evidence
+
+
+def test_the_format_found_is_said_and_an_unknown_one_names_the_option(cli, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text("".join(in_format("syslog", i, "/") for i in range(3)))
+    odd = tmp_path / "odd.log"
+    odd.write_text('203.0.113.7 "GET / HTTP/1.1" 200 [2024-05-06 08:00:00]\n')
+
+    found = cli("logs", "analyze", log)
+    unknown_run = cli("logs", "analyze", odd)
+
+    assert found.exit_code == 0, found.stderr
+    assert "format: combined with syslog prefix" in found.stdout
+    assert unknown_run.exit_code == 3
+    assert "no known log format reads its first lines" in unknown_run.stderr
+    assert "--log-format" in unknown_run.stderr
+
+
+def test_an_error_log_joins_its_findings_to_the_access_logs_by_address(cli, tmp_path: Path) -> None:
+    access = tmp_path / "access.log"
+    access.write_text(NORMAL + line(30, "/.git/config", client="45.1.2.3", status=404))
+    errors = tmp_path / "error.log"
+    errors.write_text(
+        "".join(error_line("nginx", i * 10, 'user "admin": password mismatch', client="45.1.2.3")
+                for i in range(6))
+    )  # fmt: skip
+
+    named = cli("logs", "analyze", access, "--error-log", errors, "--format", "json")
+    sniffed = cli("logs", "analyze", access, errors, "--format", "json")
+
+    for run in (named, sniffed):
+        offenders = run.json["data"]["sources"][0]["offenders"]
+        assert [row["client"] for row in offenders] == ["45.1.2.3"]
+        assert {item["rule"] for item in offenders[0]["detections"]} == {
+            "sensitive-files",
+            "error-auth",
+        }

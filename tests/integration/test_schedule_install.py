@@ -147,6 +147,31 @@ def test_systemd_units_pass_systemd_analyze(cli, make_config, tmp_path: Path) ->
         assert line in timer
 
 
+def test_the_console_unit_passes_systemd_analyze_and_needs_systemd(
+    cli, make_config, tmp_path: Path
+) -> None:
+    analyze = require("systemd-analyze", "systemd")
+    config = make_config()
+
+    run = cli(
+        "--config", config, "schedule", "install", "--systemd", "--console",
+        "--output", tmp_path / "units",
+    )  # fmt: skip
+    with_cron = cli("--config", config, "schedule", "install", "--cron", "--console")
+    unit = tmp_path / "units" / "opskit-console.service"
+    verified = subprocess.run(
+        [analyze, "verify", str(unit)], capture_output=True, text=True, check=False
+    )
+
+    assert run.exit_code == 0, run.stderr
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+    text = unit.read_text()
+    assert f"--config {config.resolve()} serve" in text
+    for line in ("Restart=on-failure", "NoNewPrivileges=yes", "WantedBy=multi-user.target"):
+        assert line in text
+    assert with_cron.exit_code == 3 and "use it with --systemd" in with_cron.stderr
+
+
 def test_env_file_readable_by_others_is_refused(cli, make_config, tmp_path: Path) -> None:
     env_file = tmp_path / "opskit.env"
     env_file.write_text("A=b\n")

@@ -33,7 +33,7 @@ class Channel(Section):
         return self
 
 
-DocumentKind = Literal["incident", "daily", "recap", "handoff", "schedule", "uat"]
+DocumentKind = Literal["incident", "daily", "recap", "handoff", "schedule", "uat", "public-info"]
 
 
 DEFAULT_ROUTES: dict[DocumentKind, list[Role]] = {
@@ -43,6 +43,7 @@ DEFAULT_ROUTES: dict[DocumentKind, list[Role]] = {
     "handoff": ["provider"],
     "schedule": ["kasubbag_ti"],
     "uat": ["kasubbag_ti", "ketua"],
+    "public-info": ["penanggung_jawab", "redaktur"],
 }
 
 
@@ -53,6 +54,7 @@ DEFAULT_SIGNATURES: dict[DocumentKind, list[Role]] = {
     "handoff": ["operator", "kasubbag_ti"],
     "schedule": ["kasubbag_ti", "sekretaris"],
     "uat": ["kasubbag_ti", "ketua"],
+    "public-info": ["operator", "penanggung_jawab"],
 }
 
 
@@ -60,7 +62,7 @@ class Notifications(Section):
     routes: dict[DocumentKind, list[Role]] = Field(
         default_factory=lambda: {kind: list(roles) for kind, roles in DEFAULT_ROUTES.items()},
         description="Which SOP roles receive which document (incident, daily, recap, handoff, "
-        "schedule, uat); a document goes to every person with one of the roles.",
+        "schedule, uat, public-info); a document goes to every person with one of the roles.",
     )
     reminder_hours: float = Field(
         24, gt=0, description="Remind about a still-open incident after this many hours."

@@ -21,10 +21,14 @@ from opskit.config.schema.common import (
     ServerAddress,
 )
 
-WEB_CHECKS = ("http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure")
+WEB_CHECKS = (
+    "http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure", "public-info"
+)  # fmt: skip
 
 
-WebCheck = Literal["http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure"]
+WebCheck = Literal[
+    "http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure", "public-info"
+]  # fmt: skip
 
 
 DnsType = Literal["A", "AAAA", "CNAME", "MX", "NS", "TXT"]
@@ -73,12 +77,39 @@ class SiteLog(Section):
         examples=["/var/log/nginx/access.log"],
     )
     format: str = Field(
-        "combined",
-        description="combined, common, vhost_combined, or the server's own nginx log_format "
-        "/ Apache LogFormat string.",
+        "auto",
+        description="auto (found from the first lines), combined, common, vhost_combined, "
+        "error (an Apache/nginx error log), or the server's own nginx log_format / Apache "
+        "LogFormat string.",
     )
     host: Name | None = Field(
         None, description="Inventory host holding the log (default: the site's host, else local)."
+    )
+
+
+class PublicInfo(Section):
+    """How ``web.public-info`` reads the site: its catalogue and the crawl's politeness."""
+
+    catalogue: ConfigPath | None = Field(
+        None,
+        description="Your own copy of checks/web/public-information.yaml (items added, dropped "
+        "or reworded); default: the built-in catalogue.",
+    )
+    max_pages: int = Field(300, ge=1, le=20_000, description="Read at most this many pages.")
+    max_depth: int = Field(4, ge=1, le=10, description="Clicks from the home page at most.")
+    requests_per_second: float = Field(
+        2, ge=0, le=100, description="At most this many requests a second (0: no pacing)."
+    )
+    workers: int = Field(2, ge=1, le=16, description="Requests in flight at once.")
+    max_documents: int = Field(
+        100, ge=0, le=2000, description="Linked documents peeked at (status, file name) per audit."
+    )
+    interval_hours: float | None = Field(
+        None,
+        gt=0,
+        le=24 * 90,
+        description="Also audit in a plain `opskit check web` once the last audit is this old "
+        "(e.g. 168: weekly); unset: only `opskit check web --only public-info` audits.",
     )
 
 
@@ -180,6 +211,10 @@ class Site(Section):
     logs: list[SiteLog] = Field(
         default_factory=list,
         description="Access logs read by `opskit check logs` (only new lines each run).",
+    )
+    public_info: PublicInfo = Field(
+        default_factory=PublicInfo,
+        description="Public-information audit (web.public-info): catalogue and crawl limits.",
     )
 
 

@@ -12,16 +12,14 @@ from opskit.reports.i18n import LANGUAGES
 
 @page("dashboard.view")
 def show(view: View) -> Response:
-    assert view.actor is not None and view.actor.login is not None  # noqa: S101
-    sessions = accounts.session_count(view.console.store(), view.actor.login)
+    sessions = accounts.session_count(view.console.store(), view.login)
     return view.render("account.html.j2", sessions=sessions, languages=LANGUAGES)
 
 
 @page("dashboard.view")
 def language(view: View) -> Response:
-    assert view.actor is not None and view.actor.login is not None  # noqa: S101
     chosen = view.form.get("language", "")
     if chosen not in LANGUAGES:
         raise UsageError(f"unknown language {chosen!r}")
-    accounts.set_language(view.console.store(), view.actor.login, chosen, view.now)
+    accounts.set_language(view.console.store(), view.login, chosen, view.now)
     return view.redirect("/account", "console.account.saved")

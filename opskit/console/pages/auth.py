@@ -119,10 +119,9 @@ def signout(view: View) -> Response:
 
 @page("dashboard.view")
 def signout_everywhere(view: View) -> Response:
-    assert view.actor is not None and view.actor.login is not None  # noqa: S101 - page() ensures
     store = view.console.store()
-    count = accounts.close_all_sessions(store, view.actor.login)
-    audit.append(store, view.actor, "session.signout-everywhere", view.now)
+    count = accounts.close_all_sessions(store, view.login)
+    audit.append(store, view.signed, "session.signout-everywhere", view.now)
     view.set_session(None)
     return view.redirect("/signin", "console.signin.signed_out_everywhere", count=count)
 

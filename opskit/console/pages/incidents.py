@@ -40,11 +40,10 @@ def annotate(view: View) -> Response:
 
 
 def _note(view: View, kind: str) -> Response:
-    assert view.actor is not None  # noqa: S101 - page() ensures a signed-in person
     incident_id = view.request.path_params["incident_id"]
     note = view.form.get("note", "").strip()
     if not note:
         raise UsageError("write what was done or decided")
-    acknowledge_action(view.context(), incident_id, view.actor, note[:2000], kind=kind)
+    acknowledge_action(view.context(), incident_id, view.signed, note[:2000], kind=kind)
     notice = "console.incidents.done_ack" if kind == "ack" else "console.incidents.done_note"
     return view.redirect(f"/incidents/{incident_id}", notice, id=incident_id)

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from opskit import incidents
+from opskit import audit, incidents
 from opskit.config.schema import Config
 from opskit.reports import charts
+from opskit.reports.documents import public_info
 from opskit.reports.documents.common import check_title, number, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
@@ -49,7 +50,7 @@ SECURITY_PREFIXES = (
 SCORE_CHECK = "security.score"
 SCORE_METRIC = "hardening_score_percent"
 LOGS_PREFIX = "logs"
-SECTIONS = ("C", "D", "F")
+SECTIONS = ("C", "D", "E", "F")
 
 
 @dataclass(frozen=True)
@@ -318,8 +319,20 @@ def build(
             "offenders": top_offenders(store, period),
             "incidents": incident_data,
             "uat_runs": records.started_between(store, period.start, period.end),
+            "public_info": public_info.trend(
+                store, period.start, period.end, len(week_labels), period.local_day_modifier()
+            ),
+            "audit": audit_of_month(store, period),
             "check_title": lambda check_id: check_title(check_id, words),
         },
         signatures=signatures(config, "recap", words),
         charts=chart_images,
     )
+
+
+def audit_of_month(store: Store, period: Period) -> dict[str, Any]:
+    """The month's decisions and changes from the audit trail; sign-ins only counted."""
+    entries = audit.listing(store, since=period.start, until=period.end, limit=5000)
+    signins = sum(1 for entry in entries if entry.action == "session.signin")
+    changes = [entry for entry in reversed(entries) if not entry.action.startswith("session.")]
+    return {"signins": signins, "entries": changes}

@@ -42,65 +42,51 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         yield driver
 
 
-def _lost(error: Exception) -> bool:
-    """Chrome's two ways of saying a node belongs to a page that is gone."""
-    from selenium.common.exceptions import StaleElementReferenceException
-
-    return isinstance(error, StaleElementReferenceException) or (
-        "does not belong to the document" in str(error)
-    )
-
-
-def submitted(browser: Any, submit: Callable[[], None]) -> None:
-    """Submit a form and wait for the page that answers it, however slow the machine is.
-
-    Under load Chrome may report the clicked node gone while it already
-    follows the click; the new page arriving is what counts.
-    """
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    before = browser.find_element(By.TAG_NAME, "html")
-
-    def replaced(driver: Any) -> bool:
-        try:
-            before.is_enabled()
-        except WebDriverException as error:
-            if _lost(error):
-                return driver.execute_script("return document.readyState") == "complete"
-            raise
-        return False
-
-    try:
-        submit()
-    except WebDriverException as error:
-        if not _lost(error):
-            raise
-    WebDriverWait(browser, 60).until(replaced)
-
-
-def click(browser: Any, selector: str) -> None:
-    submitted(browser, browser.find_element(By.CSS_SELECTOR, selector).click)
-
-
 def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:
     browser.delete_all_cookies()
     browser.get(server.url + "signin")
     browser.find_element(By.ID, "login").send_keys(login)
     browser.find_element(By.ID, "password").send_keys(password)
-    click(browser, "form button[type=submit]")
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def submit_and_wait(browser: Any, button: Any) -> None:
+    """Click and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
 
 
 def text(browser: Any) -> str:
-    return str(browser.find_element(By.TAG_NAME, "body").text)
+    """The visible text of the page now; empty while a navigation swaps the document."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return str(browser.execute_script("return document.body ? document.body.innerText : ''"))
+    except WebDriverException:
+        return ""
+
+
+def shows(browser: Any, expected: str, seconds: float = 15) -> str:
+    """The page's text once it shows ``expected`` (a click's navigation may still be under way)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def has(driver: Any) -> bool:
+        return expected in text(driver)
+
+    try:
+        WebDriverWait(browser, seconds).until(has)
+    except TimeoutException:
+        pytest.fail(f"the page never showed {expected!r}; it shows:\n{text(browser)}")
+    return text(browser)
 
 
 def post_crafted_form(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
     """Submit a form the page does not offer, as a person fiddling with the page could."""
-    submitted(browser, lambda: _craft(browser, action, fields, token))
-
-
-def _craft(browser: Any, action: str, fields: dict[str, str], token: bool) -> None:
     browser.execute_script(
         """
         const [action, fields, withToken] = arguments;
@@ -132,29 +118,33 @@ def test_kasubbag_reviews_ketua_approves_operator_is_refused(
     screenshot(browser, "01-signin")
 
     sign_in(browser, server, "budi")
+    assert "Insiden terbuka" in shows(browser, "Ringkasan")
     assert browser.current_url.endswith("/dashboard")
-    assert "Ringkasan" in text(browser)
-    assert "Insiden terbuka" in text(browser)
     screenshot(browser, "02-dashboard-operator")
     browser.get(server.url + f"uat/{run}")
-    assert "Setujui penerapan aplikasi" not in text(browser)
+    assert "Setujui penerapan aplikasi" not in shows(browser, "E-Pengaduan")
     post_crafted_form(browser, f"/uat/{run}/decide", {"decision": "approve"}, token=True)
-    assert "memerlukan peran: Ketua" in text(browser)
+    shows(browser, "memerlukan peran: Ketua")
     screenshot(browser, "03-operator-refused")
 
     sign_in(browser, server, "siti")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"uat/{run}")
     browser.find_element(By.ID, "review-note").send_keys("Fitur pengaduan sesuai kebutuhan.")
     browser.find_element(By.CSS_SELECTOR, "input[name=recommendation][value=approve]").click()
-    click(browser, "form[action$='/review'] button")
-    assert "Pertimbangan Anda dicatat." in text(browser)
+    submit_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button")
+    )
+    shows(browser, "Pertimbangan Anda dicatat.")
     screenshot(browser, "04-uat-reviewed")
 
     sign_in(browser, server, "ahmad")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"uat/{run}")
-    click(browser, "button[name=decision][value=approve]")
-    assert "Keputusan Anda dicatat" in text(browser)
-    assert "Disetujui oleh Ahmad Fauzi" in text(browser)
+    submit_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=approve]")
+    )
+    assert "Disetujui oleh Ahmad Fauzi" in shows(browser, "Keputusan Anda dicatat")
     screenshot(browser, "05-uat-approved")
 
     with Store.open(config.history_db) as store:
@@ -178,11 +168,12 @@ def test_a_form_without_its_token_is_refused(
 ) -> None:
     _, ids = court
     sign_in(browser, server, "budi")
+    shows(browser, "Ringkasan")
     browser.get(server.url + f"incidents/{ids['incident']}")
 
     post_crafted_form(browser, f"/incidents/{ids['incident']}/note", {"note": "x"}, token=False)
 
-    assert "Formulir ini sudah kedaluwarsa" in text(browser)
+    shows(browser, "Formulir ini sudah kedaluwarsa")
     browser.get(server.url + f"incidents/{ids['incident']}")
     assert "x" not in [note.text for note in browser.find_elements(By.CSS_SELECTOR, "ul.plain li")]
 
@@ -192,11 +183,11 @@ def test_repeated_wrong_passwords_are_throttled_even_before_the_right_one(
 ) -> None:
     for _ in range(3):
         sign_in(browser, server, "siti", "salah-sekali-lagi")
-        assert "Nama pengguna atau kata sandi salah." in text(browser)
+        shows(browser, "Nama pengguna atau kata sandi salah.")
 
     sign_in(browser, server, "siti")
 
-    assert "Terlalu banyak percobaan" in text(browser)
+    shows(browser, "Terlalu banyak percobaan")
     assert "/signin" in browser.current_url
     screenshot(browser, "06-throttled")
 
@@ -214,15 +205,17 @@ def test_the_pages_people_read_render_on_a_desktop_and_a_phone(
     }
     with chromium(tmp_path / "desktop") as desktop:
         sign_in(desktop, server, "budi")
+        shows(desktop, "Ringkasan")
         for name, path in pages.items():
             desktop.get(server.url + path)
             assert desktop.find_element(By.TAG_NAME, "h1").text, name
             screenshot(desktop, name)
         desktop.get(server.url + "status")
-        assert "Status" in text(desktop)
+        shows(desktop, "Status Layanan")
         screenshot(desktop, "12-status-page")
     with chromium(tmp_path / "phone", width=390, height=844, phone=True) as phone:
         sign_in(phone, server, "ahmad")
+        shows(phone, "Ringkasan")
         widths = phone.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth]"
         )
