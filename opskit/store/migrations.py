@@ -329,6 +329,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER document_signatures_final_delete BEFORE DELETE ON document_signatures
     BEGIN SELECT RAISE(ABORT, 'a signature is final'); END;
     """,
+    # Which process group a run belongs to, so a run killed midway is told from one
+    # still going.
+    """
+    ALTER TABLE runs ADD COLUMN process TEXT;
+    """,
 )
 
 
