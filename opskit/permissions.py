@@ -9,7 +9,8 @@ test a role themselves; they ask ``may`` or ``require``. Two rules sit beside
 the table: the terminal is the operator's own edge, so operator work typed
 there is allowed whoever is named, except for procedure steps, which the
 named person must hold the role for; and decisions (UAT review and approval,
-a request's verification and approval) can be reserved to the console.
+a request's verification and approval, signing documents) can be reserved to the
+console.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ RULES: dict[str, RoleRule] = {
     "requests.on_behalf": OPERATOR,
     "requests.export": MANAGEMENT,
     "requests.from_incident": OPERATOR,
+    "documents.sign": lambda config: frozenset(
+        role for roles in config.reports.signatures.values() for role in roles
+    ),
 }
 # How a refusal names each action.
 WORDS = {
@@ -65,7 +69,11 @@ WORDS = {
     "requests.on_behalf": "register IT service requests for someone else",
     "requests.export": "write the registers of IT service requests",
     "requests.from_incident": "turn incidents into IT service requests",
+    "documents.sign": "sign documents",
 }
+# Decisions a person takes in their own name: the terminal's trust does not stand in.
+# (A procedure's steps say so in their definition: ``decision: true``.)
+DECISIONS = frozenset({"documents.sign"})
 
 
 def actions(config: Config) -> list[str]:
@@ -87,14 +95,15 @@ def refusal(config: Config, actor: Actor, action: str) -> str | None:
     """Why ``actor`` may not take ``action``, or None when they may."""
     allowed = roles_for(config, action)
     step = None if action in RULES else _step(config, action)
-    if step is not None:
-        if step.decision and actor.edge == "terminal" and config.console.require_console_approval:
-            return (
-                "this office takes decisions in the console only "
-                "(console.require_console_approval); sign in there"
-            )
+    decision = step.decision if step is not None else action in DECISIONS
+    if decision and actor.edge == "terminal" and config.console.require_console_approval:
+        return (
+            "this office takes decisions in the console only "
+            "(console.require_console_approval); sign in there"
+        )
+    if step is not None or decision:
         if actor.edge == "scheduler":
-            return "the scheduler takes no procedure step"
+            return "the scheduler takes no decisions"
     elif actor.edge == "terminal" and allowed <= MANAGEMENT:
         return None
     elif actor.edge == "scheduler":

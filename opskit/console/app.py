@@ -76,6 +76,8 @@ def routes() -> list[Any]:
         Route("/incidents/{incident_id:int}/request", requests.from_incident, methods=["POST"]),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
+        Route("/documents/{document_id:int}/sign", documents.sign, methods=["POST"]),
+        Route("/documents/{document_id:int}/signed.pdf", documents.signed_copy),
         Route("/documents/{document_id:int}/{kind}", documents.download),
         Route("/audit", audit_trail.listing),
         Route("/account", account.show),
@@ -83,6 +85,7 @@ def routes() -> list[Any]:
         Route("/status", public.status),
         Route("/status.json", public.status_json),
         Route("/healthz", public.health),
+        Route("/verify/{code}", public.verify),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -147,6 +147,31 @@ def test_systemd_units_pass_systemd_analyze(cli, make_config, tmp_path: Path) ->
         assert line in timer
 
 
+def test_the_console_unit_passes_systemd_analyze_and_needs_systemd(
+    cli, make_config, tmp_path: Path
+) -> None:
+    analyze = require("systemd-analyze", "systemd")
+    config = make_config()
+
+    run = cli(
+        "--config", config, "schedule", "install", "--systemd", "--console",
+        "--output", tmp_path / "units",
+    )  # fmt: skip
+    with_cron = cli("--config", config, "schedule", "install", "--cron", "--console")
+    unit = tmp_path / "units" / "opskit-console.service"
+    verified = subprocess.run(
+        [analyze, "verify", str(unit)], capture_output=True, text=True, check=False
+    )
+
+    assert run.exit_code == 0, run.stderr
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+    text = unit.read_text()
+    assert f"--config {config.resolve()} serve" in text
+    for line in ("Restart=on-failure", "NoNewPrivileges=yes", "WantedBy=multi-user.target"):
+        assert line in text
+    assert with_cron.exit_code == 3 and "use it with --systemd" in with_cron.stderr
+
+
 def test_env_file_readable_by_others_is_refused(cli, make_config, tmp_path: Path) -> None:
     env_file = tmp_path / "opskit.env"
     env_file.write_text("A=b\n")
@@ -221,6 +246,21 @@ def test_every_outside_one_to_59_minutes_is_refused_before_anything_is_written(
     assert "--every takes 1 to 59 minutes; opskit run decides which jobs are due" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "units").exists()
+
+
+@pytest.mark.parametrize("shards", [1, 3])
+def test_a_workflow_can_publish_the_status_page_on_github_pages(shards: int) -> None:
+    workflow = yaml.safe_load(github_workflow(15, shards=shards, status_page=True))
+    last = "merge" if shards > 1 else "run"
+    steps = workflow["jobs"][last]["steps"]
+    pages = workflow["jobs"]["pages"]
+
+    assert steps[-2]["run"] == "opskit --config opskit.yaml report status-page --output public"
+    assert steps[-1]["uses"].startswith("actions/upload-pages-artifact@")
+    assert pages["needs"] == last
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert len(pages["steps"][0]["uses"].split("@")[1].split()[0]) == 40
 
 
 def test_every_59_minutes_writes_units_systemd_accepts(cli, make_config, tmp_path: Path) -> None:

@@ -69,7 +69,9 @@ def seed(config: Config, now: datetime = NOW) -> dict[str, int]:
     with Store.open(config.history_db) as store:
         for person in PEOPLE:
             accounts.set_password(store, person["login"], PASSWORD, now)
-        down = Result("web.http", "website", Status.CRITICAL, "DOWN: connection refused")
+        down = Result(
+            "web.http", "website", Status.CRITICAL, "DOWN: connection refused", observed_at=now
+        )
         store.record_run("check web", now, now, [down], Status.CRITICAL)
         opened = incidents.process(store, [down], now, timedelta(hours=4))
         run_id = records.save(store, uat_run(now))

@@ -55,6 +55,7 @@ EXPECTED: dict[str, set[str]] = {
     "requests.reopen": EVERYONE,
     # Whoever holds the step a request waits for may reject it there.
     "requests.reject": {"sekretaris", "kasubbag_ti", "ketua", "operator", "provider"},
+    "documents.sign": {"operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua"},
 }
 
 

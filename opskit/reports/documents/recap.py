@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from opskit import incidents
+from opskit import audit, incidents
 from opskit.config.schema import Config
 from opskit.reports import charts
 from opskit.reports.documents import public_info
@@ -336,9 +336,18 @@ def build(
             "public_info": public_info.trend(
                 store, period.start, period.end, len(week_labels), period.local_day_modifier()
             ),
+            "audit": audit_of_month(store, period),
             "check_title": lambda check_id: check_title(check_id, words),
             "service_requests": service_requests(config, store, period, now),
         },
         signatures=signatures(config, "recap", words),
         charts=chart_images,
     )
+
+
+def audit_of_month(store: Store, period: Period) -> dict[str, Any]:
+    """The month's decisions and changes from the audit trail; sign-ins only counted."""
+    entries = audit.listing(store, since=period.start, until=period.end, limit=5000)
+    signins = sum(1 for entry in entries if entry.action == "session.signin")
+    changes = [entry for entry in reversed(entries) if not entry.action.startswith("session.")]
+    return {"signins": signins, "entries": changes}

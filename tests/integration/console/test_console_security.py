@@ -15,7 +15,7 @@ import pyotp
 import pytest
 import requests
 
-from opskit import accounts
+from opskit import accounts, audit
 from opskit.config.schema import Config
 from opskit.console.server import Background, Listen
 from opskit.store import Store
@@ -263,3 +263,49 @@ def test_throttling_counts_per_account_and_stops_even_the_right_password(
 
     assert blocked.status_code == 429
     assert "Terlalu banyak percobaan" in blocked.text
+
+
+@pytest.mark.parametrize(
+    ("trusted", "recorded"), [(["127.0.0.1"], "203.0.113.9"), (["192.0.2.1"], "127.0.0.1")]
+)
+def test_behind_a_proxy_only_the_trusted_proxy_names_the_client(
+    court_config: Callable[..., Config], trusted: list[str], recorded: str
+) -> None:
+    config = court_config(console={"trusted_proxies": trusted})
+    seed(config)
+    console = Background(config, Listen.choose(config, port=0, behind_proxy=True)).start()
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    try:
+        session = requests.Session()
+        page = session.get(console.url + "signin", headers=forwarded, timeout=10)
+        token = page.text.split('name="csrftoken" value="')[1].split('"')[0]
+        answer = session.post(
+            console.url + "signin",
+            data={"login": "siti", "password": PASSWORD, "csrftoken": token},
+            headers={**forwarded, "Cookie": f"csrftoken={page.cookies['csrftoken']}"},
+            allow_redirects=False,
+            timeout=10,
+        )
+    finally:
+        console.stop()
+
+    assert answer.status_code == 303, answer.text
+    assert "Secure" in answer.headers["set-cookie"]
+    with Store.open(config.history_db) as store:
+        signin = next(entry for entry in audit.listing(store) if entry.action == "session.signin")
+    assert signin.address == recorded
+
+
+def test_throttling_counts_per_address_across_accounts(
+    court_config: Callable[..., Config],
+) -> None:
+    config = court_config(
+        console={"signin_failures_per_account": 50, "signin_failures_per_address": 3}
+    )
+    seed(config)
+    with console_for(config) as console:
+        for login in ("budi", "siti", "dewi"):
+            assert console.sign_in(login, "salah-salah-salah").status_code == 401
+        blocked = console.sign_in("ahmad")
+
+    assert blocked.status_code == 429

@@ -6,6 +6,7 @@ a case here fails the first test instead of going untested.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from opskit.config.schema import ROLES
 from opskit.console.app import routes
 from opskit.identity import console_actor
 from opskit.permissions import may
-from support.console import ROLE_LOGINS, console_for
+from support.console import ROLE_LOGINS, Browserless, console_for
 
 # path template -> (method, concrete path, form) ; {incident}, {uat}, {document}, {request},
 # {attachment} from the seed
@@ -79,6 +80,9 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/run", "POST"): ("/run", {"job": "no-such-job"}),
     ("/documents", "GET"): ("/documents", {}),
     ("/documents/{document_id:int}/{kind}", "GET"): ("/documents/{document}/html", {}),
+    ("/documents/{document_id:int}/sign", "POST"): ("/documents/{document}/sign", {}),
+    ("/documents/{document_id:int}/signed.pdf", "GET"): ("/documents/{document}/signed.pdf", {}),
+    ("/verify/{code}", "GET"): ("/verify/no-such-code", {}),
     ("/audit", "GET"): ("/audit", {}),
     ("/account", "GET"): ("/account", {}),
     ("/account/language", "POST"): ("/account/language", {"language": "en"}),
@@ -108,17 +112,47 @@ def test_every_route_has_a_case_and_names_its_action() -> None:
         assert hasattr(endpoint, "action")
 
 
+ENDS_SESSION = ("/signout", "/signout/everywhere")
+
+
+@pytest.fixture(scope="module")
+def clients(seeded_once: Any) -> Iterator[dict[Any, Browserless]]:
+    """One signed-in client per role (and one stranger), kept across the module's cells."""
+    config, _ = seeded_once
+    made: dict[Any, Browserless] = {}
+    yield made
+    for client in made.values():
+        client.close()
+
+
+def client_for(clients: dict[Any, Browserless], config: Any, login: str | None) -> Browserless:
+    client = clients.get(login)
+    if client is None or (login and not client.signed_in):
+        client = Browserless(config)
+        if login:
+            assert client.sign_in(login).status_code == 303
+        clients[login] = client
+    return client
+
+
 @pytest.mark.parametrize(("template", "method", "endpoint"), app_routes())
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_route_for_role(
-    seeded_once: Any, template: str, method: str, endpoint: Any, role: Any
+    seeded_once: Any, clients: Any, template: str, method: str, endpoint: Any, role: Any
 ) -> None:
     config, ids = seeded_once
     path, form = CASES[(template, method)]
     path = path.format(**ids)
     login = ROLE_LOGINS[role] if role else None
     action = endpoint.action
-    with console_for(config, login) as console:
+    if template in ENDS_SESSION:
+        with console_for(config, login) as console:
+            answer = console.post(path, form)
+        stale = clients.pop(login, None)  # signing out everywhere ended its session too
+        if stale is not None:
+            stale.close()
+    else:
+        console = client_for(clients, config, login)
         answer = console.client.get(path) if method == "GET" else console.post(path, form)
     to_signin = answer.status_code == 303 and answer.headers["location"].startswith("/signin")
     if action is None:

@@ -237,3 +237,26 @@ def test_manual_activities_never_fall_on_a_weekend() -> None:
     assert working_day(date(2026, 10, 31), date(2026, 10, 31)) == date(
         2026, 10, 30
     )  # last day -> Friday
+
+
+def test_the_months_decisions_come_from_the_audit_trail(tmp_path: Path) -> None:
+    from opskit import audit
+    from opskit.identity import Actor
+
+    store = Store.open(tmp_path / "history.sqlite")
+    ketua = Actor("Ahmad Fauzi", frozenset({"ketua"}), "console", login="ahmad")
+    operator = Actor("Budi Santoso", frozenset({"operator"}), "terminal")
+    inside = MONTH_START + timedelta(days=3)
+    audit.append(store, ketua, "session.signin", inside)
+    audit.append(store, ketua, "uat.approved", inside + timedelta(minutes=5), object="uat:4")
+    audit.append(store, operator, "incidents.acknowledge", inside + timedelta(days=1))
+    audit.append(store, operator, "incidents.acknowledge", MONTH_START - timedelta(minutes=1))
+
+    period = recap.Period.of(2026, 11, Words("id", ZONE))
+    summary = recap.audit_of_month(store, period)
+
+    assert summary["signins"] == 1
+    assert [(entry.action, entry.actor, entry.edge) for entry in summary["entries"]] == [
+        ("uat.approved", "Ahmad Fauzi", "console"),
+        ("incidents.acknowledge", "Budi Santoso", "terminal"),
+    ]
