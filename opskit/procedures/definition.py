@@ -321,7 +321,13 @@ def _is_role_setting(setting: str) -> bool:
 
 
 def available(config: Config) -> dict[str, Path]:
-    """Every procedure by name: the built-in ones, replaced by the office's own of that name."""
+    """Every procedure by name: the built-in ones, replaced by the office's own of that name
+    (looked for once per config)."""
+    found: dict[str, Path] = config.derived("procedure-files", lambda: _available(config))
+    return found
+
+
+def _available(config: Config) -> dict[str, Path]:
     found: dict[str, Path] = {}
     directories = [checks_dir() / "procedures"]
     if config.procedures.directory is not None:

@@ -30,7 +30,14 @@ class StepAction:
 
 
 def step_actions(config: Config) -> dict[str, StepAction]:
-    """Every procedure step's action; steps sharing an action share their roles."""
+    """Every procedure step's action; steps sharing an action share their roles.
+
+    Made once per config: the role table is asked many times a page."""
+    table: dict[str, StepAction] = config.derived("procedure-actions", lambda: _actions(config))
+    return table
+
+
+def _actions(config: Config) -> dict[str, StepAction]:
     found: dict[str, StepAction] = {}
     for chosen in procedures(config):
         for name, step in chosen.steps.items():

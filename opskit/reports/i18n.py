@@ -66,10 +66,18 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 def _strings(language: str) -> dict[str, Any]:
     """``locale/<language>.yaml``, with each feature's ``locale/<feature>.<language>.yaml``
     merged into it (so a feature's words sit together in a file of their own)."""
-    table = dict(yaml.safe_load((LOCALE_DIR / f"{language}.yaml").read_text(encoding="utf-8")))
+    table = dict(_read(LOCALE_DIR / f"{language}.yaml"))
     for path in sorted(LOCALE_DIR.glob(f"*.{language}.yaml")):
-        _merge(table, yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path.name)
+        _merge(table, _read(path) or {}, path.name)
     return table
+
+
+def _read(path: Path) -> Any:
+    """A locale file, with libyaml's loader when present (several times faster)."""
+    text = path.read_text(encoding="utf-8")
+    return (
+        yaml.load(text, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(text)
+    )
 
 
 def _merge(table: dict[str, Any], extra: dict[str, Any], source: str) -> None:

@@ -12,8 +12,9 @@ model and re-exports what the rest of opskit imports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
 
@@ -272,6 +273,15 @@ class Config(Section):
     )
 
     _source: Path | None = PrivateAttr(default=None)
+    # Tables derived from this config and the files it names (the procedures' role table),
+    # made once: a config, like what it names, is read once per command or console start.
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``'s value, made once for this config."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     @property
     def source(self) -> Path | None:

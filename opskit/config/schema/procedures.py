@@ -55,10 +55,10 @@ class Procedures(Section):
 
     directory: ConfigPath | None = Field(
         None,
-        description="Directory of your own procedure definitions (*.yaml); one there replaces "
-        "the built-in procedure of the same name (copy checks/procedures/service-request.yaml "
-        "to change a step's role or time standard).",
-        examples=["/etc/opskit/procedures"],
+        description="Directory of your own procedure definitions (*.yaml), e.g. "
+        "/etc/opskit/procedures; one there replaces the built-in procedure of the same name "
+        "(copy checks/procedures/service-request.yaml to change a step's role or time "
+        "standard).",
     )
     office_hours: dict[Weekday, Hours] = Field(
         default_factory=lambda: dict(DEFAULT_OFFICE_HOURS),
@@ -67,9 +67,8 @@ class Procedures(Section):
     )
     holidays: dict[date, str] = Field(
         default_factory=dict,
-        description="Public holidays and collective leave (cuti bersama), date: name; the "
-        "clock stands still on them.",
-        examples=[{date(2026, 12, 25): "Hari Raya Natal", date(2026, 12, 24): "Cuti bersama"}],
+        description="Public holidays and collective leave (cuti bersama) as date: name, e.g. "
+        "2026-12-25: Hari Raya Natal; the clock stands still on them. List each year's days.",
     )
     reminder_every_hours: float = Field(
         4,
