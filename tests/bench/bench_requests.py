@@ -70,14 +70,27 @@ def month_of_requests(config_path: Path, count: int) -> float:
         moment = datetime.combine(days[index % len(days)], datetime.min.time(), MAKASSAR)
         moment += timedelta(hours=8, minutes=(index * 7) % 420)
         rina = terminal_actor(config, "rina")
-        form = NewRequest(requester=rina.name, requester_login="rina", unit="Kepaniteraan",
-                          contact="0812", subject=f"Permintaan {index}", description="Uraian")
+        form = NewRequest(
+            requester=rina.name,
+            requester_login="rina",
+            unit="Kepaniteraan",
+            contact="0812",
+            subject=f"Permintaan {index}",
+            description="Uraian",
+        )
         request = actions.new(context, rina, form, now=moment).data["id"]
         # A tenth stop at each stage, so every state is well populated.
         for step, login, values in PATH[: index % 10]:
             moment += timedelta(minutes=4 + index % 9)
-            actions.take(context, request, step, terminal_actor(config, login), note="catatan",
-                         values=values, now=moment)
+            actions.take(
+                context,
+                request,
+                step,
+                terminal_actor(config, login),
+                note="catatan",
+                values=values,
+                now=moment,
+            )
     context.close()
     return time.perf_counter() - started
 
@@ -144,8 +157,10 @@ def run(count: int, repeats: int) -> None:
         }  # fmt: skip
         steps = store.read("SELECT COUNT(*) AS n FROM procedure_steps")[0]["n"]
         store.close()
-    print(f"{count} requests, {steps} steps written in {writing:.1f} s "
-          f"({writing / steps * 1000:.1f} ms per step, each its own transaction)")
+    print(
+        f"{count} requests, {steps} steps written in {writing:.1f} s "
+        f"({writing / steps * 1000:.1f} ms per step, each its own transaction)"
+    )
     anchor = rows["anchor: read every request and step (SQL)"]
     for name, seconds in rows.items():
         print(f"  {name:<45} {seconds:8.3f} s   {seconds / anchor:8.0f} x anchor")
