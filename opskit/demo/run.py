@@ -226,6 +226,7 @@ def steps(workspace: Path) -> list[Step]:
             ],
         ),
         Step("report uat 1 --send", ["report", "uat", "1", "--send"]),
+        *request_steps(),
         Step("report daily --send", ["report", "daily", "--send"]),
         Step("report recap --send", ["report", "recap", "--send"]),
         Step("report handoff --send", ["report", "handoff", "--send"]),
@@ -239,6 +240,32 @@ def steps(workspace: Path) -> list[Step]:
         Step("check schedule", ["check", "schedule"]),
         Step("history", ["history"]),
     ]
+
+
+def request_steps() -> list[Step]:
+    """An IT service request (SOP B) taken to its examination; the kasubbag classifies it
+    next, in the console's inbox."""
+    return [
+        Step(
+            "request new (Formulir Permintaan Layanan TI)",
+            ["request", "new", "--by", "Budi Santoso", "--requester", "Rahmat Hidayat",
+             "--unit", "Kepaniteraan", "--contact", "penanggungjawab@demo.example",
+             "--subject", "Printer ruang sidang 2 macet",
+             "--description", "Printer tidak menarik kertas sejak pagi; sidang pukul 13.00."],
+        ),
+        Step(
+            "request dispose 1",
+            ["request", "dispose", "1", "--by", "Dewi Lestari", "--to", "Siti Aminah",
+             "--note", "Mohon ditelaah dan ditindaklanjuti hari ini."],
+        ),
+        Step(
+            "request study 1",
+            ["request", "study", "1", "--by", "Siti Aminah", "--note",
+             "Roller penarik kertas aus; stok suku cadang ada."],
+        ),
+        Step("report request-form 1", ["report", "request-form", "1"]),
+        Step("check requests", ["check", "requests"]),
+    ]  # fmt: skip
 
 
 def prepare(workspace: Path) -> None:
@@ -303,6 +330,8 @@ def demo(directory: str, run_step: Callable[[Path, list[str]], Outcome] | None =
             f"uat:       the demo site went through UAT run 1, a review and an approval; "
             f"its Berita Acara is in {output_dir / 'uat'} (opskit --config {config_path} uat "
             "show 1)",
+            f"requests:  IT service request 1 was registered, disposed and examined; it waits "
+            f"for the kasubbag in the console (opskit --config {config_path} request show 1)",
             f"worst check status seen: {worst(done.statuses).value}",
             f"demo site: {site.url} (served by the demo, now stopped); its CRITICAL web results "
             "are planted on purpose: gambling spam shown only to search-engine crawlers",

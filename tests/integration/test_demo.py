@@ -103,6 +103,7 @@ def test_demo_site_shows_spam_planted_for_the_crawler_without_failing_the_demo(
     assert results["web.integrity"]["status"] == "OK"  # the baseline was accepted one step before
 
 
+@pytest.mark.timeout(300)  # the whole demo, twice: about a minute each on two shared cores
 def test_demo_can_run_twice_in_the_same_place(cli, tmp_path: Path) -> None:
     workspace = tmp_path / "demo"
 
