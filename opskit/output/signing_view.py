@@ -10,6 +10,8 @@ from opskit.outcome import Outcome
 
 
 def render_signatures(console: Any, outcome: Outcome) -> None:
+    from opskit.reports.i18n import Words  # its catalogue loader is not for --help to pay
+
     data = outcome.data
     from opskit.reports.i18n import Words  # its YAML only when this view is shown
 

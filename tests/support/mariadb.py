@@ -79,7 +79,11 @@ class MariaDB:
     def sql(
         self, statements: str, database: str | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """Run SQL as the server's root (socket authentication)."""
+        """Run SQL as the server's root (socket authentication).
+
+        The statements go on standard input, never the command line: the secrets
+        tests watch every command line on the machine, the fixture's own too.
+        """
         argv = [
             "mariadb",
             "--no-defaults",
@@ -88,12 +92,12 @@ class MariaDB:
             "root",
             "--batch",
             "--skip-column-names",
-            "-e",
-            statements,
         ]
         if database:
             argv.append(database)
-        return subprocess.run(argv, capture_output=True, text=True, check=check, timeout=60)
+        return subprocess.run(
+            argv, input=statements, capture_output=True, text=True, check=check, timeout=60
+        )
 
     def make_website(self, name: str, rows: int = 200) -> None:
         """A small website database: a few tables with rows."""

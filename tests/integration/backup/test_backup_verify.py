@@ -85,24 +85,31 @@ def test_corrupted_repository_fails_the_check(
 def test_check_backup_judges_freshness_against_the_interval(
     cli, backup_config, website: Path, restic: str
 ) -> None:
-    config = backup_config(
-        sets=[
-            {
-                "name": "website",
-                "paths": [str(website)],
-                "repositories": ["local"],
-                "interval_hours": 0.0002,
-            }
-        ]
-    )
-    cli("--config", config, "backup", "init")
-    before = cli("--config", config, "check", "backup", "--format", "json")
-    cli("--config", config, "backup", "run")
-    fresh = cli("--config", config, "check", "backup", "--format", "json")
-    time.sleep(2.5)  # 0.0002 h is 0.72 s: now more than three intervals old
-    stale = cli("--config", config, "check", "backup", "--format", "json")
-    cli("--config", config, "backup", "verify")
-    verified = cli("--config", config, "check", "backup", "--format", "json")
+    def with_interval(hours: float, name: str) -> Path:
+        return backup_config(
+            name=name,
+            sets=[
+                {
+                    "name": "website",
+                    "paths": [str(website)],
+                    "repositories": ["local"],
+                    "interval_hours": hours,
+                }
+            ],
+        )
+
+    # The same set, state and repository judged against two intervals: a day, where the
+    # backup is fresh however slow this machine is, and 0.72 s, where it soon is not.
+    daily = with_interval(24, "daily.yaml")
+    hasty = with_interval(0.0002, "hasty.yaml")
+    cli("--config", daily, "backup", "init")
+    before = cli("--config", daily, "check", "backup", "--format", "json")
+    cli("--config", daily, "backup", "run")
+    fresh = cli("--config", daily, "check", "backup", "--format", "json")
+    time.sleep(2.5)  # 0.0002 h is 0.72 s: now more than three intervals old, at the least
+    stale = cli("--config", hasty, "check", "backup", "--format", "json")
+    cli("--config", daily, "backup", "verify")
+    verified = cli("--config", daily, "check", "backup", "--format", "json")
 
     assert by_check(before)["backup.freshness"][0]["summary"] == "no snapshot yet"
     assert by_check(before)["backup.freshness"][0]["status"] == "CRITICAL"

@@ -43,10 +43,15 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
 
 def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form, once the sign-in page has fully replaced the last."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.delete_all_cookies()
     browser.get(server.url + "signin")
-    browser.find_element(By.ID, "login").send_keys(login)
-    browser.find_element(By.ID, "password").send_keys(password)
+    wait = WebDriverWait(browser, 15)
+    wait.until(expected_conditions.element_to_be_clickable((By.ID, "login"))).send_keys(login)
+    wait.until(expected_conditions.element_to_be_clickable((By.ID, "password"))).send_keys(password)
     submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
 

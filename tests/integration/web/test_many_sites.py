@@ -8,7 +8,9 @@ from support.farm import Endpoint, Farm
 
 pytestmark = pytest.mark.integration
 
-TIMEOUT_SECONDS = 2.0
+# Long enough that a busy machine answers every live site in time; the hanging ones are
+# waited for together, so the test still takes about one timeout.
+TIMEOUT_SECONDS = 10.0
 
 
 @pytest.mark.timeout(180)
@@ -32,6 +34,9 @@ def test_two_hundred_sites_are_checked_in_parallel_and_each_failure_named(
                     "retries": 0,
                     "timeout_seconds": TIMEOUT_SECONDS,
                     "failures_before_critical": 1,
+                    # Slowness is not what this test is about: a busy machine must not make it.
+                    "response_warning_ms": int(TIMEOUT_SECONDS * 1000) - 1000,
+                    "response_critical_ms": int(TIMEOUT_SECONDS * 1000) - 500,
                 }
                 for index, url in enumerate(farm.urls)
             ],
@@ -44,7 +49,8 @@ def test_two_hundred_sites_are_checked_in_parallel_and_each_failure_named(
     results = run.json["results"]
     http = {result["target"]: result for result in results if result["check_id"] == "web.http"}
     assert len(http) == 200
-    assert sum(result["status"] == "OK" for result in http.values()) == 190
+    bad = [r["summary"] for r in http.values() if r["status"] != "OK"][:3]
+    assert sum(result["status"] == "OK" for result in http.values()) == 190, bad
     failed = sorted(target for target, result in http.items() if result["status"] == "CRITICAL")
     assert failed == [f"site{index:03d}" for index in range(190, 200)]
     assert "timed out" in http["site190"]["summary"]
