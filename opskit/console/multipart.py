@@ -56,7 +56,8 @@ class MultipartToken:
 
 async def _read_token(boundary: bytes, receive: Any) -> tuple[bytes | None, list[Any]]:
     """The csrftoken field's value (None when absent before a file), and what was read."""
-    found: dict[str, Any] = {"token": None, "name": b"", "file": False, "value": b"", "field": b""}
+    found: dict[str, Any] = {"name": b"", "file": False, "value": b""}
+    seen: list[bytes] = []  # the token field's value, once read
     header: dict[str, bytes] = {"field": b"", "value": b""}
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
@@ -82,7 +83,7 @@ async def _read_token(boundary: bytes, receive: Any) -> tuple[bytes | None, list
 
     def on_part_end() -> None:
         if found["name"] == TOKEN_FIELD:
-            found["token"] = found["value"]
+            seen.append(found["value"])
             raise _Stop
 
     parser = MultipartParser(
@@ -111,5 +112,4 @@ async def _read_token(boundary: bytes, receive: Any) -> tuple[bytes | None, list
         pass
     except ValueError:  # python-multipart's errors of a malformed body
         return None, messages
-    token = found["token"]
-    return (bytes(token) if token else None), messages
+    return (seen[0] if seen and seen[0] else None), messages

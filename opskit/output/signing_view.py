@@ -13,8 +13,6 @@ def render_signatures(console: Any, outcome: Outcome) -> None:
     from opskit.reports.i18n import Words  # its catalogue loader is not for --help to pay
 
     data = outcome.data
-    from opskit.reports.i18n import Words  # its YAML only when this view is shown
-
     words = Words(data["language"], zoneinfo.ZoneInfo(data["timezone"]))
     say = lambda text: console.print(text, markup=False, highlight=False)  # noqa: E731
     say(f"{words('signing.verify.title')} · {words('signing.verify.file')}: {data['file']}")
