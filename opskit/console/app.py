@@ -66,6 +66,7 @@ def routes() -> list[Any]:
         Route("/uat/{run_id:int}/decide", uat.decide, methods=["POST"]),
         Route("/requests", requests.listing),
         Route("/requests/new", requests.new, methods=["GET", "POST"]),
+        Route("/requests/registers", requests.registers, methods=["GET", "POST"]),
         Route("/requests/{request_id:int}", requests.show),
         *(
             Route(f"/requests/{{request_id:int}}/{name}", endpoint, methods=["POST"])

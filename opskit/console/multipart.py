@@ -7,8 +7,9 @@ python-multipart (simonw/asgi-csrf#38). This middleware, placed before it,
 reads a multipart body only as far as the ``csrftoken`` field (which the
 console's forms send first), passes it on as that header, and replays the
 body; asgi-csrf still makes the decision. A body without the field before
-its first file is passed on without the header, with an empty body, so
-asgi-csrf refuses it as it refuses any form without a token.
+its first file, or with a token other than the one of its cookie, is passed
+on as an empty form without the header, so asgi-csrf refuses it as it
+refuses any form without its token (and never parses the body itself).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class MultipartToken:
             return pending.pop(0) if pending else await receive()
 
         kept = [(name, value) for name, value in scope["headers"] if name != HEADER]
-        if token is None:
+        if token is None or token != _cookie_token(headers):
             # No token: asgi-csrf must refuse, without ever parsing this body itself.
             kept = [(name, value) for name, value in kept if name != b"content-type"]
             kept.append((b"content-type", b"application/x-www-form-urlencoded"))
@@ -52,6 +53,19 @@ class MultipartToken:
             await self.app({**scope, "headers": kept}, replay, send)
             return
         await self.app({**scope, "headers": [*kept, (HEADER, token)]}, replay, send)
+
+
+def _cookie_token(headers: dict[bytes, bytes]) -> bytes | None:
+    """The value of the CSRF cookie asgi-csrf compares a sent token with."""
+    from http.cookies import SimpleCookie
+
+    cookies: SimpleCookie = SimpleCookie()
+    try:
+        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except ValueError:
+        return None
+    found = cookies.get(TOKEN_FIELD.decode())
+    return found.value.encode("latin-1") if found else None
 
 
 async def _read_token(boundary: bytes, receive: Any) -> tuple[bytes | None, list[Any]]:

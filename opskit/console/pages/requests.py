@@ -188,6 +188,28 @@ def document(view: View) -> Response:
     return view.redirect(f"/documents/{made.id}/pdf")
 
 
+@page("requests.export")
+def registers(view: View) -> Response:
+    """The month's registers as documents and spreadsheets, written on request."""
+    from opskit.helpdesk.registers import REGISTERS
+
+    month = view.form.get("month") or view.request.query_params.get("month") or ""
+    if view.request.method == "GET":
+        return view.render("request_registers.html.j2", registers=REGISTERS, month=month)
+    chosen = view.form.get("register", "")
+    if chosen not in REGISTERS:
+        raise NotFoundError("no such register")
+    request_documents.write(
+        view.context(),
+        "requests",
+        register=chosen,
+        month=month or None,
+        language=view.language,
+        formats=["html", "pdf", "csv", "xlsx"],
+    )
+    return view.redirect("/documents", "console.requests.done_register")
+
+
 @page("requests.from_incident")
 def from_incident(view: View) -> Response:
     incident_id = view.request.path_params["incident_id"]

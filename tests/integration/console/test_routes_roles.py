@@ -43,6 +43,8 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/requests", "GET"): ("/requests", {}),
     ("/requests/new", "GET"): ("/requests/new", {}),
     ("/requests/new", "POST"): ("/requests/new", {"subject": "Tanpa uraian"}),
+    ("/requests/registers", "GET"): ("/requests/registers", {}),
+    ("/requests/registers", "POST"): ("/requests/registers", {"register": "no-such-register"}),
     ("/requests/{request_id:int}", "GET"): ("/requests/{request}", {}),
     **{
         (f"/requests/{{request_id:int}}/{step}", "POST"): (
