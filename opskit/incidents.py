@@ -19,7 +19,9 @@ from opskit import audit
 from opskit.errors import NotFoundError, UsageError
 from opskit.identity import Actor
 from opskit.result import Result, Status
+from opskit.masking import mask
 from opskit.store import Store, from_text, to_text
+from opskit.text import message_from, message_json
 
 EventKind = Literal["opened", "reminder", "resolved"]
 
@@ -118,18 +120,20 @@ def _apply(
             return None
         cursor = connection.execute(
             "INSERT INTO incidents (check_id, target, state, status, summary, problem, sop_row,"
-            " opened_at, last_seen_at, last_notified_at)"
-            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
+            " opened_at, last_seen_at, last_notified_at, summary_message, problem_message)"
+            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 result.check_id,
                 result.target,
                 result.status.value,
-                result.summary,
-                result.summary,
+                mask(result.summary),
+                mask(result.summary),
                 result.sop_row,
                 seen,
                 seen,
                 to_text(now),
+                message_json(result.summary),
+                message_json(result.summary),
             ),
         )
         return "opened", int(cursor.lastrowid or 0)
@@ -137,13 +141,27 @@ def _apply(
     if result.status is Status.OK:
         connection.execute(
             "UPDATE incidents SET state = 'resolved', status = ?, summary = ?, last_seen_at = ?,"
-            " resolved_at = ? WHERE id = ?",
-            (result.status.value, result.summary, seen, seen, incident_id),
+            " resolved_at = ?, summary_message = ? WHERE id = ?",
+            (
+                result.status.value,
+                mask(result.summary),
+                seen,
+                seen,
+                message_json(result.summary),
+                incident_id,
+            ),
         )
         return "resolved", incident_id
     connection.execute(
-        "UPDATE incidents SET status = ?, summary = ?, last_seen_at = ? WHERE id = ?",
-        (result.status.value, result.summary, seen, incident_id),
+        "UPDATE incidents SET status = ?, summary = ?, last_seen_at = ?, summary_message = ?"
+        " WHERE id = ?",
+        (
+            result.status.value,
+            mask(result.summary),
+            seen,
+            message_json(result.summary),
+            incident_id,
+        ),
     )
     last = from_text(row["last_notified_at"])
     if last is None or now - last >= remind_every:
@@ -237,8 +255,8 @@ def _incident(row: sqlite3.Row) -> Incident:
         target=row["target"],
         state=row["state"],
         status=Status(row["status"]),
-        summary=row["summary"],
-        problem=row["problem"] or row["summary"],
+        summary=message_from(row["summary_message"]) or row["summary"],
+        problem=message_from(row["problem_message"]) or row["problem"] or row["summary"],
         sop_row=row["sop_row"],
         opened_at=_when(row["opened_at"]),
         last_seen_at=_when(row["last_seen_at"]),

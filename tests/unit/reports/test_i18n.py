@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from opskit.reports.i18n import Words, roman_month
+from opskit.text.catalogue import table
 
 MAKASSAR = zoneinfo.ZoneInfo("Asia/Makassar")
 
@@ -49,7 +50,7 @@ def test_both_languages_have_the_same_keys() -> None:
             return {prefix}
         return {key for name, value in node.items() for key in keys(value, f"{prefix}{name}.")}
 
-    english, indonesian = (Words(language, MAKASSAR)._table for language in ("en", "id"))
+    english, indonesian = (table(language) for language in ("en", "id"))
 
     assert keys(english) == keys(indonesian)
     assert "uat.outcomes.not_applicable." in keys(indonesian)
