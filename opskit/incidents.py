@@ -18,8 +18,8 @@ from typing import Any, Literal
 from opskit import audit
 from opskit.errors import NotFoundError, UsageError
 from opskit.identity import Actor
-from opskit.result import Result, Status
 from opskit.masking import mask
+from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
 from opskit.text import message_from, message_json
 

@@ -15,8 +15,9 @@ Templates are ``str.format`` text with typed fields: ``{count:n}`` a whole
 number, ``{share:pct}``, ``{when:datetime}``, ``{size:bytes}``,
 ``{seconds:dur}``, ``{files:count:file|files}`` ("3 files"; one form in
 Indonesian), ``{names:and}`` ("a, b dan c"), ``{names:first:5}`` ("a, b ...
-dan 3 lainnya"), ``{phrase:q}`` (“phrase”), ``{host:target}`` ("server ini"
-for ``local``).
+dan 3 lainnya"), ``{phrase:q}`` (“phrase”, 'phrase' in English),
+``{host:target}`` ("server ini" for ``local``), ``{part:cap}`` (first letter
+upper case).
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from opskit.text.catalogue import lookup
 from opskit.text.forms import Forms
 
 LOCAL_HOST = "local"
-# The quotation marks of official Indonesian (and of English print).
-OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
 
 
 class Message(str):
@@ -58,7 +57,10 @@ class Message(str):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"id": ..., "params": {...}}``, dates as ``{"iso": ...}``."""
-        return {"id": self.key, "params": {name: _plain(value) for name, value in self.params.items()}}
+        return {
+            "id": self.key,
+            "params": {name: _plain(value) for name, value in self.params.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Message:
@@ -162,6 +164,9 @@ class Words(Forms):
             return self._list(value, kind, argument)
         if value is None:
             return "-"
+        if kind == "cap":
+            said = self.say(value)
+            return said[:1].upper() + said[1:]
         if isinstance(value, Message):
             return self.text(value.key, value.params)
         special = _SPECS.get(kind)
@@ -233,7 +238,7 @@ _SPECS: dict[str, Any] = {
     "dur": lambda words, value, _: words.duration(float(value)),
     "bytes": lambda words, value, _: words.size(float(value)),
     "count": _count,
-    "q": lambda words, value, _: f"{OPEN_QUOTE}{words._plain(value)}{CLOSE_QUOTE}",
+    "q": lambda words, value, _: words("words.quote", text=words._plain(value)),
     "target": lambda words, value, _: words.target(str(value)),
     "status": lambda words, value, _: words.status(str(value)),
 }

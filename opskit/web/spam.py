@@ -12,9 +12,11 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
+from opskit.text import Message
 
 CONTEXT_CHARACTERS = 60
 
@@ -28,13 +30,16 @@ class Hit:
     where: str
     excerpt: str
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "phrase": self.phrase,
             "category": self.category,
-            "where": self.where,
+            "where": str(self.where),
             "excerpt": self.excerpt,
         }
+        if isinstance(self.where, Message):
+            found["place"] = self.where.to_dict()
+        return found
 
 
 @functools.cache
