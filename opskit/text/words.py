@@ -191,7 +191,7 @@ class Words(Forms):
             shown = int(argument or 5)
             if len(said) > shown:
                 return self("words.and_more", items=", ".join(said[:shown]), more=len(said) - shown)
-            kind = "and"
+            return ", ".join(said)
         if kind in ("and", "or") and len(said) > 1:
             return self(f"words.{kind}", items=", ".join(said[:-1]), last=said[-1])
         separator = {"semi": "; ", "lines": "\n"}.get(kind, ", ")
