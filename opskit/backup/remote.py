@@ -23,6 +23,7 @@ from opskit.config.schema import Config, Host, Repository
 from opskit.errors import CommandError, ConfigError
 from opskit.execute import STDERR_TAIL_LINES, Completed
 from opskit.masking import mask
+from opskit.text import Message
 
 
 class LineStream:
@@ -162,8 +163,9 @@ def remote_runner(config: Config, host: Host) -> Iterator[RemoteRunner]:
         binary = backup.restic_path(connection, config.backup.restic)
         if binary is None:
             raise CommandError(
-                f"{host.name}: restic is not installed on this host (`{config.backup.restic}` is "
-                "not on its PATH); install it there (Debian: apt-get install restic)"
+                Message(
+                    "backup.restic.not_installed_host", host=host.name, binary=config.backup.restic
+                )
             )
         with backup.secret_directory(connection) as directory:
             yield RemoteRunner(connection, host, binary, directory)

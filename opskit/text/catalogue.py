@@ -17,7 +17,7 @@ CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
 @functools.cache
 def table(language: str) -> dict[str, Any]:
-    """Every file of ``language`` merged into one nested mapping (an id in two files is an error)."""
+    """Every file of ``language`` merged into one mapping (an id in two files is an error)."""
     import yaml  # loaded with the first text said, not by every command's start-up
 
     merged: dict[str, Any] = {}

@@ -78,7 +78,7 @@ def message_from(data: Any) -> Message | None:
 
 
 def message_json(value: object) -> str | None:
-    """The JSON text to store for a summary (secrets masked): its message, or None for plain text."""
+    """The JSON to store for a summary (secrets masked): its message, or None for plain text."""
     if not isinstance(value, Message):
         return None
     return json.dumps(mask_data(value.to_dict()), ensure_ascii=False)
@@ -238,6 +238,7 @@ _SPECS: dict[str, Any] = {
     "dur": lambda words, value, _: words.duration(float(value)),
     "bytes": lambda words, value, _: words.size(float(value)),
     "count": _count,
+    "plural": lambda words, value, argument: _count(words, value, argument).split(" ", 1)[-1],
     "q": lambda words, value, _: words("words.quote", text=words._plain(value)),
     "target": lambda words, value, _: words.target(str(value)),
     "status": lambda words, value, _: words.status(str(value)),

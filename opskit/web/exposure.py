@@ -100,7 +100,9 @@ def check(site: Site, home: Page, get: Callable[..., Page]) -> Result:
         evidence={
             "exposed": exposed,
             "header_problems": [str(problem) for problem in headers],
-            "header_messages": [problem.to_dict() for problem in headers if isinstance(problem, Message)],
+            "header_messages": [
+                problem.to_dict() for problem in headers if isinstance(problem, Message)
+            ],
             "headers": {key: value for key, value in home.headers.items() if key in (
                 "strict-transport-security", "x-content-type-options", "x-frame-options",
                 "content-security-policy", "server", "x-powered-by")},

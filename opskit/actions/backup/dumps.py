@@ -31,6 +31,7 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.execute import Completed, display, pipe, run
 from opskit.result import Result, Status
+from opskit.text import Message
 
 COUNTS_NAMESPACE = "backup.database-counts"
 COUNT_TIMEOUT_SECONDS = 600
@@ -91,7 +92,7 @@ def backup_database(
             "backup.database",
             name,
             Status.CRITICAL,
-            f"dump of {database.database} failed, no snapshot kept: {failure}",
+            Message("backup.database.failed", database=database.database, reason=failure),
             evidence,
         )
     judged = judge_backup(name, answer, target, [], evidence)
@@ -139,9 +140,14 @@ def _local_dump(
             # restic kept a snapshot of nothing: take it back out of the repository.
             if summary.snapshot_id:
                 call(access.runner, target, forget_ids_argv(target.restic, [summary.snapshot_id]))
-            return answer, "the dump was empty (its empty snapshot was removed)"
+            return answer, Message("backup.database.empty_removed")
         if answer.kind is Kind.FAILED:  # restic keeps no snapshot when the dump command fails
-            return answer, failure_reason(answer.stderr) or "the dump program failed"
+            reason = failure_reason(answer.stderr)
+            return answer, (
+                Message("backup.database.tool", detail=reason)
+                if reason
+                else Message("backup.database.program_failed")
+            )
         return answer, None
     argv = backup_stdin_argv(target.restic, file_name, tags=tags)
     piped = pipe(
@@ -154,9 +160,11 @@ def _local_dump(
     answer = _answer(piped.consumer, target)
     if piped.producer.exit_code != 0:
         reason = (piped.producer.stderr_tail.strip().splitlines() or ["no message"])[-1]
-        return answer, f"{dump[0]} exited {piped.producer.exit_code}: {reason}"
+        return answer, Message(
+            "backup.database.exited", program=dump[0], code=piped.producer.exit_code, detail=reason
+        )
     if piped.bytes_piped == 0:
-        return answer, "the dump was empty"
+        return answer, Message("backup.database.empty")
     return answer, None
 
 
@@ -204,9 +212,11 @@ def _remote_dump(
     empty = Answer(argv, 1, "", "", 0.0, Kind.FAILED)
     if dumped["exit_code"] != 0:
         reason = (dumped["stderr"].strip().splitlines() or ["no message"])[-1]
-        return empty, f"dump exited {dumped['exit_code']} on {runner.where}: {reason}"
+        return empty, Message(
+            "backup.database.exited_on", code=dumped["exit_code"], where=runner.where, detail=reason
+        )
     if dumped["bytes"] == 0:
-        return empty, "the dump was empty"
+        return empty, Message("backup.database.empty")
     completed = runner.run(
         argv, target.env, timeout_seconds=database.timeout_seconds, stdin_file=dump_path
     )

@@ -21,11 +21,7 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Result, Status
-
-ENABLE_PROTECTION = (
-    "turn on bucket versioning (and, if the provider offers it, Object Lock with a retention "
-    "period) so backups deleted or overwritten with stolen keys can be recovered"
-)
+from opskit.text import Message
 
 
 def init_repositories(context: AppContext, names: Sequence[str], *, create_bucket: bool) -> Outcome:
@@ -56,7 +52,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.OK,
-                    f"repository {repository.name} already exists at {repository.location}",
+                    Message(
+                        "backup.repository.exists",
+                        repository=repository.name,
+                        location=repository.location,
+                    ),
                     {**evidence, "created": False},
                 )
             if existing.kind is not Kind.REPOSITORY_MISSING:
@@ -73,8 +73,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.CRITICAL,
-                    f"{repository.location} is not empty and is not a restic repository; "
-                    f"choose an empty or new directory for repository {repository.name}",
+                    Message(
+                        "backup.repository.not_empty",
+                        location=repository.location,
+                        repository=repository.name,
+                    ),
                     {**evidence, "created": False},
                 )
             created = call(access.runner, target, init_argv(target.restic))
@@ -83,8 +86,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.CRITICAL,
-                    f"could not create repository {repository.name}: "
-                    + explain(created.kind, repository.name, created.stderr),
+                    Message(
+                        "backup.repository.not_created",
+                        repository=repository.name,
+                        reason=explain(created.kind, repository.name, created.stderr),
+                    ),
                     {**evidence, "stderr": created.stderr.splitlines()[-5:]},
                 )
     except OpskitError as error:
@@ -93,7 +99,9 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
         "backup.repository",
         target_label,
         Status.OK,
-        f"created repository {repository.name} at {repository.location}",
+        Message(
+            "backup.repository.created", repository=repository.name, location=repository.location
+        ),
         {**evidence, "created": True},
     )
 
@@ -130,21 +138,30 @@ def _bucket(repository: Repository, create: bool) -> Result:
             },
         )
     evidence = {"endpoint": repository.endpoint, **state.to_dict()}
-    made = "created bucket" if state.created else "bucket"
-    lock = "off"
+    made = Message(
+        "backup.s3.created" if state.created else "backup.s3.existing", bucket=state.bucket
+    )
+    lock = Message("backup.s3.lock_off")
     if state.object_lock:
-        retention = f"{state.object_lock_mode} {state.object_lock_days} days"
-        lock = f"on ({retention if state.object_lock_mode else 'no default retention'})"
-    protection = f"versioning {state.versioning.lower()}, Object Lock {lock}"
+        retention = (
+            Message("backup.s3.retention", mode=state.object_lock_mode, days=state.object_lock_days)
+            if state.object_lock_mode
+            else Message("backup.s3.no_retention")
+        )
+        lock = Message("backup.s3.lock_on", retention=retention)
+    protection = Message("backup.s3.protection", versioning=state.versioning.lower(), lock=lock)
     if state.versioning != "Enabled" and not state.object_lock:
         return result(
             "backup.repository",
             target,
             Status.WARNING,
-            f"{made} {state.bucket} is reachable but unprotected ({protection}): "
-            + ENABLE_PROTECTION,
+            Message("backup.s3.unprotected", bucket_text=made, protection=protection),
             evidence,
         )
     return result(
-        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {protection}", evidence
+        "backup.repository",
+        target,
+        Status.OK,
+        Message("backup.s3.protected", bucket_text=made, protection=protection),
+        evidence,
     )

@@ -35,6 +35,7 @@ from opskit.errors import OpskitError
 from opskit.execute import pipe, run
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 ROTATION_NAMESPACE = "backup.verify-rotation"
 
@@ -88,7 +89,7 @@ def _check(
     }
     if not answer.ok:
         text = (
-            f"restic check found errors: {'; '.join(report.errors[:3])}"
+            Message("backup.verify.check_errors", errors=list(report.errors[:3]))
             if report.errors and answer.kind.value == "failed"
             else explain(answer.kind, target.name, answer.stderr)
         )
@@ -98,7 +99,7 @@ def _check(
         "backup.verify.check",
         label,
         Status.OK,
-        f"no errors; read data group {part} of {total} (all data is read every {total} runs)",
+        Message("backup.verify.check_ok", part=part, total=total),
         evidence,
     )
 
@@ -116,7 +117,7 @@ def _database(
             "backup.verify.database",
             name,
             Status.UNKNOWN,
-            "database restores are verified only for sets on this machine",
+            Message("backup.verify.remote_database"),
         )
     found = [
         snapshot
@@ -124,7 +125,9 @@ def _database(
         if snapshot.tag_value(DATABASE_TAG) == database.name
     ]
     if not found:
-        return result("backup.verify.database", name, Status.WARNING, "no dump to restore yet")
+        return result(
+            "backup.verify.database", name, Status.WARNING, Message("backup.verify.no_dump")
+        )
     snapshot = found[-1]
     recorded = context.store().get_state(COUNTS_NAMESPACE, f"{target.name}:{snapshot.id[:8]}")
     scratch = (
@@ -144,7 +147,7 @@ def _database(
                 "backup.verify.database",
                 name,
                 Status.UNKNOWN,
-                f"cannot create a throwaway database: {created.stderr_tail.strip()[-200:]}",
+                Message("backup.verify.no_scratch", detail=created.stderr_tail.strip()[-200:]),
                 evidence,
             )
         try:
@@ -160,15 +163,19 @@ def _database(
                     "backup.verify.database",
                     name,
                     Status.CRITICAL,
-                    f"the dump in {snapshot.short_id} does not load: {reason[-300:]}",
+                    Message(
+                        "backup.verify.not_loading",
+                        snapshot=snapshot.short_id,
+                        detail=reason[-300:],
+                    ),
                     evidence,
                 )
             restored = row_counts(database, options, scratch)
             expected = (recorded or {}).get("counts")
-            source = "counted at backup time"
+            source = Message("backup.verify.counted")
             if expected is None:
                 expected = row_counts(database, options, database.database)
-                source = "live (no counts were recorded with this snapshot)"
+                source = Message("backup.verify.live")
         finally:
             run(
                 db.client_argv(
@@ -187,7 +194,7 @@ def _compare(
     restored: dict[str, int],
     expected: dict[str, int],
     *,
-    source: str,
+    source: Message,
     evidence: dict[str, object],
 ) -> Result:
     differences = {
@@ -199,7 +206,7 @@ def _compare(
         {
             "restored_counts": restored,
             "expected_counts": expected,
-            "expected_from": source,
+            "expected_from": str(source),
             "differences": differences,
         }
     )
@@ -210,8 +217,13 @@ def _compare(
             "backup.verify.database",
             name,
             status,
-            f"restored dump of {snapshot}: row counts differ in {len(differences)} table(s) "
-            f"({', '.join(list(differences)[:3])}) from those {source}",
+            Message(
+                "backup.verify.differ",
+                snapshot=snapshot,
+                count=len(differences),
+                tables=", ".join(list(differences)[:3]),
+                source=source,
+            ),
             evidence,
             metrics=metrics,
         )
@@ -219,8 +231,13 @@ def _compare(
         "backup.verify.database",
         name,
         Status.OK,
-        f"restored dump of {snapshot} into a throwaway database: {len(restored)} tables, "
-        f"{sum(restored.values())} rows, counts match those {source}",
+        Message(
+            "backup.verify.match",
+            snapshot=snapshot,
+            tables=len(restored),
+            rows=sum(restored.values()),
+            source=source,
+        ),
         evidence,
         metrics=metrics,
     )
