@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from opskit.text import Message
 from opskit.catalog import unknown
 from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
@@ -258,7 +259,7 @@ def _check_one(
             source: Any = LocalSource() if host.local else RemoteSource(connection)
             files: list[FileInfo] = source.describe(path)
             if not files:
-                raise HostError(f"{host_name}: no log file at {path}")
+                raise HostError(Message("logs.no_file", host=host_name, path=path))
             log_format = (
                 _sniffed(files[-1].name, files[-1].head.split(b"\n")[:-1] or [files[-1].head])
                 if log.format_spec == AUTO
@@ -284,7 +285,8 @@ def _check_one(
             else:
                 analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
-        raise HostError(f"{host_name}: cannot read {path}: {error}") from None
+        reason = Message("logs.unreadable", host=host_name, path=path, detail=str(error))
+        raise HostError(reason) from None
     analysis.log_format = log_format.described
     analysis.zone = settings.zone.label
     analysis.held_back = sum(source.held_back.values())

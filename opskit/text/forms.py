@@ -123,6 +123,17 @@ class Forms:
             amount /= 1000
         return f"{value} B"  # pragma: no cover - the loop always returns
 
+    def span(self, seconds: float) -> str:
+        """A rule's window, exactly, in its largest whole unit: ``10 detik``, ``1 jam``."""
+        units = {
+            "id": ((86400, "hari"), (3600, "jam"), (60, "menit"), (1, "detik")),
+            "en": ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")),
+        }[self.language]
+        for size, unit in units:
+            if seconds >= size and seconds % size == 0:
+                return f"{self.count(seconds / size)} {unit}"
+        return f"{self.number(seconds, 1)} {units[-1][1]}"
+
     def duration(self, seconds: float) -> str:
         """``2 jam 15 menit`` / ``2 h 15 min``; days above 48 hours."""
         minutes = round(seconds / 60)

@@ -8,7 +8,8 @@ its English text, so logs, the JSON ``summary`` and code that treats a
 summary as text keep working.
 
 Parameters are plain data (text, numbers, booleans, dates and times, other
-messages, lists of these), so a message is stored as JSON and said again
+messages, lists of these, or a text given in each language as
+``{"id": ..., "en": ...}``), so a message is stored as JSON and said again
 later, in either language, exactly as it was found.
 
 Templates are ``str.format`` text with typed fields: ``{count:n}`` a whole
@@ -31,7 +32,7 @@ from typing import Any
 
 from opskit.masking import mask_data
 from opskit.text.catalogue import lookup
-from opskit.text.forms import Forms
+from opskit.text.forms import LANGUAGES, Forms
 
 LOCAL_HOST = "local"
 
@@ -95,6 +96,8 @@ def _clean(value: Any, where: str) -> Any:
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_clean(item, where) for item in value]
+    if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        return {language: str(text) for language, text in value.items()}
     raise TypeError(f"message parameter {where}: {type(value).__name__} is not plain data")
 
 
@@ -105,12 +108,16 @@ def _plain(value: Any) -> Any:
         return {"iso": value.isoformat()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {"lang": value}
     return value
 
 
 def _revive(value: Any) -> Any:
     if isinstance(value, dict) and "id" in value:
         return Message.from_dict(value)
+    if isinstance(value, dict) and isinstance(value.get("lang"), dict):
+        return dict(value["lang"])
     if isinstance(value, dict) and "iso" in value:
         text = str(value["iso"])
         return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
@@ -162,21 +169,26 @@ class Words(Forms):
         kind, _, argument = spec.partition(":")
         if isinstance(value, list):
             return self._list(value, kind, argument)
-        if value is None:
-            return "-"
         if kind == "cap":
             said = self.say(value)
             return said[:1].upper() + said[1:]
-        if isinstance(value, Message):
-            return self.text(value.key, value.params)
         special = _SPECS.get(kind)
-        if special is not None:
-            return special(self, value, argument)
+        if special is not None and value is not None and not isinstance(value, (Message, dict)):
+            return str(special(self, value, argument))
         return self._plain(value)
 
     def _plain(self, value: Any) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, Message):
+            return self.text(value.key, value.params)
+        if isinstance(value, dict):  # the caller's own text in each language
+            return str(value.get(self.language) or value.get("en") or "")
         if isinstance(value, bool):
             return self("words.yes" if value else "words.no")
+        return self._scalar(value)
+
+    def _scalar(self, value: Any) -> str:
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else self.number(value, 1)
         if isinstance(value, datetime):
@@ -236,6 +248,7 @@ _SPECS: dict[str, Any] = {
     "time": lambda words, value, _: words.time(_moment(value)),
     "day": lambda words, value, _: words.weekday_date(_moment(value)),
     "dur": lambda words, value, _: words.duration(float(value)),
+    "span": lambda words, value, _: words.span(float(value)),
     "bytes": lambda words, value, _: words.size(float(value)),
     "count": _count,
     "plural": lambda words, value, argument: _count(words, value, argument).split(" ", 1)[-1],
