@@ -21,7 +21,7 @@ from opskit.identity import Actor
 from opskit.masking import mask
 from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
-from opskit.text import message_from, message_json
+from opskit.text import Message, message_from, message_json
 
 EventKind = Literal["opened", "reminder", "resolved"]
 
@@ -59,8 +59,12 @@ class Incident:
             "target": self.target,
             "state": self.state,
             "status": self.status.value,
-            "summary": self.summary,
-            "problem": self.problem,
+            "summary": str(self.summary),
+            "message": self.summary.to_dict() if isinstance(self.summary, Message) else None,
+            "problem": str(self.problem),
+            "problem_message": self.problem.to_dict()
+            if isinstance(self.problem, Message)
+            else None,
             "sop_row": self.sop_row,
             "opened_at": self.opened_at.isoformat(),
             "last_seen_at": self.last_seen_at.isoformat(),

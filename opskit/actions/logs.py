@@ -9,7 +9,6 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from opskit.text import Message
 from opskit.catalog import unknown
 from opskit.context import AppContext
 from opskit.errors import ConfigError, HostError, OpskitError, UsageError
@@ -22,6 +21,7 @@ from opskit.logs.settings import ScanSettings, Zone
 from opskit.outcome import Outcome
 from opskit.result import Result, utc_now
 from opskit.sharding import parse_shard
+from opskit.text import Message
 from opskit.timeutil import parse_moment
 
 logger = logging.getLogger(__name__)

@@ -45,10 +45,16 @@ class Listener:
             return ("ipv4", "ipv6")
         return ("ipv6",) if ":" in self.address else ("ipv4",)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         where = f"{self.address}%{self.interface}" if self.interface else self.address
         owner = f" ({', '.join(self.processes)})" if self.processes else ""
-        return f"{self.port}/{self.protocol} on {where}{owner}"
+        return Message(
+            "security.ports.listener",
+            port=self.port,
+            protocol=self.protocol,
+            address=where,
+            owner=owner,
+        )
 
 
 def parse_ss(text: str) -> list[Listener]:
@@ -93,7 +99,17 @@ def evaluate_listening(host: str, facts: HostFacts, policy: SecurityPolicy) -> R
                 if family in firewall.families
             }
             verdict = "accept" if "accept" in verdicts else ("drop" if verdicts else "unreachable")
-        judged.append({"listener": listener.describe(), "in_policy": allowed, "firewall": verdict})
+        judged.append(
+            {
+                "listener": listener.describe(),
+                "port": listener.port,
+                "protocol": listener.protocol,
+                "address": listener.address,
+                "processes": list(listener.processes),
+                "in_policy": allowed,
+                "firewall": verdict,
+            }
+        )
         blocked = verdict in ("drop", "unreachable")
         if not allowed and not blocked:
             critical.append(listener.describe())
