@@ -29,6 +29,7 @@ def _report(kind: str) -> Any:
             formats=args.formats.split(","),
             out=args.out,
             send=args.send,
+            appendix=args.appendix,
         )
 
     return handler

@@ -79,6 +79,7 @@ def _report(context: AppContext, args: argparse.Namespace) -> Outcome:
         formats=args.formats.split(","),
         out=args.out,
         send=args.send,
+        appendix=args.appendix,
     )
 
 

@@ -21,6 +21,11 @@ def document_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also send it to the people routed to this document (notifications.routes)",
     )
+    parser.add_argument(
+        "--appendix",
+        action="store_true",
+        help="add an appendix with the raw data of the checks behind the document",
+    )
 
 
 MONTH = {"metavar": "MONTH", "help": "YEAR-MONTH, previous or next (default: this month)"}

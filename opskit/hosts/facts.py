@@ -158,8 +158,8 @@ def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list
         limits_text = (
             Message(
                 "hosts.disk.limits",
-                warning=float(limits.disk_warning_percent),
-                critical=float(limits.disk_critical_percent),
+                warning=limits.disk_warning_percent,
+                critical=limits.disk_critical_percent,
             )
             if status is not Status.OK
             else ""

@@ -35,7 +35,7 @@ class LocalSource:
     """
 
     def __init__(self, *, whole: bool = False) -> None:
-        self.damaged: list[str] = []
+        self.damaged: list[Message] = []
         self.whole = whole
         self.held_back: dict[str, int] = {}
 
@@ -78,7 +78,7 @@ class RemoteSource:
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
-        self.damaged: list[str] = []
+        self.damaged: list[Message] = []
         self.held_back: dict[str, int] = {}
 
     def describe(self, path: str) -> list[FileInfo]:

@@ -94,7 +94,8 @@ def run_bandit(target: CodeTarget, policy: CodePolicy) -> Report:
             f"bandit printed no JSON for {target.path}",
             details=completed.stderr_tail.splitlines()[-5:],
         ) from None
-    return parse_report(document, target.path, " ".join(argv[1:]))
+    # Shown as a person would type it: bandit and its options, not the interpreter running it.
+    return parse_report(document, target.path, " ".join(("bandit", *argv[4:])))
 
 
 def parse_report(document: dict[str, Any], root: Path, command: str) -> Report:

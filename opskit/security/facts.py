@@ -53,7 +53,7 @@ class HostFacts:
         section = self.sections.get("uid") or {}
         return str(section.get("output", "")).strip()
 
-    def why_missing(self, name: str) -> str:
+    def why_missing(self, name: str) -> Message:
         """A readable reason the section has no usable output."""
         section = self.sections.get(name)
         if section is None:

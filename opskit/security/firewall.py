@@ -31,7 +31,7 @@ class Firewall:
     rulesets: list[Ruleset]
     manager: str | None
     commands: list[str]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     ufw: dict[str, Any] | None = None
     ipv6_relevant: bool = False
 

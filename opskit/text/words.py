@@ -164,6 +164,11 @@ class Words(Forms):
         """Anything people read, in this language: a Message, a list of them, or plain text."""
         return self.form(value, "")
 
+    def sentence(self, value: Any) -> str:
+        """``say`` with the first letter upper case: a finding shown on its own."""
+        said = self.say(value)
+        return said[:1].upper() + said[1:]
+
     def form(self, value: Any, spec: str = "") -> str:
         """``value`` written as ``spec`` asks (see the module docstring)."""
         kind, _, argument = spec.partition(":")
