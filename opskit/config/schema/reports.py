@@ -18,8 +18,7 @@ def _number_pattern(value: str) -> str:
     """A register number pattern: known fields only, the sequence always in it."""
     try:
         found = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-        value.format(seq=1, code="X", month_roman="I", month=1, year=2026, prefix="P")
-    except (ValueError, IndexError, KeyError) as error:
+    except ValueError as error:
         raise ValueError(f"not a valid number pattern: {error}") from None
     unknown = sorted(set(found) - set(NUMBER_FIELDS))
     if unknown:
@@ -27,6 +26,10 @@ def _number_pattern(value: str) -> str:
         raise ValueError(f"unknown field {{{unknown[0]}}} (use {known})")
     if "seq" not in found:
         raise ValueError("the pattern needs {seq}, the number from the register")
+    try:
+        value.format(seq=1, code="X", month_roman="I", month="01", year=2026, prefix="P")
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"not a valid number pattern: {error}") from None
     return value
 
 
