@@ -176,7 +176,7 @@ def evaluate_code(
         return unknown(
             "code.bandit",
             target.name,
-            Message("security.code.errors", errors=report.errors[:3]),
+            Message("security.code.errors", detail=report.errors[:3]),
             **evidence,
         )
     high = [finding for finding in new if finding.severity == "high"]

@@ -204,6 +204,9 @@ class Words(Forms):
 
     def _list(self, items: list[Any], kind: str, argument: str) -> str:
         said = [self.say(item) for item in items]
+        if kind in ("qand", "qor"):  # each item quoted: values of a setting, not words
+            said = [self("words.quote", text=item) for item in said]
+            kind = kind[1:]
         if kind == "first":
             shown = int(argument or 5)
             if len(said) > shown:

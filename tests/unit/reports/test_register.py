@@ -39,10 +39,10 @@ print(entry.sequence, entry.number)
 """
 
 
-def ask(store: Store, key: str, moment: datetime = DECEMBER, kind: str = "incident") -> register.Entry:
-    return register.assign(
-        store, kind=kind, key=key, moment=moment, zone=MAKASSAR, pattern=PATTERN
-    )
+def ask(
+    store: Store, key: str, moment: datetime = DECEMBER, kind: str = "incident"
+) -> register.Entry:
+    return register.assign(store, kind=kind, key=key, moment=moment, zone=MAKASSAR, pattern=PATTERN)
 
 
 def test_numbers_follow_the_pattern_and_a_rerendering_keeps_its_number(tmp_path: Path) -> None:

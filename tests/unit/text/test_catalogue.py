@@ -16,7 +16,7 @@ PACKAGE_DIR = Path(opskit.__file__).parent
 MAY_BE_LEFT_OUT = {"detail"}
 # Indonesian numbers semesters and quarters in Roman numerals, English in words.
 SAID_DIFFERENTLY = {"public_info.periods.semester", "public_info.periods.quarter"}
-LIST_SPECS = {"and", "or", "semi", "lines", "first", "cap"}
+LIST_SPECS = {"and", "or", "qand", "qor", "semi", "lines", "first", "cap"}
 MESSAGE_IN_CODE = re.compile(r"Message\(\s*(f?)\"([^\"]+)\"")
 
 

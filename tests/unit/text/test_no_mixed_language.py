@@ -40,7 +40,7 @@ def neutral(spec: str) -> object:
         return 3
     if kind in ("date", "datetime", "time", "day"):
         return MOMENT
-    if kind in ("and", "or", "semi", "first", "lines"):
+    if kind in ("and", "or", "qand", "qor", "semi", "first", "lines"):
         return ["/srv/a.php", "/srv/b.php"]
     if kind == "status":
         return "CRITICAL"
