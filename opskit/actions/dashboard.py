@@ -72,19 +72,24 @@ def entities(config: Config, current: list[CurrentStatus]) -> list[Entity]:
     """Every configured site, host, backup set and log source with its checks' status."""
     from opskit.web.domain import registrable_domain
 
+    by_root: dict[str, list[CurrentStatus]] = {}
+    for check in current:
+        by_root.setdefault(_root(check.target), []).append(check)
     found: list[Entity] = []
     for site in config.sites:
         domain = registrable_domain(site)
+        candidates = by_root.get(site.name, []) + (by_root.get(domain, []) if domain else [])
         found.append(
             _entity(
                 "site",
                 site.name,
-                current,
-                lambda check, name=site.name, domain=domain: (
-                    check.check_id.startswith("web.")
+                [
+                    check
+                    for check in candidates
+                    if check.check_id.startswith("web.")
                     and not check.check_id.startswith("web.files.")
-                    and (_belongs(check.target, name) or check.target == domain)
-                ),
+                    and (_belongs(check.target, site.name) or check.target == domain)
+                ],
             )
         )
     for name in config.inventory():
@@ -92,10 +97,11 @@ def entities(config: Config, current: list[CurrentStatus]) -> list[Entity]:
             _entity(
                 "host",
                 name,
-                current,
-                lambda check, name=name: (
-                    check.check_id.startswith(HOST_CHECKS) and _belongs(check.target, name)
-                ),
+                [
+                    check
+                    for check in by_root.get(name, [])
+                    if check.check_id.startswith(HOST_CHECKS) and _belongs(check.target, name)
+                ],
             )
         )
     for backup_set in config.backup.sets:
@@ -103,11 +109,11 @@ def entities(config: Config, current: list[CurrentStatus]) -> list[Entity]:
             _entity(
                 "backup",
                 backup_set.name,
-                current,
-                lambda check, name=backup_set.name: (
-                    check.check_id.startswith("backup.")
-                    and (_belongs(check.target, name) or check.target.startswith(f"{name}/"))
-                ),
+                [
+                    check
+                    for check in by_root.get(backup_set.name, [])
+                    if check.check_id.startswith("backup.")
+                ],
             )
         )
     for site in config.sites:
@@ -116,10 +122,11 @@ def entities(config: Config, current: list[CurrentStatus]) -> list[Entity]:
                 _entity(
                     "logs",
                     site.name,
-                    current,
-                    lambda check, name=site.name: (
-                        check.check_id.startswith("logs.") and _belongs(check.target, name)
-                    ),
+                    [
+                        check
+                        for check in by_root.get(site.name, [])
+                        if check.check_id.startswith("logs.") and _belongs(check.target, site.name)
+                    ],
                 )
             )
     return found
@@ -233,10 +240,15 @@ def stale(entity: dict[str, Any], now: datetime, hours: float = 48) -> bool:
     return checked is None or now - datetime.fromisoformat(checked) > timedelta(hours=hours)
 
 
-def _entity(kind: str, name: str, current: list[CurrentStatus], belongs: Any) -> Entity:
-    entity = Entity(kind, name, checks=[check for check in current if belongs(check)])
+def _entity(kind: str, name: str, checks: list[CurrentStatus]) -> Entity:
+    entity = Entity(kind, name, checks=checks)
     entity.settle()
     return entity
+
+
+def _root(target: str) -> str:
+    """What a target belongs to: ``web1`` of ``web1:/var``, ``website`` of ``website/db:local``."""
+    return target.split(":", 1)[0].split("/", 1)[0]
 
 
 def _belongs(target: str, name: str) -> bool:

@@ -77,9 +77,14 @@ def uninstall_schedule(context: AppContext, *, method: str, user: str | None = N
 
 
 def github(
-    every_minutes: int, shards: int, output: str | None, context: AppContext | None = None
+    every_minutes: int,
+    shards: int,
+    output: str | None,
+    context: AppContext | None = None,
+    *,
+    status_page: bool = False,
 ) -> Outcome:
-    text = emit.github_workflow(every_minutes, shards)
+    text = emit.github_workflow(every_minutes, shards, status_page)
     messages = local_job_warnings(context)
     if output is None:
         return Outcome(

@@ -51,7 +51,7 @@ def _uninstall(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _github(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.schedule import github
 
-    return github(args.every, args.shards, args.output, context)
+    return github(args.every, args.shards, args.output, context, status_page=args.status_page)
 
 
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:

@@ -101,6 +101,7 @@ def uvicorn_config(app: Any, config: Config, listen: Listen) -> Any:
         proxy_headers=listen.behind_proxy,
         forwarded_allow_ips=list(config.console.trusted_proxies) if listen.behind_proxy else [],
         server_header=False,
+        timeout_keep_alive=30,
         date_header=True,
         log_level="warning",
         access_log=False,

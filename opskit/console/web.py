@@ -65,6 +65,27 @@ class Console:
         self.zone = zoneinfo.ZoneInfo(config.organisation.timezone)
         self._local = threading.local()
         self.templates = _environment()
+        self._cache: dict[Any, tuple[float, Any]] = {}
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: Any, seconds: float, make: Callable[[], Any]) -> Any:
+        """``make()``'s value, reused for ``seconds``: pages every reader sees alike (the
+        dashboard) are built once for a crowd, not once per person."""
+        import time
+
+        with self._cache_lock:
+            hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < seconds:
+            return hit[1]
+        value = make()
+        with self._cache_lock:
+            self._cache[key] = (time.monotonic(), value)
+        return value
+
+    def forget(self) -> None:
+        """Drop every cached page: a change was just made through the console."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -147,6 +168,17 @@ class View:
     @property
     def address(self) -> str | None:
         return self.request.client.host if self.request.client else None
+
+    @property
+    def signing_enabled(self) -> bool:
+        """Whether anyone signs electronically here; without keys nothing about it shows."""
+        return any(person.signing for person in self.config.people)
+
+    @property
+    def has_signing_key(self) -> bool:
+        login = self.actor.login if self.actor else None
+        person = self.config.person_with_login(login) if login else None
+        return bool(person and person.signing)
 
     def title(self, check_id: str) -> str:
         """A check's name in the reader's language (its runbook title), else its id."""
@@ -308,7 +340,7 @@ def _answer(
         if refusal(console.config, view.actor, action) is not None:
             return view.refuse(view.not_allowed(action))
     try:
-        return handler(view)
+        response = handler(view)
     except NotFoundError:
         return view.refuse(view.words("console.errors.not_found"), status_code=404)
     except RefusedError as error:
@@ -316,6 +348,9 @@ def _answer(
         return view.refuse(view.explain(error), status_code=status_code)
     except OpskitError as error:
         return view.refuse(view.explain(error), status_code=400)
+    if request.method == "POST":
+        console.forget()
+    return response
 
 
 @functools.cache

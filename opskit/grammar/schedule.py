@@ -154,6 +154,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="split the checks over N parallel jobs, then merge (default 1)",
     )
     parser.add_argument("--output", metavar="FILE", help="write the workflow here")
+    parser.add_argument(
+        "--status-page",
+        action="store_true",
+        help="also write the public status page each run and publish it on GitHub Pages",
+    )
 
     add_command(
         check_group(subparsers),

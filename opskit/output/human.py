@@ -56,14 +56,27 @@ def results_table(results: list[Result], words: Words | None = None) -> Any:
     table.add_column(words("terminal.check"), no_wrap=True)
     table.add_column(words("terminal.target"), overflow="fold")
     table.add_column(words("terminal.summary"), overflow="fold")
-    for result in results:
+    for status, check_ids, target, summary in _grouped(results):
+        check, text = check_ids[0], words.say(summary)
+        if len(check_ids) > 1:  # one cause, told once: the checks it stopped are listed
+            check = words("terminal.checks", count=len(check_ids))
+            text = f"{text}: {', '.join(check_ids)}"
         table.add_row(
-            status_text(result.status),
-            result.check_id,
-            printable(mask(words.target(result.target))),
-            printable(mask(words.say(result.summary))),
+            status_text(status), check, printable(mask(words.target(target))), printable(mask(text))
         )
     return table
+
+
+def _grouped(results: list[Result]) -> list[tuple[Status, list[str], str, str]]:
+    """One row per (status, target, summary): one cause told once, its checks listed."""
+    rows: dict[tuple[Status, str, str], list[str]] = {}
+    summaries: dict[tuple[Status, str, str], str] = {}
+    for result in results:
+        key = (result.status, result.target, str(result.summary))
+        rows.setdefault(key, []).append(result.check_id)
+        summaries.setdefault(key, result.summary)
+    return [(status, ids, target, summaries[(status, target, text)])
+            for (status, target, text), ids in rows.items()]  # fmt: skip
 
 
 def said(words: Words, item: dict[str, Any]) -> str:

@@ -21,6 +21,8 @@ CACHE_RESTORE = "actions/cache/restore@5a3ec84eff668545956fd18022155c47e93e2684 
 CACHE_SAVE = "actions/cache/save@5a3ec84eff668545956fd18022155c47e93e2684  # v4.2.3"
 UPLOAD = "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02  # v4.6.2"
 DOWNLOAD = "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093  # v4.3.0"
+UPLOAD_PAGES = "actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa  # v3.0.1"
+DEPLOY_PAGES = "actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5"
 
 
 def opskit_command(config_path: Path) -> list[str]:
@@ -118,11 +120,13 @@ def console_unit(config_path: Path, env_file: Path | None = None) -> str:
     )
 
 
-def github_workflow(every_minutes: int = 15, shards: int = 1) -> str:
+def github_workflow(every_minutes: int = 15, shards: int = 1, status_page: bool = False) -> str:
     """A GitHub Actions workflow calling ``opskit run`` on a schedule, history kept in the cache.
 
     With ``shards`` > 1 a matrix runs the checks in parallel, each shard
-    exports its history, and a last job merges them and runs the rest.
+    exports its history, and a last job merges them and runs the rest. With
+    ``status_page`` the last job also writes the public status page and a
+    job publishes it on GitHub Pages.
     """
     header = f"""\
 # opskit on a GitHub Actions schedule.
@@ -186,6 +190,36 @@ concurrency:
         env:
           OPSKIT_STATE_DIR: ${{ github.workspace }}/state
 """
+    if status_page:
+        save += f"""\
+      - name: Write the public status page
+        if: always()
+{state_env}        run: opskit --config opskit.yaml report status-page --output public
+      - uses: {UPLOAD_PAGES}
+        if: always()
+        with:
+          path: public
+"""
+    pages = (
+        f"""
+  pages:
+    needs: {"merge" if shards > 1 else "run"}
+    if: always()
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: {DEPLOY_PAGES}
+"""
+        if status_page
+        else ""
+    )
     shard_setup = setup.replace("opskit-state-", "opskit-shard-${{ matrix.shard }}-")
     shard_save = save.replace("opskit-state-", "opskit-shard-${{ matrix.shard }}-")
     if shards <= 1:
@@ -199,7 +233,7 @@ jobs:
     steps:
 {setup}      - name: Run the jobs that are due
 {state_env}        run: opskit --config opskit.yaml run
-{save}"""
+{save}{pages}"""
         )
     return (
         header
@@ -242,5 +276,5 @@ jobs:
 {state_env}        run: |
           opskit --config opskit.yaml history --import shards/*.jsonl
           opskit --config opskit.yaml run --no-checks
-{save}"""
+{save}{pages}"""
     )

@@ -51,6 +51,7 @@ class DnsFacts:
     mx: Answer | None = None
     spf: Answer | None = None
     dmarc: Answer | None = None
+    ns: Answer | None = None  # the NS question, when the servers were not configured
 
 
 def resolver(settings: WebSettings) -> Any:
@@ -134,7 +135,7 @@ def gather(domain: str, site: Site, settings: WebSettings) -> DnsFacts:
         facts.records.append((record, ask(resolving, _full_name(record.name, domain), record.type)))
     addresses = list(site.dns.authoritative)
     if not addresses:
-        names = ask(resolving, domain, "NS")
+        names = facts.ns = ask(resolving, domain, "NS")
         if names.error:
             facts.nameservers.append(names)
         for server in names.values:
@@ -179,8 +180,11 @@ def dmarc_problems(values: tuple[str, ...]) -> list[str]:
         part.strip().split("=", 1) for part in policies[0].split(";") if "=" in part.strip()
     )
     tags = {key.strip().lower(): value.strip() for key, value in tags.items()}
-    if tags.get("p", "").lower() not in DMARC_POLICIES:
+    policy = tags.get("p", "").lower()
+    if policy not in DMARC_POLICIES:
         return [Message("web.dns.dmarc.policy", policies=list(DMARC_POLICIES))]
+    if policy == "none":
+        return [Message("web.dns.dmarc.none_policy")]
     return []
 
 
@@ -190,6 +194,8 @@ def evaluate(site: Site, facts: DnsFacts) -> Result:
     unknowns: list[str] = []
     statuses: list[Status] = []
     checked = _judge_records(facts, problems, unknowns)
+    if facts.ns is not None and facts.ns.missing:
+        problems.append(Message("web.dns.no_name_servers", domain=facts.domain))
     statuses += [Status.CRITICAL] * bool(problems)
     serials = _judge_nameservers(facts, problems, unknowns, statuses)
     for label, answer, judge in (

@@ -17,7 +17,8 @@ ABSENT_STATUSES = (404, 410)
 def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None, str]:
     """The sitemap's URLs, or None with the reason (absent, unreadable, or the site not answering).
 
-    A reason starting with ``UNREACHABLE`` means the question could not be asked at all.
+    A reason starting with ``UNREACHABLE`` means the question could not be asked at all;
+    one starting with ``INVALID`` that the address answers, but not with a sitemap.
     """
     url = resolve(site.url, site.sitemap or "/sitemap.xml")
     page = get(url)
@@ -31,7 +32,7 @@ def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None,
     try:
         found = parse_sitemap(page.body)
     except ValueError as error:
-        return None, Message("web.sitemap.unreadable", url=url, error=str(error))
+        return None, Message("web.sitemap.invalid", url=url, detail=str(error))
     urls = dict(found.urls)
     for child in found.children[:MAX_CHILD_SITEMAPS]:
         answer = get(child)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
 from opskit.text import Message
@@ -49,7 +50,7 @@ def phrases(path: Path | None = None) -> dict[str, str]:
 
     path = path or checks_dir() / "web" / "spam-keywords.yaml"
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = bounded_yaml.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"spam phrase list {path}: {error}") from None
     if not isinstance(document, dict):

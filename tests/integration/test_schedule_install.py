@@ -248,6 +248,21 @@ def test_every_outside_one_to_59_minutes_is_refused_before_anything_is_written(
     assert not (tmp_path / "units").exists()
 
 
+@pytest.mark.parametrize("shards", [1, 3])
+def test_a_workflow_can_publish_the_status_page_on_github_pages(shards: int) -> None:
+    workflow = yaml.safe_load(github_workflow(15, shards=shards, status_page=True))
+    last = "merge" if shards > 1 else "run"
+    steps = workflow["jobs"][last]["steps"]
+    pages = workflow["jobs"]["pages"]
+
+    assert steps[-2]["run"] == "opskit --config opskit.yaml report status-page --output public"
+    assert steps[-1]["uses"].startswith("actions/upload-pages-artifact@")
+    assert pages["needs"] == last
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert len(pages["steps"][0]["uses"].split("@")[1].split()[0]) == 40
+
+
 def test_every_59_minutes_writes_units_systemd_accepts(cli, make_config, tmp_path: Path) -> None:
     analyze = require("systemd-analyze", "systemd")
 

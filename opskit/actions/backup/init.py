@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from opskit.actions.backup import protection
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
@@ -20,7 +21,7 @@ from opskit.config.schema import Config, Repository
 from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
-from opskit.result import Result, Status
+from opskit.result import Result, Status, utc_now
 from opskit.text import Message
 
 
@@ -29,7 +30,7 @@ def init_repositories(context: AppContext, names: Sequence[str], *, create_bucke
     results: list[Result] = []
     for repository in select_repositories(config, names):
         if repository.type == "s3":
-            bucket = _bucket(repository, create_bucket)
+            bucket = _bucket(context, repository, create_bucket)
             results.append(bucket)
             if bucket.status is Status.CRITICAL:
                 continue
@@ -119,7 +120,8 @@ def _has_entries(access: HostAccess, path: str) -> bool:
     return bool(has_entries(access.runner.connection, path))  # type: ignore[attr-defined]
 
 
-def _bucket(repository: Repository, create: bool) -> Result:
+def _bucket(context: AppContext, repository: Repository, create: bool) -> Result:
+    """The bucket made or found; its protection becomes what ``check backup`` compares with."""
     from opskit.backup.s3 import inspect_bucket
 
     target = f"{repository.name}:bucket"
@@ -137,31 +139,19 @@ def _bucket(repository: Repository, create: bool) -> Result:
                 "details": error.details,
             },
         )
+    protection.accept(context.store(), repository, state, utc_now())
     evidence = {"endpoint": repository.endpoint, **state.to_dict()}
-    made = Message(
-        "backup.s3.created" if state.created else "backup.s3.existing", bucket=state.bucket
-    )
-    lock = Message("backup.s3.lock_off")
-    if state.object_lock:
-        retention = (
-            Message("backup.s3.retention", mode=state.object_lock_mode, days=state.object_lock_days)
-            if state.object_lock_mode
-            else Message("backup.s3.no_retention")
-        )
-        lock = Message("backup.s3.lock_on", retention=retention)
-    protection = Message("backup.s3.protection", versioning=state.versioning.lower(), lock=lock)
+    made = "created bucket" if state.created else "bucket"
+    described = protection.describe(state.to_dict())
     if state.versioning != "Enabled" and not state.object_lock:
         return result(
             "backup.repository",
             target,
             Status.WARNING,
-            Message("backup.s3.unprotected", bucket_text=made, protection=protection),
+            f"{made} {state.bucket} is reachable but unprotected ({described}): "
+            + protection.ENABLE_PROTECTION,
             evidence,
         )
     return result(
-        "backup.repository",
-        target,
-        Status.OK,
-        Message("backup.s3.protected", bucket_text=made, protection=protection),
-        evidence,
+        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {described}", evidence
     )

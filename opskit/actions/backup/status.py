@@ -1,4 +1,5 @@
-"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven?"""
+"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven,
+does the offsite bucket still protect them?"""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from datetime import datetime, timedelta
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
+    local_time,
     pairs,
     result,
     select_sets,
     set_snapshots,
     target_name,
 )
+from opskit.actions.backup.interrupted import Interrupted, interrupted
 from opskit.actions.backup.locks import describe, is_stale, read_locks
+from opskit.actions.backup.protection import check_protection
 from opskit.backup.parse import Lock, Snapshot
 from opskit.backup.restic import DATABASE_TAG, SET_TAG
 from opskit.config.schema import BackupSet
@@ -24,7 +28,6 @@ from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status, utc_now
 from opskit.sharding import parse_shard
-from opskit.text import Message
 
 
 def check_backups(
@@ -58,10 +61,15 @@ def check_backups(
                     )
                 )
             continue
+        left = interrupted(context.store(), snapshots)
         for backup_set in members:
-            results += _freshness(context, backup_set, repository, snapshots, now)
+            results += _freshness(context, backup_set, repository, snapshots, now=now, left=left)
     for backup_set in sets:
         results.append(_verification_age(context, backup_set, now))
+    used = {name for _, name in pairs(config, sets)}
+    for bucket in config.backup.repositories:
+        if bucket.name in used and bucket.type == "s3":
+            results.append(check_protection(context.store(), bucket, now))
     return Outcome(command="check backup", results=results, record=True)
 
 
@@ -76,66 +84,82 @@ def _freshness(
     backup_set: BackupSet,
     repository: str,
     snapshots: list[Snapshot],
+    *,
     now: datetime,
+    left: Interrupted,
 ) -> list[Result]:
+    """Age of each component's newest completed backup; an interrupted run's work is not one."""
     results = []
-    interval = timedelta(hours=backup_set.interval_hours)
     for database in _components(backup_set):
-        name = target_name(backup_set.name, repository, database)
-        mine = [
+        component = [
             snapshot
             for snapshot in snapshots
             if snapshot.tag_value(SET_TAG) == backup_set.name
             and snapshot.tag_value(DATABASE_TAG) == database
         ]
-        last_run = _last_run(context, name)
-        evidence: dict[str, object] = {
-            "interval_hours": backup_set.interval_hours,
-            "last_run": last_run,
-        }
-        if not mine:
-            results.append(
-                result(
-                    "backup.freshness",
-                    name,
-                    Status.CRITICAL,
-                    Message("backup.freshness.none"),
-                    evidence,
-                )
-            )
-            continue
-        latest = mine[-1]
-        age = now - latest.time
-        hours = age.total_seconds() / 3600
-        status = Status.OK
-        if age > interval * backup_set.critical_intervals:
-            status = Status.CRITICAL
-        elif age > interval * backup_set.warning_intervals:
-            status = Status.WARNING
-        failed: Message | str = ""
-        if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
-            failed = Message("backup.freshness.last_failed", summary=_last_summary(context, name))
-            status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
-        summary = Message(
-            "backup.freshness.age",
-            snapshot=latest.short_id,
-            age=_age_text(age),
-            at=latest.time,
-            hours=float(backup_set.interval_hours),
-            failed=failed,
-        )
-        evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
-        metrics = (
-            Metric(
-                "age_hours",
-                round(hours, 2),
-                "h",
-                backup_set.interval_hours * backup_set.warning_intervals,
-                backup_set.interval_hours * backup_set.critical_intervals,
-            ),
-        )
-        results.append(result("backup.freshness", name, status, summary, evidence, metrics=metrics))
+        name = target_name(backup_set.name, repository, database)
+        results.append(_component(context, backup_set, name, component, now=now, left=left))
     return results
+
+
+def _component(
+    context: AppContext,
+    backup_set: BackupSet,
+    name: str,
+    component: list[Snapshot],
+    *,
+    now: datetime,
+    left: Interrupted,
+) -> Result:
+    interval = timedelta(hours=backup_set.interval_hours)
+    mine = [snapshot for snapshot in component if snapshot.id not in left.snapshots]
+    not_counted = [
+        {"snapshot": snapshot.short_id, "run": left.snapshots[snapshot.id]}
+        for snapshot in component
+        if snapshot.id in left.snapshots
+    ]
+    last_run = _last_run(context, name)
+    evidence: dict[str, object] = {
+        "interval_hours": backup_set.interval_hours,
+        "last_run": last_run,
+        "not_counted": not_counted,
+    }
+    note = "".join(
+        f"; snapshot {item['snapshot']} of run {item['run']}, which was interrupted, is not counted"
+        for item in not_counted
+    )
+    if not mine:
+        return result("backup.freshness", name, Status.CRITICAL, f"no snapshot yet{note}", evidence)
+    latest = mine[-1]
+    age = now - latest.time
+    status = Status.OK
+    if age > interval * backup_set.critical_intervals:
+        status = Status.CRITICAL
+    elif age > interval * backup_set.warning_intervals:
+        status = Status.WARNING
+    summary = (
+        f"latest snapshot {latest.short_id} is {_age_text(age)} old "
+        f"({local_time(latest.time, context.timezone)}; every {backup_set.interval_hours:g} h)"
+    )
+    failures = []
+    if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
+        failures.append(f"last run failed: {last_run['summary']}")
+    if any(item.id in left.snapshots and item.time > latest.time for item in component):
+        failures.append("the last backup run was interrupted")  # its newest attempt never ended
+    if failures:
+        summary += "; " + "; ".join(failures)
+        status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
+    evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
+    metrics = (
+        Metric(
+            "age_hours",
+            round(age.total_seconds() / 3600, 2),
+            "h",
+            backup_set.interval_hours * backup_set.warning_intervals,
+            backup_set.interval_hours * backup_set.critical_intervals,
+        ),
+    )
+    return result("backup.freshness", name, status, summary + note, evidence, metrics=metrics)
 
 
 def _last_run(context: AppContext, name: str) -> dict[str, str] | None:
@@ -144,19 +168,10 @@ def _last_run(context: AppContext, name: str) -> dict[str, str] | None:
         if found:
             return {
                 "status": found[0].status.value,
-                "summary": str(found[0].summary),
+                "summary": found[0].summary,
                 "at": found[0].observed_at.isoformat(),
             }
     return None
-
-
-def _last_summary(context: AppContext, name: str) -> str:
-    """The summary of the newest backup of ``name``, as recorded (a Message when it is one)."""
-    for check_id in ("backup.run", "backup.database"):
-        found = context.store().recent(check_id, name, limit=1)
-        if found:
-            return found[0].summary
-    return ""
 
 
 def _locks(label: str, access: HostAccess, locks: list[Lock], now: datetime) -> Result:
@@ -166,15 +181,20 @@ def _locks(label: str, access: HostAccess, locks: list[Lock], now: datetime) -> 
     ]
     evidence = {"locks": [describe(item, now) for item in locks]}
     if stale:
-        who = [Message("backup.locks.who", pid=item.pid, host=item.hostname) for item in stale[:3]]
+        who = ", ".join(f"pid {item.pid} on {item.hostname}" for item in stale[:3])
         return result(
             "backup.locks",
             label,
             Status.WARNING,
-            Message("backup.locks.stale", count=len(stale), who=who),
+            f"{len(stale)} stale restic lock{'s' if len(stale) > 1 else ''} ({who}); "
+            "remove with `opskit backup unlock`",
             evidence,
         )
-    text = Message("backup.locks.held", count=len(locks)) if locks else Message("backup.locks.none")
+    text = (
+        f"{len(locks)} lock{'s' if len(locks) != 1 else ''} held by running restic"
+        if locks
+        else "no locks"
+    )
     return result("backup.locks", label, Status.OK, text, evidence)
 
 
@@ -196,7 +216,7 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
             "backup.verify.age",
             name,
             Status.WARNING,
-            Message("backup.verify.never"),
+            "never verified: run `opskit backup verify` to prove a restore works",
         )
     latest = found[0]
     age = now - latest.observed_at
@@ -205,12 +225,7 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
         status = Status.CRITICAL
     elif age > interval * 1.5:
         status = Status.WARNING
-    summary = Message(
-        "backup.verify.age",
-        age=_age_text(age),
-        status=latest.status.value,
-        summary=latest.summary,
-    )
+    summary = f"last verification {_age_text(age)} ago was {latest.status.value}: {latest.summary}"
     if latest.status is not Status.OK:
         status = Status.CRITICAL if latest.status is Status.CRITICAL else Status.WARNING
     return result(
@@ -223,10 +238,10 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
     )
 
 
-def _age_text(age: timedelta) -> Message:
+def _age_text(age: timedelta) -> str:
     seconds = max(0, int(age.total_seconds()))
     if seconds < 3600:
-        return Message("backup.age.minutes", count=seconds // 60)
+        return f"{seconds // 60} min"
     if seconds < 86400 * 2:
-        return Message("backup.age.hours", count=seconds / 3600)
-    return Message("backup.age.days", count=seconds / 86400)
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"

@@ -69,6 +69,7 @@ from opskit.config.schema.schedule import (
     Schedule,
 )
 from opskit.config.schema.security import CodeTarget, Security
+from opskit.config.schema.signing import SignerKey, Signing
 from opskit.config.schema.sites import (
     WEB_CHECKS,
     DnsRecord,
@@ -82,6 +83,8 @@ from opskit.config.schema.sites import (
 )
 
 __all__ = [
+    "SignerKey",
+    "Signing",
     "Console",
     "StatusPage",
     "Backup",
@@ -247,6 +250,11 @@ class Config(Section):
         default_factory=Uat,
         description="User acceptance tests of applications (`opskit uat`).",
     )
+    signing: Signing = Field(
+        default_factory=Signing,
+        description="Electronic signatures on documents (UU 11/2008): trust roots, a timestamp "
+        "authority, where signed documents are kept.",
+    )
     console: Console = Field(
         default_factory=Console,
         description="The office's web console (`opskit serve`) and the public status page.",
@@ -268,6 +276,23 @@ class Config(Section):
     @property
     def history_db(self) -> Path:
         return self.paths.history_db or self.state_dir / "history.sqlite"
+
+    def archive_dirs(self) -> list[Path]:
+        """Where opskit keeps what must survive: signed documents and published content."""
+        archive = self.state_dir / "archive"
+        extra = [] if self.signed_dir.is_relative_to(archive) else [self.signed_dir]
+        return [path for path in (archive, *extra) if path.is_dir()]
+
+    def backup_paths(self, backup_set: BackupSet) -> list[str]:
+        """A set's paths, with the archive for a set of files on this machine."""
+        paths = list(backup_set.paths)
+        if backup_set.include_archive and backup_set.host == "local" and paths:
+            paths += [str(path) for path in self.archive_dirs() if str(path) not in paths]
+        return paths
+
+    @property
+    def signed_dir(self) -> Path:
+        return self.signing.archive_dir or self.state_dir / "archive" / "signed"
 
     @property
     def output_dir(self) -> Path:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from opskit.config.schema.common import Email, ImageFile, Name, Section, TimeZone
+from opskit.config.schema.signing import SignerKey
 
 ROLES = (
     "operator",
@@ -61,14 +62,14 @@ class Organisation(Section):
     )
     emblem: ImageFile | None = Field(
         None,
-        description="Emblem printed at the left of the letterhead: a PNG or SVG file.",
-        examples=["/etc/opskit/logo-mahkamah-agung.png"],
+        description="Emblem printed at the left of the letterhead: a PNG or SVG file "
+        "(e.g. /etc/opskit/logo-mahkamah-agung.png).",
     )
     telephone: str | None = Field(
-        None, description="Telephone number in the letterhead.", examples=["(0542) 7211222"]
+        None, description="Telephone number in the letterhead.", examples=["(0542) 1234567"]
     )
     email: Email | None = Field(
-        None, description="E-mail address in the letterhead.", examples=["pa.penajam@gmail.com"]
+        None, description="E-mail address in the letterhead.", examples=["info@pa-penajam.go.id"]
     )
     website: str | None = Field(
         None, description="Website in the letterhead.", examples=["www.pa-penajam.go.id"]
@@ -107,6 +108,12 @@ class Person(Section):
         description="Sign-in name for the console (`opskit serve`); set the password with "
         "`opskit users passwd LOGIN`. Without it the person cannot sign in.",
         examples=["budi"],
+    )
+    signing: SignerKey | None = Field(
+        None,
+        description="This person's signing key: documents they approve or acknowledge in the "
+        "console are signed with it (PAdES). Without it their blocks stay for a handwritten "
+        "signature.",
     )
     notify: list[Name] = Field(
         default_factory=list,

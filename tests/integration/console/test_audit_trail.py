@@ -85,3 +85,16 @@ def test_terminal_decisions_say_they_came_from_the_terminal(
     assert edges["uat.review"] == edges["uat.approved"] == "terminal"
     with console_for(config, "siti") as console:
         assert "dicatat dari terminal" in console.client.get(f"/uat/{ids['uat']}").text
+
+
+def test_the_dashboard_shows_a_change_made_in_the_console_at_once(
+    seeded: tuple[Config, dict[str, int]],
+) -> None:
+    config, ids = seeded
+    with console_for(config, "budi") as operator:
+        before = operator.client.get("/dashboard").text
+        operator.post(f"/incidents/{ids['incident']}/ack", {"note": "ditangani"})
+        after = operator.client.get("/dashboard?part=live").text
+
+    assert "Belum ditangani" in before
+    assert "Ditangani oleh Budi Santoso" in after

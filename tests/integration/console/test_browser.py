@@ -61,19 +61,22 @@ def submit_and_wait(browser: Any, button: Any) -> None:
 
 
 def text(browser: Any) -> str:
-    return str(browser.find_element(By.TAG_NAME, "body").text)
+    """The visible text of the page now; empty while a navigation swaps the document."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return str(browser.execute_script("return document.body ? document.body.innerText : ''"))
+    except WebDriverException:
+        return ""
 
 
 def shows(browser: Any, expected: str, seconds: float = 15) -> str:
     """The page's text once it shows ``expected`` (a click's navigation may still be under way)."""
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
     def has(driver: Any) -> bool:
-        try:
-            return expected in text(driver)
-        except StaleElementReferenceException:
-            return False
+        return expected in text(driver)
 
     try:
         WebDriverWait(browser, seconds).until(has)
