@@ -175,6 +175,7 @@ def to_markdown(html: str, path: Path) -> str:
     from markdownify import markdownify
 
     body = re.sub(r"<head>.*?</head>", "", html, flags=re.DOTALL)
+    body = KOP.sub(_kop_lines, body)
     counter = iter(range(1, 1000))
 
     def save(match: re.Match[str]) -> str:
@@ -186,6 +187,15 @@ def to_markdown(html: str, path: Path) -> str:
     body = DATA_URI.sub(save, body)
     text = markdownify(body, heading_style="ATX", bullets="-", strip=["footer"])
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+KOP = re.compile(r'<header class="kop">.*?</header>', re.DOTALL)
+KOP_LINE = re.compile(r'<div class="(?:level|organisation|address|contact)">(.*?)</div>', re.DOTALL)
+
+
+def _kop_lines(match: re.Match[str]) -> str:
+    """The letterhead as lines of text in Markdown (the emblem stays in the HTML and PDF)."""
+    return "".join(f"<p>{line.strip()}</p>" for line in KOP_LINE.findall(match.group(0)))
 
 
 def _write_text(path: Path, text: str) -> None:
