@@ -79,6 +79,7 @@ def announce(
         )
         paths = {}
         try:
+            common.file_in_register(config, store, document, now)
             rendered = render(document, paper, generated_at=now, output_dir=config.output_dir)
             paths = rendered.paths
             written.record(

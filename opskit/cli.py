@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from opskit.context import AppContext
 from opskit.errors import OpskitError, StoreError
@@ -19,6 +20,7 @@ from opskit.grammar import build_parser
 from opskit.masking import MaskingFilter
 from opskit.outcome import Outcome
 from opskit.result import Status, utc_now, worst
+from opskit.text import Words
 
 logger = logging.getLogger("opskit")
 
@@ -113,10 +115,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if json_output:
             output.write_json(output.envelope(command, outcome))
         else:
-            output.write_human(outcome)
+            output.write_human(outcome, words=_words(context, args))
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head); nothing more to say
     return outcome.final_status.exit_code
+
+
+def _words(context: AppContext, args: Any) -> Words:
+    """The reader's language: ``--lang``, else the organisation's (if its config was read), id."""
+    from datetime import UTC
+
+    config = context.__dict__.get("config")  # read only if the command already needed it
+    language = getattr(args, "lang", None) or (config.organisation.language if config else "id")
+    return Words(language, context.timezone if config else UTC)
 
 
 def _emit_error(command: str, error: OpskitError, json_output: bool) -> None:

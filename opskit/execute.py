@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from opskit.errors import CommandError
 from opskit.masking import mask
+from opskit.text import Message
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +136,9 @@ def run(
             pass_fds=_descriptors(pass_fds),
         )
     except FileNotFoundError:
-        raise CommandError(f"{argv[0]}: command not found (is it installed and on PATH?)") from None
+        raise CommandError(Message("command.not_found", program=argv[0])) from None
     except PermissionError:
-        raise CommandError(f"{argv[0]}: permission denied") from None
+        raise CommandError(Message("command.denied", program=argv[0])) from None
     if on_start is not None:
         on_start(process.pid)
 
@@ -183,7 +184,7 @@ def run(
     duration = time.monotonic() - started
     if timed_out.is_set():
         raise CommandError(
-            f"{argv[0]} did not finish within {timeout_seconds:g} s and was stopped",
+            Message("command.timeout", program=argv[0], seconds=float(timeout_seconds)),
             details=[mask(line.rstrip()) for line in stderr_tail][-5:],
         )
     completed = Completed(
@@ -357,8 +358,11 @@ class _Pipeline:
             _close(consumer.stdin)
         if self.timed_out.is_set():
             raise CommandError(
-                f"{self.producer_argv[0]} | {self.consumer_argv[0]} did not finish within "
-                f"{timeout_seconds:g} s and was stopped"
+                Message(
+                    "command.timeout",
+                    program=f"{self.producer_argv[0]} | {self.consumer_argv[0]}",
+                    seconds=float(timeout_seconds),
+                )
             )
         duration = time.monotonic() - started
         return Piped(
@@ -430,9 +434,9 @@ def _spawn(
             pass_fds=_descriptors(pass_fds),
         )
     except FileNotFoundError:
-        raise CommandError(f"{argv[0]}: command not found (is it installed and on PATH?)") from None
+        raise CommandError(Message("command.not_found", program=argv[0])) from None
     except PermissionError:
-        raise CommandError(f"{argv[0]}: permission denied") from None
+        raise CommandError(Message("command.denied", program=argv[0])) from None
 
 
 def _drain_bytes(stream: object, sink: Callable[[str], None]) -> None:
@@ -459,7 +463,9 @@ def start_detached(argv: Sequence[str], log_path: Path) -> int:
             start_new_session=True,
         )
     except OSError as error:
-        raise CommandError(f"{argv[0]}: cannot start: {error.strerror or error}") from None
+        raise CommandError(
+            Message("command.cannot_start", program=argv[0], detail=str(error.strerror or error))
+        ) from None
     finally:
         os.close(descriptor)
     # Reap it when it ends, so no zombie waits for this process to exit.

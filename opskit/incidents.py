@@ -20,8 +20,10 @@ from typing import Any, Literal
 from opskit import audit
 from opskit.errors import NotFoundError, UsageError
 from opskit.identity import Actor
+from opskit.masking import mask
 from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
+from opskit.text import Message, message_from, message_json
 
 EventKind = Literal["opened", "reminder", "resolved"]
 
@@ -59,8 +61,12 @@ class Incident:
             "target": self.target,
             "state": self.state,
             "status": self.status.value,
-            "summary": self.summary,
-            "problem": self.problem,
+            "summary": str(self.summary),
+            "message": self.summary.to_dict() if isinstance(self.summary, Message) else None,
+            "problem": str(self.problem),
+            "problem_message": self.problem.to_dict()
+            if isinstance(self.problem, Message)
+            else None,
             "sop_row": self.sop_row,
             "opened_at": self.opened_at.isoformat(),
             "last_seen_at": self.last_seen_at.isoformat(),
@@ -129,18 +135,20 @@ def _apply(
             return None
         cursor = connection.execute(
             "INSERT INTO incidents (check_id, target, state, status, summary, problem, sop_row,"
-            " opened_at, last_seen_at, last_notified_at)"
-            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
+            " opened_at, last_seen_at, last_notified_at, summary_message, problem_message)"
+            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 result.check_id,
                 result.target,
                 result.status.value,
-                result.summary,
-                result.summary,
+                mask(result.summary),
+                mask(result.summary),
                 result.sop_row,
                 seen,
                 seen,
                 to_text(now),
+                message_json(result.summary),
+                message_json(result.summary),
             ),
         )
         return "opened", int(cursor.lastrowid or 0)
@@ -148,13 +156,27 @@ def _apply(
     if result.status is Status.OK:
         connection.execute(
             "UPDATE incidents SET state = 'resolved', status = ?, summary = ?, last_seen_at = ?,"
-            " resolved_at = ? WHERE id = ?",
-            (result.status.value, result.summary, seen, seen, incident_id),
+            " resolved_at = ?, summary_message = ? WHERE id = ?",
+            (
+                result.status.value,
+                mask(result.summary),
+                seen,
+                seen,
+                message_json(result.summary),
+                incident_id,
+            ),
         )
         return "resolved", incident_id
     connection.execute(
-        "UPDATE incidents SET status = ?, summary = ?, last_seen_at = ? WHERE id = ?",
-        (result.status.value, result.summary, seen, incident_id),
+        "UPDATE incidents SET status = ?, summary = ?, last_seen_at = ?, summary_message = ?"
+        " WHERE id = ?",
+        (
+            result.status.value,
+            mask(result.summary),
+            seen,
+            message_json(result.summary),
+            incident_id,
+        ),
     )
     if row["status"] != result.status.value:
         _note(
@@ -279,8 +301,8 @@ def _incident(row: sqlite3.Row) -> Incident:
         target=row["target"],
         state=row["state"],
         status=Status(row["status"]),
-        summary=row["summary"],
-        problem=row["problem"] or row["summary"],
+        summary=message_from(row["summary_message"]) or row["summary"],
+        problem=message_from(row["problem_message"]) or row["problem"] or row["summary"],
         sop_row=row["sop_row"],
         opened_at=_when(row["opened_at"]),
         last_seen_at=_when(row["last_seen_at"]),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from opskit.text import Message, message_from
+
 
 class Status(enum.Enum):
     """A check status; ``exit_code`` is the Nagios plugin exit code."""
@@ -89,9 +91,11 @@ class Metric:
 class Result:
     """What one check found about one target.
 
-    ``evidence`` holds what a person needs to trust the verdict (the command
-    run, observed vs expected, an excerpt); ``remediation`` is the runbook key
-    (defaults to the check id); ``sop_row`` ties the result to the SOP.
+    ``summary`` is a ``Message`` (said in each reader's language; its ``str``
+    is the English text) or, from an old history, plain text. ``evidence``
+    holds what a person needs to trust the verdict (the command run, observed
+    vs expected, an excerpt); ``remediation`` is the runbook key (defaults to
+    the check id); ``sop_row`` ties the result to the SOP.
     """
 
     check_id: str
@@ -109,7 +113,8 @@ class Result:
             "check_id": self.check_id,
             "target": self.target,
             "status": self.status.value,
-            "summary": self.summary,
+            "summary": str(self.summary),
+            "message": self.summary.to_dict() if isinstance(self.summary, Message) else None,
             "evidence": self.evidence,
             "metrics": [metric.to_dict() for metric in self.metrics],
             "remediation": self.remediation or self.check_id,
@@ -123,7 +128,7 @@ class Result:
             check_id=data["check_id"],
             target=data["target"],
             status=Status(data["status"]),
-            summary=data["summary"],
+            summary=message_from(data.get("message")) or data["summary"],
             evidence=data.get("evidence") or {},
             metrics=tuple(Metric.from_dict(item) for item in data.get("metrics") or ()),
             remediation=data.get("remediation"),

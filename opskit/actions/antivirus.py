@@ -16,6 +16,7 @@ from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
 from opskit.result import Result, Status
 from opskit.security.policy import PolicyBook
+from opskit.text import Message
 
 
 def antivirus_scan(context: AppContext, name: str, path: str | None) -> Outcome:
@@ -61,19 +62,33 @@ def scan_result(host: str, answer: dict[str, Any], judge: Any) -> Result:
         "exit_code": answer["exit_code"],
         "infected": scan.infected if scan else 0,
         "found": found,
+        "files": [
+            {"path": path, "signature": signature}
+            for path, signature in (scan.found if scan else [])
+        ],
         "errors": answer["errors"][-1000:],
         "excerpt": answer["output"][-2000:],
     }
     if status is Status.CRITICAL:
-        summary = (
-            f"{answer['scanner']} found {len(found)} infected in {answer['path']}: "
-            + ", ".join(found[:5])
+        summary = Message(
+            "security.av.scan_found",
+            scanner=answer["scanner"],
+            count=len(found),
+            path=answer["path"],
+            found=found[:5],
         )
     elif status is Status.OK:
-        summary = f"{answer['scanner']} found nothing in {answer['path']}"
+        summary = Message(
+            "security.av.scan_nothing", scanner=answer["scanner"], path=answer["path"]
+        )
     else:
-        reason = (answer["errors"] or answer["output"]).strip().splitlines()[-1:] or ["no output"]
-        summary = f"scan of {answer['path']} failed (exit {answer['exit_code']}): {reason[0]}"
+        reason = (answer["errors"] or answer["output"]).strip().splitlines()[-1:] or ["-"]
+        summary = Message(
+            "security.av.scan_failed",
+            path=answer["path"],
+            code=answer["exit_code"],
+            detail=reason[0],
+        )
     return Result(
         check_id="av.scan",
         target=host,

@@ -15,6 +15,7 @@ from opskit.hosts.reachability import not_reached, reached
 from opskit.hosts.runner import known_hosts, run_on_hosts, select_hosts
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status, utc_now
+from opskit.text import Message
 
 
 def list_hosts(context: AppContext) -> Outcome:
@@ -72,16 +73,17 @@ def ping(context: AppContext, names: Sequence[str], jobs: int) -> Outcome:
         if isinstance(answer, HostError):
             results.append(not_reached(context.store(), host, answer, _failures(config, host)))
             continue
-        summary = (
-            f"reachable as {answer['user']}, command round trip {answer['round_trip_ms']:.0f} ms"
-        )
         status = Status.OK if answer["command_ok"] else Status.UNKNOWN
+        sudo: Message | str = ""
         if "sudo_ok" in answer:
-            summary += (
-                "; sudo works" if answer["sudo_ok"] else f"; sudo FAILED: {answer['sudo_error']}"
+            sudo = (
+                Message("hosts.sudo_works")
+                if answer["sudo_ok"]
+                else Message("hosts.sudo_failed", error=answer["sudo_error"])
             )
             if not answer["sudo_ok"]:
                 status = Status.WARNING
+        summary = Message("hosts.ping", user=answer["user"], ms=answer["round_trip_ms"], sudo=sudo)
         results.append(
             Result(
                 check_id="host.ssh",

@@ -13,6 +13,7 @@ from opskit.identity import Actor
 from opskit.outcome import Outcome
 from opskit.permissions import require
 from opskit.result import Result, Status, utc_now
+from opskit.text import Message
 
 
 def list_incidents(context: AppContext, open_only: bool, limit: int) -> Outcome:
@@ -68,7 +69,7 @@ def notify_test(context: AppContext, names: Sequence[str]) -> Outcome:
                     "notify.delivery",
                     person.name,
                     Status.WARNING,
-                    "no notification channel listed (people[].notify)",
+                    Message("notify_check.no_channel"),
                     sop_row=sop_row("notify.delivery"),
                 )
             )
@@ -79,7 +80,9 @@ def notify_test(context: AppContext, names: Sequence[str]) -> Outcome:
                     "notify.delivery",
                     f"{person.name} via {name}",
                     Status.CRITICAL if error else Status.OK,
-                    f"failed: {error}" if error else "test message accepted for delivery",
+                    Message("notify_check.failed", detail=error)
+                    if error
+                    else Message("notify_check.accepted"),
                     evidence={"channel": name},
                     sop_row=sop_row("notify.delivery"),
                 )

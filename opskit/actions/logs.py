@@ -21,6 +21,7 @@ from opskit.logs.settings import ScanSettings, Zone
 from opskit.outcome import Outcome
 from opskit.result import Result, utc_now
 from opskit.sharding import parse_shard
+from opskit.text import Message
 from opskit.timeutil import parse_moment
 
 logger = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ def _check_one(
             source: Any = LocalSource() if host.local else RemoteSource(connection)
             files: list[FileInfo] = source.describe(path)
             if not files:
-                raise HostError(f"{host_name}: no log file at {path}")
+                raise HostError(Message("logs.no_file", host=host_name, path=path))
             log_format = (
                 _sniffed(files[-1].name, files[-1].head.split(b"\n")[:-1] or [files[-1].head])
                 if log.format_spec == AUTO
@@ -283,8 +284,9 @@ def _check_one(
                 analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
         if str(error).endswith("not a log file"):  # a FIFO or a device, named for what it is
-            raise HostError(f"{host_name}: {error}") from None
-        raise HostError(f"{host_name}: cannot read {path}: {error}") from None
+            raise HostError(Message("hosts.named", host=host_name, reason=str(error))) from None
+        reason = Message("logs.unreadable", host=host_name, path=path, detail=str(error))
+        raise HostError(reason) from None
     analysis.log_format = log_format.described
     analysis.zone = settings.zone.label
     analysis.held_back = sum(source.held_back.values())

@@ -119,7 +119,7 @@ def _write_report(
         {"organisation": {"name": name, "timezone": options.timezone, "language": options.language}}
     )
     paper = common.stationery(config, options.language)
-    document = public_info.build(config, result, catalogue, words=paper.words, sequence=1)
+    document = public_info.build(config, result, catalogue, words=paper.words)
     output_dir = Path(options.report_dir or ".").expanduser()
     return render(
         document, paper, generated_at=utc_now(), output_dir=output_dir, formats=options.formats

@@ -92,14 +92,7 @@ def _schedule(context: AppContext, words: Words, now: datetime, request: Request
 def _handoff(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
     store = context.store()
     chosen = incidents.get(store, request.incident_id) if request.incident_id is not None else None
-    return handoff.build(
-        context.config,
-        store,
-        words=words,
-        now=now,
-        sequence=next_sequence(context, "handoff", now),
-        incident=chosen,
-    )
+    return handoff.build(context.config, store, words=words, now=now, incident=chosen)
 
 
 def _uat(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
@@ -117,8 +110,7 @@ def _public_info(context: AppContext, words: Words, now: datetime, request: Requ
     from opskit.reports.documents import public_info
 
     result, catalogue = latest_audit(context, request.site)
-    sequence = next_sequence(context, "public-info", now)
-    return public_info.build(context.config, result, catalogue, words=words, sequence=sequence)
+    return public_info.build(context.config, result, catalogue, words=words)
 
 
 BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] = {
@@ -141,16 +133,21 @@ def produce(
     formats: Sequence[str] = FORMATS,
     out: str | None = None,
     send: bool = False,
+    appendix: bool = False,
 ) -> Outcome:
-    """Build one document, write it in each format, and queue and send it if asked."""
+    """Build one document, file it in the register, write it in each format, send it if asked.
+
+    ``appendix`` adds the raw data of the checks behind the document.
+    """
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     if kind not in BUILDERS:
         raise UsageError(f"unknown document {kind!r}")
     config, now = context.config, utc_now()
-    paper = common.stationery(config, language)
+    paper = common.stationery(config, language, appendix=appendix)
     document = BUILDERS[kind](context, paper.words, now, request)
+    common.file_in_register(config, context.store(), document, now)
     output_dir = Path(out).expanduser() if out else config.output_dir
     rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=formats)
     reference = str(
@@ -197,12 +194,3 @@ def deliver(context: AppContext, rendered: Rendered, send: bool, reference: str)
         ]
         status = Status.WARNING if failed or not queued else Status.OK
     return Outcome(command=f"report {document.kind}", data=data, messages=messages, status=status)
-
-
-def next_sequence(context: AppContext, kind: str, now: datetime) -> int:
-    """The next number of a document kind this year (handoff documents are numbered in order)."""
-    store = context.store()
-    key = f"{kind}/{now.astimezone(context.timezone).year}"
-    value = int(store.get_state("reports.sequence", key) or 0) + 1
-    store.put_state("reports.sequence", key, value)
-    return value

@@ -22,6 +22,7 @@ from opskit.security.facts import HostFacts
 from opskit.security.policy import PolicyBook, SecurityPolicy
 from opskit.sharding import parse_shard
 from opskit.store import ResultFilter
+from opskit.text import Message
 
 HOST_AREAS = ("firewall", "ports", "ssh", "antivirus", "updates", "webfiles")
 AREAS = (*HOST_AREAS, "code")
@@ -79,7 +80,8 @@ def check_security(
                 limit = config.host_checks_for(host).failures_before_critical or 2
                 results.append(not_reached(context.store(), host, answer, limit))
                 if full:
-                    results.append(unknown("security.score", host.name, "host not reached"))
+                    reason = Message("security.score.not_reached")
+                    results.append(unknown("security.score", host.name, reason))
                 continue
             policy = book.for_host(host)
             facts = HostFacts.from_gathered(host.name, answer)
@@ -102,8 +104,7 @@ def check_security(
             unknown(
                 "web.files.uploads",
                 "web roots",
-                "no web root to check: set web_files.roots for the web server "
-                "(hosts[].security in opskit.yaml)",
+                Message("security.files.no_root"),
             )
         )
     if "code" in areas:
@@ -200,8 +201,9 @@ def check_web_roots(
                 found[1] = replace(
                     changed,
                     status=Status.OK,
-                    summary=f"accepted {len(files)} files as the new baseline (before: "
-                    f"{changed.summary})",
+                    summary=Message(
+                        "security.files.accepted", count=len(files), before=changed.summary
+                    ),
                 )
                 messages.append(f"{key}: the current {len(files)} files are the accepted baseline")
         results += found
@@ -210,10 +212,12 @@ def check_web_roots(
 
 def _last_scan(context: AppContext, host: str) -> dict[str, Any] | None:
     """The newest on-demand scan of ``host`` recorded in history, if any finished."""
+    from opskit.security.antivirus import ON_DEMAND_SOURCE
+
     for result in context.store().results(ResultFilter(check_id="av.scan", target=host, limit=5)):
         if result.status is not Status.UNKNOWN:
             return {
-                "source": "opskit antivirus scan",
+                "source": ON_DEMAND_SOURCE,
                 "at": result.observed_at,
                 "infected": int(result.evidence.get("infected", 0)),
                 "found": list(result.evidence.get("found", [])),
@@ -239,7 +243,7 @@ def check_code(
             unknown(
                 "code.bandit",
                 "code",
-                "no application code configured (add security.code in opskit.yaml)",
+                Message("security.code.not_configured"),
             )
         ]
     store = context.store()

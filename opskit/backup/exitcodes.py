@@ -13,6 +13,7 @@ import json
 import re
 
 from opskit.backup.version import ResticVersion
+from opskit.text import Message
 
 
 class Kind(enum.Enum):
@@ -102,21 +103,21 @@ def failure_reason(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
-def explain(kind: Kind, repository: str, stderr: str) -> str:
+# The message of each kind; restic's own (English) words go in as ``detail``.
+SENTENCES = {
+    Kind.REPOSITORY_MISSING: "backup.restic.missing",
+    Kind.WRONG_PASSWORD: "backup.restic.wrong_password",
+    Kind.LOCKED: "backup.restic.locked",
+    Kind.UNREACHABLE: "backup.restic.unreachable",
+    Kind.NO_SPACE: "backup.restic.no_space",
+    Kind.INTERRUPTED: "backup.restic.interrupted",
+    Kind.INCOMPLETE: "backup.restic.incomplete",
+    Kind.FAILED: "backup.restic.failed",
+    Kind.OK: "backup.restic.ok",
+}
+
+
+def explain(kind: Kind, repository: str, stderr: str) -> Message:
     """One sentence saying what went wrong with ``repository``, in the admin's terms."""
-    reason = failure_reason(stderr)
-    sentences = {
-        Kind.REPOSITORY_MISSING: f"repository {repository} does not exist "
-        f"(create it with `opskit backup init {repository}`)",
-        Kind.WRONG_PASSWORD: f"repository {repository}: wrong password "
-        "(the password file or variable does not match this repository)",
-        Kind.LOCKED: f"repository {repository} is locked by another restic process "
-        "(`opskit check backup` shows the lock; `opskit backup unlock` removes stale ones)",
-        Kind.UNREACHABLE: f"repository {repository} cannot be reached: {reason}",
-        Kind.NO_SPACE: f"no space left on the target while working on {repository}: {reason}",
-        Kind.INTERRUPTED: f"restic was interrupted while working on {repository}",
-        Kind.INCOMPLETE: f"some source files could not be read (repository {repository})",
-        Kind.FAILED: f"restic failed on {repository}: {reason or 'no message'}",
-        Kind.OK: f"repository {repository}: ok",
-    }
-    return sentences[kind]
+    reason = failure_reason(stderr) or ("no message" if kind is Kind.FAILED else "")
+    return Message(SENTENCES[kind], repository=repository, detail=reason)

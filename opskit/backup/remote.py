@@ -28,6 +28,7 @@ from opskit.errors import CommandError, ConfigError
 from opskit.execute import STDERR_TAIL_LINES, Completed
 from opskit.masking import mask
 from opskit.process_identity import still_running, this_process
+from opskit.text import Message
 
 logger = logging.getLogger(__name__)
 
@@ -178,8 +179,9 @@ def remote_runner(config: Config, host: Host) -> Iterator[RemoteRunner]:
         binary = backup.restic_path(connection, config.backup.restic)
         if binary is None:
             raise CommandError(
-                f"{host.name}: restic is not installed on this host (`{config.backup.restic}` is "
-                "not on its PATH); install it there (Debian: apt-get install restic)"
+                Message(
+                    "backup.restic.not_installed_host", host=host.name, binary=config.backup.restic
+                )
             )
         remove_abandoned(connection, host)
         owner = json.dumps(this_process())

@@ -23,6 +23,7 @@ from opskit.config.schema import Config, Host, Repository
 from opskit.config.secrets import read_secret
 from opskit.errors import CommandError, ConfigError
 from opskit.memory_file import memory_file
+from opskit.text import Message
 
 VERSION_TIMEOUT_SECONDS = 30
 
@@ -156,9 +157,7 @@ def detect_version(binary: str) -> ResticVersion:
 
     found = shutil.which(binary)
     if found is None:
-        raise CommandError(
-            f"{binary}: restic is not installed on this machine (Debian: apt-get install restic)"
-        )
+        raise CommandError(Message("backup.restic.not_installed_here", binary=binary))
     completed = run(version_argv(Restic(found)), timeout_seconds=VERSION_TIMEOUT_SECONDS)
     return parse_version(completed.stdout)
 

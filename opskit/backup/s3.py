@@ -14,6 +14,7 @@ from typing import Any
 from opskit.backup.repository import Secrets
 from opskit.config.schema import Repository
 from opskit.errors import OpskitError
+from opskit.text import Message
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 15
@@ -72,7 +73,9 @@ def inspect_bucket(repository: Repository, secrets: Secrets, *, create: bool) ->
 
     s3 = client(repository, secrets)
     bucket = repository.bucket or ""
-    where = f"{repository.name} ({repository.endpoint}, bucket {bucket})"
+    where = Message(
+        "backup.s3.where", repository=repository.name, endpoint=repository.endpoint, bucket=bucket
+    )
     created = False
     try:
         try:
@@ -83,7 +86,7 @@ def inspect_bucket(repository: Repository, secrets: Secrets, *, create: bool) ->
                 raise
             if not create:
                 raise S3Error(
-                    f"{where}: the bucket does not exist",
+                    Message("backup.s3.missing", where=where),
                     details=[
                         "create it with `opskit backup init "
                         f"{repository.name} --create-bucket`, or fix bucket: in the config"
@@ -95,22 +98,23 @@ def inspect_bucket(repository: Repository, secrets: Secrets, *, create: bool) ->
         versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status") or "Off"
         lock, mode, days = _object_lock(s3, bucket)
     except EndpointConnectionError:
-        raise S3Error(
-            f"{where}: cannot connect to the endpoint (wrong endpoint, or the service is down)"
-        ) from None
+        raise S3Error(Message("backup.s3.unreachable", where=where)) from None
     except ClientError as error:
         code = _code(error)
         if code in WRONG_KEY_CODES:
-            raise S3Error(f"{where}: the access key or secret key is wrong ({code})") from None
+            raise S3Error(Message("backup.s3.wrong_keys", where=where), [code]) from None
         if code in ("403", "AccessDenied") and _keys_refused(s3):
-            raise S3Error(f"{where}: the access key or secret key is wrong") from None
+            raise S3Error(Message("backup.s3.wrong_keys", where=where)) from None
         if code in ("403", "AccessDenied"):
-            raise S3Error(
-                f"{where}: access denied (wrong keys, or the keys may not use this bucket)"
-            ) from None
-        raise S3Error(f"{where}: {code}: {error}") from None
+            raise S3Error(Message("backup.s3.denied", where=where)) from None
+        raise S3Error(
+            Message("backup.s3.other", where=where, code=code, detail=str(error))
+        ) from None
     except BotoCoreError as error:
-        raise S3Error(f"{where}: {error}") from None
+        other = Message(
+            "backup.s3.other", where=where, code=type(error).__name__, detail=str(error)
+        )
+        raise S3Error(other) from None
     return BucketState(bucket, created, versioning, lock, mode, days)
 
 

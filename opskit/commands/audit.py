@@ -22,7 +22,7 @@ def _public_info(context: AppContext, args: argparse.Namespace) -> Outcome:
         as_of=args.as_of,
         ca_bundle=args.ca_bundle,
         report_dir=args.report,
-        language=args.lang,
+        language=getattr(args, "lang", None) or "id",
         organisation=args.organisation,
         timezone=args.timezone,
     )

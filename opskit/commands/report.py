@@ -25,10 +25,11 @@ def _report(kind: str) -> Any:
             context,
             kind,
             request,
-            language=args.lang,
+            language=getattr(args, "lang", None),
             formats=args.formats.split(","),
             out=args.out,
             send=args.send,
+            appendix=args.appendix,
         )
 
     return handler
@@ -38,7 +39,7 @@ def _report(kind: str) -> Any:
 def _status_page(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.console.public import write_status_page
 
-    return write_status_page(context, args.output, args.lang)
+    return write_status_page(context, args.output, getattr(args, "lang", None))
 
 
 HANDLERS: dict[str, Handler] = {

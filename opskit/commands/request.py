@@ -108,7 +108,7 @@ def _document(context: AppContext, args: argparse.Namespace) -> Outcome:
         request_id=getattr(args, "request", None),
         register=getattr(args, "register", None),
         month=getattr(args, "month", None),
-        language=args.lang,
+        language=getattr(args, "lang", None),
         formats=args.formats.split(","),
         out=args.out,
     )

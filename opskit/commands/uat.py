@@ -75,10 +75,11 @@ def _report(context: AppContext, args: argparse.Namespace) -> Outcome:
         context,
         "uat",
         Request(uat_run_id=args.run),
-        language=args.lang,
+        language=getattr(args, "lang", None),
         formats=args.formats.split(","),
         out=args.out,
         send=args.send,
+        appendix=args.appendix,
     )
 
 

@@ -41,6 +41,7 @@ DEMO_PEOPLE = [
         "login": "rahmat",
         "roles": ["penanggung_jawab"],
         "position": "Panitera",
+        "nip": "197205121998031003",
         "email": "penanggungjawab@demo.example",
         "notify": ["email"],
     },
@@ -48,7 +49,8 @@ DEMO_PEOPLE = [
         "name": "Siti Aminah",
         "login": "siti",
         "roles": ["kasubbag_ti"],
-        "position": "Kasubbag Perencanaan, TI dan Pelaporan",
+        "position": "Kepala Subbagian Perencanaan, Teknologi Informasi dan Pelaporan",
+        "nip": "198103152006042002",
         "email": "ti@demo.example",
         "notify": ["email"],
     },
@@ -57,6 +59,7 @@ DEMO_PEOPLE = [
         "login": "dewi",
         "roles": ["sekretaris"],
         "position": "Sekretaris",
+        "nip": "197609202000032001",
         "email": "sekretaris@demo.example",
         "notify": ["email"],
     },
@@ -85,6 +88,15 @@ DEMO_PEOPLE = [
 
 
 MARKER = ".opskit-demo"
+
+
+def emblem(workspace: Path) -> Path:
+    """The demo letterhead's emblem, copied into the workspace (an office uses its own)."""
+    from opskit.paths import checks_dir
+
+    target = workspace / "emblem.svg"
+    target.write_bytes((checks_dir() / "demo" / "emblem.svg").read_bytes())
+    return target
 
 
 @dataclass(frozen=True)
@@ -131,11 +143,24 @@ def demo_config(
             "organisation": {
                 "name": "Pengadilan Agama Demo",
                 "short_name": "PA Demo",
-                "address": "Jl. Contoh No. 1",
+                "hierarchy": [
+                    "Mahkamah Agung Republik Indonesia",
+                    "Direktorat Jenderal Badan Peradilan Agama",
+                    "Pengadilan Tinggi Agama Demo",
+                ],
+                "emblem": str(emblem(workspace)),
+                "address": "Jl. Contoh No. 1, Kelurahan Contoh, Kabupaten Contoh 76141",
+                "telephone": "(0542) 000000",
+                "email": "info@pa-demo.test",
+                "website": "www.pa-demo.test",
+                "place": "Penajam",
                 "timezone": "Asia/Makassar",
                 "language": "id",
             },
-            "reports": {"place": "Penajam", "number_prefix": "W17-A00"},
+            "reports": {
+                "number_prefix": "W17-A00",
+                "numbering": {"incident": "W17-A00/{seq}/HK.05/{month_roman}/{year}"},
+            },
             "people": DEMO_PEOPLE,
             "notifications": {"channels": [{"name": "email", "url": mail_url}]},
             "paths": {"state_dir": "state", "output_dir": "output"},

@@ -104,6 +104,13 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
         help="human: tables for people; json: one versioned envelope on stdout",
     )
     group.add_argument(
+        "--lang",
+        choices=("id", "en"),
+        default=default(None),
+        help="language of findings and documents: id (Bahasa Indonesia) or en "
+        "(default: organisation.language, else id)",
+    )
+    group.add_argument(
         "-v",
         "--verbose",
         action="count",

@@ -82,7 +82,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report", metavar="DIR", help="also write the Laporan Kepatuhan Informasi Publik here"
     )
-    parser.add_argument("--lang", choices=("id", "en"), default="id", help="report language (id)")
     parser.add_argument("--organisation", metavar="NAME", help="name on the report's letterhead")
     parser.add_argument(
         "--timezone", default="Asia/Jakarta", metavar="ZONE", help="for dates (Asia/Jakarta)"

@@ -10,9 +10,6 @@ from opskit.grammar import add_command, add_group, positive_int
 
 def document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("id", "en"), help="language (default: organisation.language)"
-    )
-    parser.add_argument(
         "--formats",
         default="html,pdf,md",
         metavar="LIST",
@@ -23,6 +20,11 @@ def document_options(parser: argparse.ArgumentParser) -> None:
         "--send",
         action="store_true",
         help="also send it to the people routed to this document (notifications.routes)",
+    )
+    parser.add_argument(
+        "--appendix",
+        action="store_true",
+        help="add an appendix with the raw data of the checks behind the document",
     )
 
 
@@ -103,6 +105,3 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         examples=["opskit report status-page --output public/"],
     )
     parser.add_argument("--output", required=True, metavar="DIR", help="directory to write to")
-    parser.add_argument(
-        "--lang", choices=("id", "en"), help="language (default: organisation.language)"
-    )

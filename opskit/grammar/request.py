@@ -285,9 +285,6 @@ def _documents(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _document_options(parser: argparse.ArgumentParser, formats: str) -> None:
     parser.add_argument(
-        "--lang", choices=("id", "en"), help="language (default: organisation.language)"
-    )
-    parser.add_argument(
         "--formats", default=formats, metavar="LIST", help=f"comma-separated (default: {formats})"
     )
     parser.add_argument("--out", metavar="DIR", help="write here instead of paths.output_dir")

@@ -21,6 +21,7 @@ from typing import Any
 from opskit.config.schema import Host
 from opskit.config.secrets import read_secret
 from opskit.errors import HostError
+from opskit.text import Message
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,9 @@ def check_key_file(host: Host, path: Path, passphrase: str | None) -> None:
     """
     import paramiko
 
-    where = f"{host.name} ({host.destination}): key_file {path}"
+    def at(reason: Message) -> Message:
+        return Message("hosts.at", host=host.name, destination=host.destination, reason=reason)
+
     # Bytes at run time, whatever paramiko's annotation says.
     secret: Any = passphrase.encode() if passphrase is not None else None
     try:
@@ -174,19 +177,19 @@ def check_key_file(host: Host, path: Path, passphrase: str | None) -> None:
             # (harmless: the handshake ignores it).
             if secret is None:
                 raise HostError(
-                    f"{where} is encrypted; set key_passphrase_env or key_passphrase_file",
-                    reason="auth",
+                    at(Message("hosts.error.key_file_encrypted", path=str(path))), reason="auth"
                 ) from None
             paramiko.PKey.from_path(path, None)
     except OSError as error:
-        raise HostError(
-            f"{where}: cannot read it: {error.strerror or error}", reason="auth"
-        ) from None
+        reason = Message(
+            "hosts.error.key_unreadable", path=str(path), detail=str(error.strerror or error)
+        )
+        raise HostError(at(reason), reason="auth") from None
     except (TypeError, ValueError, UnicodeError, paramiko.SSHException) as error:
         if passphrase is not None and "BEGIN" in _first_line(path):
-            message = f"{where}: cannot open it with the passphrase given (wrong passphrase?)"
+            message = at(Message("hosts.error.key_wrong_passphrase", path=str(path)))
         else:
-            message = f"{where} is not a private key (OpenSSH or PEM format expected)"
+            message = at(Message("hosts.error.key_not_a_key", path=str(path)))
         logger.debug("loading %s: %s", path, error)
         raise HostError(message, reason="auth") from None
 
@@ -222,11 +225,19 @@ def explain(host: Host, error: BaseException) -> HostError:
 
     if isinstance(error, HostError):
         return error
-    where = f"{host.name} ({host.destination})"
+
+    def at(reason: Message) -> Message:
+        return Message("hosts.at", host=host.name, destination=host.destination, reason=reason)
+
     if isinstance(error, UntrustedHostKey):
+        untrusted = Message(
+            "hosts.error.untrusted_key",
+            key_type=error.key_type,
+            fingerprint=error.fingerprint,
+            host=host.name,
+        )
         return HostError(
-            f"{where}: host key not trusted yet ({error.key_type} {error.fingerprint}); "
-            f"check it, then run `opskit hosts trust {host.name}`",
+            at(untrusted),
             reason="untrusted-key",
             details=[
                 "check the fingerprint with the server's admin, then run: "
@@ -234,9 +245,14 @@ def explain(host: Host, error: BaseException) -> HostError:
             ],
         )
     if isinstance(error, paramiko.BadHostKeyException):
+        changed = Message(
+            "hosts.error.changed_key",
+            expected=fingerprint(error.expected_key),
+            key_type=error.key.get_name(),
+            fingerprint=fingerprint(error.key),
+        )
         return HostError(
-            f"{where}: HOST KEY CHANGED: expected {fingerprint(error.expected_key)}, "
-            f"got {error.key.get_name()} {fingerprint(error.key)}",
+            at(changed),
             details=[
                 "someone may be intercepting the connection, or the server was reinstalled;",
                 f"only if the change is confirmed: opskit hosts trust {host.name} --replace",
@@ -245,8 +261,9 @@ def explain(host: Host, error: BaseException) -> HostError:
         )
     for kinds, reason in _reasons():
         if isinstance(error, kinds):
-            return HostError(f"{where}: {reason(host, error)}", reason=_kind(error))
-    return HostError(f"{where}: {error.__class__.__name__}: {error}")
+            return HostError(at(reason(host, error)), reason=_kind(error))
+    other = Message("hosts.error.other", kind=error.__class__.__name__, detail=str(error))
+    return HostError(at(other))
 
 
 def _kind(error: BaseException) -> str:
@@ -260,19 +277,16 @@ def _kind(error: BaseException) -> str:
     return "error"
 
 
-def _ssh_reason(host: Host, error: Any) -> str:
+def _ssh_reason(host: Host, error: Any) -> Message:
     message = str(error)
     # A silent server shows up as a banner timeout or, when the handshake
     # deadline passes first, as "No existing session" / "Negotiation timed out".
     if any(text in message.lower() for text in ("banner", "no existing session", "timed out")):
-        return (
-            f"no SSH greeting within {host.connect_timeout_seconds:g} s "
-            "(is an SSH server listening there?)"
-        )
-    return f"SSH error: {message}"
+        return Message("hosts.error.no_greeting", seconds=host.connect_timeout_seconds)
+    return Message("hosts.error.ssh", detail=message)
 
 
-def _reasons() -> list[tuple[Any, Callable[[Host, Any], str]]]:
+def _reasons() -> list[tuple[Any, Callable[[Host, Any], Message]]]:
     """Exception types and what they mean, most specific first."""
     import paramiko
     from invoke.exceptions import AuthFailure, CommandTimedOut
@@ -280,34 +294,41 @@ def _reasons() -> list[tuple[Any, Callable[[Host, Any], str]]]:
     return [
         (
             paramiko.PasswordRequiredException,
-            lambda host, error: "the key file is encrypted; set key_passphrase_env or _file",
+            lambda host, error: Message("hosts.error.key_encrypted"),
         ),
         (
             paramiko.AuthenticationException,
-            lambda host, error: (
-                f"authentication as {host.user or 'the current user'} failed "
-                "(check user, key_file or password)"
+            lambda host, error: Message(
+                "hosts.error.auth", user=host.user or Message("hosts.error.current_user")
             ),
         ),
-        (AuthFailure, lambda host, error: "sudo refused the password (check sudo_password_*)"),
+        (AuthFailure, lambda host, error: Message("hosts.error.sudo_refused")),
         (
             CommandTimedOut,
-            lambda host, error: (
-                f"a command did not finish within {host.command_timeout_seconds:g} s"
+            lambda host, error: Message(
+                "hosts.error.command_timeout", seconds=host.command_timeout_seconds
             ),
         ),
         (
             (paramiko.ssh_exception.NoValidConnectionsError, ConnectionRefusedError),
-            lambda host, error: f"connection refused on port {host.port}",
+            lambda host, error: Message("hosts.error.refused", port=host.port),
         ),
-        (socket.gaierror, lambda host, error: f"cannot resolve the address {host.address!r}"),
+        (
+            socket.gaierror,
+            lambda host, error: Message("hosts.error.unresolved", address=host.address),
+        ),
         (
             (TimeoutError, socket.timeout),
-            lambda host, error: f"no answer within {host.connect_timeout_seconds:g} s",
+            lambda host, error: Message(
+                "hosts.error.no_answer", seconds=host.connect_timeout_seconds
+            ),
         ),
         (paramiko.SSHException, _ssh_reason),
-        (OSError, lambda host, error: str(error.strerror or error)),
-        (EOFError, lambda host, error: "the server closed the connection"),
+        (
+            OSError,
+            lambda host, error: Message("hosts.error.system", detail=str(error.strerror or error)),
+        ),
+        (EOFError, lambda host, error: Message("hosts.error.closed")),
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from opskit.catalog import sop_row, unknown
 from opskit.config.schema import HostChecks
 from opskit.result import Metric, Result, Status, grade, worst
+from opskit.text import Message
 
 
 def parse_facts(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def evaluate(host: str, facts: dict[str, Any], limits: HostChecks) -> list[Resul
 def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list[Result]:
     mounts = facts.get("mounts")
     if not mounts:
-        return [unknown("host.disk", host, "disk usage could not be read (df gave no output)")]
+        return [unknown("host.disk", host, Message("hosts.disk.unread"))]
     ignored = set(limits.ignore_mounts or ())
     results = []
     for mount in mounts:
@@ -137,7 +138,7 @@ def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list
             )
         ]
         statuses = [grade(space, limits.disk_warning_percent, limits.disk_critical_percent)]
-        summary = f"{mount['mount']}: {space:.1f}% used, {_size(mount['available_bytes'])} free"
+        inodes_text: Message | str = ""
         if mount["inodes"]:
             inodes = math.ceil(mount["inodes_used"] * 1000 / mount["inodes"]) / 10
             metrics.append(
@@ -152,12 +153,25 @@ def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list
             statuses.append(
                 grade(inodes, limits.inode_warning_percent, limits.inode_critical_percent)
             )
-            summary += f", inodes {inodes:.1f}% used"
+            inodes_text = Message("hosts.disk.inodes", used=inodes)
         status = worst(statuses)
-        if status is not Status.OK:
-            summary += (
-                f" (limits {limits.disk_warning_percent:g}%/{limits.disk_critical_percent:g}%)"
+        limits_text = (
+            Message(
+                "hosts.disk.limits",
+                warning=limits.disk_warning_percent,
+                critical=limits.disk_critical_percent,
             )
+            if status is not Status.OK
+            else ""
+        )
+        summary = Message(
+            "hosts.disk.usage",
+            mount=mount["mount"],
+            used=space,
+            free=mount["available_bytes"],
+            inodes=inodes_text,
+            limits=limits_text,
+        )
         results.append(
             Result(
                 check_id="host.disk",
@@ -179,7 +193,7 @@ def evaluate_disks(host: str, facts: dict[str, Any], limits: HostChecks) -> list
 def evaluate_memory(host: str, facts: dict[str, Any], limits: HostChecks) -> Result:
     memory = facts.get("memory")
     if not memory or not memory.get("total_bytes"):
-        return unknown("host.memory", host, "memory usage could not be read from /proc/meminfo")
+        return unknown("host.memory", host, Message("hosts.memory.unread"))
     in_use = 100 * (1 - memory["available_bytes"] / memory["total_bytes"])
     in_use = round(in_use, 1)
     status = grade(in_use, limits.memory_warning_percent, limits.memory_critical_percent)
@@ -187,8 +201,12 @@ def evaluate_memory(host: str, facts: dict[str, Any], limits: HostChecks) -> Res
         check_id="host.memory",
         target=host,
         status=status,
-        summary=f"{in_use:.1f}% of {_size(memory['total_bytes'])} in use, "
-        f"{_size(memory['available_bytes'])} available",
+        summary=Message(
+            "hosts.memory.usage",
+            used=in_use,
+            total=memory["total_bytes"],
+            available=memory["available_bytes"],
+        ),
         evidence={"command": "cat /proc/meminfo", "memory": memory},
         metrics=(
             Metric(
@@ -206,14 +224,14 @@ def evaluate_memory(host: str, facts: dict[str, Any], limits: HostChecks) -> Res
 def evaluate_load(host: str, facts: dict[str, Any], limits: HostChecks) -> Result:
     load, cpus = facts.get("load"), facts.get("cpus")
     if not load or not cpus:
-        return unknown("host.load", host, "load average or CPU count could not be read")
+        return unknown("host.load", host, Message("hosts.load.unread"))
     per_cpu = round(load["5m"] / cpus, 2)
     status = grade(per_cpu, limits.load_warning_per_cpu, limits.load_critical_per_cpu)
     return Result(
         check_id="host.load",
         target=host,
         status=status,
-        summary=f"5-minute load {load['5m']:.2f} on {cpus} CPUs ({per_cpu:.2f} per CPU)",
+        summary=Message("hosts.load.usage", load=load["5m"], cpus=cpus, per_cpu=per_cpu),
         evidence={
             "command": "cat /proc/loadavg; nproc",
             "load": load,
@@ -231,12 +249,3 @@ def evaluate_load(host: str, facts: dict[str, Any], limits: HostChecks) -> Resul
         ),
         sop_row=sop_row("host.load"),
     )
-
-
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"

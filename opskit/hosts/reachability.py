@@ -15,6 +15,7 @@ from opskit.config.schema import Host
 from opskit.errors import HostError
 from opskit.result import Metric, Result, Status
 from opskit.store import Store
+from opskit.text import Message
 
 CHECK_ID = "host.ssh"
 
@@ -24,7 +25,7 @@ def reached(host: Host) -> Result:
         CHECK_ID,
         host.name,
         Status.OK,
-        f"reachable at {host.destination}",
+        Message("hosts.reached", destination=host.destination),
         evidence={"destination": host.destination},
         sop_row=sop_row(CHECK_ID),
     )
@@ -54,7 +55,7 @@ def not_reached(
         failures += 1
     metrics = (Metric("consecutive_failures", failures, "", None, failures_before_critical),)
     if failures >= failures_before_critical:
-        summary = f"{error.message} ({failures} runs in a row)"
+        summary = Message("hosts.failures_in_row", reason=error.message, failures=failures)
         return Result(
             CHECK_ID,
             host.name,
@@ -64,7 +65,9 @@ def not_reached(
             metrics=metrics,
             sop_row=sop_row(CHECK_ID),
         )
-    summary = f"{error.message} (failure {failures} of {failures_before_critical} before CRITICAL)"
+    summary = Message(
+        "hosts.failure_of", reason=error.message, failures=failures, limit=failures_before_critical
+    )
     return Result(
         CHECK_ID,
         host.name,

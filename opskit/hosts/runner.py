@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from opskit.config.schema import Config, Host
 from opskit.errors import ConfigError, HostError, OpskitError
 from opskit.hosts.connect import KnownHosts, explain, session
+from opskit.text import Message
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def run_on_hosts(
             return (
                 error
                 if isinstance(error, HostError)
-                else HostError(f"{host.name}: {error.message}", error.details)
+                else HostError(
+                    Message("hosts.named", host=host.name, reason=error.message), error.details
+                )
             )
         except Exception as error:  # noqa: BLE001 - isolate each host; explained, traceback at debug
             logger.debug("task failed on %s", host.name, exc_info=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from opskit.logs.chunk import ChunkReport, Event
 from opskit.logs.rules import Rule, event_rules
+from opskit.text import Message
 
 EVIDENCE_PER_CLIENT = 8
 EVIDENCE_PER_DETECTION = 3
@@ -142,7 +143,12 @@ class Detector:
                 self._form(index, rule, event)
                 continue
             if event.escalate & bit:
-                reason = f"answered {event.status} to {path[:120]}" + _tagged(event.tag)
+                reason = Message(
+                    "logs.reason.answered",
+                    status=event.status,
+                    path=path[:120],
+                    tag=_tagged(event.tag),
+                )
                 detection = Detection(rule.id, rule.escalate_severity, reason, epoch)
                 self._offend(client, detection, [line])
             if client in self.fired[index]:
@@ -179,14 +185,23 @@ class Detector:
                 inside = entries[start : end + 1]
                 number = len({entry[1] for entry in inside}) if rule.distinct else len(inside)
                 if number >= window.threshold:
-                    what = "distinct paths" if rule.distinct else "requests"
+                    what = Message(
+                        "logs.what.distinct_paths" if rule.distinct else "logs.what.requests"
+                    )
                     if number == 1:
-                        what = "request"
+                        what = Message("logs.what.request")
                     if rule.distinct_by == "tag":
-                        what = f"kinds ({', '.join(sorted({entry[1] for entry in inside}))})"
+                        kinds = ", ".join(sorted({entry[1] for entry in inside}))
+                        what = Message("logs.what.kinds", kinds=kinds)
                     if rule.errors:
-                        what = "error-log lines"
-                    reason = f"{number} {what} within {_duration(window.seconds)}" + _tagged(tag)
+                        what = Message("logs.what.error_lines")
+                    reason = Message(
+                        "logs.reason.count",
+                        number=number,
+                        what=what,
+                        window=window.seconds,
+                        tag=_tagged(tag),
+                    )
                     detection = Detection(rule.id, rule.severity, reason, moment)
                     self._offend(client, detection, [entry[2] for entry in inside])
                     return True
@@ -204,8 +219,14 @@ class Detector:
         self.spreads[key] = (seen, example)
         window = rule.windows[0]
         if len(seen) >= window.threshold:
-            what = "user agents" if rule.spread == "agent" else f"query strings on {example[:120]}"
-            reason = f"{len(seen)} distinct {what} within {_duration(window.seconds)}"
+            what = (
+                Message("logs.what.agents")
+                if rule.spread == "agent"
+                else Message("logs.what.queries", example=example[:120])
+            )
+            reason = Message(
+                "logs.reason.spread", count=len(seen), what=what, window=window.seconds
+            )
             self._offend(client, Detection(rule.id, rule.severity, reason, float(bucket)), [])
             del self.spreads[key]
 
@@ -233,9 +254,13 @@ class Detector:
             self.rate_sums[client] = total
             if total >= needed and rule.id not in self._detections(client):
                 rate = total / rule.sustained_seconds
-                reason = (
-                    f"{total} non-static requests within {_duration(rule.sustained_seconds)} "
-                    f"({rate:.0f}/s; limit {window.threshold} per {_duration(window.seconds)})"
+                reason = Message(
+                    "logs.reason.rate",
+                    total=total,
+                    sustained=rule.sustained_seconds,
+                    rate=rate,
+                    threshold=window.threshold,
+                    window=window.seconds,
                 )
                 self._offend(client, Detection(rule.id, rule.severity, reason, epoch), [])
 
@@ -248,9 +273,12 @@ class Detector:
             posts = sum(clients.values())
             if len(clients) < rule.minimum or posts < rule.windows[0].threshold:
                 continue
-            window = _duration(rule.windows[0].seconds)
-            reason = (
-                f"one of {len(clients)} addresses posting {posts} times to {form} within {window}"
+            reason = Message(
+                "logs.reason.form",
+                count=len(clients),
+                posts=posts,
+                form=form,
+                window=rule.windows[0].seconds,
             )
             for client in clients:
                 self._offend(client, Detection(rule.id, rule.severity, reason, state["first"]), [])
@@ -326,9 +354,8 @@ class Detector:
             if number >= limit and number > busiest.get(client, (0, 0))[0]:
                 busiest[client] = (number, minute)
         for client, (number, minute) in busiest.items():
-            reason = (
-                f"{number} requests in one minute (site median {median:g} per client per minute, "
-                f"limit {limit:g})"
+            reason = Message(
+                "logs.reason.volume", number=number, median=float(median), limit=float(limit)
             )
             detection = Detection(rule.id, rule.severity, reason, float(minute))
             self._offend(client, detection, [])
@@ -374,15 +401,5 @@ def _median(histogram: Counter[int]) -> float:
     return 0.0
 
 
-def _tagged(tag: str) -> str:
-    return f" ({tag})" if tag else ""
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 86400 and seconds % 86400 == 0:
-        return f"{seconds / 86400:g} d"
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"
+def _tagged(tag: str) -> Message | str:
+    return Message("logs.reason.tag", tag=tag) if tag else ""

@@ -17,6 +17,7 @@ from opskit.logs.detect import Offender
 from opskit.logs.engine import Analysis
 from opskit.logs.rules import Rule
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 TOP = 10
 SEVERITY_STATUS = {"medium": Status.WARNING, "high": Status.CRITICAL}
@@ -104,7 +105,7 @@ def judge(
     zone: tzinfo,
     allowlist: Allowlist | None = None,
     notes: list[str] | None = None,
-    damaged: list[str] | None = None,
+    damaged: list[Message] | None = None,
 ) -> Judgement:
     """Results (one per offending client and rule, one for the activity) and a summary.
 
@@ -133,7 +134,9 @@ def judge(
                     check_id=f"logs.{rule_id}",
                     target=f"{target}:{offender.client}",
                     status=SEVERITY_STATUS[detection.severity],
-                    summary=f"{offender.client}: {what}: {detection.reason}",
+                    summary=Message(
+                        "logs.offender", client=offender.client, rule=what, reason=detection.reason
+                    ),
                     evidence={
                         "client": offender.client,
                         "rule": rule_id,
@@ -179,9 +182,10 @@ def _agent_of(offender: Offender) -> str:
     return ""
 
 
-def _description(by_id: dict[str, Rule], rule_id: str) -> str:
+def _description(by_id: dict[str, Rule], rule_id: str) -> dict[str, str] | str:
+    """The rule's description in each language (said in the reader's), or its id."""
     rule = by_id.get(rule_id)
-    return rule.description["en"] if rule else rule_id
+    return dict(rule.description) if rule else rule_id
 
 
 def _offender_row(
@@ -194,7 +198,7 @@ def _offender_row(
             {
                 "rule": detection.rule_id,
                 "severity": detection.severity,
-                "reason": detection.reason,
+                "reason": str(detection.reason),
                 "matches": detection.matches,
                 "at": local_time(detection.fired_at, zone),
             }
@@ -216,7 +220,7 @@ def _activity(
     bursts: list[dict[str, Any]],
     summary: dict[str, Any],
     *,
-    damaged: list[str],
+    damaged: list[Message],
 ) -> Result:
     """``logs.activity``: the daily visitor-activity record (SOP F3)."""
     status = Status.OK
@@ -229,39 +233,44 @@ def _activity(
     if not analysis.parsed and not analysis.outside_range and analysis.lines:
         status = Status.UNKNOWN
     high = sum(1 for row in offenders if row["severity"] == "high")
-    text = (
-        f"{analysis.parsed} requests from {len(analysis.clients)} addresses"
-        f" ({summary['from'] or '-'} .. {summary['to'] or '-'}); "
-        f"{len(offenders)} suspicious address{'es' if len(offenders) != 1 else ''}"
-        f" ({high} high), {len(bursts)} server-error burst{'s' if len(bursts) != 1 else ''}"
-    )
+    notes: list[Message | str] = []
     if analysis.outside_range:
-        text += f"; {_outside(analysis)}"
+        notes.append(_outside(analysis))
     if analysis.backwards:
-        text += (
-            f"; {analysis.backwards} line{'s' if analysis.backwards != 1 else ''} went back in "
-            "time (merged or altered file?); detection used each line's own time"
-        )
+        notes.append(Message("logs.activity.backwards", count=analysis.backwards))
     if analysis.naive_times:
-        text += f"; times without a zone were read as {analysis.zone}"
+        notes.append(Message("logs.activity.naive", zone=str(analysis.zone)))
     if analysis.held_back:
-        text += (
-            f"; the last line ({analysis.held_back} bytes) has no newline yet: it is held back "
-            "until the next run"
-        )
+        notes.append(Message("logs.activity.held_back", bytes=analysis.held_back))
     if analysis.malformed:
-        text += f"; {analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''}"
+        detail = ""
         if status is Status.WARNING and analysis.malformed_samples:
             from opskit.logs.sniff import looks_like
 
-            text += f" ({looks_like(analysis.malformed_samples[0])})"
+            detail = f" ({looks_like(analysis.malformed_samples[0])})"
+        notes.append(Message("logs.activity.malformed", count=analysis.malformed, detail=detail))
     if status is Status.UNKNOWN:
-        text = (
-            f"no line could be read as {analysis.log_format or 'the configured log format'} "
-            f"({analysis.lines} lines)"
+        notes = []
+    notes += damaged
+    noted = Message("logs.activity.notes", items=notes) if notes else ""
+    text = Message(
+        "logs.activity.text",
+        requests=analysis.parsed,
+        clients=len(analysis.clients),
+        start=_moment(analysis.first_epoch),
+        end=_moment(analysis.last_epoch),
+        suspicious=len(offenders),
+        high=high,
+        bursts=len(bursts),
+        notes=noted,
+    )
+    if status is Status.UNKNOWN:
+        text = Message(
+            "logs.activity.unreadable",
+            format=analysis.log_format or Message("logs.activity.configured_format"),
+            lines=analysis.lines,
+            notes=noted,
         )
-    if damaged:
-        text += "; " + "; ".join(damaged)
     return Result(
         check_id=CHECK_ACTIVITY,
         target=target,
@@ -272,7 +281,7 @@ def _activity(
             "format": analysis.log_format,
             "malformed": analysis.malformed,
             "malformed_samples": analysis.malformed_samples,
-            "damaged_files": damaged,
+            "damaged_files": [str(note) for note in damaged],
             "top_clients": summary["top_clients"][:5],
             "statuses": summary["statuses"],
         },
@@ -286,14 +295,15 @@ def _activity(
     )
 
 
-def _outside(analysis: Analysis) -> str:
+def _moment(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
+
+
+def _outside(analysis: Analysis) -> Message:
     if analysis.parsed:
-        many = analysis.outside_range != 1
-        return (
-            f"{analysis.outside_range} line{'s' if many else ''} outside the requested time range"
-        )
-    readable = " readable" if analysis.malformed else ""
-    return f"all {analysis.outside_range}{readable} lines were outside the requested time range"
+        return Message("logs.activity.outside", count=analysis.outside_range)
+    readable = Message("logs.activity.readable") if analysis.malformed else ""
+    return Message("logs.activity.outside_all", count=analysis.outside_range, readable=readable)
 
 
 def _burst_result(
@@ -304,9 +314,14 @@ def _burst_result(
         check_id=f"logs.{burst['rule_id']}",
         target=target,
         status=SEVERITY_STATUS[burst["severity"]],
-        summary=(
-            f"{_description(by_id, burst['rule_id'])}: {burst['errors']} errors of "
-            f"{burst['requests']} requests ({burst['ratio']:.0%}) {row['from']} .. {row['to']}"
+        summary=Message(
+            "logs.burst",
+            rule=_description(by_id, burst["rule_id"]),
+            errors=burst["errors"],
+            requests=burst["requests"],
+            ratio=burst["ratio"] * 100,
+            start=datetime.fromtimestamp(burst["first_minute"], UTC),
+            end=datetime.fromtimestamp(burst["last_minute"] + 59, UTC),
         ),
         evidence=row,
         metrics=(Metric("errors", burst["errors"]), Metric("error_ratio", burst["ratio"])),
@@ -320,9 +335,13 @@ def _form_result(form: dict[str, Any], by_id: dict[str, Rule], target: str, zone
         check_id=f"logs.{form['rule_id']}",
         target=f"{target}:{form['form']}",
         status=SEVERITY_STATUS[form["severity"]],
-        summary=(
-            f"{_description(by_id, form['rule_id'])}: {form['addresses']} addresses posted "
-            f"{form['posts']} times to {form['form']} from {local_time(form['first_minute'], zone)}"
+        summary=Message(
+            "logs.form",
+            rule=_description(by_id, form["rule_id"]),
+            addresses=form["addresses"],
+            posts=form["posts"],
+            form=form["form"],
+            start=datetime.fromtimestamp(form["first_minute"], UTC),
         ),
         evidence={**form, "from": local_time(form["first_minute"], zone)},
         metrics=(Metric("addresses", form["addresses"]), Metric("posts", form["posts"])),

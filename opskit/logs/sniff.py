@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from opskit.logs.errorlog import is_error_line
 from opskit.logs.formats import CLF_LINE, LogFormat, clf_format
+from opskit.text import Message
 
 SNIFF_LINES = 200
 CLF = re.compile(CLF_LINE)
@@ -152,19 +153,10 @@ def _error(texts: list[str]) -> Sniffed:
     return Sniffed(log_format, read, len(texts))
 
 
-def looks_like(text: str) -> str:
+def looks_like(text: str) -> Message:
     """What an unreadable line looks like, and the option that would read it."""
     if text.startswith("{"):
-        return (
-            "lines look like JSON without a client, time and status key opskit knows; "
-            "name the format with --log-format"
-        )
+        return Message("logs.looks.json")
     if '"' in text and "[" in text:
-        return (
-            "lines look like an access log in a custom layout; pass the server's own format "
-            "with --log-format '<nginx log_format or Apache LogFormat string>'"
-        )
-    return (
-        "lines do not look like an access or error log; check the file, or pass its format "
-        "with --log-format"
-    )
+        return Message("logs.looks.custom")
+    return Message("logs.looks.other")

@@ -24,6 +24,7 @@ from opskit.logs.files import (
     plain_ranges,
     stream_chunks,
 )
+from opskit.text import Message
 
 
 class LocalSource:
@@ -34,7 +35,7 @@ class LocalSource:
     """
 
     def __init__(self, *, whole: bool = False) -> None:
-        self.damaged: list[str] = []
+        self.damaged: list[Message] = []
         self.whole = whole
         self.held_back: dict[str, int] = {}
 
@@ -77,7 +78,7 @@ class RemoteSource:
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
-        self.damaged: list[str] = []
+        self.damaged: list[Message] = []
         self.held_back: dict[str, int] = {}
 
     def describe(self, path: str) -> list[FileInfo]:
@@ -117,10 +118,10 @@ class RemoteSource:
                 return
 
 
-def damage_note(name: str, reason: str, some_read: bool) -> str:
+def damage_note(name: str, reason: str, some_read: bool) -> Message:
     """What the judgement says of a compressed file that ended early or was corrupt."""
-    read = "only the lines before the damage were read" if some_read else "no line read"
-    return f"{name}: truncated or corrupt gzip data ({reason}); {read}"
+    read = Message("logs.damage_some" if some_read else "logs.damage_none")
+    return Message("logs.damaged", file=name, detail=reason, read=read)
 
 
 def _newline_after(data: bytes, position: int, limit: int) -> int:

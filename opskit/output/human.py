@@ -8,6 +8,7 @@ from typing import IO, Any
 from opskit.masking import mask
 from opskit.outcome import Outcome
 from opskit.result import Result, Status
+from opskit.text import Words, english, message_from
 
 STATUS_STYLES = {
     Status.OK: "green",
@@ -44,34 +45,49 @@ def printable(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-def results_table(results: list[Result]) -> Any:
+def results_table(results: list[Result], words: Words | None = None) -> Any:
+    """Status, check, target and finding of each result, the finding in the reader's language."""
     from rich import box
     from rich.table import Table
 
+    words = words or english()
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Check", no_wrap=True)
-    table.add_column("Target", overflow="fold")
-    table.add_column("Summary", overflow="fold")
+    table.add_column(words("terminal.status"), no_wrap=True)
+    table.add_column(words("terminal.check"), no_wrap=True)
+    table.add_column(words("terminal.target"), overflow="fold")
+    table.add_column(words("terminal.summary"), overflow="fold")
     for status, check_ids, target, summary in _grouped(results):
-        check, text = check_ids[0], summary
+        check, text = check_ids[0], words.say(summary)
         if len(check_ids) > 1:  # one cause, told once: the checks it stopped are listed
-            check, text = f"{len(check_ids)} checks", f"{summary}: {', '.join(check_ids)}"
-        table.add_row(status_text(status), check, printable(mask(target)), printable(mask(text)))
+            check = words("terminal.checks", count=len(check_ids))
+            text = f"{text}: {', '.join(check_ids)}"
+        table.add_row(
+            status_text(status), check, printable(mask(words.target(target))), printable(mask(text))
+        )
     return table
 
 
 def _grouped(results: list[Result]) -> list[tuple[Status, list[str], str, str]]:
     """One row per (status, target, summary): one cause told once, its checks listed."""
     rows: dict[tuple[Status, str, str], list[str]] = {}
+    summaries: dict[tuple[Status, str, str], str] = {}
     for result in results:
-        rows.setdefault((result.status, result.target, result.summary), []).append(result.check_id)
-    return [(status, ids, target, summary) for (status, target, summary), ids in rows.items()]
+        key = (result.status, result.target, str(result.summary))
+        rows.setdefault(key, []).append(result.check_id)
+        summaries.setdefault(key, result.summary)
+    return [(status, ids, target, summaries[(status, target, text)])
+            for (status, target, text), ids in rows.items()]  # fmt: skip
 
 
-def summary_line(outcome: Outcome) -> Any:
+def said(words: Words, item: dict[str, Any]) -> str:
+    """A stored finding (a result's or an incident's JSON form) in the reader's language."""
+    return words.say(message_from(item.get("message")) or item.get("summary") or "")
+
+
+def summary_line(outcome: Outcome, words: Words | None = None) -> Any:
     from rich.text import Text
 
+    words = words or english()
     counts: dict[Status, int] = {}
     for result in outcome.results:
         counts[result.status] = counts.get(result.status, 0) + 1
@@ -79,7 +95,7 @@ def summary_line(outcome: Outcome) -> Any:
     text = Text(", ".join(parts) + " -> ")
     text.append_text(status_text(outcome.final_status))
     if outcome.run_id is not None:
-        text.append(f"  (recorded as run {outcome.run_id})")
+        text.append("  " + words("terminal.recorded", run=outcome.run_id))
     return text
 
 

@@ -5,7 +5,14 @@ from typing import IO, Any
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
-from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
+from opskit.output.human import (
+    make_console,
+    results_table,
+    said,
+    simple_table,
+    status_text,
+    summary_line,
+)
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
 from opskit.output.request_views import render_request, render_requests
@@ -13,6 +20,7 @@ from opskit.output.signing_view import render_signatures
 from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
 from opskit.output.users_views import render_totp, render_users
 from opskit.result import Status
+from opskit.text import Words, english
 
 
 def _render_problems(console: Any, outcome: Outcome) -> None:
@@ -62,14 +70,14 @@ def _render_runs(console: Any, outcome: Outcome) -> None:
         console.print("no runs recorded yet", highlight=False)
 
 
-def _render_history_results(console: Any, outcome: Outcome) -> None:
+def _render_history_results(console: Any, outcome: Outcome, words: Words) -> None:
     rows = [
         [
             result["observed_at_local"],
             status_text(Status(result["status"])),
             result["check_id"],
-            result["target"],
-            result["summary"],
+            words.target(result["target"]),
+            said(words, result),
         ]
         for result in outcome.data["results"]
     ]
@@ -86,7 +94,7 @@ def _render_steps(console: Any, outcome: Outcome) -> None:
     console.print(simple_table(["Step", "Status", "Output"], rows, title=outcome.data.get("title")))
 
 
-def _render_incidents(console: Any, outcome: Outcome) -> None:
+def _render_incidents(console: Any, outcome: Outcome, words: Words) -> None:
     rows = []
     for incident in outcome.data["incidents"]:
         state = incident["state"] + (" (ack)" if incident["acknowledged"] else "")
@@ -99,8 +107,8 @@ def _render_incidents(console: Any, outcome: Outcome) -> None:
                 state,
                 status_text(Status(incident["status"])),
                 incident["check_id"],
-                incident["target"],
-                incident["summary"],
+                words.target(incident["target"]),
+                said(words, incident),
             ]
         )
     console.print(
@@ -228,7 +236,6 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "requests": render_requests,
     "jobs": _render_jobs,
     "schedule": _render_schedule,
-    "incidents": _render_incidents,
     "outbox": _render_outbox,
     "logs": render_logs,
     "public-info": render_public_info,
@@ -236,7 +243,6 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "text": _render_text,
     "hosts": _render_hosts,
     "runs": _render_runs,
-    "history-results": _render_history_results,
     "steps": _render_steps,
     "security": _render_security,
     "snapshots": _render_snapshots,
@@ -244,13 +250,26 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
 }
 
 
-def write_human(outcome: Outcome, stream: IO[str] | None = None) -> None:
+# Views that show findings, said in the reader's language.
+SAYING_VIEWS: dict[str, Callable[[Any, Outcome, Words], None]] = {
+    "incidents": _render_incidents,
+    "history-results": _render_history_results,
+}
+
+
+def write_human(
+    outcome: Outcome, stream: IO[str] | None = None, words: Words | None = None
+) -> None:
+    """The outcome for a person; findings in ``words``' language (English if none given)."""
+    words = words or english()
     console = make_console(stream)
-    renderer = VIEWS.get(outcome.view or "")
-    if renderer is not None:
-        renderer(console, outcome)
+    view = outcome.view or ""
+    if view in SAYING_VIEWS:
+        SAYING_VIEWS[view](console, outcome, words)
+    elif view in VIEWS:
+        VIEWS[view](console, outcome)
     if outcome.results:
-        console.print(results_table(outcome.results))
-        console.print(summary_line(outcome))
+        console.print(results_table(outcome.results, words))
+        console.print(summary_line(outcome, words))
     for message in outcome.messages:
         console.print(mask(message), markup=False, highlight=False)

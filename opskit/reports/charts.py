@@ -1,4 +1,10 @@
-"""Charts for documents, drawn with matplotlib (loaded only when a chart is drawn)."""
+"""Charts for documents, drawn with matplotlib (loaded only when a chart is drawn).
+
+A chart carries no title of its own: the document puts a numbered caption
+under it. Axis labels say what is counted and in which unit, the legend
+names every line or colour in words, and text is sized to read on paper
+(the image is printed about 16 cm wide).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-WIDTH_INCHES = 7.5
-HEIGHT_INCHES = 2.8
+WIDTH_INCHES = 7.0
+HEIGHT_INCHES = 3.0
 MAX_LINES = 6
+TICK_POINTS = 10
+LABEL_POINTS = 11
 
 
 def _figure() -> tuple[Any, Any]:
@@ -18,9 +26,10 @@ def _figure() -> tuple[Any, Any]:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=110)
+    figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=130)
     axes.grid(True, alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=TICK_POINTS)
     return figure, axes
 
 
@@ -34,11 +43,21 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _legend(axes: Any, columns: int) -> None:
+    axes.legend(
+        fontsize=TICK_POINTS,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.28),
+        ncol=max(1, columns),
+    )
+
+
 def daily_lines(
     series: Mapping[str, Mapping[date, float]],
-    title: str,
-    y_label: str,
     *,
+    x_label: str,
+    y_label: str,
     days: tuple[date, date],
     y_limits: tuple[float, float] | None = None,
 ) -> bytes:
@@ -46,37 +65,44 @@ def daily_lines(
     from matplotlib.dates import DateFormatter, DayLocator
 
     figure, axes = _figure()
-    for name in sorted(series)[:MAX_LINES]:
+    names = sorted(series)[:MAX_LINES]
+    for name in names:
         points = sorted(series[name])
         axes.plot(
-            points, [series[name][day] for day in points], marker=".", linewidth=1.2, label=name
+            points, [series[name][day] for day in points], marker="o", linewidth=1.5, label=name
         )
-    axes.set_title(title, fontsize=10, loc="left")
-    axes.set_ylabel(y_label, fontsize=8)
+    axes.set_xlabel(x_label, fontsize=LABEL_POINTS)
+    axes.set_ylabel(y_label, fontsize=LABEL_POINTS)
     axes.set_xlim(days[0], days[1])
     axes.xaxis.set_major_locator(DayLocator(interval=max(1, (days[1] - days[0]).days // 10)))
     axes.xaxis.set_major_formatter(DateFormatter("%d"))
     if y_limits:
         axes.set_ylim(*y_limits)
-    axes.tick_params(labelsize=7)
-    if series:
-        axes.legend(fontsize=7, loc="lower left", frameon=False)
+    if names:
+        _legend(axes, min(3, len(names)))
     return _png(figure)
 
 
-def stacked_bars(labels: Sequence[str], stacks: Mapping[str, Sequence[int]], title: str) -> bytes:
-    """Counts per label (e.g. per week), stacked by group (e.g. SOP section)."""
+def stacked_bars(
+    labels: Sequence[str],
+    stacks: Mapping[str, Sequence[int]],
+    *,
+    names: Mapping[str, str],
+    x_label: str,
+    y_label: str,
+) -> bytes:
+    """Counts per label (e.g. per week), stacked by group (e.g. SOP section, named in ``names``)."""
+    from matplotlib.ticker import MaxNLocator
+
     figure, axes = _figure()
     bottom = [0] * len(labels)
     for group in sorted(stacks):
         values = list(stacks[group])
-        axes.bar(labels, values, bottom=bottom, label=group, width=0.6)
+        axes.bar(labels, values, bottom=bottom, label=names.get(group, group), width=0.6)
         bottom = [low + value for low, value in zip(bottom, values, strict=True)]
-    axes.set_title(title, fontsize=10, loc="left")
-    axes.tick_params(labelsize=7)
-    from matplotlib.ticker import MaxNLocator
-
+    axes.set_xlabel(x_label, fontsize=LABEL_POINTS)
+    axes.set_ylabel(y_label, fontsize=LABEL_POINTS)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if stacks:
-        axes.legend(fontsize=7, frameon=False)
+        _legend(axes, 1 if len(stacks) > 2 else len(stacks))
     return _png(figure)

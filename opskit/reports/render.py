@@ -1,9 +1,11 @@
 """One Jinja2 template per document, rendered to HTML, PDF and Markdown.
 
 The HTML template is the single source: PDF is that HTML printed by
-WeasyPrint (A4, letterhead, page numbers), Markdown is that HTML converted
-(charts become PNG files next to it). Nothing here knows what a document
-says; builders in ``opskit.reports.documents`` supply the data.
+WeasyPrint (A4, the letterhead with its emblem, "Halaman 1 dari 3"),
+Markdown is that HTML converted (charts and the emblem become image files
+next to it). Nothing here knows what a document says; builders in
+``opskit.reports.documents`` supply the data. The appendix of raw evidence
+is written only when asked for.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from opskit.reports.i18n import Words
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 FORMATS = ("html", "pdf", "md")
-DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+RAW_LIMIT = 6000  # characters of one result's raw evidence in the appendix
+DATA_URI = re.compile(r"data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=]+)")
+IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class Document:
     context: dict[str, Any]
     signatures: Sequence[Signature] = ()
     charts: dict[str, bytes] = field(default_factory=dict)
+    # The raw evidence behind what the document shows: (heading, data), for the appendix.
+    raw: list[tuple[str, Any]] = field(default_factory=list)
+    # The letter's date, from the register when the document has a number there.
+    dated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Stationery:
     words: Words
     organisation: Any
     place: str
+    appendix: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,18 +124,37 @@ def render(
 
 
 def render_html(document: Document, stationery: Stationery, generated_at: datetime) -> str:
+    from opskit.reports.sheet import Sheet
+
     template = _environment().get_template(document.template)
     return str(
         template.render(
             w=stationery.words,
             doc=document,
+            sheet=Sheet(stationery.words),
             organisation=stationery.organisation,
+            emblem=emblem_uri(stationery.organisation),
             place=stationery.place,
+            appendix=stationery.appendix,
             generated_at=generated_at,
+            dated_at=document.dated_at or generated_at,
             charts={name: chart_uri(png) for name, png in document.charts.items()},
             **document.context,
         )
     )
+
+
+def emblem_uri(organisation: Any) -> str | None:
+    """The letterhead's emblem as a data URI (the HTML stays one self-contained file)."""
+    path = getattr(organisation, "emblem", None)
+    if path is None:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise OpskitError(f"organisation.emblem {path}: {error.strerror or error}") from None
+    kind = IMAGE_TYPES.get(Path(path).suffix.lower(), "image/png")
+    return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
 def write_pdf(html: str, path: Path) -> None:
@@ -147,16 +175,27 @@ def to_markdown(html: str, path: Path) -> str:
     from markdownify import markdownify
 
     body = re.sub(r"<head>.*?</head>", "", html, flags=re.DOTALL)
+    body = KOP.sub(_kop_lines, body)
     counter = iter(range(1, 1000))
 
     def save(match: re.Match[str]) -> str:
-        image = path.with_name(f"{path.stem}-chart-{next(counter)}.png")
-        image.write_bytes(base64.b64decode(match.group(1)))
+        suffix = "svg" if match.group(1).startswith("svg") else "png"
+        image = path.with_name(f"{path.stem}-image-{next(counter)}.{suffix}")
+        image.write_bytes(base64.b64decode(match.group(2)))
         return image.name
 
     body = DATA_URI.sub(save, body)
     text = markdownify(body, heading_style="ATX", bullets="-", strip=["footer"])
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+KOP = re.compile(r'<header class="kop">.*?</header>', re.DOTALL)
+KOP_LINE = re.compile(r'<div class="(?:level|organisation|address|contact)">(.*?)</div>', re.DOTALL)
+
+
+def _kop_lines(match: re.Match[str]) -> str:
+    """The letterhead as lines of text in Markdown (the emblem stays in the HTML and PDF)."""
+    return "".join(f"<p>{line.strip()}</p>" for line in KOP_LINE.findall(match.group(0)))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -174,9 +213,23 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.do"],
     )
     environment.filters["code_spans"] = code_spans
+    environment.filters["raw_text"] = raw_text
     return environment
+
+
+def raw_text(data: Any) -> str:
+    """Raw evidence as readable YAML for the appendix, secrets masked, long output cut."""
+    import yaml
+
+    from opskit.masking import mask_data
+
+    text = yaml.safe_dump(
+        mask_data(data), allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+    return text if len(text) < RAW_LIMIT else text[:RAW_LIMIT] + "\n..."
 
 
 def code_spans(text: str) -> list[tuple[bool, str]]:

@@ -13,6 +13,7 @@ from opskit.catalog import sop_row
 from opskit.config.schema import Job
 from opskit.result import Metric, Result, Status
 from opskit.scheduling.jobs import JobState, interval
+from opskit.text import Message
 
 LATE_INTERVALS = 1.5
 BROKEN_INTERVALS = 3.0
@@ -29,15 +30,17 @@ def evaluate(job: Job, state: JobState, now: datetime, zone: tzinfo) -> Result:
     else:
         status = Status.OK
     hours = (now - reference).total_seconds() / 3600
+    hint = Message("schedule_check.hint") if status is not Status.OK else ""
     if state.last_started is None:
-        summary = f"never run; expected every {_every(every.total_seconds())}"
+        summary = Message("schedule_check.never", every=every.total_seconds(), hint=hint)
     else:
-        summary = (
-            f"last started {hours:.1f} h ago ({state.last_status or 'no status'}); "
-            f"expected every {_every(every.total_seconds())}"
+        summary = Message(
+            "schedule_check.last",
+            hours=hours,
+            state=state.last_status or Message("schedule_check.no_status"),
+            every=every.total_seconds(),
+            hint=hint,
         )
-    if status is not Status.OK:
-        summary += " - is `opskit run` still being called by cron, systemd or CI?"
     return Result(
         check_id="schedule.heartbeat",
         target=job.name,
@@ -61,11 +64,3 @@ def evaluate(job: Job, state: JobState, now: datetime, zone: tzinfo) -> Result:
         ),
         sop_row=sop_row("schedule.heartbeat"),
     )
-
-
-def _every(seconds: float) -> str:
-    if seconds % 86400 == 0:
-        return f"{seconds / 86400:g} d"
-    if seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    return f"{seconds / 60:g} min"

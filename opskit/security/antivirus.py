@@ -16,6 +16,10 @@ from opskit.security.clamav import (
 )
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.policy import AntivirusPolicy
+from opskit.text import Message
+
+# How an on-demand scan recorded by opskit names itself as a source.
+ON_DEMAND_SOURCE = "opskit antivirus scan"
 
 
 def evaluate_antivirus(
@@ -40,7 +44,7 @@ def evaluate_antivirus(
                 "av.installed",
                 host,
                 Status.CRITICAL,
-                "ClamAV is not installed (no clamscan, clamdscan or clamd)",
+                Message("security.av.not_installed"),
                 command=facts.command("clamav-programs"),
                 expected="clamav, clamav-daemon",
             )
@@ -51,7 +55,7 @@ def evaluate_antivirus(
             "av.installed",
             host,
             Status.OK,
-            "ClamAV installed: " + ", ".join(sorted(found)),
+            Message("security.av.installed", programs=", ".join(sorted(found))),
             command=facts.command("clamav-programs"),
         )
     ]
@@ -69,7 +73,11 @@ def evaluate_antivirus(
 
 def daemon_result(host: str, facts: HostFacts, policy: AntivirusPolicy) -> tuple[bool, Result]:
     config = parse_clamd_config(facts.output("clamd-config") or "")
-    socket = config.get("LocalSocket") or config.get("TCPSocket") or "(not configured)"
+    socket = (
+        config.get("LocalSocket")
+        or config.get("TCPSocket")
+        or Message("security.av.not_configured")
+    )
     ping = facts.raw("clamd-ping") or {}
     answering = ping.get("exit_code") == 0 and "PONG" in str(ping.get("output", ""))
     evidence = {
@@ -80,13 +88,18 @@ def daemon_result(host: str, facts: HostFacts, policy: AntivirusPolicy) -> tuple
     }
     if answering:
         return True, _result(
-            "av.daemon", host, Status.OK, f"clamd answers PING on {socket}", **evidence
+            "av.daemon",
+            host,
+            Status.OK,
+            Message("security.av.daemon_ok", socket=socket),
+            **evidence,
         )
     if not policy.daemon_required:
-        summary = "clamd is not answering (not required by the policy; scans use clamscan)"
+        summary = Message("security.av.daemon_optional")
         return False, _result("av.daemon", host, Status.OK, summary, **evidence)
-    reason = excerpt(str(ping.get("output", "")) or facts.why_missing("clamd-ping"), 200)
-    summary = f"clamd does not answer on {socket}: {reason}"
+    output = str(ping.get("output", ""))
+    reason = excerpt(output, 200) if output else facts.why_missing("clamd-ping")
+    summary = Message("security.av.daemon_down", socket=socket, detail=reason)
     return False, _result("av.daemon", host, Status.CRITICAL, summary, **evidence)
 
 
@@ -98,9 +111,11 @@ def signatures_result(
         return "", [], unknown("av.signatures-age", host, facts.why_missing("signatures"))
     directory, headers, problems = parse_signatures(text)
     if not headers:
-        summary = f"no daily signature database in {directory or policy.database_dir}"
-        if problems:
-            summary += f" ({'; '.join(problems)})"
+        summary = Message(
+            "security.av.no_database",
+            directory=directory or policy.database_dir,
+            problems=Message("security.av.problems", problems=problems) if problems else "",
+        )
         result = _result(
             "av.signatures-age",
             host,
@@ -113,15 +128,23 @@ def signatures_result(
     newest = max(headers, key=lambda header: header.built_at)
     age_days = round((now - newest.built_at).total_seconds() / 86400, 2)
     status = grade(age_days, policy.signatures_warning_days, policy.signatures_critical_days)
-    summary = (
-        f"{newest.file} version {newest.version} built "
-        f"{newest.built_at.astimezone(zone):%Y-%m-%d %H:%M %Z}, "
-        f"{age_days:.1f} days old"
-    )
-    if status is not Status.OK:
-        summary += (
-            f" (limits {policy.signatures_warning_days:g}/{policy.signatures_critical_days:g} days)"
+    limits = (
+        Message(
+            "security.av.signature_limits",
+            warning=float(policy.signatures_warning_days),
+            critical=float(policy.signatures_critical_days),
         )
+        if status is not Status.OK
+        else ""
+    )
+    summary = Message(
+        "security.av.signatures",
+        file=newest.file,
+        version=newest.version,
+        built=newest.built_at,
+        days=age_days,
+        limits=limits,
+    )
     return (
         directory,
         headers,
@@ -159,7 +182,9 @@ def loaded_result(host: str, facts: HostFacts, newest: CvdHeader) -> Result:
     match = DAEMON_VERSION.search(text)
     if not match:
         return unknown(
-            "av.signatures-loaded", host, f"clamd did not report its database: {excerpt(text, 200)}"
+            "av.signatures-loaded",
+            host,
+            Message("security.av.no_version", detail=excerpt(text, 200)),
         )
     loaded = int(match.group(2))
     evidence = {
@@ -169,10 +194,10 @@ def loaded_result(host: str, facts: HostFacts, newest: CvdHeader) -> Result:
         "excerpt": match.group(0),
     }
     if loaded >= newest.version:
-        summary = f"clamd runs the newest daily signatures ({loaded})"
+        summary = Message("security.av.loaded_ok", version=loaded)
         return _result("av.signatures-loaded", host, Status.OK, summary, **evidence)
-    summary = (
-        f"clamd still runs daily {loaded}; {newest.file} on disk is {newest.version} (reload clamd)"
+    summary = Message(
+        "security.av.loaded_old", loaded=loaded, file=newest.file, version=newest.version
     )
     return _result("av.signatures-loaded", host, Status.WARNING, summary, **evidence)
 
@@ -201,6 +226,7 @@ def last_scan_result(
             "at": scan.ended_at or scan.started_at or _modified(text or "", zone),
             "infected": scan.infected,
             "found": [f"{path} ({name})" for path, name in scan.found],
+            "files": [{"path": path, "signature": name} for path, name in scan.found],
         }
     if last_on_demand and (last is None or last["at"] is None or last_on_demand["at"] > last["at"]):
         last = last_on_demand
@@ -209,22 +235,30 @@ def last_scan_result(
         "expected": f"a scan at most {policy.scan_interval_days:g} days ago, nothing found",
     }
     if last is None or last["at"] is None:
-        summary = f"no scan recorded in {policy.scan_log}" + (
-            " (no such file)" if missing_log else ""
+        summary = Message(
+            "security.av.no_scan",
+            log=policy.scan_log,
+            missing=Message("security.av.no_such_file") if missing_log else "",
         )
         return _result("av.last-scan", host, Status.WARNING, summary, **evidence)
     age_days = round((now - last["at"]).total_seconds() / 86400, 2)
     evidence["observed"] = {**last, "at": last["at"].isoformat(), "age_days": age_days}
-    local_time = last["at"].astimezone(zone)
-    when = f"{local_time:%Y-%m-%d %H:%M %Z} ({age_days:.1f} days ago, {last['source']})"
+    source = (
+        Message("security.av.on_demand") if last["source"] == ON_DEMAND_SOURCE else last["source"]
+    )
+    when = Message("security.av.when", at=last["at"], days=age_days, source=source)
     if last["infected"]:
-        shown = ", ".join(last["found"][:5]) or "see the scan log"
-        summary = f"last scan {when} found {last['infected']} infected: {shown}"
+        shown = ", ".join(last["found"][:5]) or Message("security.av.see_log")
+        summary = Message(
+            "security.av.scan_infected", when=when, count=last["infected"], found=shown
+        )
         return _result("av.last-scan", host, Status.CRITICAL, summary, **evidence)
     if age_days > policy.scan_interval_days:
-        summary = f"last scan {when} is older than {policy.scan_interval_days:g} days"
+        summary = Message("security.av.scan_old", when=when, days=float(policy.scan_interval_days))
         return _result("av.last-scan", host, Status.WARNING, summary, **evidence)
-    return _result("av.last-scan", host, Status.OK, f"last scan {when}: clean", **evidence)
+    return _result(
+        "av.last-scan", host, Status.OK, Message("security.av.scan_clean", when=when), **evidence
+    )
 
 
 def _modified(text: str, zone: tzinfo) -> datetime | None:

@@ -22,6 +22,7 @@ from opskit.errors import CommandError
 from opskit.execute import run
 from opskit.result import Metric, Result, Status
 from opskit.security.policy import CodePolicy
+from opskit.text import Message
 
 LEVELS = {"undefined": 0, "low": 1, "medium": 2, "high": 3}
 SHOWN = 10
@@ -39,8 +40,15 @@ class Finding:
     text: str
     fingerprint: str
 
-    def describe(self) -> str:
-        return f"{self.file}:{self.line} {self.test_id} {self.severity} ({self.text})"
+    def describe(self) -> Message:
+        return Message(
+            "security.code.finding",
+            file=self.file,
+            line=self.line,
+            test=self.test_id,
+            severity=Message(f"security.code.severity.{self.severity}"),
+            detail=self.text,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,7 +94,8 @@ def run_bandit(target: CodeTarget, policy: CodePolicy) -> Report:
             f"bandit printed no JSON for {target.path}",
             details=completed.stderr_tail.splitlines()[-5:],
         ) from None
-    return parse_report(document, target.path, " ".join(argv[1:]))
+    # Shown as a person would type it: bandit and its options, not the interpreter running it.
+    return parse_report(document, target.path, " ".join(("bandit", *argv[4:])))
 
 
 def parse_report(document: dict[str, Any], root: Path, command: str) -> Report:
@@ -167,17 +176,20 @@ def evaluate_code(
         return unknown(
             "code.bandit",
             target.name,
-            f"bandit could not scan everything: {'; '.join(report.errors[:3])}",
+            Message("security.code.errors", detail=report.errors[:3]),
             **evidence,
         )
     high = [finding for finding in new if finding.severity == "high"]
     status = Status.CRITICAL if high else Status.WARNING if new else Status.OK
     if new:
-        summary = f"{len(new)} new finding(s) ({len(high)} high): " + "; ".join(
-            finding.describe() for finding in new[:SHOWN]
+        summary = Message(
+            "security.code.new",
+            count=len(new),
+            high=len(high),
+            findings=[finding.describe() for finding in new[:SHOWN]],
         )
     else:
-        summary = f"no new findings ({evidence['accepted']} accepted)"
+        summary = Message("security.code.none", accepted=evidence["accepted"])
     return Result(
         check_id="code.bandit",
         target=target.name,

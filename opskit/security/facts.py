@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from opskit.text import Message
+
 NOT_FOUND_EXIT = 127
 PERMISSION_WORDS = (
     "permission denied",
@@ -51,26 +53,27 @@ class HostFacts:
         section = self.sections.get("uid") or {}
         return str(section.get("output", "")).strip()
 
-    def why_missing(self, name: str) -> str:
+    def why_missing(self, name: str) -> Message:
         """A readable reason the section has no usable output."""
         section = self.sections.get(name)
         if section is None:
             if self.privilege and not self.privilege.get("ok", True):
-                return f"the root-only commands did not run: {self.privilege.get('error')}"
-            return f"no output for {name} (the command did not run)"
+                return Message("security.missing.no_root", detail=str(self.privilege.get("error")))
+            return Message("security.missing.not_run", name=name)
         command = str(section.get("command", name)).split(";")[0].strip()
         text = str(section.get("output", "")).strip()
         code = section.get("exit_code")
         if code == NOT_FOUND_EXIT or "command not found" in text:
-            return f"{command}: command not found on the host"
+            return Message("security.missing.not_found", command=command)
         if any(word in text.lower() for word in PERMISSION_WORDS) or (
             self.uid not in ("", "0") and self.privilege.get("mode") == "none"
         ):
-            return (
-                f"`{command}` needs root (exit {code}): set `sudo: true` for this host "
-                f"(passwordless sudo or sudo_password_*); {excerpt(text, 160)}"
+            return Message(
+                "security.missing.needs_root", command=command, code=code, detail=excerpt(text, 160)
             )
-        return f"`{command}` failed (exit {code}): {excerpt(text, 200)}"
+        return Message(
+            "security.missing.failed", command=command, code=code, detail=excerpt(text, 200)
+        )
 
     def clock(self) -> datetime | None:
         """The host's time and UTC offset (``date +%s%z``), for its local log times."""

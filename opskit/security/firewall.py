@@ -18,6 +18,7 @@ from opskit.security.iptables import parse_save, tables
 from opskit.security.netfilter import Decision, Packet, Ruleset, decide
 from opskit.security.nftables import parse_ruleset
 from opskit.security.policy import SecurityPolicy, parse_port
+from opskit.text import Message
 
 CHECKS = ("fw.active", "fw.default-inbound", "fw.allowed-ports")
 PROTOCOLS = ("tcp", "udp")
@@ -30,7 +31,7 @@ class Firewall:
     rulesets: list[Ruleset]
     manager: str | None
     commands: list[str]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     ufw: dict[str, Any] | None = None
     ipv6_relevant: bool = False
 
@@ -75,7 +76,7 @@ class Firewall:
         return 65535
 
 
-def read_firewall(facts: HostFacts) -> Firewall | str:
+def read_firewall(facts: HostFacts) -> Firewall | Message:
     """The host's firewall, or the reason it cannot be read."""
     nft = facts.output("nft")
     ipt4, ipt6 = facts.output("iptables"), facts.output("ip6tables")
@@ -88,16 +89,16 @@ def read_firewall(facts: HostFacts) -> Firewall | str:
         skip |= {("ip", name) for name in tables(ipt4 or "")}
         skip |= {("ip6", name) for name in tables(ipt6 or "")}
     commands: list[str] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     rulesets: list[Ruleset] = []
     if nft is not None:
         try:
             rulesets += parse_ruleset(nft, skip)
             commands.append(facts.command("nft"))
         except ValueError as error:
-            return f"`nft -j list ruleset` gave unreadable output: {error}"
+            return Message("security.fw.unreadable", detail=str(error))
     elif variant == "nf_tables":
-        notes.append(f"nftables tables not read ({facts.why_missing('nft')})")
+        notes.append(Message("security.fw.nft_not_read", reason=facts.why_missing("nft")))
     saves = [("iptables", "ipv4", variant), ("ip6tables", "ipv6", variant)]
     if variant == "nf_tables":
         saves += [("iptables-legacy", "ipv4", "legacy"), ("ip6tables-legacy", "ipv6", "legacy")]
@@ -134,7 +135,7 @@ def manager(firewall: Firewall, facts: HostFacts) -> str | None:
     return "nftables" if active else None
 
 
-def idle_services(text: str, firewall: Firewall) -> list[str]:
+def idle_services(text: str, firewall: Firewall) -> list[Message]:
     """Firewall services enabled at boot while no rules of theirs are loaded."""
     notes = []
     active = bool(firewall.active_chains())
@@ -145,16 +146,13 @@ def idle_services(text: str, firewall: Firewall) -> list[str]:
             and line.strip() == "ENABLED=yes"
             and firewall.manager != "ufw"
         ):
-            notes.append("ufw.conf says ENABLED=yes, but no ufw rules are loaded")
+            notes.append(Message("security.fw.ufw_idle"))
         elif (
             len(parts) == 3
             and parts[1] == "enabled"
             and (not active or (parts[0] in ("ufw", "firewalld") and firewall.manager != parts[0]))
         ):
-            notes.append(
-                f"{parts[0]} is enabled at boot (state now: {parts[2]}) "
-                "but its rules are not loaded"
-            )
+            notes.append(Message("security.fw.service_idle", service=parts[0], state=parts[2]))
     return notes
 
 
@@ -183,7 +181,7 @@ def parse_ufw_status(text: str) -> dict[str, Any]:
 def evaluate_firewall(host: str, facts: HostFacts, policy: SecurityPolicy) -> list[Result]:
     """fw.active, fw.default-inbound and fw.allowed-ports for one host."""
     firewall = read_firewall(facts)
-    if isinstance(firewall, str):
+    if not isinstance(firewall, Firewall):
         return [unknown(check_id, host, firewall) for check_id in CHECKS]
     results = []
     if policy.firewall.required:
@@ -215,12 +213,13 @@ def active_result(host: str, firewall: Firewall) -> Result:
     if firewall.ufw is not None:
         evidence["ufw"] = firewall.ufw
     if not chains:
-        summary = "no firewall is filtering inbound traffic"
-        if firewall.notes:
-            summary += ": " + "; ".join(firewall.notes)
+        notes = Message("security.fw.notes", notes=firewall.notes) if firewall.notes else ""
+        summary = Message("security.fw.none", notes=notes)
         return _result("fw.active", host, Status.CRITICAL, summary, observed="no rules", **evidence)
     rules = sum(chain["rules"] for chain in chains)
-    summary = f"{firewall.manager} is active ({len(chains)} input chain(s), {rules} rules)"
+    summary = Message(
+        "security.fw.active", manager=firewall.manager, chains=len(chains), rules=rules
+    )
     return _result("fw.active", host, Status.OK, summary, observed="active", **evidence)
 
 
@@ -244,17 +243,19 @@ def default_result(host: str, firewall: Firewall) -> Result:
     v4 = [probe for probe in accepted if probe.endswith("ipv4")]
     if v4:
         reason = decisions[v4[0]].decided_by
-        summary = f"inbound traffic is accepted by default ({reason})"
+        summary = Message("security.fw.accepted_by_default", reason=reason)
         if not firewall.active_chains():
-            summary = "inbound traffic is accepted by default: there is no firewall"
+            summary = Message("security.fw.accepted_no_firewall")
         return _result("fw.default-inbound", host, Status.CRITICAL, summary, **evidence)
     if accepted:
-        summary = "IPv4 inbound is dropped by default, but IPv6 inbound is accepted"
+        summary = Message("security.fw.ipv6_accepted")
         return _result("fw.default-inbound", host, Status.WARNING, summary, **evidence)
     first = next(iter(decisions.values()))
-    summary = f"inbound traffic is dropped by default ({first.decided_by})"
-    if uncertain:
-        summary += "; some rules could not be judged"
+    summary = Message(
+        "security.fw.dropped",
+        reason=first.decided_by,
+        uncertain=Message("security.fw.uncertain") if uncertain else "",
+    )
     return _result("fw.default-inbound", host, Status.OK, summary, **evidence)
 
 
@@ -266,7 +267,7 @@ def allowed_ports_result(host: str, firewall: Firewall, policy: SecurityPolicy) 
         firewall.decide(family, "tcp", default_port).verdict == "accept"
         for family in firewall.families
     ):
-        summary = "every port is open: inbound traffic is accepted by default"
+        summary = Message("security.fw.all_open")
         return _result(
             "fw.allowed-ports", host, Status.WARNING, summary, observed="all ports", **evidence
         )
@@ -289,11 +290,15 @@ def allowed_ports_result(host: str, firewall: Firewall, policy: SecurityPolicy) 
         observed=open_ranges, restricted_rules=[excerpt(text, 200) for text in restricted]
     )
     if unexpected:
-        summary = "open to anyone but not in the policy: " + ", ".join(unexpected)
+        summary = Message("security.fw.outside_policy", ports=unexpected)
         return _result("fw.allowed-ports", host, Status.WARNING, summary, **evidence)
-    shown = ", ".join(open_ranges) or "none"
+    shown = open_ranges or [Message("security.fw.no_ports")]
     return _result(
-        "fw.allowed-ports", host, Status.OK, f"open ports all in the policy: {shown}", **evidence
+        "fw.allowed-ports",
+        host,
+        Status.OK,
+        Message("security.fw.in_policy", ports=shown),
+        **evidence,
     )
 
 

@@ -20,6 +20,8 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from opskit.text import Message
+
 TERMINAL = ("accept", "drop")
 MAX_DEPTH = 64
 
@@ -96,7 +98,8 @@ def decide(rulesets: Iterable[Ruleset], packet: Packet) -> Decision:
             if verdict != "accept":
                 return Decision("drop", where, uncertain)
             accepted_by.append(where)
-    return Decision("accept", "; ".join(accepted_by) or "no input filter", uncertain)
+    reason = "; ".join(accepted_by) or Message("security.fw.no_input_filter")
+    return Decision("accept", reason, uncertain)
 
 
 def _walk(ruleset: Ruleset, name: str, packet: Packet, depth: int) -> tuple[str | None, str, bool]:

@@ -12,6 +12,7 @@ from opskit.result import Result, Status
 from opskit.security.facts import HostFacts
 from opskit.security.firewall import Firewall, read_firewall
 from opskit.security.policy import SecurityPolicy
+from opskit.text import Message
 
 PROCESS = re.compile(r'\("([^"]*)",pid=(\d+)')
 # Addresses a socket listens on to take every address; we read them, never bind to them.
@@ -44,10 +45,16 @@ class Listener:
             return ("ipv4", "ipv6")
         return ("ipv6",) if ":" in self.address else ("ipv4",)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         where = f"{self.address}%{self.interface}" if self.interface else self.address
         owner = f" ({', '.join(self.processes)})" if self.processes else ""
-        return f"{self.port}/{self.protocol} on {where}{owner}"
+        return Message(
+            "security.ports.listener",
+            port=self.port,
+            protocol=self.protocol,
+            address=where,
+            owner=owner,
+        )
 
 
 def parse_ss(text: str) -> list[Listener]:
@@ -78,7 +85,7 @@ def evaluate_listening(host: str, facts: HostFacts, policy: SecurityPolicy) -> R
     firewall = read_firewall(facts)
     known_firewall = isinstance(firewall, Firewall)
     critical: list[str] = []
-    warning: list[str] = []
+    warning: list[Message] = []
     judged: list[dict[str, Any]] = []
     for listener in dict.fromkeys(listeners):
         if policy.network.ignores(listener.protocol, listener.port):
@@ -92,14 +99,24 @@ def evaluate_listening(host: str, facts: HostFacts, policy: SecurityPolicy) -> R
                 if family in firewall.families
             }
             verdict = "accept" if "accept" in verdicts else ("drop" if verdicts else "unreachable")
-        judged.append({"listener": listener.describe(), "in_policy": allowed, "firewall": verdict})
+        judged.append(
+            {
+                "listener": listener.describe(),
+                "port": listener.port,
+                "protocol": listener.protocol,
+                "address": listener.address,
+                "processes": list(listener.processes),
+                "in_policy": allowed,
+                "firewall": verdict,
+            }
+        )
         blocked = verdict in ("drop", "unreachable")
         if not allowed and not blocked:
             critical.append(listener.describe())
         elif not allowed:
-            warning.append(f"{listener.describe()} (blocked by the firewall)")
+            warning.append(Message("security.ports.blocked", listener=listener.describe()))
         elif verdict == "drop":
-            warning.append(f"{listener.describe()} (in the policy, but the firewall blocks it)")
+            warning.append(Message("security.ports.policy_blocked", listener=listener.describe()))
     evidence: dict[str, Any] = {
         "command": facts.command("ss"),
         "expected": list(policy.network.allowed_ports),
@@ -107,16 +124,22 @@ def evaluate_listening(host: str, facts: HostFacts, policy: SecurityPolicy) -> R
         "excerpt": text[-2000:],
     }
     if not known_firewall:
-        evidence["firewall"] = f"unknown: {firewall}"
+        evidence["firewall"] = str(Message("security.ports.firewall_state", reason=firewall))
     if critical:
-        summary = "listening for anyone, not in the policy: " + "; ".join(critical)
-        if not known_firewall:
-            summary += " (firewall state unknown)"
+        summary = Message(
+            "security.ports.critical",
+            listeners=critical,
+            firewall="" if known_firewall else Message("security.ports.firewall_unknown"),
+        )
         return _result(host, Status.CRITICAL, summary, evidence)
     if warning:
-        return _result(host, Status.WARNING, "; ".join(warning), evidence)
-    shown = ", ".join(sorted({f"{item.port}/{item.protocol}" for item in listeners})) or "none"
-    return _result(host, Status.OK, f"public listeners all in the policy: {shown}", evidence)
+        return _result(
+            host, Status.WARNING, Message("security.ports.warning", items=warning), evidence
+        )
+    shown = ", ".join(sorted({f"{item.port}/{item.protocol}" for item in listeners})) or Message(
+        "security.ports.none"
+    )
+    return _result(host, Status.OK, Message("security.ports.ok", ports=shown), evidence)
 
 
 def _result(host: str, status: Status, summary: str, evidence: dict[str, Any]) -> Result:

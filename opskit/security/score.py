@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from opskit.catalog import sop_row, unknown
 from opskit.result import Metric, Result, Status
 from opskit.security.policy import ScorePolicy
+from opskit.text import Message
 
 
 def hardening_score(host: str, results: Sequence[Result], policy: ScorePolicy) -> Result:
     """``security.score`` for ``host`` from its security results."""
     judged = [result for result in results if result.check_id != "security.score"]
     if not judged:
-        return unknown("security.score", host, "no security checks ran, so there is no score")
+        return unknown("security.score", host, Message("security.score.none"))
     total = sum(policy.weight(result.check_id) for result in judged)
     earned = sum(policy.weight(result.check_id) for result in judged if result.status is Status.OK)
     percent = round(100 * earned / total, 1) if total else 0.0
@@ -30,8 +31,11 @@ def hardening_score(host: str, results: Sequence[Result], policy: ScorePolicy) -
         status = Status.WARNING
     else:
         status = Status.OK
-    summary = (
-        f"hardening score {percent:g}% ({len(judged) - len(failed)} of {len(judged)} checks passed)"
+    summary = Message(
+        "security.score.value",
+        score=percent,
+        passed=len(judged) - len(failed),
+        total=len(judged),
     )
     return Result(
         check_id="security.score",

@@ -14,6 +14,7 @@ from opskit.catalog import sop_row, unknown
 from opskit.result import Result, Status
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.policy import SshPolicy
+from opskit.text import Message
 
 CHECKS = (
     "ssh.root-login",
@@ -62,7 +63,8 @@ def evaluate_ssh(host: str, facts: HostFacts, policy: SshPolicy) -> list[Result]
     if text is None:
         reason = facts.why_missing("sshd")
         return [
-            unknown(check_id, host, f"sshd configuration not read: {reason}") for check_id in CHECKS
+            unknown(check_id, host, Message("security.ssh.not_read", reason=reason))
+            for check_id in CHECKS
         ]
     settings = parse_sshd_t(text)
     written = sources(facts.output("sshd-sources") or "")
@@ -75,7 +77,7 @@ def evaluate_ssh(host: str, facts: HostFacts, policy: SshPolicy) -> list[Result]
             "permitrootlogin",
             root in allowed_root,
             failure=Status.CRITICAL if root == "yes" else Status.WARNING,
-            expected=" or ".join(sorted(allowed_root)),
+            expected=Message("security.ssh.either", values=sorted(allowed_root)),
             shown=root,
         ),
         judge.boolean(
@@ -97,7 +99,7 @@ def evaluate_ssh(host: str, facts: HostFacts, policy: SshPolicy) -> list[Result]
             "maxauthtries",
             _number(settings.get("maxauthtries")) <= policy.max_auth_tries,
             failure=Status.WARNING,
-            expected=f"at most {policy.max_auth_tries}",
+            expected=Message("security.ssh.at_most", count=policy.max_auth_tries),
         ),
         judge.boolean("ssh.x11-forwarding", "x11forwarding", policy.x11_forwarding),
         judge.weak("ssh.weak-ciphers", "ciphers", policy.weak_ciphers),
@@ -129,13 +131,21 @@ class Judge:
         problem: str | None = None,
     ) -> Result:
         if keyword not in self.settings:
-            return unknown(check_id, self.host, f"sshd -T did not print {keyword}")
+            return unknown(
+                check_id, self.host, Message("security.ssh.not_printed", keyword=keyword)
+            )
         observed = shown if shown is not None else self.settings[keyword]
         status = Status.OK if passed else failure
-        summary = problem or f"{keyword} {observed}" + ("" if passed else f" (policy: {expected})")
         where = self.written.get(keyword, [])
-        if not passed and where:
-            summary += f"; set in {where[0].rsplit(':', 1)[0]}"
+        summary = problem or Message(
+            "security.ssh.setting",
+            keyword=keyword,
+            value=observed,
+            policy="" if passed else Message("security.ssh.policy", expected=expected),
+            where=Message("security.ssh.where", file=where[0].rsplit(":", 1)[0])
+            if not passed and where
+            else "",
+        )
         evidence: dict[str, Any] = {
             "command": self.command,
             "observed": observed,
@@ -173,10 +183,10 @@ class Judge:
             keyword,
             not found,
             failure=Status.WARNING,
-            expected="none of: " + ", ".join(weak),
-            problem=f"weak {keyword} offered: {', '.join(found)}"
+            expected=Message("security.ssh.none_of", items=", ".join(weak)),
+            problem=Message("security.ssh.weak_found", keyword=keyword, found=", ".join(found))
             if found
-            else f"no weak {keyword} among the {len(offered)} offered",
+            else Message("security.ssh.weak_none", keyword=keyword, count=len(offered)),
         )
         result.evidence["weak"] = found
         return result

@@ -16,6 +16,7 @@ from opskit.catalog import sop_row, unknown
 from opskit.result import Metric, Result, Status
 from opskit.security.facts import HostFacts
 from opskit.security.policy import UpdatesPolicy
+from opskit.text import Message
 
 INST = re.compile(r"^Inst (\S+)(?: \[([^\]]*)\])? \((\S+) (.*?) \[([^\]]*)\]\)")
 CHECKS = ("os.updates", "os.updates.security", "os.updates.reboot")
@@ -57,7 +58,7 @@ def evaluate_updates(host: str, facts: HostFacts, policy: UpdatesPolicy) -> list
     section = facts.raw("apt")
     text = facts.output("apt")
     if section is not None and section.get("exit_code") == 127:
-        reason = "not a Debian/Ubuntu host (no apt-get): pending updates are not checked"
+        reason = Message("security.updates.no_apt")
         return [unknown(check_id, host, reason) for check_id in CHECKS[:2]] + [
             reboot_result(host, facts, policy)
         ]
@@ -72,7 +73,7 @@ def evaluate_updates(host: str, facts: HostFacts, policy: UpdatesPolicy) -> list
     now = facts.clock() or datetime.now(UTC)
     lists_age = _lists_age_days(facts.output("apt-lists") or "", now)
     stale = lists_age is not None and lists_age > policy.lists_max_age_days
-    note = f"; package lists are {lists_age:.0f} days old (run apt-get update)" if stale else ""
+    note = Message("security.updates.stale", days=round(lists_age or 0)) if stale else ""
     evidence: dict[str, Any] = {
         "command": "apt-get -s -o Debug::NoLocking=1 dist-upgrade",
         "lists_age_days": lists_age,
@@ -88,7 +89,9 @@ def evaluate_updates(host: str, facts: HostFacts, policy: UpdatesPolicy) -> list
         check_id="os.updates",
         target=host,
         status=other_status,
-        summary=f"{len(upgrades)} updates pending ({len(security)} security){note}",
+        summary=Message(
+            "security.updates.pending", count=len(upgrades), security=len(security), stale=note
+        ),
         evidence={
             **evidence,
             "observed": [
@@ -102,18 +105,18 @@ def evaluate_updates(host: str, facts: HostFacts, policy: UpdatesPolicy) -> list
         sop_row=sop_row("os.updates"),
     )
     security_status = STATUSES[policy.security_status] if security else Status.OK
-    shown = ", ".join(item.package for item in security[:10])
     security_result = Result(
         check_id="os.updates.security",
         target=host,
         status=security_status,
-        summary=(
-            f"{len(security)} security updates pending: {shown}"
-            if security
-            else "no security updates pending"
+        summary=Message(
+            "security.updates.security",
+            count=len(security),
+            packages=[item.package for item in security],
+            stale=note,
         )
-        + (", ..." if len(security) > 10 else "")
-        + note,
+        if security
+        else Message("security.updates.no_security", stale=note),
         evidence={
             **evidence,
             "observed": [
@@ -138,17 +141,22 @@ def reboot_result(host: str, facts: HostFacts, policy: UpdatesPolicy) -> Result:
     running, installed = (kernels[0], kernels[1:]) if kernels else (None, [])
     # A container runs its host's kernel, which is not among its own /boot files.
     newest = installed[-1] if running in installed else None
-    reasons = []
+    reasons: list[Message] = []
     if lines and lines[0] == "required":
         packages = lines[1:]
         reasons.append(
-            "/var/run/reboot-required" + (f" ({', '.join(packages)})" if packages else "")
+            Message(
+                "security.updates.reboot_file",
+                packages=Message("security.updates.reboot_packages", packages=", ".join(packages))
+                if packages
+                else "",
+            )
         )
     if running and newest and newest != running:
-        reasons.append(f"running kernel {running}, newest installed {newest}")
+        reasons.append(Message("security.updates.kernel", running=running, newest=newest))
     evidence = {
         "command": "test -f /var/run/reboot-required; uname -r; ls /boot/vmlinuz-*",
-        "observed": reasons or "no reboot pending",
+        "observed": [str(reason) for reason in reasons] or "no reboot pending",
         "expected": "no reboot pending",
     }
     if reasons:
@@ -156,7 +164,7 @@ def reboot_result(host: str, facts: HostFacts, policy: UpdatesPolicy) -> Result:
             check_id="os.updates.reboot",
             target=host,
             status=STATUSES[policy.reboot_status],
-            summary="a reboot is needed to finish updates: " + "; ".join(reasons),
+            summary=Message("security.updates.reboot", reasons=reasons),
             evidence=evidence,
             sop_row=sop_row("os.updates.reboot"),
         )
@@ -164,7 +172,7 @@ def reboot_result(host: str, facts: HostFacts, policy: UpdatesPolicy) -> Result:
         check_id="os.updates.reboot",
         target=host,
         status=Status.OK,
-        summary="no reboot pending",
+        summary=Message("security.updates.no_reboot"),
         evidence=evidence,
         sop_row=sop_row("os.updates.reboot"),
     )

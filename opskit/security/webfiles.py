@@ -16,6 +16,7 @@ from opskit.catalog import sop_row, unknown
 from opskit.result import Metric, Result, Status
 from opskit.security.facts import HostFacts, excerpt
 from opskit.security.policy import WebFilesPolicy
+from opskit.text import Message
 
 CHECKS = ("web.files.uploads", "web.files.changed", "web.files.writable")
 HASH_RECORD = re.compile(r"^([0-9a-f]{64})  (?:\./)?(.*)$", re.DOTALL)
@@ -80,7 +81,11 @@ def evaluate_web_root(
     if section is None or section.get("exit_code") == 2:
         reason = errors or facts.why_missing(f"web:{index}")
         return [
-            unknown(check_id, target, f"cannot list {root}: {excerpt(reason, 200)}")
+            unknown(
+                check_id,
+                target,
+                Message("security.files.cannot_list", root=root, detail=excerpt(reason, 200)),
+            )
             for check_id in CHECKS
         ], None
     entries = parse_listing(str(section.get("output", "")))
@@ -119,10 +124,7 @@ def uploads_result(
         "expected": "no executable files in: " + ", ".join(policy.upload_dirs),
     }
     if found:
-        summary = (
-            f"{len(found)} executable file(s) in upload directories (likely web shells): "
-            + ", ".join(found[:5])
-        )
+        summary = Message("security.files.uploads", count=len(found), files=found)
         return _result(
             "web.files.uploads",
             target,
@@ -132,12 +134,13 @@ def uploads_result(
             count=len(found),
         )
     if incomplete:
-        return unknown("web.files.uploads", target, "some files could not be read", **evidence)
+        reason = Message("security.files.unreadable")
+        return unknown("web.files.uploads", target, reason, **evidence)
     return _result(
         "web.files.uploads",
         target,
         Status.OK,
-        "no executable files in upload directories",
+        Message("security.files.uploads_ok"),
         evidence=evidence,
         count=0,
     )
@@ -153,14 +156,13 @@ def changed_result(
     baseline: dict[str, str] | None,
 ) -> Result:
     if incomplete:
-        return unknown(
-            "web.files.changed", target, "some files could not be read; not compared", **context
-        )
+        reason = Message("security.files.unreadable_not_compared")
+        return unknown("web.files.changed", target, reason, **context)
     current = {
         path: value for path, value in manifest(entries).items() if not policy.is_ignored(path)
     }
     if baseline is None:
-        summary = f"baseline recorded: {len(current)} files (later runs report changes against it)"
+        summary = Message("security.files.baseline_recorded", count=len(current))
         return _result(
             "web.files.changed",
             target,
@@ -193,16 +195,18 @@ def changed_result(
             "web.files.changed",
             target,
             Status.OK,
-            f"unchanged since the accepted baseline ({len(current)} files)",
+            Message("security.files.unchanged", count=len(current)),
             evidence=evidence,
             count=0,
         )
-    summary = (
-        f"{len(added)} added, {len(modified)} modified, {len(removed)} removed "
-        "since the accepted baseline"
+    summary = Message(
+        "security.files.changed",
+        added=len(added),
+        modified=len(modified),
+        removed=len(removed),
+        risky=Message("security.files.risky", files=risky) if risky else "",
     )
     if risky:
-        summary += "; executable: " + ", ".join(risky[:5])
         return _result(
             "web.files.changed", target, Status.CRITICAL, summary, evidence=evidence, count=changes
         )
@@ -231,9 +235,7 @@ def writable_result(
     shown = [f"{entry.path} ({entry.mode:04o})" for entry in writable]
     evidence = {**context, "observed": shown[:SHOWN], "expected": "nothing writable by every user"}
     if any(entry.kind == "f" and policy.is_executable(entry.path) for entry in writable):
-        summary = f"{len(writable)} world-writable, including executable files: " + ", ".join(
-            shown[:5]
-        )
+        summary = Message("security.files.writable_executable", count=len(writable), files=shown)
         return _result(
             "web.files.writable",
             target,
@@ -243,7 +245,7 @@ def writable_result(
             count=len(writable),
         )
     if writable:
-        summary = f"{len(writable)} world-writable: " + ", ".join(shown[:5])
+        summary = Message("security.files.writable", count=len(writable), files=shown)
         return _result(
             "web.files.writable",
             target,
@@ -253,12 +255,13 @@ def writable_result(
             count=len(writable),
         )
     if incomplete:
-        return unknown("web.files.writable", target, "some files could not be read", **evidence)
+        reason = Message("security.files.unreadable")
+        return unknown("web.files.writable", target, reason, **evidence)
     return _result(
         "web.files.writable",
         target,
         Status.OK,
-        "nothing world-writable",
+        Message("security.files.writable_ok"),
         evidence=evidence,
         count=0,
     )

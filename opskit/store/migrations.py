@@ -460,6 +460,39 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT l.to_state FROM procedure_steps l WHERE l.procedure = 'uat'
             AND l.instance = u.id ORDER BY l.position DESC LIMIT 1));
     """,
+    # Findings as messages: the catalogue id and parameters of each summary, so
+    # every reader gets it in their own language (NULL: plain text from before).
+    """
+    ALTER TABLE results ADD COLUMN message TEXT;
+    ALTER TABLE current_status ADD COLUMN message TEXT;
+    ALTER TABLE incidents ADD COLUMN summary_message TEXT;
+    ALTER TABLE incidents ADD COLUMN problem_message TEXT;
+    ALTER TABLE uat_steps ADD COLUMN message TEXT;
+    """,
+    # The agenda register: each register's last number per year (numbers are
+    # never reused, even when a document is deleted), and the number given to
+    # each document, so a re-rendering keeps it.
+    """
+    CREATE TABLE register_counters (
+        register TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (register, year)
+    );
+    CREATE TABLE register_entries (
+        id INTEGER PRIMARY KEY,
+        register TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        sequence INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        number TEXT NOT NULL,
+        dated_at TEXT NOT NULL,
+        title TEXT,
+        UNIQUE (kind, key),
+        UNIQUE (register, year, sequence)
+    );
+    """,
 )
 
 

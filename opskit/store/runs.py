@@ -17,6 +17,7 @@ from opskit.masking import mask, mask_data
 from opskit.process_identity import still_running, this_process
 from opskit.result import Result, Status
 from opskit.store.database import Database, from_text, to_text
+from opskit.text import message_from, message_json
 
 
 @dataclass(frozen=True)
@@ -172,19 +173,23 @@ class RunHistory(Database):
         rows = [_result_row(run_id, result) for result in results]
         connection.executemany(
             "INSERT INTO results (run_id, check_id, target, status, summary, evidence, metrics,"
-            " remediation, sop_row, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " remediation, sop_row, observed_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         connection.executemany(
             "INSERT INTO current_status (check_id, target, status, since, observed_at, summary,"
-            " metrics, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " metrics, run_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (check_id, target) DO UPDATE SET"
             " since = CASE WHEN current_status.status = excluded.status"
             " THEN current_status.since ELSE excluded.observed_at END,"
             " status = excluded.status, observed_at = excluded.observed_at,"
-            " summary = excluded.summary, metrics = excluded.metrics, run_id = excluded.run_id"
+            " summary = excluded.summary, metrics = excluded.metrics, run_id = excluded.run_id,"
+            " message = excluded.message"
             " WHERE excluded.observed_at >= current_status.observed_at",
-            [(row[1], row[2], row[3], row[9], row[9], row[4], row[6], run_id) for row in rows],
+            [
+                (row[1], row[2], row[3], row[9], row[9], row[4], row[6], run_id, row[10])
+                for row in rows
+            ],
         )
 
     def runs(
@@ -253,7 +258,7 @@ class RunHistory(Database):
                 status=Status(row["status"]),
                 since=datetime.fromisoformat(row["since"]),
                 observed_at=datetime.fromisoformat(row["observed_at"]),
-                summary=row["summary"],
+                summary=message_from(row["message"]) or row["summary"],
                 metrics={item["name"]: item["value"] for item in json.loads(row["metrics"])},
                 run_id=row["run_id"],
             )
@@ -314,6 +319,7 @@ def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
         result.remediation,
         result.sop_row,
         to_text(result.observed_at),
+        message_json(result.summary),
     )
 
 
@@ -324,6 +330,7 @@ def _result(row: sqlite3.Row) -> Result:
             "target": row["target"],
             "status": row["status"],
             "summary": row["summary"],
+            "message": row["message"],
             "evidence": json.loads(row["evidence"]),
             "metrics": json.loads(row["metrics"]),
             "remediation": row["remediation"],

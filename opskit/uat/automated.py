@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from opskit.config.schema import Config, Site
 from opskit.errors import OpskitError
 from opskit.result import Status, utc_now
+from opskit.text import Message
 from opskit.uat.checklist import (
     CommandStep,
     Expectations,
@@ -80,7 +81,8 @@ def perform(step: Step, position: int, step_id: str, where: Surroundings) -> Ste
         outcome, summary, evidence = "error", error.message, {"details": error.details}
     except Exception as error:  # noqa: BLE001 - one step's bug must not lose the rest of the run
         logger.debug("UAT step %s failed", step_id, exc_info=True)
-        outcome, summary, evidence = "error", f"{error.__class__.__name__}: {error}", {}
+        failure = Message("uat_step.failed", kind=error.__class__.__name__, detail=str(error))
+        outcome, summary, evidence = "error", failure, {}
     return StepRecord(
         position=position,
         step_id=step_id,
@@ -109,28 +111,41 @@ def judge_page(expected: Expectations, page: Page) -> Judgement:
     }
     if page.status is None:
         evidence["error"] = page.error
-        return "failed", f"no answer from {page.url}: {page.error}", evidence
-    problems = []
+        return "failed", Message("uat_step.no_answer", url=page.url, error=page.error), evidence
+    problems: list[str] = []
     if page.status not in expected.status:
-        wanted = ", ".join(str(code) for code in expected.status)
-        problems.append(f"HTTP {page.status} (expected {wanted})")
+        problems.append(
+            Message("uat_step.status", status=page.status, expected=list(expected.status))
+        )
     text = page.text
-    problems += [f"missing text {phrase!r}" for phrase in expected.contains if phrase not in text]
-    problems += [f"unwanted text {phrase!r}" for phrase in expected.absent if phrase in text]
+    problems += [
+        Message("uat_step.missing_text", text=phrase)
+        for phrase in expected.contains
+        if phrase not in text
+    ]
+    problems += [
+        Message("uat_step.unwanted_text", text=phrase)
+        for phrase in expected.absent
+        if phrase in text
+    ]
     if expected.max_ms is not None and page.elapsed_ms > expected.max_ms:
-        problems.append(f"took {page.elapsed_ms:.0f} ms (limit {expected.max_ms} ms)")
+        problems.append(Message("uat_step.slow", ms=page.elapsed_ms, limit=expected.max_ms))
     if page.error:
         problems.append(page.error)
     if problems:
-        return "failed", "; ".join(problems), evidence
-    return "passed", f"HTTP {page.status} in {page.elapsed_ms:.0f} ms as expected", evidence
+        return "failed", Message("uat_step.problems", problems=problems), evidence
+    return (
+        "passed",
+        Message("uat_step.passed_http", status=page.status, ms=page.elapsed_ms),
+        evidence,
+    )
 
 
 def excerpt(page: Page) -> str:
     """The start of what a person would read on the page (text of HTML, else the body)."""
     kind = page.header("content-type")
     if kind and not kind.startswith(("text/", "application/json", "application/xml")):
-        return f"({len(page.body)} bytes of {kind})"
+        return Message("uat_step.bytes", count=len(page.body), kind=kind)
     text = page.text
     if "html" in kind or text.lstrip().startswith("<"):
         from opskit.web.content import soup
@@ -146,16 +161,27 @@ def judge_command(expected: CommandStep, answer: dict[str, Any]) -> Judgement:
     """Whether a command's exit code and output are what the step expects."""
     evidence = {**answer, "expected_exit_code": expected.exit_code}
     if answer.get("timed_out"):
-        return "failed", f"did not finish within {expected.timeout_seconds:g} s", evidence
+        timeout = Message("uat_step.command_timeout", seconds=float(expected.timeout_seconds))
+        return "failed", timeout, evidence
     output = f"{answer.get('stdout', '')}\n{answer.get('stderr', '')}"
-    problems = []
+    problems: list[str] = []
     if answer.get("exit_code") != expected.exit_code:
-        problems.append(f"exit code {answer.get('exit_code')} (expected {expected.exit_code})")
-    problems += [f"missing text {phrase!r}" for phrase in expected.contains if phrase not in output]
-    problems += [f"unwanted text {phrase!r}" for phrase in expected.absent if phrase in output]
+        problems.append(
+            Message("uat_step.exit_code", code=answer.get("exit_code"), expected=expected.exit_code)
+        )
+    problems += [
+        Message("uat_step.missing_text", text=phrase)
+        for phrase in expected.contains
+        if phrase not in output
+    ]
+    problems += [
+        Message("uat_step.unwanted_text", text=phrase)
+        for phrase in expected.absent
+        if phrase in output
+    ]
     if problems:
-        return "failed", "; ".join(problems), evidence
-    return "passed", f"exit code {answer.get('exit_code')} as expected", evidence
+        return "failed", Message("uat_step.problems", problems=problems), evidence
+    return "passed", Message("uat_step.passed_command", code=answer.get("exit_code")), evidence
 
 
 def _get(where: Surroundings, url: str, expected: Expectations, **options: Any) -> Page:
@@ -194,7 +220,7 @@ def _tls(check: TlsStep, position: int, where: Surroundings) -> Judgement:
     url = where.url(check.path)
     parts = urlsplit(url)
     if parts.scheme != "https":
-        return "failed", f"{url} is not an https address", {"url": url}
+        return "failed", Message("uat_step.not_https", url=url), {"url": url}
     bundle = where.config.web.ca_bundle
     facts = tls.probe(
         parts.hostname or "",

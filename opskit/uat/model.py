@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from opskit.result import Status
+from opskit.text import Message
 
 StepOutcomeName = Literal["passed", "failed", "not_applicable", "unanswered", "error"]
 RunResult = Literal["passed", "incomplete", "failed", "error"]
@@ -68,7 +69,8 @@ class StepRecord:
             "required": self.required,
             "definition": self.definition,
             "outcome": self.outcome,
-            "summary": self.summary,
+            "summary": str(self.summary),
+            "message": self.summary.to_dict() if isinstance(self.summary, Message) else None,
             "note": self.note,
             "tester": self.tester,
             "at": self.at.isoformat(),

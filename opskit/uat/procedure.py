@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from opskit.result import utc_now
+from opskit.text import Message
 from opskit.uat.answers import Answer
 from opskit.uat.automated import Surroundings, perform
 from opskit.uat.checklist import Checklist, ManualStep, Step
@@ -84,10 +85,14 @@ def _manual_record(step: Step, position: int, step_id: str, answer: Answer | Non
             required=step.required,
             definition=definition,
             outcome="unanswered",
-            summary="not answered",
+            summary=Message("uat_step.not_answered"),
             at=utc_now(),
         )
-    words = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable"}
+    outcome = (
+        Message(f"uat_step.outcome.{answer.outcome}")
+        if answer.outcome in ("passed", "failed", "not_applicable")
+        else answer.outcome
+    )
     return StepRecord(
         position=position,
         step_id=step_id,
@@ -96,7 +101,7 @@ def _manual_record(step: Step, position: int, step_id: str, answer: Answer | Non
         required=step.required,
         definition=definition,
         outcome=answer.outcome,
-        summary=f"{words.get(answer.outcome, answer.outcome)} according to {answer.tester}",
+        summary=Message("uat_step.answered", outcome=outcome, tester=answer.tester),
         at=utc_now(),
         note=answer.note,
         tester=answer.tester,

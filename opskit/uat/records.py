@@ -28,6 +28,7 @@ from opskit.masking import mask, mask_data
 from opskit.procedures import engine
 from opskit.procedures.definition import Procedure, builtin, procedure
 from opskit.store import Store, from_text, to_text
+from opskit.text import message_from, message_json
 from opskit.uat.model import (
     Decision,
     NewRun,
@@ -73,8 +74,8 @@ def save(store: Store, run: NewRun, actor: Actor | None = None) -> int:
         run_id = int(cursor.lastrowid or 0)
         connection.executemany(
             "INSERT INTO uat_steps (run_id, position, step_id, title, kind, required, definition,"
-            " outcome, summary, note, tester, evidence, at, duration_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " outcome, summary, note, tester, evidence, at, duration_ms, message)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_step_row(run_id, step) for step in run.steps],
         )
         tester = actor or Actor(name=run.tester or "opskit", roles=frozenset(), edge="terminal")
@@ -358,6 +359,7 @@ def _step_row(run_id: int, step: StepRecord) -> tuple[Any, ...]:
         json.dumps(mask_data(step.evidence), ensure_ascii=False, default=str),
         to_text(step.at),
         step.duration_ms,
+        message_json(step.summary),
     )
 
 
@@ -370,7 +372,7 @@ def _step(row: sqlite3.Row) -> StepRecord:
         required=bool(row["required"]),
         definition=json.loads(row["definition"]),
         outcome=cast(StepOutcomeName, row["outcome"]),
-        summary=row["summary"],
+        summary=message_from(row["message"]) or row["summary"],
         at=_when(row["at"]),
         evidence=json.loads(row["evidence"]),
         note=row["note"],

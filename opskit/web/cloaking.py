@@ -14,6 +14,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Result, Status
+from opskit.text import Message
 from opskit.web import content, spam
 from opskit.web.pages import Copies
 
@@ -54,11 +55,21 @@ def evaluate(site: Site, copies: list[Copies], listed: dict[str, str]) -> Result
             if only_there:
                 entry["spam_only_in_this_copy"] = only_there
                 problems.append(
-                    f"{copy.url}: spam only in the {label} copy ({', '.join(only_there[:5])})"
+                    Message(
+                        "web.cloaking.spam_only",
+                        url=copy.url,
+                        copy=Message(f"web.copy.{label}"),
+                        phrases=", ".join(only_there[:5]),
+                    )
                 )
             elif difference > site.cloaking_difference_percent:
                 problems.append(
-                    f"{copy.url}: the {label} copy differs {difference:g}% from the browser's"
+                    Message(
+                        "web.cloaking.differs",
+                        url=copy.url,
+                        copy=Message(f"web.copy.{label}"),
+                        percent=difference,
+                    )
                 )
             if difference > site.cloaking_difference_percent or only_there:
                 entry["diff"] = list(
@@ -66,12 +77,13 @@ def evaluate(site: Site, copies: list[Copies], listed: dict[str, str]) -> Result
                 )[:DIFF_LINES]
             compared.append(entry)
     if problems:
-        status, summary = Status.CRITICAL, "CLOAKING: " + "; ".join(problems[:3])
+        status, summary = Status.CRITICAL, Message("web.cloaking.found", problems=problems[:3])
     elif unknown and not compared:
-        status, summary = Status.UNKNOWN, f"could not fetch every copy of {', '.join(unknown)}"
+        status = Status.UNKNOWN
+        summary = Message("web.cloaking.not_fetched", urls=", ".join(unknown))
     else:
         status = Status.OK if not unknown else Status.UNKNOWN
-        summary = f"crawler and browser copies of {len(copies) - len(unknown)} page(s) match"
+        summary = Message("web.cloaking.match", count=len(copies) - len(unknown))
     return Result(
         check_id=CLOAKING_ID, target=site.name, status=status, summary=summary,
         evidence={"compared": compared, "not_fetched": unknown,

@@ -15,6 +15,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import DnsRecord, Site, WebSettings, split_address
 from opskit.result import Result, Status, worst
+from opskit.text import Message
 
 CHECK_ID = "web.dns"
 
@@ -82,11 +83,15 @@ def ask(resolver_: Any, name: str, record_type: str) -> Answer:
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return Answer(name, record_type, missing=True)
     except dns.resolver.LifetimeTimeout:
-        return Answer(name, record_type, error="timed out (no answer from the resolvers)")
+        return Answer(name, record_type, error=Message("web.dns.timeout"))
     except dns.resolver.NoNameservers as error:
-        return Answer(name, record_type, error=f"no resolver could answer: {error}")
+        return Answer(name, record_type, error=Message("web.dns.no_resolver", detail=str(error)))
     except dns.exception.DNSException as error:
-        return Answer(name, record_type, error=f"{error.__class__.__name__}: {error}")
+        return Answer(
+            name,
+            record_type,
+            error=Message("web.dns.other", kind=error.__class__.__name__, detail=str(error)),
+        )
     return Answer(name, record_type, values=tuple(_text(item, record_type) for item in answer))
 
 
@@ -105,14 +110,15 @@ def ask_authoritative(domain: str, address: str, timeout_seconds: float) -> Answ
     try:
         response = dns.query.udp(request, host, port=port, timeout=timeout_seconds)
     except dns.exception.Timeout:
-        return Answer(domain, "SOA", server=address, error="timed out")
+        return Answer(domain, "SOA", server=address, error=Message("web.dns.timeout_short"))
     except (OSError, dns.exception.DNSException) as error:
-        return Answer(domain, "SOA", server=address, error=f"{error.__class__.__name__}: {error}")
+        problem = Message("web.dns.other", kind=error.__class__.__name__, detail=str(error))
+        return Answer(domain, "SOA", server=address, error=problem)
     authoritative = bool(response.flags & dns.flags.AA)
     if response.rcode() != dns.rcode.NOERROR:
         return Answer(
             domain, "SOA", server=address, authoritative=authoritative,
-            error=f"answered {dns.rcode.to_text(response.rcode())}",
+            error=Message("web.dns.rcode", code=dns.rcode.to_text(response.rcode())),
         )  # fmt: skip
     for rrset in response.answer:
         if rrset.rdtype == dns.rdatatype.SOA:
@@ -149,15 +155,17 @@ def spf_problems(values: tuple[str, ...]) -> list[str]:
     """Why the TXT records do not hold one valid SPF policy (RFC 7208), or an empty list."""
     policies = [value for value in values if value.lower().startswith("v=spf1")]
     if not policies:
-        return ["no SPF record (v=spf1)"]
+        return [Message("web.dns.spf.none")]
     if len(policies) > 1:
-        return [f"{len(policies)} SPF records; there must be exactly one"]
+        return [Message("web.dns.spf.many", count=len(policies))]
     terms = policies[0].split()[1:]
-    found = [f"invalid SPF term {term!r}" for term in terms if not SPF_TERM.match(term)]
+    found: list[str] = [
+        Message("web.dns.spf.term", term=term) for term in terms if not SPF_TERM.match(term)
+    ]
     if not any(
         term.lower().lstrip("+-~?") == "all" or term.startswith("redirect=") for term in terms
     ):
-        found.append("SPF does not end with an 'all' mechanism or redirect")
+        found.append(Message("web.dns.spf.no_all"))
     return found
 
 
@@ -165,21 +173,18 @@ def dmarc_problems(values: tuple[str, ...]) -> list[str]:
     """Why the _dmarc TXT records do not hold one valid DMARC policy (RFC 7489)."""
     policies = [value for value in values if value.replace(" ", "").lower().startswith("v=dmarc1")]
     if not policies:
-        return ["no DMARC record (_dmarc TXT v=DMARC1)"]
+        return [Message("web.dns.dmarc.none")]
     if len(policies) > 1:
-        return [f"{len(policies)} DMARC records; there must be exactly one"]
+        return [Message("web.dns.dmarc.many", count=len(policies))]
     tags = dict(
         part.strip().split("=", 1) for part in policies[0].split(";") if "=" in part.strip()
     )
     tags = {key.strip().lower(): value.strip() for key, value in tags.items()}
     policy = tags.get("p", "").lower()
     if policy not in DMARC_POLICIES:
-        return [f"DMARC policy p= must be one of {', '.join(DMARC_POLICIES)}"]
+        return [Message("web.dns.dmarc.policy", policies=list(DMARC_POLICIES))]
     if policy == "none":
-        return [
-            "DMARC policy is p=none: receivers are told to accept mail that fails SPF and DKIM, "
-            "so anyone can send mail as this domain (use p=quarantine or p=reject)"
-        ]
+        return [Message("web.dns.dmarc.none_policy")]
     return []
 
 
@@ -190,10 +195,7 @@ def evaluate(site: Site, facts: DnsFacts) -> Result:
     statuses: list[Status] = []
     checked = _judge_records(facts, problems, unknowns)
     if facts.ns is not None and facts.ns.missing:
-        problems.append(
-            f"{facts.domain} has no name servers: the domain does not exist in DNS "
-            "(expired, or its delegation removed)"
-        )
+        problems.append(Message("web.dns.no_name_servers", domain=facts.domain))
     statuses += [Status.CRITICAL] * bool(problems)
     serials = _judge_nameservers(facts, problems, unknowns, statuses)
     for label, answer, judge in (
@@ -203,16 +205,22 @@ def evaluate(site: Site, facts: DnsFacts) -> Result:
         if answer is None:
             continue
         if answer.error:
-            unknowns.append(f"{label}: {answer.error}")
+            unknowns.append(Message("web.dns.labelled", label=label, error=answer.error))
             continue
         found = judge(answer.values)
         problems += found
         statuses += [Status.WARNING] * bool(found)
     statuses += [Status.UNKNOWN] * bool(unknowns)
-    summary_parts = problems + [f"could not ask: {item}" for item in unknowns]
-    summary = "; ".join(summary_parts) or (
-        f"{len(facts.records)} records as expected, {len(serials)} name servers agree"
-        + (", SPF and DMARC valid" if facts.spf is not None else "")
+    summary_parts = problems + [Message("web.dns.could_not_ask", what=item) for item in unknowns]
+    summary = (
+        Message("web.dns.summary", parts=summary_parts)
+        if summary_parts
+        else Message(
+            "web.dns.ok",
+            records=len(facts.records),
+            servers=len(serials),
+            mail=Message("web.dns.mail_ok") if facts.spf is not None else "",
+        )
     )
     return Result(
         check_id=CHECK_ID,
@@ -241,14 +249,26 @@ def _judge_records(
         checked.append(entry)
         expected = ", ".join(record.values)
         if answer.error:
-            unknowns.append(f"{answer.name} {answer.type}: {answer.error}")
+            unknowns.append(
+                Message(
+                    "web.dns.answer_error", name=answer.name, type=answer.type, error=answer.error
+                )
+            )
         elif answer.missing:
-            problems.append(f"{answer.name} {answer.type} missing (expected {expected})")
+            problems.append(
+                Message("web.dns.missing", name=answer.name, type=answer.type, expected=expected)
+            )
         elif not {_normal(value) for value in record.values} <= {
             _normal(value) for value in answer.values
         }:
             problems.append(
-                f"{answer.name} {answer.type} is {', '.join(answer.values)} (expected {expected})"
+                Message(
+                    "web.dns.differs",
+                    name=answer.name,
+                    type=answer.type,
+                    values=", ".join(answer.values),
+                    expected=expected,
+                )
             )
     return checked
 
@@ -259,18 +279,18 @@ def _judge_nameservers(
     serials: dict[str, int | None] = {}
     for answer in facts.nameservers:
         if answer.server is None:
-            unknowns.append(f"NS {answer.name}: {answer.error}")
+            unknowns.append(Message("web.dns.ns_error", name=answer.name, error=answer.error))
         elif answer.error == "timed out":
-            unknowns.append(f"name server {answer.server} timed out")
+            unknowns.append(Message("web.dns.ns_timeout", server=answer.server))
         elif answer.error or not answer.authoritative or answer.missing:
-            reason = answer.error or f"not authoritative for {facts.domain}"
-            problems.append(f"name server {answer.server} is lame ({reason})")
+            reason = answer.error or Message("web.dns.not_authoritative", domain=facts.domain)
+            problems.append(Message("web.dns.lame", server=answer.server, reason=reason))
             statuses.append(Status.WARNING)
         else:
             serials[answer.server] = answer.serial
     if len(set(serials.values())) > 1:
         listed = ", ".join(f"{server}={serial}" for server, serial in serials.items())
-        problems.append(f"name servers disagree on the SOA serial ({listed})")
+        problems.append(Message("web.dns.serials", listed=listed))
         statuses.append(Status.WARNING)
     return serials
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from opskit.catalog import sop_row
 from opskit.config.schema import Site, WebSettings
 from opskit.result import Metric, Result, Status, grade_low, utc_now
+from opskit.text import Message
 from opskit.web import rdap, whois
 from opskit.web.rdap import RdapError, Registration
 from opskit.web.whois import WhoisError
@@ -177,22 +178,28 @@ def evaluate(site: Site, facts: DomainFacts, now: datetime | None = None) -> Res
     }
     found = facts.registration
     if found is None or found.expires is None:
-        tried = ", ".join(item["source"] for item in facts.attempts) or "nothing"
+        tried = [item["source"] for item in facts.attempts] or [Message("web.domain.nothing")]
         return Result(
             check_id=CHECK_ID,
             target=facts.domain,
             status=Status.UNKNOWN,
-            summary=f"no expiry date found for {facts.domain} (tried {tried})",
+            summary=Message("web.domain.none", domain=facts.domain, tried=tried),
             evidence=evidence,
             sop_row=sop_row(CHECK_ID),
         )
     remaining = (found.expires - now).total_seconds() / 86400
     status = grade_low(remaining, site.domain_warning_days, site.domain_critical_days)
-    when = found.expires.strftime("%Y-%m-%d")
+    when = found.expires.date()
     summary = (
-        f"{facts.domain} EXPIRED {-remaining:.0f} days ago ({when})"
+        Message("web.domain.expired", domain=facts.domain, days=round(-remaining), date=when)
         if remaining < 0
-        else f"{facts.domain} expires in {remaining:.0f} days ({when}), from {found.source}"
+        else Message(
+            "web.domain.expires",
+            domain=facts.domain,
+            days=round(remaining),
+            date=when,
+            source=found.source,
+        )
     )
     evidence.update(
         {

@@ -19,6 +19,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Result, Status, worst
+from opskit.text import Message
 from opskit.web.fetch import Page, resolve
 
 CHECK_ID = "web.exposure"
@@ -58,18 +59,18 @@ def key_names(body: bytes) -> list[str]:
 
 def header_problems(page: Page, https: bool) -> list[str]:
     """Missing protective headers and version disclosure in one response's headers."""
-    found = []
+    found: list[str] = []
     if https and not page.header("strict-transport-security"):
-        found.append("no Strict-Transport-Security (HSTS)")
+        found.append(Message("web.exposure.no_hsts"))
     if page.header("x-content-type-options").lower() != "nosniff":
-        found.append("no X-Content-Type-Options: nosniff")
+        found.append(Message("web.exposure.no_nosniff"))
     policy = page.header("content-security-policy").lower()
     if not page.header("x-frame-options") and "frame-ancestors" not in policy:
-        found.append("no frame protection (X-Frame-Options or CSP frame-ancestors)")
+        found.append(Message("web.exposure.no_frame"))
     for name in ("server", "x-powered-by", "x-aspnet-version"):
         value = page.header(name)
         if value and VERSION.search(value):
-            found.append(f"{name} discloses a version: {value}")
+            found.append(Message("web.exposure.version", header=name, value=value))
     return found
 
 
@@ -79,7 +80,7 @@ def check(site: Site, home: Page, get: Callable[..., Page]) -> Result:
             check_id=CHECK_ID,
             target=site.name,
             status=Status.UNKNOWN,
-            summary=f"home page did not answer: {home.error}",
+            summary=Message("web.exposure.unread", error=home.error),
             sop_row=sop_row(CHECK_ID),
         )
     headers = header_problems(home, site.url.startswith("https://"))
@@ -96,18 +97,25 @@ def check(site: Site, home: Page, get: Callable[..., Page]) -> Result:
                  "content_type": page.header("content-type"), "keys": key_names(page.body)}
             )  # fmt: skip
     statuses = [Status.WARNING] * bool(headers) + [Status.CRITICAL] * bool(exposed)
-    parts = []
+    parts: list[str] = []
     if exposed:
-        parts.append("PUBLIC: " + ", ".join(item["path"] for item in exposed))
+        parts.append(
+            Message("web.exposure.public", paths=", ".join(item["path"] for item in exposed))
+        )
     parts += headers
     return Result(
         check_id=CHECK_ID,
         target=site.name,
         status=worst(statuses),
-        summary="; ".join(parts) if parts else "security headers present, no exposed files",
+        summary=Message("web.exposure.summary", parts=parts)
+        if parts
+        else Message("web.exposure.ok"),
         evidence={
             "exposed": exposed,
-            "header_problems": headers,
+            "header_problems": [str(problem) for problem in headers],
+            "header_messages": [
+                problem.to_dict() for problem in headers if isinstance(problem, Message)
+            ],
             "headers": {key: value for key, value in home.headers.items() if key in (
                 "strict-transport-security", "x-content-type-options", "x-frame-options",
                 "content-security-policy", "server", "x-powered-by")},

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from opskit.text import Message
+
 MAX_BODY_BYTES = 5_000_000
 CHUNK_BYTES = 65_536
 
@@ -134,6 +136,7 @@ def fetch(
 
 
 def _read(response: Any, max_bytes: int, deadline: float) -> tuple[bytes, bool, str | None]:
+    """The body (at most ``max_bytes``), whether it was cut, and why reading stopped early."""
     import requests
 
     parts: list[bytes] = []
@@ -145,36 +148,42 @@ def _read(response: Any, max_bytes: int, deadline: float) -> tuple[bytes, bool, 
             if size >= max_bytes:
                 return b"".join(parts)[:max_bytes], True, None
             if time.monotonic() > deadline:
-                return b"".join(parts), True, "the body was still arriving at the time limit"
+                return b"".join(parts), True, Message("web.error.body_late")
     except requests.exceptions.RequestException as error:
         return b"".join(parts), True, describe_error(error)
     return b"".join(parts), False, None
 
 
 def describe_error(error: Exception) -> str:
-    """A short readable reason for a failed request (timeout, refused, TLS, DNS)."""
+    """A short readable reason for a failed request (timeout, refused, TLS, DNS), a Message.
+
+    The operating system's own words (``detail``) are English; the Indonesian
+    text leaves them out, the English one keeps them in brackets.
+    """
     import requests
 
     text = str(error)
     if isinstance(error, requests.exceptions.SSLError):
-        reason = "TLS handshake or certificate verification failed"
+        reason = Message("web.error.tls")
     elif isinstance(error, requests.exceptions.ConnectTimeout):
-        reason = "timed out while connecting"
+        reason = Message("web.error.connect_timeout")
     elif isinstance(error, requests.exceptions.ReadTimeout):
-        reason = "timed out waiting for the answer"
+        reason = Message("web.error.read_timeout")
     elif isinstance(error, requests.exceptions.ConnectionError):
         if "Name or service not known" in text or "getaddrinfo" in text:
-            reason = "the name does not resolve"
+            reason = Message("web.error.unresolved")
         elif "refused" in text.lower():
-            reason = "connection refused"
+            reason = Message("web.error.refused")
         else:
-            reason = "connection failed"
+            reason = Message("web.error.connection")
     elif isinstance(error, requests.exceptions.TooManyRedirects):
-        reason = "too many redirects"
+        reason = Message("web.error.redirects")
     else:
-        reason = error.__class__.__name__
+        reason = Message("web.error.other", kind=error.__class__.__name__)
     detail = _innermost(text)
-    return f"{reason} ({detail})" if detail and detail.lower() not in reason.lower() else reason
+    if detail and detail.lower() not in reason.lower():
+        return Message("web.error.with_detail", reason=reason, detail=detail)
+    return reason
 
 
 def _innermost(text: str) -> str:

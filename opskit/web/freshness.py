@@ -17,6 +17,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Metric, Result, Status, grade, utc_now
+from opskit.text import Message
 from opskit.web import content
 from opskit.web.fetch import Page, resolve
 
@@ -95,8 +96,7 @@ def evaluate(site: Site, facts: FreshnessFacts, now: datetime | None = None) -> 
             check_id=CHECK_ID,
             target=site.name,
             status=Status.UNKNOWN,
-            summary="no publication date found (no sitemap lastmod, feed, dated region or "
-            "Last-Modified); set sitemap, feeds or updates_selector",
+            summary=Message("web.freshness.none"),
             evidence=evidence,
             sop_row=sop_row(CHECK_ID),
         )
@@ -108,7 +108,9 @@ def evaluate(site: Site, facts: FreshnessFacts, now: datetime | None = None) -> 
         check_id=CHECK_ID,
         target=site.name,
         status=status,
-        summary=f"last update {age_days:.0f} days ago ({newest:%Y-%m-%d}, from {source})",
+        summary=Message(
+            "web.freshness.age", days=round(age_days), date=newest.date(), source=source
+        ),
         evidence=evidence,
         metrics=(
             Metric(

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Metric, Result, Status, grade, worst
+from opskit.text import Message
 from opskit.web.fetch import Page
 
 CHECK_ID = "web.http"
@@ -65,14 +66,23 @@ def probe(site: Site, get: Callable[..., Page]) -> Availability:
 def problems(site: Site, page: Page) -> list[str]:
     """Why ``page`` means the site is not available as expected (empty when it is)."""
     if page.status is None:
-        return [page.error or "no answer"]
-    found = []
+        return [page.error or Message("web.error.no_answer")]
+    found: list[str] = []
     if page.status not in site.expected_status:
-        expected = ", ".join(str(code) for code in site.expected_status)
-        found.append(f"HTTP {page.status} (expected {expected})")
+        found.append(
+            Message("web.http.status", status=page.status, expected=list(site.expected_status))
+        )
     text = page.text
-    found += [f"missing text {phrase!r}" for phrase in site.must_contain if phrase not in text]
-    found += [f"unwanted text {phrase!r}" for phrase in site.must_not_contain if phrase in text]
+    found += [
+        Message("web.http.missing_text", text=phrase)
+        for phrase in site.must_contain
+        if phrase not in text
+    ]
+    found += [
+        Message("web.http.unwanted_text", text=phrase)
+        for phrase in site.must_not_contain
+        if phrase in text
+    ]
     if page.error:
         found.append(page.error)
     return found
@@ -86,7 +96,7 @@ def evaluate(
     page = seen.page
     reasons = problems(site, page)
     statuses = []
-    notes: list[str] = []
+    notes: list[Message] = []
     metrics: list[Metric] = []
     if page.status is not None:
         metrics.append(
@@ -105,8 +115,12 @@ def evaluate(
         statuses.append(speed)
         if speed is not Status.OK:
             notes.append(
-                f"slow: {page.elapsed_ms:.0f} ms (limits {site.response_warning_ms}/"
-                f"{site.response_critical_ms} ms)"
+                Message(
+                    "web.http.slow",
+                    ms=page.elapsed_ms,
+                    warning=site.response_warning_ms,
+                    critical=site.response_critical_ms,
+                )
             )
     # When the site does not answer at all, plain HTTP failing too is the same news.
     unanswered = page.status is None and (seen.redirect is None or seen.redirect.status is None)
@@ -119,13 +133,14 @@ def evaluate(
     consecutive = _consecutive_failures(previous) + 1 if failed else 0
     if failed and consecutive < site.failures_before_critical:
         status = worst([Status.WARNING, *statuses[1:]])
-        notes.append(f"failure {consecutive} of {site.failures_before_critical} before CRITICAL")
+        notes.append(
+            Message("web.http.failure_of", count=consecutive, limit=site.failures_before_critical)
+        )
+    noted = Message("web.http.notes", notes=notes) if notes else ""
     if failed:
-        summary = "DOWN: " + "; ".join(reasons)
+        summary = Message("web.http.down", reasons=reasons, notes=noted)
     else:
-        summary = f"HTTP {page.status} in {page.elapsed_ms:.0f} ms"
-    if notes:
-        summary += " (" + "; ".join(notes) + ")"
+        summary = Message("web.http.up", status=page.status, ms=page.elapsed_ms, notes=noted)
     return Result(
         check_id=CHECK_ID,
         target=target,
@@ -147,17 +162,19 @@ def evaluate(
     )
 
 
-def _redirect_problem(redirect: Page | None) -> str | None:
+def _redirect_problem(redirect: Page | None) -> Message | None:
     if redirect is None:
         return None
     if redirect.status is None:
-        return f"plain HTTP does not answer ({redirect.error})"
+        return Message("web.http.plain_no_answer", error=redirect.error)
     location = redirect.header("location")
     if redirect.status in (301, 302, 303, 307, 308) and location.startswith("https://"):
         return None
     if redirect.status in (301, 302, 303, 307, 308):
-        return f"plain HTTP redirects to {location or '(no Location)'} instead of HTTPS"
-    return f"plain HTTP answers {redirect.status} without redirecting to HTTPS"
+        return Message(
+            "web.http.plain_elsewhere", location=location or Message("web.http.no_location")
+        )
+    return Message("web.http.plain_not_redirected", status=redirect.status)
 
 
 def _consecutive_failures(previous: Sequence[Result]) -> int:

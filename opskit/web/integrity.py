@@ -21,6 +21,7 @@ from typing import Any
 from opskit.catalog import sop_row
 from opskit.config.schema import Site, WebSettings
 from opskit.result import Result, Status, utc_now, worst
+from opskit.text import Message
 from opskit.web import cloaking, content, spam_scan
 from opskit.web.content import Sitemap
 from opskit.web.fetch import Page
@@ -134,22 +135,24 @@ def _baseline(
         statuses.append(Status.WARNING if changed > site.change_warning_percent else Status.OK)
     status = worst(statuses, default=Status.UNKNOWN)
     if accept:
-        summary = f"baseline accepted for {len(outcome.changes)} page(s)"
+        summary = Message("web.integrity.accepted", count=len(outcome.changes))
     elif any(page.get("baseline", 1) is None for page in pages):
-        summary = (
-            "no accepted baseline yet; run `opskit check web --accept-baseline` "
-            "once the site is known good"
-        )
+        summary = Message("web.integrity.no_baseline")
     else:
         worst_page = max(pages, key=lambda page: page.get("changed_percent", -1))
         most = worst_page.get("changed_percent")
-        summary = (
-            f"{worst_page['url']} changed {most:g}% from its baseline"
-            if most is not None
-            else f"{worst_page['url']}: {worst_page.get('error')}"
+        limit = (
+            Message("web.integrity.limit", limit=float(site.change_warning_percent))
+            if status is Status.WARNING
+            else ""
         )
-        if status is Status.WARNING:
-            summary += f" (limit {site.change_warning_percent:g}%); see the diff in the evidence"
+        summary = (
+            Message("web.integrity.changed", url=worst_page["url"], percent=most, limit=limit)
+            if most is not None
+            else Message(
+                "web.integrity.page_error", url=worst_page["url"], error=worst_page.get("error")
+            )
+        )
     return Result(
         check_id=BASELINE_ID,
         target=site.name,
@@ -188,7 +191,7 @@ def _sitemap_result(
         status = Status.UNKNOWN if site.sitemap or note.startswith("UNREACHABLE") else Status.OK
         return Result(
             check_id=SITEMAP_ID, target=site.name, status=status,
-            summary=note if site.sitemap else f"{note}; nothing to compare",
+            summary=note if site.sitemap else Message("web.sitemap.nothing_to_compare", note=note),
             evidence={"note": note}, sop_row=sop_row(SITEMAP_ID),
         )  # fmt: skip
     urls = sorted(sitemap.urls)[:MAX_KNOWN_URLS]
@@ -196,14 +199,17 @@ def _sitemap_result(
         StateChange(SITEMAPS, site.name, {"urls": urls, "seen_at": utc_now().isoformat()})
     )
     if known is None:
-        summary, status = f"{len(urls)} sitemap URLs recorded (first run)", Status.OK
+        summary, status = Message("web.sitemap.first", count=len(urls)), Status.OK
     elif new_urls:
         status = Status.WARNING if len(new_urls) > site.sitemap_new_warning else Status.OK
-        summary = f"{len(new_urls)} new URL(s) in the sitemap: " + ", ".join(new_urls[:5])
-        if status is Status.WARNING:
-            summary += f" (more than {site.sitemap_new_warning} at once)"
+        many = (
+            Message("web.sitemap.many", limit=site.sitemap_new_warning)
+            if status is Status.WARNING
+            else ""
+        )
+        summary = Message("web.sitemap.new", count=len(new_urls), urls=new_urls[:5], many=many)
     else:
-        summary, status = f"no new URLs among {len(urls)}", Status.OK
+        summary, status = Message("web.sitemap.none_new", count=len(urls)), Status.OK
     return Result(
         check_id=SITEMAP_ID, target=site.name, status=status, summary=summary,
         evidence={"new_urls": new_urls[:200], "new_count": len(new_urls), "total": len(urls)},

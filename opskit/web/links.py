@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from opskit.catalog import sop_row
 from opskit.config.schema import Site
 from opskit.result import Result, Status
+from opskit.text import Message
 from opskit.web import content
 from opskit.web.fetch import Page, same_site
 
@@ -32,12 +33,12 @@ def is_pdf_link(url: str) -> bool:
 def pdf_problem(page: Page) -> str | None:
     """Why a fetched document is not a valid PDF, or None."""
     if page.truncated:
-        return "too large or incomplete to verify"
+        return Message("web.links.pdf_large")
     if not page.body.startswith(b"%PDF-"):
-        kind = page.header("content-type") or "unknown type"
-        return f"not a PDF (starts with {page.body[:16]!r}, {kind})"
+        kind = page.header("content-type") or "?"
+        return Message("web.links.pdf_not_pdf", start=repr(page.body[:16]), kind=kind)
     if b"%%EOF" not in page.body[-2048:]:
-        return "PDF is cut short (no %%EOF at the end)"
+        return Message("web.links.pdf_cut")
     return None
 
 
@@ -56,12 +57,14 @@ def collect(site: Site, pages: list[Page]) -> list[content.Link]:
 def check(site: Site, pages: list[Page], get: Callable[..., Page]) -> Result:
     """Fetch every collected link (a few at a time) and list the broken ones and bad PDFs."""
     if not any(page.ok and page.status == 200 for page in pages):
-        reason = next((page.error for page in pages if page.error), None) or "no page answered 200"
+        reason = next((page.error for page in pages if page.error), None) or Message(
+            "web.links.no_200"
+        )
         return Result(
             check_id=CHECK_ID,
             target=site.name,
             status=Status.UNKNOWN,
-            summary=f"could not read the watched pages: {reason}",
+            summary=Message("web.links.unread", reason=reason),
             sop_row=sop_row(CHECK_ID),
         )
     targets = collect(site, pages)
@@ -71,7 +74,7 @@ def check(site: Site, pages: list[Page], get: Callable[..., Page]) -> Result:
         page = get(link.url, max_bytes=PDF_MAX_BYTES if pdf else PAGE_MAX_BYTES)
         entry: dict[str, Any] = {"url": link.url, "text": link.text[:80], "status": page.status}
         if not page.ok and page.status is None:
-            entry["problem"] = page.error
+            entry["problem"] = page.error or Message("web.error.no_answer")
         elif page.status is not None and page.status >= 400:
             entry["problem"] = f"HTTP {page.status}"
         elif pdf or "application/pdf" in page.header("content-type"):
@@ -84,13 +87,21 @@ def check(site: Site, pages: list[Page], get: Callable[..., Page]) -> Result:
     with ThreadPoolExecutor(max_workers=LINK_WORKERS, thread_name_prefix="links") as pool:
         checked = list(pool.map(one, targets))
     broken = [entry for entry in checked if "problem" in entry]
+    for entry in broken:
+        if isinstance(entry["problem"], Message):
+            entry["problem_message"] = entry["problem"].to_dict()
     documents = sum(1 for entry in checked if entry.get("pdf"))
     if broken:
-        listed = "; ".join(f"{entry['url']} ({entry['problem']})" for entry in broken[:5])
-        summary = f"{len(broken)} of {len(checked)} links broken or invalid: {listed}"
+        listed = [
+            Message("web.links.broken_item", url=entry["url"], problem=entry["problem"])
+            for entry in broken[:5]
+        ]
+        summary = Message(
+            "web.links.broken", count=len(broken), checked=len(checked), listed=listed
+        )
         status = Status.WARNING
     else:
-        summary = f"{len(checked)} links work ({documents} PDF documents valid)"
+        summary = Message("web.links.ok", count=len(checked), documents=documents)
         status = Status.OK
     return Result(
         check_id=CHECK_ID,

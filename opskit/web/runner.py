@@ -23,6 +23,7 @@ from opskit.catalog import unknown
 from opskit.config.schema import WEB_CHECKS, Site, WebSettings
 from opskit.errors import OpskitError
 from opskit.result import Result, Status, utc_now
+from opskit.text import Message
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages
@@ -145,7 +146,7 @@ def run(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
                     unknown(
                         CHECK_IDS[task.check],
                         task.site.name,
-                        f"check failed: {error.__class__.__name__}: {error}",
+                        Message("web.failed", kind=error.__class__.__name__, detail=str(error)),
                     )
                 ]
             )
@@ -179,7 +180,7 @@ def point_to_the_outage(results: list[Result]) -> list[Result]:
         unknown(
             result.check_id,
             result.target,
-            "not checked: the site does not answer (see web.http)",
+            Message("web.not_checked"),
         )
         if result.target in down
         and result.status is Status.UNKNOWN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from opskit.config.schema import Site
+from opskit.text import Message
 from opskit.web.content import Sitemap, parse_sitemap
 from opskit.web.fetch import Page, resolve
 
@@ -22,16 +23,16 @@ def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None,
     url = resolve(site.url, site.sitemap or "/sitemap.xml")
     page = get(url)
     if page.status is None:
-        return None, f"UNREACHABLE: sitemap {url}: {page.error}"
+        return None, Message("web.sitemap.unreachable", url=url, error=page.error)
     if page.status in ABSENT_STATUSES:
-        return None, f"no sitemap at {url} (HTTP {page.status})"
+        return None, Message("web.sitemap.absent", url=url, status=page.status)
     if page.status != 200:
         # A server error or a refusal says nothing about whether a sitemap exists.
-        return None, f"UNREACHABLE: sitemap {url} answered HTTP {page.status}"
+        return None, Message("web.sitemap.unreachable_status", url=url, status=page.status)
     try:
         found = parse_sitemap(page.body)
     except ValueError as error:
-        return None, f"INVALID: {url} answers HTTP 200 but is not a sitemap ({error})"
+        return None, Message("web.sitemap.invalid", url=url, detail=str(error))
     urls = dict(found.urls)
     for child in found.children[:MAX_CHILD_SITEMAPS]:
         answer = get(child)
@@ -40,4 +41,4 @@ def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None,
                 urls.update(parse_sitemap(answer.body).urls)
             except ValueError:
                 continue
-    return Sitemap(urls, found.children), f"sitemap {url}: {len(urls)} URLs"
+    return Sitemap(urls, found.children), Message("web.sitemap.read", url=url, count=len(urls))

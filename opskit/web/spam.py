@@ -12,10 +12,12 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
+from opskit.text import Message
 
 CONTEXT_CHARACTERS = 60
 
@@ -29,13 +31,16 @@ class Hit:
     where: str
     excerpt: str
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "phrase": self.phrase,
             "category": self.category,
-            "where": self.where,
+            "where": str(self.where),
             "excerpt": self.excerpt,
         }
+        if isinstance(self.where, Message):
+            found["place"] = self.where.to_dict()
+        return found
 
 
 @functools.cache

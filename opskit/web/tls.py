@@ -21,6 +21,7 @@ from typing import Any
 from opskit.catalog import sop_row, unknown
 from opskit.config.schema import Site
 from opskit.result import Metric, Result, Status, grade_low, utc_now, worst
+from opskit.text import Message
 from opskit.web.domain import is_ip_address
 
 CHECK_ID = "web.tls"
@@ -76,13 +77,12 @@ def probe(host: str, port: int, timeout_seconds: float, ca_bundle: str | None) -
         return TlsFacts(
             host,
             port,
-            error=f"no TLS handshake within {timeout_seconds:g} s "
-            "(the server accepted the connection, then did not answer)",
+            error=Message("web.tls.silent", seconds=float(timeout_seconds)),
         )
     except (OSError, ValueError) as error:
-        return TlsFacts(host, port, error=f"TLS handshake failed: {_reason(error)}")
+        return TlsFacts(host, port, error=_handshake(error))
     except Exception as error:  # noqa: BLE001 - pyOpenSSL raises its own Error tree; any is a failed handshake
-        return TlsFacts(host, port, error=f"TLS handshake failed: {_reason(error)}")
+        return TlsFacts(host, port, error=_handshake(error))
     verified, verify_error = verify(host, port, timeout_seconds, ca_bundle)
     return TlsFacts(
         host, port, chain=chain, protocol=protocol, verified=verified, verify_error=verify_error
@@ -179,7 +179,7 @@ def plain_http(site: Site) -> Result:
         check_id=CHECK_ID,
         target=site.name,
         status=Status.WARNING,
-        summary=f"served over plain HTTP ({site.url}); logins and forms are not encrypted",
+        summary=Message("web.tls.plain", url=site.url),
         evidence={"url": site.url, "expected": "https:// with a valid certificate"},
         sop_row=sop_row(CHECK_ID),
     )
@@ -193,7 +193,7 @@ def evaluate(site: Site, facts: TlsFacts, now: datetime | None = None) -> Result
         return unknown(
             CHECK_ID,
             target,
-            facts.error or "the server sent no certificate",
+            facts.error or Message("web.tls.no_certificate"),
             host=facts.host,
             port=facts.port,
         )
@@ -205,29 +205,34 @@ def evaluate(site: Site, facts: TlsFacts, now: datetime | None = None) -> Result
     statuses.append(expiry)
     position = facts.chain.index(soonest)
     which = (
-        "certificate" if position == 0 else f"chain certificate {position + 1} ({soonest.issuer})"
+        Message("web.tls.leaf")
+        if position == 0
+        else Message("web.tls.chain", position=position + 1, issuer=soonest.issuer)
     )
+    ends = soonest.not_after.date()
     if remaining < 0:
-        notes.append(f"{which} EXPIRED {-remaining:.0f} days ago ({soonest.not_after:%Y-%m-%d})")
+        notes.append(Message("web.tls.expired", which=which, days=round(-remaining), date=ends))
     else:
-        notes.append(f"{which} expires in {remaining:.0f} days ({soonest.not_after:%Y-%m-%d})")
+        notes.append(Message("web.tls.expires", which=which, days=round(remaining), date=ends))
     leaf = facts.chain[0]
     matches = hostname_matches(leaf, facts.host)
     if not matches:
         statuses.append(Status.CRITICAL)
         names = ", ".join([*leaf.dns_names, *leaf.ip_addresses]) or leaf.subject
-        notes.append(f"name {facts.host} not in certificate ({names})")
+        notes.append(Message("web.tls.name_mismatch", host=facts.host, names=names))
     if not facts.verified:
         statuses.append(Status.CRITICAL)
-        notes.append(f"not trusted: {facts.verify_error}")
+        notes.append(Message("web.tls.untrusted", reason=trust_reason(facts.verify_error)))
     if facts.protocol in OLD_PROTOCOLS:
         statuses.append(Status.WARNING)
-        notes.append(f"old protocol {facts.protocol}")
+        notes.append(Message("web.tls.old_protocol", name=facts.protocol))
+    elif facts.protocol:
+        notes.append(Message("web.tls.protocol", name=facts.protocol))
     return Result(
         check_id=CHECK_ID,
         target=target,
         status=worst(statuses),
-        summary="; ".join(notes) + (f"; {facts.protocol}" if facts.protocol else ""),
+        summary=Message("web.tls.summary", notes=notes),
         evidence={
             "host": facts.host,
             "port": facts.port,
@@ -244,6 +249,30 @@ def evaluate(site: Site, facts: TlsFacts, now: datetime | None = None) -> Result
         ),
         sop_row=sop_row(CHECK_ID),
     )
+
+
+def _handshake(error: BaseException) -> Message:
+    return Message("web.tls.handshake_detail", detail=_reason(error))
+
+
+# OpenSSL's verification messages, and what they mean for a reader.
+TRUST_REASONS = (
+    ("self-signed", "self_signed"),
+    ("self signed", "self_signed"),
+    ("has expired", "expired"),
+    ("not yet valid", "not_yet_valid"),
+    ("unable to get local issuer", "unknown_issuer"),
+    ("unable to get issuer", "unknown_issuer"),
+    ("hostname mismatch", "hostname"),
+    ("doesn't match", "hostname"),
+)
+
+
+def trust_reason(text: str | None) -> Message:
+    """Why a normal client refuses the chain, in words (OpenSSL's own text kept as ``detail``)."""
+    lowered = (text or "").lower()
+    key = next((key for needle, key in TRUST_REASONS if needle in lowered), "other")
+    return Message(f"web.tls.reasons.{key}", detail=text or "")
 
 
 def _reason(error: BaseException) -> str:

@@ -110,12 +110,11 @@ def test_incident_is_announced_once_reminded_and_resolved(
 
     assert recovered.exit_code == 0
     subjects = [received.message["subject"] for received in smtp.messages]
-    target = outages[0]
-    assert subjects.count(f"[PA Uji] KRITIS: Ruang disk server pada {target}") == 1
-    assert (
-        subjects.count(f"[PA Uji] Pengingat: Ruang disk server pada {target} masih bermasalah") == 1
-    )
-    assert subjects.count(f"[PA Uji] Pulih: Ruang disk server pada {target}") == 1
+    # The target by its human name: local:/ is "/ di server ini".
+    target = outages[0].replace("local:", "") + " di server ini"
+    assert subjects.count(f"[PA Uji] KRITIS: Ruang disk server — {target}") == 1
+    assert subjects.count(f"[PA Uji] Pengingat: Ruang disk server — {target} masih bermasalah") == 1
+    assert subjects.count(f"[PA Uji] Pulih: Ruang disk server — {target}") == 1
     assert len(subjects) == 3 * len(outages)
     assert all(received.recipients == ["pj@pa-uji.go.id"] for received in smtp.messages)
 
@@ -130,7 +129,7 @@ def test_incident_is_announced_once_reminded_and_resolved(
 
     post = webhook.posts[0]
     assert post["title"] == subjects[0]
-    assert post["message"].startswith(f"KRITIS: Ruang disk server pada {target} sejak ")
+    assert post["message"].startswith(f"KRITIS: Ruang disk server — {target}, sejak ")
     [sent] = post["attachments"]
     assert base64.b64decode(sent["base64"]).startswith(b"%PDF")
 
@@ -240,7 +239,7 @@ def test_a_recovered_incident_report_still_names_the_problem(
 
     html = (out / "incident" / "incident-1-report.html").read_text()
     problem = html.split("4. Masalah</h2>", 1)[1].split("</p>", 1)[0]
-    assert "used" in problem and "limits" in problem  # the CRITICAL summary, not the OK one
+    assert "terpakai" in problem and "batas" in problem  # the CRITICAL summary, not the OK one
     assert "Sudah pulih" in html
 
 

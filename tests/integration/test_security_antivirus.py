@@ -151,7 +151,9 @@ def test_scanning_a_clean_path_and_a_missing_one(
     antivirus = {"clamd_config": str(clamd.config)}
     config = configure(antivirus, [str(web_root)])
 
-    clean = cli("--config", config, "antivirus", "scan", "web1", str(web_root / "index.php"))
+    clean = cli(
+        "--config", config, "antivirus", "scan", "web1", str(web_root / "index.php"), "--lang", "en"
+    )
     missing = cli(
         "--config", config, "antivirus", "scan", "web1", str(tmp_path / "nope"), "--format", "json"
     )

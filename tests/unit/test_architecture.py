@@ -23,6 +23,7 @@ GROUND_FLOOR = (
     "opskit.masking",
     "opskit.paths",
     "opskit.timeutil",
+    "opskit.text",
 )
 BELOW_THE_EDGES = ("opskit.config", "opskit.store", "opskit.grammar", *GROUND_FLOOR)
 

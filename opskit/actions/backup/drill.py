@@ -22,6 +22,7 @@ from opskit.backup.repository import Target
 from opskit.backup.restic import DATABASE_TAG, ls_argv, restore_argv
 from opskit.config.schema import BackupSet
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 # restic keeps nanoseconds, Python times here are read to the microsecond.
 MTIME_TOLERANCE_SECONDS = 2e-6
@@ -36,7 +37,9 @@ def restore_drill(access: HostAccess, target: Target, backup_set: BackupSet) -> 
         if snapshot.tag_value(DATABASE_TAG) is None
     ]
     if not snapshots:
-        return result("backup.verify.drill", name, Status.WARNING, "no snapshot to restore yet")
+        return result(
+            "backup.verify.drill", name, Status.WARNING, Message("backup.verify.drill_none")
+        )
     latest = snapshots[-1]
     listed = require_ok(call(access.runner, target, ls_argv(target.restic, latest.id)), target)
     in_snapshot = ls_files(listed.stdout)
@@ -59,7 +62,7 @@ def restore_drill(access: HostAccess, target: Target, backup_set: BackupSet) -> 
             "backup.verify.drill",
             name,
             Status.WARNING,
-            f"no file of snapshot {latest.short_id} is unchanged live; nothing to compare",
+            Message("backup.verify.drill_nothing", snapshot=latest.short_id),
             evidence,
         )
     sample = sorted(
@@ -75,8 +78,12 @@ def restore_drill(access: HostAccess, target: Target, backup_set: BackupSet) -> 
                 "backup.verify.drill",
                 name,
                 Status.CRITICAL,
-                f"restore of {len(sample)} files from {latest.short_id} failed: "
-                + (restored.stderr.strip().splitlines() or ["no message"])[-1],
+                Message(
+                    "backup.verify.drill_failed",
+                    count=len(sample),
+                    snapshot=latest.short_id,
+                    detail=(restored.stderr.strip().splitlines() or ["no message"])[-1],
+                ),
                 evidence,
             )
         live_hashes = _hashes(access, sample)
@@ -94,8 +101,12 @@ def restore_drill(access: HostAccess, target: Target, backup_set: BackupSet) -> 
             "backup.verify.drill",
             name,
             Status.CRITICAL,
-            f"{len(different)} of {len(sample)} restored files differ from the live files: "
-            + ", ".join(different[:3]),
+            Message(
+                "backup.verify.drill_differ",
+                count=len(different),
+                sample=len(sample),
+                files=different,
+            ),
             evidence,
             metrics=metrics,
         )
@@ -103,8 +114,7 @@ def restore_drill(access: HostAccess, target: Target, backup_set: BackupSet) -> 
         "backup.verify.drill",
         name,
         Status.OK,
-        f"restored {len(sample)} files from snapshot {latest.short_id}; all identical to the "
-        "live files",
+        Message("backup.verify.drill_ok", count=len(sample), snapshot=latest.short_id),
         evidence,
         metrics=metrics,
     )

@@ -33,6 +33,7 @@ from opskit.errors import OpskitError
 from opskit.execute import Completed, Piped, display, ended, pipe
 from opskit.memory_file import MemoryFile
 from opskit.result import Result, Status
+from opskit.text import Message
 
 COUNTS_NAMESPACE = "backup.database-counts"
 
@@ -93,7 +94,7 @@ def backup_database(
             "backup.database",
             name,
             Status.CRITICAL,
-            f"dump of {database.database} failed, no snapshot kept: {failure}",
+            Message("backup.database.failed", database=database.database, reason=failure),
             evidence,
         )
     judged = judge_backup(name, answer, target, [], evidence)

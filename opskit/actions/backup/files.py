@@ -5,7 +5,6 @@ from __future__ import annotations
 from opskit.actions.backup.common import (
     HostAccess,
     ProgressCallback,
-    human_bytes,
     result,
     target_name,
 )
@@ -23,6 +22,7 @@ from opskit.backup.restic import backup_argv, set_tag
 from opskit.config.schema import BackupSet
 from opskit.execute import display
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 MAX_LISTED_PATHS = 20
 
@@ -50,7 +50,7 @@ def backup_files(
             "backup.run",
             name,
             Status.CRITICAL,
-            f"none of the paths of set {backup_set.name} exist: {', '.join(missing[:5])}",
+            Message("backup.run.no_paths", set=backup_set.name, paths=missing),
             evidence,
         )
     argv = backup_argv(
@@ -104,23 +104,26 @@ def judge_backup(
         Metric("duration_seconds", round(summary.duration_seconds, 3), "s"),
         Metric("total_bytes_processed", summary.total_bytes_processed, "B"),
     )
-    text = (
-        f"snapshot {summary.snapshot_id}: {human_bytes(summary.data_added_bytes)} added, "
-        f"{summary.total_files_processed} files, {summary.duration_seconds:.1f} s"
+    text = Message(
+        "backup.run.done",
+        snapshot=summary.snapshot_id,
+        added=summary.data_added_bytes,
+        files=summary.total_files_processed,
+        seconds=summary.duration_seconds,
     )
     if answer.kind is Kind.INCOMPLETE or missing:
         problems = []
         if unreadable:
-            problems.append(f"unreadable: {', '.join(unreadable[:5])}")
+            problems.append(Message("backup.run.unreadable", paths=unreadable))
         elif answer.kind is Kind.INCOMPLETE:
-            problems.append("some files could not be read")
+            problems.append(Message("backup.run.some_unreadable"))
         if missing:
-            problems.append(f"missing: {', '.join(missing[:5])}")
+            problems.append(Message("backup.run.missing", paths=missing))
         return result(
             "backup.run",
             name,
             Status.WARNING,
-            f"INCOMPLETE {text}; {'; '.join(problems)}",
+            Message("backup.run.incomplete", done=text, problems=problems),
             evidence,
             metrics=metrics,
         )

@@ -22,6 +22,7 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Result, Status, utc_now
+from opskit.text import Message
 
 
 def init_repositories(context: AppContext, names: Sequence[str], *, create_bucket: bool) -> Outcome:
@@ -52,7 +53,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.OK,
-                    f"repository {repository.name} already exists at {repository.location}",
+                    Message(
+                        "backup.repository.exists",
+                        repository=repository.name,
+                        location=repository.location,
+                    ),
                     {**evidence, "created": False},
                 )
             if existing.kind is not Kind.REPOSITORY_MISSING:
@@ -69,8 +74,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.CRITICAL,
-                    f"{repository.location} is not empty and is not a restic repository; "
-                    f"choose an empty or new directory for repository {repository.name}",
+                    Message(
+                        "backup.repository.not_empty",
+                        location=repository.location,
+                        repository=repository.name,
+                    ),
                     {**evidence, "created": False},
                 )
             created = call(access.runner, target, init_argv(target.restic))
@@ -79,8 +87,11 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
                     "backup.repository",
                     target_label,
                     Status.CRITICAL,
-                    f"could not create repository {repository.name}: "
-                    + explain(created.kind, repository.name, created.stderr),
+                    Message(
+                        "backup.repository.not_created",
+                        repository=repository.name,
+                        reason=explain(created.kind, repository.name, created.stderr),
+                    ),
                     {**evidence, "stderr": created.stderr.splitlines()[-5:]},
                 )
     except OpskitError as error:
@@ -89,7 +100,9 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
         "backup.repository",
         target_label,
         Status.OK,
-        f"created repository {repository.name} at {repository.location}",
+        Message(
+            "backup.repository.created", repository=repository.name, location=repository.location
+        ),
         {**evidence, "created": True},
     )
 

@@ -16,6 +16,7 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 
 def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
@@ -42,8 +43,12 @@ def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
                             "backup.prune",
                             target_name(backup_set.name, repository),
                             Status.OK,
-                            f"forgot {removed} snapshot{'s' if removed != 1 else ''}, kept {kept} "
-                            f"({' '.join(retention.flags())})",
+                            Message(
+                                "backup.prune.forgot",
+                                removed=removed,
+                                kept=kept,
+                                flags=" ".join(retention.flags()),
+                            ),
                             {"removed": [id for g in groups for id in g.removed], "kept": kept},
                             metrics=(Metric("snapshots_removed", removed),),
                         )
@@ -54,7 +59,11 @@ def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
                         "backup.prune",
                         label,
                         Status.OK,
-                        f"pruned repository {repository}: {_prune_line(pruned.stdout)}",
+                        Message(
+                            "backup.prune.pruned",
+                            repository=repository,
+                            result=_prune_line(pruned.stdout),
+                        ),
                         {"output": pruned.stdout.splitlines()[-12:]},
                     )
                 )
@@ -63,8 +72,8 @@ def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
     return Outcome(command="backup prune", results=results, record=True)
 
 
-def _prune_line(text: str) -> str:
+def _prune_line(text: str) -> Message:
     for line in text.splitlines():
         if line.startswith("total prune:"):
-            return "removed " + line.partition(":")[2].strip()
-    return "nothing to remove" if "done" in text else "done"
+            return Message("backup.prune.removed", what=line.partition(":")[2].strip())
+    return Message("backup.prune.nothing" if "done" in text else "backup.prune.done")

@@ -24,6 +24,7 @@ from opskit.errors import NotFoundError, OpskitError, UsageError
 from opskit.execute import display
 from opskit.outcome import Outcome
 from opskit.result import Result, Status
+from opskit.text import Message
 
 
 def restore(
@@ -73,9 +74,9 @@ def restore(
     if not answer.ok:
         message = explain(answer.kind, repository, answer.stderr)
         if answer.kind is Kind.NO_SPACE:
-            message = f"the restore target {directory} ran out of space (restore incomplete)"
+            message = Message("backup.restore.no_space", directory=directory)
         if "no matching ID found" in answer.stderr or "invalid id" in answer.stderr:
-            message = f"snapshot {chosen} not found in repository {repository}"
+            message = Message("backup.restore.no_snapshot", snapshot=chosen, repository=repository)
         outcome_result = result(
             "backup.restore",
             label,
@@ -86,21 +87,29 @@ def restore(
         return Outcome(command="backup restore", results=[outcome_result], record=True)
     if files == 0:
         # restic exits 0 when nothing matched; an empty restore must not pass for a good one.
-        matched = f"snapshot {chosen[:8]} holds no files"
+        matched = Message("backup.restore.empty_snapshot", snapshot=chosen[:8])
         if includes:
-            patterns = f"pattern{'s' if len(includes) > 1 else ''} {', '.join(includes)}"
-            matched = f"the include {patterns} matched nothing in snapshot {chosen[:8]}"
+            matched = Message(
+                "backup.restore.nothing_matched",
+                count=len(includes),
+                patterns=", ".join(includes),
+                snapshot=chosen[:8],
+            )
         empty = result(
             "backup.restore",
             label,
             Status.WARNING,
-            f"restored nothing into {directory} on {host.name}: {matched}",
+            Message("backup.restore.nothing", directory=directory, host=host.name, why=matched),
             {**evidence, "files": 0, "includes": list(includes)},
         )
         return Outcome(command="backup restore", results=[empty], record=True)
-    summary = f"restored snapshot {chosen[:8]} into {directory} on {host.name}"
-    if files is not None:
-        summary += f" ({files} files)"
+    summary = Message(
+        "backup.restore.done",
+        snapshot=chosen[:8],
+        directory=directory,
+        host=host.name,
+        files=Message("backup.restore.files", count=files) if files is not None else "",
+    )
     restored: Result = result(
         "backup.restore", label, Status.OK, summary, {**evidence, "files": files}
     )

@@ -35,6 +35,7 @@ from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 
 ROTATION_NAMESPACE = "backup.verify-rotation"
 
@@ -88,7 +89,7 @@ def _check(
     }
     if not answer.ok:
         text = (
-            f"restic check found errors: {'; '.join(report.errors[:3])}"
+            Message("backup.verify.check_errors", errors=list(report.errors[:3]))
             if report.errors and answer.kind.value == "failed"
             else explain(answer.kind, target.name, answer.stderr)
         )
@@ -98,7 +99,7 @@ def _check(
         "backup.verify.check",
         label,
         Status.OK,
-        f"no errors; read data group {part} of {total} (all data is read every {total} runs)",
+        Message("backup.verify.check_ok", part=part, total=total),
         evidence,
     )
 
@@ -117,7 +118,9 @@ def _database(
         if snapshot.tag_value(DATABASE_TAG) == database.name
     ]
     if not found:
-        return result("backup.verify.database", name, Status.WARNING, "no dump to restore yet")
+        return result(
+            "backup.verify.database", name, Status.WARNING, Message("backup.verify.no_dump")
+        )
     snapshot = found[-1]
     recorded = context.store().get_state(COUNTS_NAMESPACE, f"{target.name}:{snapshot.id[:8]}")
     scratch = (
@@ -136,8 +139,11 @@ def _database(
                 "backup.verify.database",
                 name,
                 Status.UNKNOWN,
-                f"cannot create a throwaway database on {client.where}: "
-                f"{created.stderr_tail.strip()[-200:]}",
+                Message(
+                    "backup.verify.no_scratch",
+                    where=client.where,
+                    detail=created.stderr_tail.strip()[-200:],
+                ),
                 evidence,
             )
         try:
@@ -149,15 +155,17 @@ def _database(
                     "backup.verify.database",
                     name,
                     Status.CRITICAL,
-                    f"the dump in {snapshot.short_id} does not load: {failure}",
+                    Message(
+                        "backup.verify.not_loading", snapshot=snapshot.short_id, detail=failure
+                    ),
                     evidence,
                 )
             restored = row_counts(client, scratch)
             expected = (recorded or {}).get("counts")
-            source = "counted at backup time"
+            source = Message("backup.verify.counted")
             if expected is None:
                 expected = row_counts(client, database.database)
-                source = "live (no counts were recorded with this snapshot)"
+                source = Message("backup.verify.live")
         finally:
             client.run_sql(f"DROP DATABASE IF EXISTS {db.quote_identifier(scratch)}")
     return _compare(name, snapshot.short_id, restored, expected, source=source, evidence=evidence)
@@ -169,7 +177,7 @@ def _compare(
     restored: dict[str, int],
     expected: dict[str, int],
     *,
-    source: str,
+    source: Message,
     evidence: dict[str, object],
 ) -> Result:
     differences = {
@@ -181,7 +189,7 @@ def _compare(
         {
             "restored_counts": restored,
             "expected_counts": expected,
-            "expected_from": source,
+            "expected_from": str(source),
             "differences": differences,
         }
     )
@@ -192,8 +200,13 @@ def _compare(
             "backup.verify.database",
             name,
             status,
-            f"restored dump of {snapshot}: row counts differ in {len(differences)} table(s) "
-            f"({', '.join(list(differences)[:3])}) from those {source}",
+            Message(
+                "backup.verify.differ",
+                snapshot=snapshot,
+                count=len(differences),
+                tables=", ".join(list(differences)[:3]),
+                source=source,
+            ),
             evidence,
             metrics=metrics,
         )
@@ -201,8 +214,13 @@ def _compare(
         "backup.verify.database",
         name,
         Status.OK,
-        f"restored dump of {snapshot} into a throwaway database: {len(restored)} tables, "
-        f"{sum(restored.values())} rows, counts match those {source}",
+        Message(
+            "backup.verify.match",
+            snapshot=snapshot,
+            tables=len(restored),
+            rows=sum(restored.values()),
+            source=source,
+        ),
         evidence,
         metrics=metrics,
     )

@@ -35,6 +35,18 @@ def _resolve_path(value: Path, info: ValidationInfo) -> Path:
     return value
 
 
+IMAGE_TYPES = (".png", ".svg")
+
+
+def _image_file(value: Path, info: ValidationInfo) -> Path:
+    value = _resolve_path(value, info)
+    if value.suffix.lower() not in IMAGE_TYPES:
+        raise ValueError("must be a .png or .svg image")
+    if not value.is_file():
+        raise ValueError(f"no image file at {value}")
+    return value
+
+
 def _secret_file(value: Path, info: ValidationInfo) -> Path:
     value = _resolve_path(value, info)
     problem = check_secret_file(value)
@@ -77,6 +89,9 @@ ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
 
 
 SecretFile = Annotated[Path, AfterValidator(_secret_file)]
+
+
+ImageFile = Annotated[Path, AfterValidator(_image_file)]
 
 
 Port = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=1, le=65535)]

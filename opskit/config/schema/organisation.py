@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
-from opskit.config.schema.common import Email, Name, Section, TimeZone
+from opskit.config.schema.common import Email, ImageFile, Name, Section, TimeZone
 from opskit.config.schema.signing import SignerKey
 
 ROLES = (
@@ -52,6 +50,37 @@ class Organisation(Section):
         None,
         description="Postal address for report headers.",
         examples=["Jl. Provinsi KM 9, Penajam Paser Utara"],
+    )
+    hierarchy: list[str] = Field(
+        default_factory=list,
+        description="Lines of the letterhead (kop surat) above the name, top down.",
+        examples=[
+            [
+                "MAHKAMAH AGUNG REPUBLIK INDONESIA",
+                "DIREKTORAT JENDERAL BADAN PERADILAN AGAMA",
+                "PENGADILAN TINGGI AGAMA SAMARINDA",
+            ]
+        ],
+    )
+    emblem: ImageFile | None = Field(
+        None,
+        description="Emblem printed at the left of the letterhead: a PNG or SVG file "
+        "(e.g. /etc/opskit/logo-mahkamah-agung.png).",
+    )
+    telephone: str | None = Field(
+        None, description="Telephone number in the letterhead.", examples=["(0542) 1234567"]
+    )
+    email: Email | None = Field(
+        None, description="E-mail address in the letterhead.", examples=["info@pa-penajam.go.id"]
+    )
+    website: str | None = Field(
+        None, description="Website in the letterhead.", examples=["www.pa-penajam.go.id"]
+    )
+    place: str | None = Field(
+        None,
+        description="Town written before the date above signatures (default: reports.place, "
+        "else the short name).",
+        examples=["Penajam"],
     )
     timezone: TimeZone = Field(
         "Asia/Makassar", description="IANA time zone used in reports and schedules."

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from pydantic import (
-    Field,
-)
+import string
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from opskit.config.schema.common import ConfigPath, Seconds, Section
 from opskit.config.schema.notifications import DEFAULT_SIGNATURES, DocumentKind
 from opskit.config.schema.organisation import Role
+
+NUMBER_FIELDS = ("seq", "code", "month_roman", "month", "year", "prefix")
+
+
+def _number_pattern(value: str) -> str:
+    """A register number pattern: known fields only, the sequence always in it."""
+    try:
+        found = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as error:
+        raise ValueError(f"not a valid number pattern: {error}") from None
+    unknown = sorted(set(found) - set(NUMBER_FIELDS))
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in NUMBER_FIELDS)
+        raise ValueError(f"unknown field {{{unknown[0]}}} (use {known})")
+    if "seq" not in found:
+        raise ValueError("the pattern needs {seq}, the number from the register")
+    try:
+        value.format(seq=1, code="X", month_roman="I", month="01", year=2026, prefix="P")
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"not a valid number pattern: {error}") from None
+    return value
+
+
+NumberPattern = Annotated[str, AfterValidator(_number_pattern)]
 
 
 class Reports(Section):
@@ -19,7 +44,17 @@ class Reports(Section):
         examples=["Penajam"],
     )
     number_prefix: str | None = Field(
-        None, description="Office code put in front of document numbers.", examples=["W17-A23"]
+        None,
+        description="Office code, the {prefix} of number patterns (by default in front of "
+        "every document number).",
+        examples=["W17-A23"],
+    )
+    numbering: dict[DocumentKind, NumberPattern] = Field(
+        default_factory=dict,
+        description="Register number pattern per document kind; {seq} is the next number of "
+        "that kind in the year (never reused), with {code}, {month_roman}, {month}, {year} and "
+        "{prefix}. Default: [{prefix}/]{seq:03}/{code}/{month_roman}/{year}.",
+        examples=[{"incident": "W17-A5/{seq}/HK.05/{month_roman}/{year}"}],
     )
     signatures: dict[DocumentKind, list[Role]] = Field(
         default_factory=lambda: {kind: list(roles) for kind, roles in DEFAULT_SIGNATURES.items()},

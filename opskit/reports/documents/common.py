@@ -1,18 +1,16 @@
-"""What every document builder shares: words, numbers, signatures, check titles."""
+"""What every document builder shares: words, letterhead, signatures, check titles, numbers."""
 
 from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
-from typing import Any
-
-import yaml
 
 from opskit.catalog import runbook
 from opskit.config.schema import Config
-from opskit.masking import mask_data
-from opskit.reports.i18n import Words, roman_month
-from opskit.reports.render import Signature, Stationery
+from opskit.reports import register
+from opskit.reports.render import Document, Signature, Stationery
+from opskit.store import Store
+from opskit.text import Words
 
 
 def words_for(config: Config, language: str | None = None) -> Words:
@@ -22,18 +20,31 @@ def words_for(config: Config, language: str | None = None) -> Words:
     )
 
 
-def stationery(config: Config, language: str | None = None) -> Stationery:
+def stationery(config: Config, language: str | None = None, appendix: bool = False) -> Stationery:
     """Language, letterhead and place of signing for documents of this organisation."""
-    place = config.reports.place or config.organisation.display_name
-    return Stationery(words_for(config, language), config.organisation, place)
+    place = config.organisation.place or config.reports.place or config.organisation.display_name
+    return Stationery(words_for(config, language), config.organisation, place, appendix)
 
 
-def number(config: Config, code: str, sequence: int, moment: datetime, words: Words) -> str:
-    """An office-style number: ``[PREFIX/]007/LSK/XI/2026``."""
-    local = moment.astimezone(words.zone)
-    parts = [config.reports.number_prefix] if config.reports.number_prefix else []
-    parts += [f"{sequence:03d}", code, roman_month(local.month), str(local.year)]
-    return "/".join(parts)
+def file_in_register(config: Config, store: Store, document: Document, now: datetime) -> None:
+    """Give ``document`` its register number and letter date (the ones it has if filed before)."""
+    reports = config.reports
+    entry = register.assign(
+        store,
+        kind=document.kind,
+        key=document.stem,
+        moment=now,
+        zone=zoneinfo.ZoneInfo(config.organisation.timezone),
+        pattern=register.pattern_for(
+            document.kind,
+            {str(kind): text for kind, text in reports.numbering.items()},
+            reports.number_prefix,
+        ),
+        prefix=reports.number_prefix or "",
+        title=document.title,
+    )
+    document.number = entry.number
+    document.dated_at = entry.dated_at
 
 
 def signatures(config: Config, kind: str, words: Words) -> list[Signature]:
@@ -56,9 +67,3 @@ def signatures(config: Config, kind: str, words: Words) -> list[Signature]:
 def check_title(check_id: str, words: Words) -> str:
     entry = runbook(check_id)
     return entry.text("title", words.language) if entry else check_id
-
-
-def evidence_text(evidence: dict[str, Any]) -> str:
-    """Evidence as readable YAML, secrets masked, long output cut."""
-    text = yaml.safe_dump(mask_data(evidence), allow_unicode=True, sort_keys=False, width=100)
-    return text if len(text) < 4000 else text[:4000] + "\n..."

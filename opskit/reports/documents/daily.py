@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from opskit import incidents
 from opskit.config.schema import Config
-from opskit.reports.documents.common import check_title, number, signatures
+from opskit.reports.documents.common import check_title, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.result import Result, Status, worst
@@ -44,7 +44,7 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
         kind="daily",
         template="daily.html.j2",
         title=words("daily.title"),
-        number=number(config, "LHS", start.timetuple().tm_yday, start, words),
+        number="",
         stem=f"daily-{day.isoformat()}",
         subject=words(
             "daily.subject",
@@ -81,6 +81,13 @@ def build(config: Config, store: Store, day: date, words: Words, now: datetime) 
             "now": now,
         },
         signatures=signatures(config, "daily", words),
+        raw=[
+            (
+                f"{check_title(result.check_id, words)} — {words.target(result.target)}",
+                result.evidence,
+            )
+            for result in problems
+        ],
     )
 
 

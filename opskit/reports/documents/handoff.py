@@ -12,7 +12,7 @@ from typing import Any
 from opskit import incidents
 from opskit.config.schema import Config, Host
 from opskit.incidents import Incident
-from opskit.reports.documents.common import check_title, evidence_text, number, signatures
+from opskit.reports.documents.common import check_title, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store, to_text
@@ -48,8 +48,8 @@ def status_changes(store: Store, since: datetime) -> list[dict[str, Any]]:
     A target first seen in trouble counts as a change from "-" (nothing known).
     """
     rows = store.read(
-        "SELECT check_id, target, status, previous, observed_at, summary FROM ("
-        " SELECT check_id, target, status, summary, observed_at,"
+        "SELECT check_id, target, status, previous, observed_at, summary, message FROM ("
+        " SELECT check_id, target, status, summary, message, observed_at,"
         " LAG(status) OVER (PARTITION BY check_id, target ORDER BY observed_at, id) AS previous"
         " FROM results WHERE observed_at >= ?)"
         " WHERE (previous IS NOT NULL AND previous != status)"
@@ -66,7 +66,6 @@ def build(
     *,
     words: Words,
     now: datetime,
-    sequence: int,
     incident: Incident | None = None,
 ) -> Document:
     facts = store.state_items("hosts.facts")
@@ -76,16 +75,20 @@ def build(
     ]
     problems = [incident] if incident else incidents.listing(store, open_only=True)
     open_items = []
+    raw = []
     for item in problems:
         latest = store.recent(item.check_id, item.target, limit=1)
+        title = check_title(item.check_id, words)
         open_items.append(
             {
                 "incident": item,
-                "title": check_title(item.check_id, words),
-                "evidence": evidence_text(latest[0].evidence) if latest else "",
+                "title": title,
+                "latest": latest[0] if latest else None,
                 "tried": [note for note in incidents.notes(store, item.id) if note.kind == "ack"],
             }
         )
+        if latest:
+            raw.append((f"#{item.id} {title} — {words.target(item.target)}", latest[0].evidence))
     expiries = [result for prefix in ("web.domain", "web.tls") for result in store.latest(prefix)]
     backups = store.latest("backup")
     contacts = [
@@ -96,7 +99,7 @@ def build(
         kind="handoff",
         template="handoff.html.j2",
         title=words("handoff.title"),
-        number=number(config, "STM", sequence, now, words),
+        number="",
         stem=f"handoff-{now.astimezone(words.zone):%Y-%m-%d-%H%M}"
         + (f"-incident-{incident.id}" if incident else ""),
         subject=words("handoff.subject", organisation=organisation),
@@ -113,4 +116,5 @@ def build(
             "check_title": lambda check_id: check_title(check_id, words),
         },
         signatures=signatures(config, "handoff", words),
+        raw=raw,
     )

@@ -8,7 +8,7 @@ from opskit import incidents
 from opskit.catalog import runbook
 from opskit.config.schema import Config
 from opskit.incidents import Incident
-from opskit.reports.documents.common import check_title, evidence_text, number, signatures
+from opskit.reports.documents.common import check_title, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store
@@ -24,10 +24,11 @@ def build(
     history = incidents.notes(store, incident.id)
     since = words.datetime(incident.opened_at)
     duration = words.duration(incident.duration_seconds(now))
+    target = words.target(incident.target)
     values = {
         "organisation": config.organisation.display_name,
         "check": title,
-        "target": incident.target,
+        "target": target,
     }
     subject_key = {
         "opened": "subject_opened",
@@ -44,15 +45,15 @@ def build(
         kind="incident",
         template="incident.html.j2",
         title=words("incident.title"),
-        number=number(config, "LSK", incident.id, incident.opened_at, words),
+        number="",
         stem=f"incident-{incident.id}-{event}",
         subject=words(f"incident.{subject_key}", **values),
         chat_text=words(
             f"incident.{chat_key}",
             check=title,
-            target=incident.target,
+            target=target,
             since=since,
-            summary=incident.summary,
+            summary=words.sentence(incident.summary),
             duration=duration,
         ),
         context={
@@ -61,10 +62,10 @@ def build(
             "since": since,
             "state_text": state,
             "latest": latest[0] if latest else None,
-            "evidence": evidence_text(latest[0].evidence) if latest else "",
             "runbook": book,
             "follow_up": [note for note in history if note.kind == "ack"],
             "timeline": history,
         },
         signatures=signatures(config, "incident", words),
+        raw=[(f"{title} — {target}", latest[0].evidence)] if latest else [],
     )

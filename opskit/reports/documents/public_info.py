@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from opskit.config.schema import Config
-from opskit.reports.documents.common import number, signatures
+from opskit.reports.documents.common import signatures
 from opskit.reports.i18n import MONTHS, ROMAN, Words
 from opskit.reports.render import Document
 from opskit.result import Result
@@ -35,7 +35,6 @@ def build(
     catalogue: Catalogue | None,
     *,
     words: Words,
-    sequence: int,
 ) -> Document:
     """The report of the audit recorded in ``result`` (its evidence holds every verdict)."""
     evidence = result.evidence
@@ -59,7 +58,7 @@ def build(
         kind="public-info",
         template="public_info.html.j2",
         title=words("public_info.title"),
-        number=number(config, "LKIP", sequence, result.observed_at, words),
+        number="",
         stem=f"public-info-{result.target}-{result.observed_at.astimezone(words.zone):%Y-%m-%d}",
         subject=words("public_info.subject", organisation=organisation, **values),
         chat_text=words("public_info.chat", **values, **counts),

@@ -25,7 +25,7 @@ from opskit import audit, incidents
 from opskit.config.schema import Config
 from opskit.reports import charts
 from opskit.reports.documents import public_info
-from opskit.reports.documents.common import check_title, number, signatures
+from opskit.reports.documents.common import check_title, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store, to_text
@@ -280,6 +280,11 @@ def service_requests(config: Config, store: Store, period: Period, now: datetime
     return {**figures, "procedure": chosen, "settings": request_settings(chosen)}
 
 
+def _section_name(section: str, words: Words) -> str:
+    """A chart legend's name of an SOP section ("C. Monitoring dan Pemeliharaan ...")."""
+    return words(f"recap.section_{section}" if section in SECTIONS else "recap.section_other")
+
+
 def build(
     config: Config, store: Store, *, year: int, month: int, words: Words, now: datetime
 ) -> Document:
@@ -293,26 +298,36 @@ def build(
         period.bounds(),
     )[0]["n"]
     chart_images: dict[str, bytes] = {}
+    day_axis = words("recap.axis_day", month=words.month(year, month))
     if uptime_series:
         chart_images["uptime"] = charts.daily_lines(
-            uptime_series, words("recap.chart_uptime"), "%", days=period.days(), y_limits=(0, 100.5)
+            uptime_series,
+            x_label=day_axis,
+            y_label=words("recap.axis_uptime"),
+            days=period.days(),
+            y_limits=(0, 100.5),
         )
     if response_series:
         chart_images["response"] = charts.daily_lines(
-            response_series, words("recap.chart_response"), "ms", days=period.days()
+            response_series,
+            x_label=day_axis,
+            y_label=words("recap.axis_response"),
+            days=period.days(),
         )
     if week_stacks:
         chart_images["findings"] = charts.stacked_bars(
             [words("recap.week", number=label) for label in week_labels],
             week_stacks,
-            words("recap.chart_findings"),
+            names={section: _section_name(section, words) for section in week_stacks},
+            x_label=words("recap.axis_week", month=words.month(year, month)),
+            y_label=words("recap.axis_findings"),
         )
     organisation = config.organisation.display_name
     return Document(
         kind="recap",
         template="recap.html.j2",
         title=words("recap.title"),
-        number=number(config, "RHMP", month, period.start, words),
+        number="",
         stem=f"recap-{year:04d}-{month:02d}",
         subject=words("recap.subject", organisation=organisation, month=month_text),
         chat_text=words(

@@ -18,8 +18,9 @@ from opskit.helpdesk.settings import RequestSettings
 from opskit.procedures.clock import OfficeClock
 from opskit.procedures.definition import Procedure
 from opskit.procedures.timing import took
-from opskit.reports.documents.common import number, signatures
+from opskit.reports.documents.common import signatures
 from opskit.reports.i18n import Words
+from opskit.reports.register import format_number, pattern_for
 from opskit.reports.render import Document, Signature
 
 
@@ -156,7 +157,14 @@ def register(
         kind="requests",
         template="request_register.html.j2",
         title=title,
-        number=number(config, code, month, start, words),
+        # A monthly register is numbered by its month: 011/DPLTI/XI/2026.
+        number=format_number(
+            pattern_for("requests", {}, config.reports.number_prefix),
+            month,
+            code,
+            start.astimezone(words.zone),
+            config.reports.number_prefix or "",
+        ),
         stem=f"requests-{chosen.kind}-{year:04d}-{month:02d}",
         subject=words(
             "requests.register_subject",

@@ -18,7 +18,7 @@ from opskit import bounded_yaml
 from opskit.config.schema import Config
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
-from opskit.reports.documents.common import number, signatures
+from opskit.reports.documents.common import signatures
 from opskit.reports.documents.recap import Period
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
@@ -68,16 +68,38 @@ def working_day(day: date, last: date) -> date:
     return moved if moved <= last else day - timedelta(days=day.weekday() - 4)
 
 
+def frequency(per_day: dict[date, list[datetime]], days: int, words: Words) -> str:
+    """How often a job runs, in words: every day at a time, many times a day, or some days."""
+    counts = {len(moments) for moments in per_day.values()}
+    if len(per_day) == days and counts == {1}:
+        first = next(iter(per_day.values()))[0]
+        return words("schedule.every_day", time=words.time(first))
+    if len(per_day) == days and len(counts) == 1:
+        return words("schedule.times_a_day", count=counts.pop())
+    return words("schedule.days_a_month", count=len(per_day))
+
+
 def build(config: Config, year: int, month: int, words: Words) -> Document:
     period = Period.of(year, month, words)
     calendar_rows: dict[date, list[str]] = defaultdict(list)
     jobs = []
+    month_days = (period.end - period.start).days
     for job in config.schedule.jobs:
         times = occurrences(job.cron, period)
-        jobs.append({"name": job.name, "cron": job.cron, "run": job.run, "count": len(times)})
         per_day: dict[date, list[datetime]] = defaultdict(list)
         for moment in times:
             per_day[moment.date()].append(moment)
+        jobs.append(
+            {
+                "name": job.name,
+                "cron": job.cron,
+                "run": job.run,
+                "count": len(times),
+                "frequency": frequency(per_day, month_days, words),
+            }
+        )
+        if len(per_day) == month_days:
+            continue  # every day: said once in the job table, not on every day of the calendar
         for day, moments in per_day.items():
             if len(moments) > MANY_PER_DAY:
                 first, last = words.time(moments[0]), words.time(moments[-1])
@@ -98,7 +120,7 @@ def build(config: Config, year: int, month: int, words: Words) -> Document:
         kind="schedule",
         template="schedule.html.j2",
         title=words("schedule.title"),
-        number=number(config, "JP", month, period.start, words),
+        number="",
         stem=f"schedule-{year:04d}-{month:02d}",
         subject=words("schedule.subject", organisation=organisation, month=month_text),
         chat_text=words("schedule.subject", organisation=organisation, month=month_text),

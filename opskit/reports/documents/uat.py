@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from opskit.config.schema import Config, Person
-from opskit.reports.documents.common import evidence_text, number
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document, Signature
 from opskit.uat.model import STEP_OUTCOMES, StepRecord, UatRun
@@ -35,7 +34,7 @@ def build(config: Config, run: UatRun, words: Words) -> Document:
         kind="uat",
         template="uat.html.j2",
         title=words("uat.title"),
-        number=number(config, "BA-UAT", run.id, run.started_at, words),
+        number="",
         stem=f"uat-{run.id}",
         subject=words(
             "uat.subject",
@@ -58,18 +57,18 @@ def build(config: Config, run: UatRun, words: Words) -> Document:
             "state_text": state,
             "summary_text": words("uat.summary", total=len(run.steps), **counts),
             "steps": [_row(step, words) for step in run.steps],
-            "evidence": [
-                (step, evidence_text(step.evidence))
-                for step in run.steps
-                if step.automated and step.evidence
-            ],
             "decision_text": words(f"uat.{run.ruling.decision}", **values) if run.ruling else "",
             "decider_title": _title(run.ruling.position, run.ruling.role, words)
             if run.ruling
             else "",
-            "sop_text": words("uat.sop", rows=SOP_ROWS),
+            "sop_rows": SOP_ROWS,
         },
         signatures=signatures(config, run, words),
+        raw=[
+            (f"{step.position}. {step.title}", step.evidence)
+            for step in run.steps
+            if step.automated and step.evidence
+        ],
     )
 
 
@@ -146,7 +145,7 @@ def signatures(config: Config, run: UatRun, words: Words) -> list[Signature]:
 
 
 def _row(step: StepRecord, words: Words) -> dict[str, Any]:
-    remarks = step.note if step.kind == "manual" else step.summary
+    remarks = step.note if step.kind == "manual" and step.note else words.sentence(step.summary)
     return {
         "step": step,
         "expectation": expectation(step, words),
@@ -155,7 +154,7 @@ def _row(step: StepRecord, words: Words) -> dict[str, Any]:
         "outcome_style": OUTCOME_STYLES[step.outcome],
         "remarks": remarks or "",
         "who": step.tester or ("opskit" if step.automated else "-"),
-        "when": words.time(step.at),
+        "when": step.at,
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from opskit.catalog import sop_row
 from opskit.result import Metric, Result, Status
+from opskit.text import Message
 from opskit.web.publicinfo import catalogue as catalogues
 from opskit.web.publicinfo.catalogue import Catalogue
 from opskit.web.publicinfo.crawl import Crawler, CrawlLimits
@@ -44,17 +45,30 @@ class Audit:
     changes: list[dict[str, Any]] | None
     today: date
 
-    def summary(self) -> str:
+    def summary(self) -> Message:
         counts = self.scores.counts
-        judged = (
-            f"{counts[FOUND]} found, {counts[STALE]} stale, {counts[MISSING]} missing"
-            + (f", {counts[UNKNOWN]} unknown" if counts[UNKNOWN] else "")
-            + f" of {len(self.verdicts)} items"
+        judged = Message(
+            "web.public_info.judged",
+            found=counts[FOUND],
+            stale=counts[STALE],
+            missing=counts[MISSING],
+            unknown=Message("web.public_info.judged_unknown", count=counts[UNKNOWN])
+            if counts[UNKNOWN]
+            else "",
+            total=len(self.verdicts),
         )
         if self.scores.overall is None:
-            reason = next((verdict.reason for verdict in self.verdicts), "nothing could be judged")
-            return f"public information could not be judged: {reason}"
-        return f"public information {self.scores.overall:.1f}% ({judged})"
+            reason = next(
+                (
+                    Message(f"public_info.reasons.{verdict.code}", detail=verdict.detail)
+                    if verdict.code in ("site_unreadable", "crawl_incomplete", "blocked")
+                    else verdict.reason
+                    for verdict in self.verdicts
+                ),
+                Message("web.public_info.nothing_judged"),
+            )
+            return Message("web.public_info.not_judged", reason=reason)
+        return Message("web.public_info.score", score=self.scores.overall, judged=judged)
 
     def crawl_facts(self) -> dict[str, Any]:
         crawl = self.crawl
@@ -146,16 +160,17 @@ def results(target: str, audit: Audit) -> list[Result]:
     if audit.changes is not None and audit.scores.overall is not None:
         gone = [change for change in audit.changes if change["now"] == MISSING]
         listed = ", ".join(change["item"] for change in gone[:8])
+        summary = (
+            Message("web.public_info.gone", count=len(gone), items=listed)
+            if gone
+            else Message("web.public_info.none_gone", count=len(audit.changes))
+        )
         found.append(
             Result(
                 check_id=CHANGES_ID,
                 target=target,
                 status=Status.WARNING if gone else Status.OK,
-                summary=(
-                    f"{len(gone)} item(s) no longer found since the last audit: {listed}"
-                    if gone
-                    else f"no item went missing since the last audit ({len(audit.changes)} changed)"
-                ),
+                summary=summary,
                 evidence={"changes": audit.changes},
                 sop_row=sop_row(CHANGES_ID),
             )

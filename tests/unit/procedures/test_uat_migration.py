@@ -13,7 +13,10 @@ from opskit.store.migrations import statements
 def older_database(path: Path) -> None:
     """A history at the schema before procedures, with three UAT runs in three states."""
     connection = sqlite3.connect(path)
-    for version, script in enumerate(MIGRATIONS[:-1], start=1):
+    engine_migration = next(
+        index for index, script in enumerate(MIGRATIONS) if "CREATE TABLE procedure_steps" in script
+    )
+    for version, script in enumerate(MIGRATIONS[:engine_migration], start=1):
         for statement in statements(script):
             connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {version}")

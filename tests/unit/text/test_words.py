@@ -41,15 +41,3 @@ def test_english_words_and_a_date_without_time() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown report language 'fr'"):
         Words("fr", MAKASSAR)
-
-
-def test_both_languages_have_the_same_keys() -> None:
-    def keys(node: object, prefix: str = "") -> set[str]:
-        if not isinstance(node, dict):
-            return {prefix}
-        return {key for name, value in node.items() for key in keys(value, f"{prefix}{name}.")}
-
-    english, indonesian = (Words(language, MAKASSAR)._table for language in ("en", "id"))
-
-    assert keys(english) == keys(indonesian)
-    assert "uat.outcomes.not_applicable." in keys(indonesian)
