@@ -82,9 +82,10 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--format",
-        choices=("human", "json"),
+        choices=("human", "json", "jsonl", "csv"),
         default=default("human"),
-        help="human: tables for people; json: one versioned envelope on stdout",
+        help="human: tables for people; json: one versioned envelope on stdout; "
+        "jsonl, csv: one row per line, as read (opskit history)",
     )
     group.add_argument(
         "-v",

@@ -298,6 +298,13 @@ MIGRATIONS: tuple[str, ...] = (
     JOIN (SELECT check_id, target, MAX(id) AS id FROM results GROUP BY check_id, target) latest
     ON r.id = latest.id;
     """,
+    # Indexes for what history, recaps and the dashboard ask most: one check
+    # (or a prefix of check ids), one target, or a status, newest first.
+    """
+    CREATE INDEX results_check_observed ON results (check_id, observed_at);
+    CREATE INDEX results_target_observed ON results (target, observed_at);
+    CREATE INDEX results_status_observed ON results (status, observed_at);
+    """,
 )
 
 
