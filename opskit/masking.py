@@ -114,6 +114,11 @@ def forget_secrets() -> None:
     _registry.clear()
 
 
+def has_secrets() -> bool:
+    """Whether any secret is registered (when none is, output needs no masking pass)."""
+    return bool(_registry.ordered)
+
+
 def mask(text: str) -> str:
     """``text`` with every registered secret replaced by ``***``."""
     for secret in _registry.ordered:

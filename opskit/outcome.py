@@ -41,13 +41,15 @@ class Rows:
 
     ``json_lines`` yields each row as one compact JSON object (text);
     ``records`` yields the same rows as tuples in ``columns`` order, nested
-    values as JSON text (for CSV). Iterating gives each row decoded, for the
-    human table. Each may be read once: they come straight from a cursor.
+    values as JSON text (for CSV); ``csv_lines``, when given, yields them as
+    CSV text already. Iterating gives each row decoded, for the human table.
+    Each may be read once: they come straight from a cursor.
     """
 
     columns: tuple[str, ...]
     json_lines: Callable[[], Iterator[str]]
     records: Callable[[], Iterator[tuple[Any, ...]]]
+    csv_lines: Callable[[], Iterator[str]] | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         import json

@@ -10,12 +10,13 @@ would give; only the framing differs (one row per line, not indented).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import IO, Any
 
-from opskit.masking import mask, mask_json
+from opskit.masking import has_secrets, mask, mask_json
 from opskit.outcome import Outcome, Rows
 from opskit.output.envelope import envelope
 
@@ -80,13 +81,29 @@ def write_csv(outcome: Outcome, stream: IO[str]) -> bool:
     if found is None:
         return False
     rows = found[1]
-    writer = csv.writer(stream, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(rows.columns)
+    masking = has_secrets()
+    if rows.csv_lines is not None and not masking:
+        stream.write(buffer.getvalue())
+        for batch in _batches(rows.csv_lines()):
+            stream.write("".join(batch))
+        stream.flush()
+        return True
     for batch in _batches(rows.records()):
         writer.writerows(
-            [mask(value) if isinstance(value, str) else value for value in record]
-            for record in batch
+            [
+                [mask(value) if isinstance(value, str) else value for value in record]
+                for record in batch
+            ]
+            if masking
+            else batch
         )
+        stream.write(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    stream.write(buffer.getvalue())
     stream.flush()
     return True
 

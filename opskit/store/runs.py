@@ -16,7 +16,12 @@ from opskit import __version__
 from opskit.masking import mask, mask_data
 from opskit.result import Result, Status
 from opskit.store.database import Database, from_text, to_text
-from opskit.store.rows import ResultFilter, filter_clause, result_objects, result_records
+from opskit.store.rows import (
+    ResultFilter,
+    filter_clause,
+    result_objects,
+    result_records,
+)
 
 
 @dataclass(frozen=True)
