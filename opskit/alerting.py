@@ -25,8 +25,14 @@ logger = logging.getLogger(__name__)
 def after_run(context: AppContext, outcome: Outcome) -> None:
     config, store, now = context.config, context.store(), utc_now()
     results = outside_windows(context, outcome)
+    settings = config.notifications
+    acknowledged = settings.acknowledged_reminder_hours
     events = incidents.process(
-        store, results, now, timedelta(hours=config.notifications.reminder_hours)
+        store,
+        results,
+        now,
+        timedelta(hours=settings.reminder_hours),
+        timedelta(hours=acknowledged) if acknowledged else None,
     )
     if events:
         announce(config, store, events, outcome, now)
@@ -58,6 +64,11 @@ def announce(
     from opskit.reports.render import render
 
     paper = common.stationery(config)
+    routed = bool(notify.recipients(config, "incident"))
+    if not routed:  # once for the run, not once per incident
+        logger.warning(
+            "nobody receives incident documents: no person with a routed role has a channel"
+        )
     for event in events:
         incident = event.incident
         outcome.messages.append(
@@ -83,7 +94,15 @@ def announce(
             outcome.messages.append(
                 f"incident {incident.id}: {error.message}; sent without the report"
             )
-        notify.queue_document(store, config, document, paths, reference=str(incident.id), now=now)
+        notify.queue_document(
+            store,
+            config,
+            document,
+            paths,
+            reference=str(incident.id),
+            now=now,
+            warn_unrouted=False,
+        )
 
 
 def outside_windows(context: AppContext, outcome: Outcome) -> list[Result]:

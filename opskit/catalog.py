@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.logs import RULE_IDS
 from opskit.paths import checks_dir
@@ -73,6 +74,7 @@ REGISTRY: dict[str, str] = {
     "backup.restore": "opskit.actions.backup.restore",
     "backup.freshness": "opskit.actions.backup.status",
     "backup.locks": "opskit.actions.backup.status",
+    "backup.protection": "opskit.actions.backup.protection",
     "backup.verify.check": "opskit.actions.backup.verify",
     "backup.verify.drill": "opskit.actions.backup.drill",
     "backup.verify.database": "opskit.actions.backup.verify",
@@ -104,12 +106,7 @@ def runbooks() -> dict[str, Runbook]:
     for path in sorted((checks_dir() / "runbooks").glob("*.yaml")):
         try:
             text = path.read_text(encoding="utf-8")
-            # libyaml's loader when present: several times faster than the pure-Python one.
-            entries = (
-                yaml.load(text, Loader=yaml.CSafeLoader)
-                if yaml.__with_libyaml__
-                else yaml.safe_load(text)
-            ) or {}
+            entries = bounded_yaml.load(text) or {}
         except yaml.YAMLError as error:
             raise ConfigError(f"{path}: not valid YAML: {error}") from None
         for check_id, entry in entries.items():

@@ -55,6 +55,14 @@ def _alert(context: AppContext, outcome: Outcome) -> None:
 
 def _record(context: AppContext, outcome: Outcome, started: datetime) -> None:
     try:
+        if outcome.run_id is not None:  # recorded when it started: complete it
+            context.store().finish_run(
+                outcome.run_id,
+                utc_now(),
+                outcome.final_status,
+                outcome.results[outcome.recorded_results :],
+            )
+            return
         outcome.run_id = context.store().record_run(
             outcome.command, started, utc_now(), outcome.results, outcome.final_status
         )
@@ -167,7 +175,7 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     noisy_level = logging.DEBUG if verbose >= 2 else logging.CRITICAL
-    for name in ("paramiko", "invoke", "fabric"):
+    for name in ("paramiko", "invoke", "fabric", "pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(noisy_level)
 
 

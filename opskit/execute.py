@@ -17,7 +17,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +29,40 @@ logger = logging.getLogger(__name__)
 
 STDERR_TAIL_LINES = 40
 KILL_GRACE_SECONDS = 5.0
+# Lock descriptors an opskit parent handed to this process (see ``handing_down``).
+HANDED_DOWN_VARIABLE = "OPSKIT_HANDED_DOWN_FDS"
+
+
+def _inherited_descriptors() -> set[int]:
+    found = set()
+    for part in os.environ.get(HANDED_DOWN_VARIABLE, "").split(","):
+        if part.strip().isdigit():
+            with contextlib.suppress(OSError):
+                os.fstat(int(part))
+                found.add(int(part))
+    return found
+
+
+_handed_down: set[int] = _inherited_descriptors()
+
+
+@contextlib.contextmanager
+def handing_down(descriptor: int) -> Iterator[None]:
+    """Every command started in the block inherits ``descriptor``, and passes it on.
+
+    For a lock (an ``flock`` on an open file): it stays held while any
+    process of the tree started here lives, even when this process is
+    killed, so a job whose runner died is never started a second time.
+    """
+    _handed_down.add(descriptor)
+    try:
+        yield
+    finally:
+        _handed_down.discard(descriptor)
+
+
+def _descriptors(pass_fds: Sequence[int]) -> tuple[int, ...]:
+    return tuple(sorted({*pass_fds, *_handed_down}))
 
 
 @dataclass(frozen=True)
@@ -64,6 +98,8 @@ def run(
     keep_stdout: bool = True,
     cwd: str | None = None,
     inherit_environment: bool = False,
+    pass_fds: Sequence[int] = (),
+    on_start: Callable[[int], None] | None = None,
 ) -> Completed:
     """Run ``argv`` and wait for it, at most ``timeout_seconds``.
 
@@ -71,13 +107,17 @@ def run(
     With ``on_stdout_line`` stdout is streamed line by line as it arrives
     (for progress) and kept only if ``keep_stdout``; ``on_stderr_line`` sees
     every stderr line (the tail is kept either way). ``inherit_environment``
-    passes this process's whole environment (for opskit running itself). Raises CommandError if
-    the program is missing or the timeout passes (the process group is
-    killed); a non-zero exit is returned, not raised.
+    passes this process's whole environment (for opskit running itself).
+    ``pass_fds`` are open in the child at the same numbers (a secret read
+    through ``/dev/fd/N``); ``on_start`` gets the child's pid. Raises
+    CommandError if the program is missing or the timeout passes (the
+    process group is killed); a non-zero exit is returned, not raised.
     """
     argv = tuple(argv)
     full_env = dict(os.environ) if inherit_environment else _base_environment()
     full_env.update(env or {})
+    if _handed_down:
+        full_env[HANDED_DOWN_VARIABLE] = ",".join(map(str, sorted(_handed_down)))
     logger.debug("running: %s", display(argv, env))
     started = time.monotonic()
     try:
@@ -92,11 +132,14 @@ def run(
             encoding="utf-8",
             errors="replace",
             start_new_session=True,
+            pass_fds=_descriptors(pass_fds),
         )
     except FileNotFoundError:
         raise CommandError(f"{argv[0]}: command not found (is it installed and on PATH?)") from None
     except PermissionError:
         raise CommandError(f"{argv[0]}: permission denied") from None
+    if on_start is not None:
+        on_start(process.pid)
 
     stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
     stdout_parts: list[str] = []
@@ -197,6 +240,17 @@ def _kill_group(process: subprocess.Popen[Any]) -> None:
         pass
 
 
+def ended(exit_code: int) -> str:
+    """How a program ended, in words: ``exited 2`` or ``was killed by SIGKILL``."""
+    if exit_code >= 0:
+        return f"exited {exit_code}"
+    try:
+        name = signal.Signals(-exit_code).name
+    except ValueError:
+        name = f"signal {-exit_code}"
+    return f"was killed by {name}"
+
+
 @dataclass(frozen=True)
 class Piped:
     """A producer piped into a consumer: both exit codes and how many bytes flowed."""
@@ -205,6 +259,8 @@ class Piped:
     consumer: Completed
     bytes_piped: int
     consumer_interrupted: bool
+    # The consumer stopped reading first, so the producer was stopped: its exit says nothing.
+    producer_stopped: bool = False
 
 
 def pipe(
@@ -215,6 +271,8 @@ def pipe(
     producer_env: Mapping[str, str] | None = None,
     consumer_env: Mapping[str, str] | None = None,
     on_consumer_line: Callable[[str], None] | None = None,
+    producer_fds: Sequence[int] = (),
+    consumer_fds: Sequence[int] = (),
 ) -> Piped:
     """Stream the producer's stdout into the consumer's stdin, judging the producer first.
 
@@ -222,8 +280,9 @@ def pipe(
     exited 0 having written at least one byte; otherwise the consumer is
     interrupted with SIGINT while its input is still open, so a program
     like ``restic backup --stdin`` never mistakes a truncated stream for a
-    complete one. Raises CommandError if a program is missing or the
-    timeout passes (both are stopped).
+    complete one. ``producer_fds`` and ``consumer_fds`` are passed as in
+    ``run``. Raises CommandError if a program is missing or the timeout
+    passes (both are stopped).
     """
     pipeline = _Pipeline(tuple(producer_argv), tuple(consumer_argv), on_consumer_line)
     logger.debug(
@@ -231,7 +290,7 @@ def pipe(
         display(pipeline.producer_argv, producer_env),
         display(pipeline.consumer_argv, consumer_env),
     )
-    return pipeline.run(timeout_seconds, producer_env, consumer_env)
+    return pipeline.run(timeout_seconds, (producer_env, producer_fds), (consumer_env, consumer_fds))
 
 
 class _Pipeline:
@@ -251,6 +310,7 @@ class _Pipeline:
         self.consumer_out: list[str] = []
         self.timed_out = threading.Event()
         self.piped = 0
+        self.producer_stopped = False
 
     def _consumer_line(self, line: str) -> None:
         if self.on_consumer_line is not None:
@@ -260,13 +320,13 @@ class _Pipeline:
     def run(
         self,
         timeout_seconds: float,
-        producer_env: Mapping[str, str] | None,
-        consumer_env: Mapping[str, str] | None,
+        producer_side: tuple[Mapping[str, str] | None, Sequence[int]],
+        consumer_side: tuple[Mapping[str, str] | None, Sequence[int]],
     ) -> Piped:
         started = time.monotonic()
-        consumer = _spawn(self.consumer_argv, consumer_env, stdin=subprocess.PIPE)
+        consumer = _spawn(self.consumer_argv, *consumer_side, stdin=subprocess.PIPE)
         try:
-            producer = _spawn(self.producer_argv, producer_env, stdin=subprocess.DEVNULL)
+            producer = _spawn(self.producer_argv, *producer_side, stdin=subprocess.DEVNULL)
         except CommandError:
             _kill_group(consumer)
             raise
@@ -318,6 +378,7 @@ class _Pipeline:
             ),
             bytes_piped=self.piped,
             consumer_interrupted=interrupted,
+            producer_stopped=self.producer_stopped,
         )
 
     def _pump(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> bool:
@@ -329,6 +390,7 @@ class _Pipeline:
             try:
                 sink.write(chunk)
             except BrokenPipeError:
+                self.producer_stopped = True
                 _kill_group(producer)
                 break
             self.piped += len(chunk)
@@ -353,7 +415,7 @@ def _close(stream: IO[bytes] | None) -> None:
 
 
 def _spawn(
-    argv: tuple[str, ...], env: Mapping[str, str] | None, *, stdin: int
+    argv: tuple[str, ...], env: Mapping[str, str] | None, pass_fds: Sequence[int], *, stdin: int
 ) -> subprocess.Popen[bytes]:
     full_env = _base_environment()
     full_env.update(env or {})
@@ -365,6 +427,7 @@ def _spawn(
             stderr=subprocess.PIPE,
             env=full_env,
             start_new_session=True,
+            pass_fds=_descriptors(pass_fds),
         )
     except FileNotFoundError:
         raise CommandError(f"{argv[0]}: command not found (is it installed and on PATH?)") from None

@@ -4,7 +4,9 @@ Opening, reminding and resolving happen in one write transaction per run,
 and a unique index allows one open incident per check and target, so two
 opskit processes never open the same incident twice and nobody is told
 twice. WARNING and UNKNOWN keep an open incident open (not yet recovered)
-but never open one: warnings go to the daily report instead.
+but never open one: warnings go to the daily report instead. Once someone
+acknowledged an incident, reminders wait for its status to change (or
+come at their own, longer, interval): the people on it know already.
 """
 
 from __future__ import annotations
@@ -85,9 +87,18 @@ class Event:
 
 
 def process(
-    store: Store, results: Iterable[Result], now: datetime, remind_every: timedelta
+    store: Store,
+    results: Iterable[Result],
+    now: datetime,
+    remind_every: timedelta,
+    remind_acknowledged: timedelta | None = None,
 ) -> list[Event]:
-    """Open, remind and resolve incidents from one run's results; returns what to announce."""
+    """Open, remind and resolve incidents from one run's results; returns what to announce.
+
+    An acknowledged incident whose status has not changed since is reminded
+    every ``remind_acknowledged``, or not at all when it is None.
+    """
+    reminders = (remind_every, remind_acknowledged)
     events: list[tuple[EventKind, int]] = []
     with store.transaction() as connection:
         for result in results:
@@ -97,7 +108,7 @@ def process(
                 "SELECT * FROM incidents WHERE check_id = ? AND target = ? AND state = 'open'",
                 (result.check_id, result.target),
             ).fetchone()
-            event = _apply(connection, row, result, now=now, remind_every=remind_every)
+            event = _apply(connection, row, result, now=now, reminders=reminders)
             if event is not None:
                 events.append(event)
                 _note(connection, event[1], at=now, kind="event", author=None, note=event[0])
@@ -110,7 +121,7 @@ def _apply(
     result: Result,
     *,
     now: datetime,
-    remind_every: timedelta,
+    reminders: tuple[timedelta, timedelta | None],
 ) -> tuple[EventKind, int] | None:
     seen = to_text(result.observed_at)
     if row is None:
@@ -145,7 +156,22 @@ def _apply(
         "UPDATE incidents SET status = ?, summary = ?, last_seen_at = ? WHERE id = ?",
         (result.status.value, result.summary, seen, incident_id),
     )
+    if row["status"] != result.status.value:
+        _note(
+            connection,
+            incident_id,
+            at=now,
+            kind="change",
+            author=None,
+            note=f"{row['status']} -> {result.status.value}",
+        )
     last = from_text(row["last_notified_at"])
+    remind_every, remind_acknowledged = reminders
+    acknowledged = _acknowledged_unchanged(connection, incident_id)
+    if acknowledged is not None:
+        if remind_acknowledged is None:
+            return None
+        remind_every, last = remind_acknowledged, max(last or acknowledged, acknowledged)
     if last is None or now - last >= remind_every:
         connection.execute(
             "UPDATE incidents SET last_notified_at = ?, reminders = reminders + 1 WHERE id = ?",
@@ -153,6 +179,22 @@ def _apply(
         )
         return "reminder", incident_id
     return None
+
+
+def _acknowledged_unchanged(connection: sqlite3.Connection, incident_id: int) -> datetime | None:
+    """When the incident was last acknowledged, if its status has not changed since."""
+    latest = {
+        row["kind"]: row["at"]
+        for row in connection.execute(
+            "SELECT kind, MAX(at) AS at FROM incident_notes"
+            " WHERE incident_id = ? AND kind IN ('ack', 'change') GROUP BY kind",
+            (incident_id,),
+        )
+    }
+    acknowledged, changed = latest.get("ack"), latest.get("change")
+    if acknowledged is None or (changed is not None and changed > acknowledged):
+        return None
+    return _when(acknowledged)
 
 
 def get(store: Store, incident_id: int) -> Incident:

@@ -5,6 +5,11 @@ it when the holding process dies, so a killed run never blocks the next
 one; the file still names the last holder (pid, machine, start time,
 purpose), which is how a waiting process says what it is waiting for and
 how a new holder notices it took over from a process that died.
+
+A holder may hand the lock down to the processes it starts
+(``opskit.execute.handing_down``): the lock is then released only when
+the last process holding it ends, so a job outlives a killed runner with
+its lock.
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ class Held:
 
     path: Path
     previous: dict[str, Any] | None
+    descriptor: int
+
+    def note(self, **fields: Any) -> None:
+        """Add ``fields`` to what this holder says about itself (a job's pid, say)."""
+        _write(self.descriptor, {**(_read(self.descriptor) or {}), **fields})
 
     @property
     def took_over(self) -> bool:
@@ -50,7 +60,9 @@ def hold(path: Path, purpose: str, wait_seconds: float = 0.0) -> Iterator[Held]:
     """Hold the lock at ``path`` for the ``with`` block.
 
     Waits up to ``wait_seconds`` for another holder; then raises LockBusy
-    naming it. The lock file is never deleted (deleting flock files races).
+    naming it. The lock file is never deleted (deleting flock files races),
+    and never unlocked explicitly: closing lets it go unless a process it
+    was handed down to still holds it.
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -77,12 +89,11 @@ def hold(path: Path, purpose: str, wait_seconds: float = 0.0) -> Iterator[Held]:
             },
         )
         try:
-            yield Held(path, previous)
+            yield Held(path, previous, descriptor)
         finally:
             record = _read(descriptor) or {}
             record["released_at"] = utc_now().isoformat()
             _write(descriptor, record)
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
 
@@ -108,6 +119,8 @@ def _busy_message(purpose: str, record: dict[str, Any] | None, waited: float) ->
     if record:
         pid, machine, since = record.get("pid"), record.get("machine"), record.get("started_at")
         who = f" by pid {pid} on {machine} since {since}"
+        if record.get("child_pid"):
+            who += f" (its process pid {record['child_pid']})"
     after = f" (waited {waited:g} s)" if waited else ""
     return f"{purpose} is already running{who}{after}"
 

@@ -102,10 +102,14 @@ def queue_document(
     *,
     reference: str,
     now: datetime,
+    warn_unrouted: bool = True,
 ) -> int:
-    """Queue ``document``; without files (rendering failed) it goes out as its short text."""
+    """Queue ``document``; without files (rendering failed) it goes out as its short text.
+
+    ``warn_unrouted=False`` when the caller already said once that nobody receives it.
+    """
     pairs = recipients(config, document.kind)
-    if not pairs:
+    if not pairs and warn_unrouted:
         logger.warning(
             "nobody receives %s documents: no person with a routed role has a channel",
             document.kind,

@@ -17,6 +17,9 @@ class Outcome:
     set); ``data`` is the command's own JSON-ready payload, shown by the
     human renderer registered for ``view``; ``messages`` are notes for the
     admin. The status is ``status`` if set, else the worst result, else OK.
+    A long action may record its run when it starts (``run_id``) and its
+    first ``recorded_results`` results as they come; the rest are recorded
+    when it returns.
     """
 
     command: str
@@ -27,6 +30,7 @@ class Outcome:
     status: Status | None = None
     record: bool = False
     run_id: int | None = None
+    recorded_results: int = 0
 
     @property
     def final_status(self) -> Status:

@@ -40,6 +40,9 @@ RULES: dict[str, RoleRule] = {
         frozenset({config.uat.reviewer_role}) if config.uat.reviewer_role else ANYONE
     ),
     "uat.decide": lambda config: frozenset({config.uat.approver_role}),
+    "documents.sign": lambda config: frozenset(
+        role for roles in config.reports.signatures.values() for role in roles
+    ),
 }
 # How a refusal names each action.
 WORDS = {
@@ -55,11 +58,12 @@ WORDS = {
     "uat.start": "start UAT runs",
     "uat.review": "review UAT runs",
     "uat.decide": "approve or reject UAT runs",
+    "documents.sign": "sign documents",
 }
 # Where the config sets an action's role, named in refusals.
 SETTINGS = {"uat.review": "uat.reviewer_role", "uat.decide": "uat.approver_role"}
 # Decisions a person takes in their own name: the terminal's trust does not stand in.
-DECISIONS = frozenset({"uat.review", "uat.decide"})
+DECISIONS = frozenset({"uat.review", "uat.decide", "documents.sign"})
 
 
 def roles_for(config: Config, action: str) -> frozenset[str]:

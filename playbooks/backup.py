@@ -34,22 +34,58 @@ def restic_version_text(c: Any, binary: str) -> str:
     )
 
 
+OWNER_FILE = "owner"
+PRIVATE_GLOB = '"${TMPDIR:-/tmp}"/opskit-backup.*'
+
+
 @contextmanager
-def secret_directory(c: Any) -> Iterator[str]:
-    """A private (0700) temporary directory on the host, removed when the block ends."""
+def secret_directory(c: Any, owner: str = "") -> Iterator[str]:
+    """A private (0700) temporary directory on the host, removed when the block ends.
+
+    ``owner`` (who made it) is written inside, so that a later session can
+    tell a directory a crashed run left behind from one still in use.
+    """
     made = c.run("umask 077 && mktemp -d -t opskit-backup.XXXXXXXX", hide=True, in_stream=False)
     path = made.stdout.strip()
     if "/opskit-backup." not in path:
         raise RuntimeError(f"mktemp gave an unexpected path: {path!r}")
     try:
+        if owner:
+            write_secret(c, f"{path}/{OWNER_FILE}", owner)
         yield path
     finally:
         c.run(f"rm -rf -- {shlex.quote(path)}", hide=True, warn=True, in_stream=False)
 
 
+def private_directories(c: Any) -> dict[str, str]:
+    """This user's private directories on the host, each with the owner written inside."""
+    script = (
+        f'for d in {PRIVATE_GLOB}; do [ -d "$d" ] && [ -O "$d" ] && '
+        f'printf \'%s\\t%s\\n\' "$d" "$(head -c 1000 "$d/{OWNER_FILE}" 2>/dev/null)"; '
+        "done; true"
+    )
+    result = c.run(script, hide=True, warn=True, in_stream=False)
+    found = {}
+    for line in result.stdout.splitlines():
+        path, _, owner = line.partition("\t")
+        if "/opskit-backup." in path:
+            found[path] = owner
+    return found
+
+
+def remove_directory(c: Any, path: str) -> None:
+    if "/opskit-backup." not in path:
+        raise RuntimeError(f"refusing to remove {path!r}: not a private opskit directory")
+    c.run(f"rm -rf -- {shlex.quote(path)}", hide=True, warn=True, in_stream=False)
+
+
 def write_secret(c: Any, path: str, text: str) -> None:
     """Write ``text`` to a 0600 file at ``path`` through stdin (never argv)."""
     c.run(f"umask 077 && cat > {shlex.quote(path)}", hide=True, in_stream=io.StringIO(text))
+
+
+def remove_file(c: Any, path: str) -> None:
+    c.run(f"rm -f -- {shlex.quote(path)}", hide=True, warn=True, in_stream=False)
 
 
 def environment_file_text(env: Mapping[str, str]) -> str:
@@ -65,11 +101,14 @@ def run_with_environment(
     out_stream: IO[str] | None = None,
     err_stream: IO[str] | None = None,
     stdin_file: str | None = None,
+    stdout_file: str | None = None,
 ) -> Any:
     """Run ``argv`` with the variables of ``env_file``; returns invoke's Result (exit as data)."""
     command = f". {shlex.quote(env_file)} && exec {shlex.join(argv)}"
     if stdin_file is not None:
         command += f" < {shlex.quote(stdin_file)}"
+    if stdout_file is not None:
+        command = f"umask 077 && {command} > {shlex.quote(stdout_file)}"
     return c.run(
         command,
         hide=True,

@@ -25,6 +25,15 @@ FETCH_BYTES = 32 << 20
 # Marks the line on stderr that carries gzip's own exit status.
 GZIP_STATUS = "opskit-gzip-status:"
 MARKER = "@@opskit-log "
+NOT_A_FILE = "@@opskit-not-a-file "
+# stat -c %F's words, as opskit says them for a local file.
+FILE_KINDS = {
+    "directory": "a directory",
+    "fifo": "a named pipe (FIFO)",
+    "character special file": "a character device",
+    "block special file": "a block device",
+    "socket": "a socket",
+}
 
 
 def describe_logs(c: Any, path: str) -> list[dict[str, Any]]:
@@ -34,6 +43,9 @@ def describe_logs(c: Any, path: str) -> list[dict[str, Any]]:
     pattern = shlex.quote(name)
     script = (
         f"cd {quoted_dir} 2>/dev/null || exit 0; "
+        # A named pipe or a device would never end (or never start): name it instead.
+        f"if [ -e {pattern} ] && [ ! -f {pattern} ]; then "
+        f'echo "{NOT_A_FILE}$(stat -L -c %F -- {pattern})"; exit 0; fi; '
         f"for f in {pattern} {pattern}.[0-9]* {pattern}-[0-9]*; do "
         '[ -f "$f" ] || continue; '
         'case "$f" in *.gz) head=$(gzip -dc -- "$f" 2>/dev/null | head -c '
@@ -42,6 +54,10 @@ def describe_logs(c: Any, path: str) -> list[dict[str, Any]]:
         f'echo "{MARKER}$(stat -c "%i %s" -- "$f") $head $f"; done'
     )
     result = c.run(script, hide=True, warn=True, in_stream=False)
+    for line in result.stdout.splitlines():
+        if line.startswith(NOT_A_FILE):
+            kind = line[len(NOT_A_FILE) :].strip()
+            raise OSError(f"{path} is {FILE_KINDS.get(kind, kind)}, not a log file")
     return parse_listing(result.stdout, directory)
 
 

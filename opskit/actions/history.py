@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from opskit.store import Store
 
 RUN_COLUMNS = (
-    "id", "command", "started_at", "finished_at", "status", "exit_code", "machine", "counts",
+    "id", "command", "started_at", "finished_at", "status", "exit_code", "machine", "state", "counts",
     "started_at_local",
 )  # fmt: skip
 

@@ -52,18 +52,16 @@ def analyze_files(paths: Sequence[str], options: AnalyzeOptions) -> Outcome:
     Each file's format is found from its first lines unless ``--log-format`` names it;
     error logs (found so, or named by ``--error-log``) join their findings by address.
     """
+    from opskit.logs.files import not_a_log_file
     from opskit.logs.sources import LocalSource, in_time_order
 
     zone = _zone(options.timezone)
     rules = _rules(options.rules_file, options.login_paths)
     since, until = _range(options.since, options.until, zone)
     every = [*paths, *options.error_logs]
-    directories = [path for path in every if Path(path).is_dir()]
-    if directories:
-        raise UsageError(f"a directory, not a log file: {', '.join(directories)}")
-    missing = [path for path in every if not Path(path).is_file()]
-    if missing:
-        raise UsageError(f"no such log file: {', '.join(missing)}")
+    refused = {path: reason for path in every if (reason := not_a_log_file(Path(path)))}
+    if refused:
+        raise UsageError("; ".join(f"{path}: {reason}" for path, reason in refused.items()))
     access: list[tuple[FileInfo, LogFormat]] = []
     errors = [_describe(path) for path in options.error_logs]
     for path in paths:
@@ -284,6 +282,8 @@ def _check_one(
             else:
                 analysis = analyze(tasks(), settings, jobs=jobs, expected_bytes=size)
     except OSError as error:
+        if str(error).endswith("not a log file"):  # a FIFO or a device, named for what it is
+            raise HostError(f"{host_name}: {error}") from None
         raise HostError(f"{host_name}: cannot read {path}: {error}") from None
     analysis.log_format = log_format.described
     analysis.zone = settings.zone.label

@@ -7,7 +7,7 @@ admin accepts (web root manifests, bandit findings) live in the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -38,8 +38,14 @@ def check_security(
     accept: bool = False,
     command: str = "check security",
     shard: str | None = None,
+    progress: Callable[[str, Any], None] | None = None,
 ) -> Outcome:
-    """Run the security checks of ``areas`` on the named hosts (all when none are named)."""
+    """Run the security checks of ``areas`` on the named hosts (all when none are named).
+
+    ``progress(label, True)`` is told when each host's (or the code's) work starts,
+    ``progress(label, None)`` when it ends.
+    """
+    step = progress or (lambda label, status: None)
     config = context.config
     book = PolicyBook.from_config(config)
     results: list[Result] = []
@@ -55,14 +61,18 @@ def check_security(
         if part is not None:
             hosts = part.select(hosts, key=lambda host: host.name)
         plans = {host.name: _plan(book.for_host(host), host_areas) for host in hosts}
-        answers = run_on_hosts(
-            hosts,
-            lambda connection, host: gather_security(
-                connection, plans[host.name], use_sudo=host.sudo
-            ).to_dict(),
-            trusted=known_hosts(config),
-            jobs=jobs,
-        )
+
+        def gather(connection: Any, host: Any) -> dict[str, Any]:
+            label = f"{command} on {host.name}"
+            step(label, True)
+            try:
+                return dict(
+                    gather_security(connection, plans[host.name], use_sudo=host.sudo).to_dict()
+                )
+            finally:
+                step(label, None)
+
+        answers = run_on_hosts(hosts, gather, trusted=known_hosts(config), jobs=jobs)
         for host in hosts:
             answer = answers[host.name]
             if isinstance(answer, HostError):
@@ -97,7 +107,9 @@ def check_security(
             )
         )
     if "code" in areas:
+        step("code check (bandit)", True)
         results += check_code(context, book.default, accept, messages, explicit=not full)
+        step("code check (bandit)", None)
     return Outcome(
         command=command,
         results=results,

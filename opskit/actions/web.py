@@ -25,7 +25,7 @@ def check_web(
     """Run the website checks; results are recorded, baselines and caches saved after."""
     from opskit.web import spam
     from opskit.web.integrity import BASELINES, SITEMAPS
-    from opskit.web.runner import DOMAIN_CACHE, RunInput, plan, run
+    from opskit.web.runner import DOMAIN_CACHE, RunInput, plan, point_to_the_outage, run
 
     config = context.config
     unknown_checks = [name for name in only if name not in WEB_CHECKS]
@@ -69,7 +69,7 @@ def check_web(
         public_info_last=last_audits,
     )
     outputs = run(plan(chosen, list(only), data), jobs)
-    results = [result for output in outputs for result in output.results]
+    results = point_to_the_outage([result for output in outputs for result in output.results])
     changes = [change for output in outputs for change in output.changes]
     for change in changes:
         store.put_state(change.namespace, change.key, change.value)

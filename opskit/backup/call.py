@@ -38,6 +38,7 @@ class Runner(Protocol):
         on_stdout_line: Line | None = None,
         on_stderr_line: Line | None = None,
         keep_stdout: bool = True,
+        pass_fds: Sequence[int] = (),
     ) -> Completed: ...
 
 
@@ -55,6 +56,7 @@ class LocalRunner:
         on_stdout_line: Line | None = None,
         on_stderr_line: Line | None = None,
         keep_stdout: bool = True,
+        pass_fds: Sequence[int] = (),
     ) -> Completed:
         return run(
             argv,
@@ -63,6 +65,7 @@ class LocalRunner:
             on_stdout_line=on_stdout_line,
             on_stderr_line=on_stderr_line,
             keep_stdout=keep_stdout,
+            pass_fds=pass_fds,
         )
 
 
@@ -99,8 +102,10 @@ def call(
     *,
     on_message: Callable[[dict[str, object]], None] | None = None,
     timeout_seconds: float | None = None,
+    extra_fds: Sequence[int] = (),
 ) -> Answer:
-    """Run restic ``argv`` for ``target``.
+    """Run restic ``argv`` for ``target`` (``extra_fds`` also open in restic, e.g. for a dump
+    command it runs itself).
 
     With ``on_message`` stdout is read as JSON lines while it arrives: status
     messages go to the callback and are not kept, anything else is kept
@@ -129,6 +134,7 @@ def call(
         on_stdout_line=stdout_line,
         on_stderr_line=stderr_line,
         keep_stdout=False,
+        pass_fds=(*target.descriptors, *extra_fds),
     )
     error_lines = "".join(line if line.endswith("\n") else line + "\n" for line in errors)
     stderr = error_lines + "".join(

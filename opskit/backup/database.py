@@ -1,21 +1,18 @@
 """MariaDB/MySQL dumps: client argv, the credentials option file, and row counts.
 
 Credentials reach the client programs only through an option file
-(``--defaults-extra-file``) written 0600 in a private temporary directory
-and removed when the block ends; never through argv.
+(``--defaults-extra-file``): locally an anonymous in-memory file passed by
+descriptor, which no crash can leave behind; never through argv.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from opskit.config.schema import Database
 from opskit.config.secrets import read_secret
+from opskit.memory_file import MemoryFile, memory_file
 
 PROGRAMS = {"mariadb": ("mariadb-dump", "mariadb"), "mysql": ("mysqldump", "mysql")}
 
@@ -49,17 +46,10 @@ def database_password(database: Database, set_name: str) -> str | None:
 
 
 @contextmanager
-def option_file(database: Database, password: str | None) -> Iterator[str]:
-    """A 0600 option file for the client programs, removed when the block ends."""
-    directory = tempfile.mkdtemp(prefix="opskit-db-")
-    path = Path(directory) / "client.cnf"
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(option_file_text(database, password))
-        yield str(path)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+def option_file(database: Database, password: str | None) -> Iterator[MemoryFile]:
+    """The option file for local client programs: pass its descriptor, name its path."""
+    with memory_file("opskit-db-client.cnf", option_file_text(database, password)) as options:
+        yield options
 
 
 def dump_argv(database: Database, options_path: str) -> tuple[str, ...]:

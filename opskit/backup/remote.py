@@ -3,13 +3,17 @@
 restic must be installed on that host (opskit says so clearly when it is
 not). The repository password and S3 keys are written over the SSH
 channel into 0600 files in a private temporary directory there, removed
-when the session ends, and read by restic through its environment.
+when the session ends, and read by restic through its environment. The
+directory names the opskit process that made it; a session first removes
+those whose maker died (a crash cannot run ``finally``).
 """
 
 from __future__ import annotations
 
 import collections
 import hashlib
+import json
+import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +27,9 @@ from opskit.config.schema import Config, Host, Repository
 from opskit.errors import CommandError, ConfigError
 from opskit.execute import STDERR_TAIL_LINES, Completed
 from opskit.masking import mask
+from opskit.process_identity import still_running, this_process
+
+logger = logging.getLogger(__name__)
 
 
 class LineStream:
@@ -101,7 +108,11 @@ class RemoteRunner:
         on_stderr_line: Line | None = None,
         keep_stdout: bool = True,
         stdin_file: str | None = None,
+        stdout_file: str | None = None,
+        pass_fds: Sequence[int] = (),
     ) -> Completed:
+        """Run ``argv`` on the host (stdin and stdout may be files there); ``pass_fds`` is
+        for local children and has no meaning here."""
         from invoke.exceptions import CommandTimedOut
 
         out, err = LineStream(on_stdout_line, keep_stdout), LineStream(on_stderr_line, False)
@@ -115,6 +126,7 @@ class RemoteRunner:
                 out_stream=out,
                 err_stream=err,
                 stdin_file=stdin_file,
+                stdout_file=stdout_file,
             )
         except CommandTimedOut:
             raise CommandError(
@@ -129,6 +141,10 @@ class RemoteRunner:
             stderr_tail=mask("".join(err.tail)),
             duration_seconds=time.monotonic() - started,
         )
+
+    def remove(self, path: str) -> None:
+        """Remove one file of the private directory now rather than at the session's end."""
+        self._playbook().remove_file(self.connection, path)
 
     def missing_paths(self, paths: Sequence[str]) -> list[str]:
         return list(self._playbook().missing_paths(self.connection, paths))
@@ -165,5 +181,31 @@ def remote_runner(config: Config, host: Host) -> Iterator[RemoteRunner]:
                 f"{host.name}: restic is not installed on this host (`{config.backup.restic}` is "
                 "not on its PATH); install it there (Debian: apt-get install restic)"
             )
-        with backup.secret_directory(connection) as directory:
+        remove_abandoned(connection, host)
+        owner = json.dumps(this_process())
+        with backup.secret_directory(connection, owner) as directory:
             yield RemoteRunner(connection, host, binary, directory)
+
+
+def remove_abandoned(connection: Any, host: Host) -> list[str]:
+    """Remove the private directories on ``host`` whose opskit process is known to be dead."""
+    from opskit.playbooks import backup
+
+    removed = []
+    for path, owner in backup.private_directories(connection).items():
+        try:
+            identity = json.loads(owner)
+        except ValueError:
+            continue  # being made right now, or not ours to judge
+        if isinstance(identity, dict) and still_running(identity) is False:
+            backup.remove_directory(connection, path)
+            removed.append(path)
+    if removed:
+        logger.warning(
+            "%s: removed %d private director%s a crashed run left behind: %s",
+            host.name,
+            len(removed),
+            "y" if len(removed) == 1 else "ies",
+            ", ".join(removed),
+        )
+    return removed

@@ -1,8 +1,8 @@
 """How restic reaches a configured repository: its location, environment and options.
 
 Secrets go only into the restic child's environment: ``RESTIC_PASSWORD_FILE``
-names the configured 0600 file, or a 0600 temporary copy of a password
-taken from an environment variable (removed when the block ends); S3 keys
+names the configured 0600 file, or an in-memory copy of a password taken
+from an environment variable (``/dev/fd/N``, gone with the process); S3 keys
 become ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``. Nothing secret is
 ever part of argv.
 """
@@ -10,10 +10,8 @@ ever part of argv.
 from __future__ import annotations
 
 import functools
-import os
 import shlex
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from opskit.backup.version import ResticVersion, parse_version
 from opskit.config.schema import Config, Host, Repository
 from opskit.config.secrets import read_secret
 from opskit.errors import CommandError, ConfigError
+from opskit.memory_file import memory_file
 
 VERSION_TIMEOUT_SECONDS = 30
 
@@ -44,6 +43,8 @@ class Target:
     repository: Repository
     restic: Restic
     env: dict[str, str] = field(repr=False)
+    # Descriptors restic must inherit (a password in memory, read through /dev/fd/N).
+    descriptors: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -168,23 +169,13 @@ def open_target(config: Config, repository: Repository) -> Iterator[Target]:
     secrets = read_secrets(repository)
     version = detect_version(config.backup.restic)
     restic = Restic(config.backup.restic, restic_options(repository, config), version=version)
-    with password_path(repository, secrets) as password_file:
-        env = restic_environment(repository, config, secrets, password_file, str(cache_dir(config)))
-        yield Target(repository, restic, env)
-
-
-@contextmanager
-def password_path(repository: Repository, secrets: Secrets) -> Iterator[str]:
-    """The configured password file, or a 0600 temporary one holding the variable's value."""
     if repository.password_file is not None:
-        yield str(repository.password_file)
+        env = restic_environment(
+            repository, config, secrets, str(repository.password_file), str(cache_dir(config))
+        )
+        yield Target(repository, restic, env)
         return
-    directory = tempfile.mkdtemp(prefix="opskit-restic-")
-    path = Path(directory) / "password"
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(secrets.password + "\n")
-        yield str(path)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    # A password from the environment: an in-memory file no crash leaves behind.
+    with memory_file("opskit-restic-password", secrets.password + "\n") as password:
+        env = restic_environment(repository, config, secrets, password.path, str(cache_dir(config)))
+        yield Target(repository, restic, env, (password.descriptor,))

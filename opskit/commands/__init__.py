@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from opskit.grammar import COMMAND_MODULES
@@ -29,3 +30,20 @@ def handler_for(command_name: str) -> Handler:
         if command_name in handlers:
             return handlers[command_name]
     raise KeyError(command_name)
+
+
+@contextmanager
+def terminal_progress(args: argparse.Namespace, *, steps: bool = False) -> Iterator[Any]:
+    """Progress on stderr when a person watches (a terminal, human output); else None.
+
+    ``steps``: spinners for work of unknown size; otherwise bars fed by restic's figures.
+    """
+    import sys
+
+    if getattr(args, "format", "human") != "human" or not sys.stderr.isatty() or args.quiet:
+        yield None
+        return
+    from opskit.output import progress_reporter, steps_reporter
+
+    with steps_reporter() if steps else progress_reporter() as report:
+        yield report

@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from opskit.commands import Handler
+from opskit.commands import Handler, terminal_progress
 from opskit.context import AppContext
 from opskit.outcome import Outcome
-
-
-@contextmanager
-def _progress(context: AppContext, args: argparse.Namespace) -> Iterator[Any]:
-    """A progress bar on a terminal (human output only); None otherwise."""
-    import sys
-
-    if args.format != "human" or not sys.stderr.isatty() or args.quiet:
-        yield None
-        return
-    from opskit.output import progress_reporter
-
-    with progress_reporter() as report:
-        yield report
 
 
 def _init(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -36,7 +19,7 @@ def _run(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.backup.run import run_backups
     from opskit.interrupt import terminate_as_interrupt
 
-    with terminate_as_interrupt(), _progress(context, args) as progress:
+    with terminate_as_interrupt(), terminal_progress(args) as progress:
         return run_backups(context, args.sets, wait_seconds=args.wait, progress=progress)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from opskit.commands import Handler
+from opskit.commands import Handler, terminal_progress
 from opskit.context import AppContext
 from opskit.grammar.security import CHECKS
 from opskit.outcome import Outcome
@@ -14,15 +14,17 @@ def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.security import check_security
 
     areas = CHECKS[args.security_check][0]
-    return check_security(
-        context,
-        getattr(args, "names", []),
-        getattr(args, "jobs", 8),
-        areas=areas,
-        accept=getattr(args, "accept", False),
-        command=f"check {args.security_check}",
-        shard=getattr(args, "shard", None),
-    )
+    with terminal_progress(args, steps=True) as progress:
+        return check_security(
+            context,
+            getattr(args, "names", []),
+            getattr(args, "jobs", 8),
+            areas=areas,
+            accept=getattr(args, "accept", False),
+            command=f"check {args.security_check}",
+            shard=getattr(args, "shard", None),
+            progress=progress,
+        )
 
 
 def _scan(context: AppContext, args: argparse.Namespace) -> Outcome:

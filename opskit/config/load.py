@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
 import re
 import types
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from opskit import bounded_yaml
 from opskit.config.schema import Config, field_extra
 from opskit.errors import ConfigError
 from opskit.masking import register_secret, register_url, url_tokens
@@ -131,8 +133,7 @@ def validate_file(path: Path) -> Validation:
 
 def validate_text(text: str, path: Path) -> Validation:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -350,11 +351,8 @@ class _Rules:
 
     def channel_secrets(self, before: dict[str, Any]) -> None:
         """A password written into a channel URL (not from ${VAR}) is a secret in the file."""
-        channels = (
-            (before.get("notifications") or {}).get("channels")
-            if isinstance(before, dict)
-            else None
-        )
+        section = before.get("notifications") if isinstance(before, dict) else None
+        channels = section.get("channels") if isinstance(section, dict) else None
         for index, channel in enumerate(channels if isinstance(channels, list) else []):
             url = channel.get("url") if isinstance(channel, dict) else None
             if not isinstance(url, str):
@@ -444,13 +442,16 @@ class _Rules:
     def repositories_outside_sets(self) -> None:
         """A local repository must not sit in what its sets back up: it would back up itself."""
         paths = {
-            repository.get("name"): repository.get("path")
+            repository["name"]: repository.get("path")
             for _, repository in self.items("backup", "repositories")
-            if repository.get("type", "local") == "local"
+            if isinstance(repository.get("name"), str)
+            and repository.get("type", "local") == "local"
         }
         for index, backup_set in self.items("backup", "sets"):
             targets = backup_set.get("repositories")
             for position, name in enumerate(targets if isinstance(targets, list) else []):
+                if not isinstance(name, str):
+                    continue  # the schema says what is wrong with it
                 inside = _repository_inside(paths.get(name), backup_set)
                 if inside is not None:
                     self.problems.append(
@@ -557,7 +558,6 @@ def job_command_problem(command: str) -> str | None:
     import shlex
 
     from opskit.errors import UsageError
-    from opskit.grammar import build_parser
 
     try:
         arguments = shlex.split(command) or [""]
@@ -567,12 +567,20 @@ def job_command_problem(command: str) -> str | None:
     if problem:
         return problem
     try:
-        args = build_parser().parse_args(arguments)
+        args = _job_parser().parse_args(arguments)
     except (UsageError, SystemExit) as error:
         return f"not an opskit command ({getattr(error, 'message', 'see opskit --help')})"
     if args.command_name is None:
         return f"'{command}' is a group of commands; name one (see `opskit {arguments[0]} --help`)"
     return None
+
+
+@functools.cache
+def _job_parser() -> Any:
+    """The command-line grammar, built once for all the jobs of a config (it is not cheap)."""
+    from opskit.grammar import build_parser
+
+    return build_parser()
 
 
 def _job_words_problem(arguments: list[str]) -> str | None:
@@ -653,13 +661,16 @@ def _environment_warnings(config: Config) -> list[Problem]:
             )
     warnings += _delivery_warnings(config)
     roles = {role for person in config.people for role in person.roles}
-    needed = (("penanggung_jawab", "incident reports"), (config.uat.approver_role, "UAT approval"))
-    for role, needed_for in needed:
+    needed = (
+        ("penanggung_jawab", "incident reports have no recipient"),
+        (config.uat.approver_role, "nobody can approve a UAT run"),
+    )
+    for role, consequence in needed:
         if role not in roles:
             warnings.append(
                 Problem(
                     ("people",),
-                    f"nobody has the role {role}; {needed_for} have no recipient",
+                    f"nobody has the role {role}; {consequence}",
                     severity="warning",
                 )
             )

@@ -64,6 +64,8 @@ def routes() -> list[Any]:
         Route("/uat/{run_id:int}/decide", uat.decide, methods=["POST"]),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
+        Route("/documents/{document_id:int}/sign", documents.sign, methods=["POST"]),
+        Route("/documents/{document_id:int}/signed.pdf", documents.signed_copy),
         Route("/documents/{document_id:int}/{kind}", documents.download),
         Route("/audit", audit_trail.listing),
         Route("/account", account.show),
@@ -71,6 +73,7 @@ def routes() -> list[Any]:
         Route("/status", public.status),
         Route("/status.json", public.status_json),
         Route("/healthz", public.health),
+        Route("/verify/{code}", public.verify),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

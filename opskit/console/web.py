@@ -169,6 +169,17 @@ class View:
     def address(self) -> str | None:
         return self.request.client.host if self.request.client else None
 
+    @property
+    def signing_enabled(self) -> bool:
+        """Whether anyone signs electronically here; without keys nothing about it shows."""
+        return any(person.signing for person in self.config.people)
+
+    @property
+    def has_signing_key(self) -> bool:
+        login = self.actor.login if self.actor else None
+        person = self.config.person_with_login(login) if login else None
+        return bool(person and person.signing)
+
     def title(self, check_id: str) -> str:
         """A check's name in the reader's language (its runbook title), else its id."""
         from opskit.catalog import runbook

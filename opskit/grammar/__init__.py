@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "notify",
     "console",
     "users",
+    "signing",
 )
 
 DESCRIPTION = """\
@@ -62,10 +63,24 @@ Run `opskit COMMAND --help` for the options and examples of a command."""
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that raises UsageError (exit 3, one line) instead of exiting 2."""
+    """argparse that raises UsageError (exit 3, one line) instead of exiting 2.
+
+    Every usage error points to the help of the command it is about: words
+    no command knows are judged by the command that was chosen, not by
+    ``opskit`` itself as argparse would.
+    """
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, details=[f"see `{self.prog} --help`"])
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            chosen = getattr(parsed, "help_parser", None) or self
+            chosen.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
 
 
 def common_options(with_defaults: bool) -> argparse.ArgumentParser:
@@ -163,7 +178,7 @@ def add_command(
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(command_name=command_name)
+    parser.set_defaults(command_name=command_name, help_parser=parser)
     return parser
 
 

@@ -16,7 +16,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         command_name="check host",
         help_text="disk, memory and load of each host (SOP C5)",
         description="Gather facts on each host (the facts playbook, over SSH or locally) and judge "
-        "disk space and inodes per mount (WARNING 80%%, CRITICAL 90%% by default), memory in use "
+        "disk space and inodes per mount (WARNING 80%, CRITICAL 90% by default), memory in use "
         "and load per CPU against host_checks in the config. Results are recorded in history.",
         examples=["opskit check host", "opskit check host web1 --format json"],
     )

@@ -14,6 +14,7 @@ import base64
 import gzip
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,10 +65,43 @@ def rotation_order(names: list[str]) -> list[str]:
     return sorted(names, key=key)
 
 
+class NotALogFile(OSError):
+    """A path that names something other than a regular file (a FIFO, a device ...)."""
+
+
+KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_a_log_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a log file, or None when it can be tried.
+
+    Reading a named pipe or a device would wait for a writer or never end.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such log file"
+    except OSError as error:
+        return f"cannot read it: {error.strerror or error}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in KINDS if test(mode)), "not a regular file")
+    return f"{kind}, not a log file"
+
+
 def local_set(base: Path) -> list[FileInfo]:
     """``base`` and its rotations on this machine, oldest first (``base`` may be missing)."""
     directory = base.parent
-    names = [str(base)] if base.exists() else []
+    reason = not_a_log_file(base)
+    if reason is not None and reason != "no such log file":
+        raise NotALogFile(f"{base} is {reason}" if reason.startswith("a ") else reason)
+    names = [str(base)] if reason is None else []
     if directory.is_dir():
         for entry in directory.iterdir():
             match = ROTATED.match(entry.name)

@@ -97,15 +97,12 @@ def load_rules(path: Path | None = None, login_paths: tuple[str, ...] = ()) -> l
     """
     import yaml
 
+    from opskit import bounded_yaml
+
     path = path or default_rules_file()
     try:
         text = path.read_text(encoding="utf-8")
-        # libyaml's loader when present: the pure-Python one costs tens of milliseconds here.
-        data = (
-            yaml.load(text, Loader=yaml.CSafeLoader)
-            if yaml.__with_libyaml__
-            else yaml.safe_load(text)
-        )
+        data = bounded_yaml.load(text)
     except OSError as error:
         raise ConfigError(f"cannot read rules file {path}: {error.strerror or error}") from None
     except yaml.YAMLError as error:

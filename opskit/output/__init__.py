@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from opskit.output.envelope import ENVELOPE_SCHEMA, envelope, write_error, write_json
 from opskit.output.human import make_console, results_table, simple_table, summary_line
-from opskit.output.progress import progress_reporter
+from opskit.output.progress import progress_reporter, steps_reporter
 from opskit.output.views import write_human
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "progress_reporter",
     "results_table",
     "simple_table",
+    "steps_reporter",
     "summary_line",
     "write_error",
     "write_human",

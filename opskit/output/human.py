@@ -53,14 +53,20 @@ def results_table(results: list[Result]) -> Any:
     table.add_column("Check", no_wrap=True)
     table.add_column("Target", overflow="fold")
     table.add_column("Summary", overflow="fold")
-    for result in results:
-        table.add_row(
-            status_text(result.status),
-            result.check_id,
-            printable(mask(result.target)),
-            printable(mask(result.summary)),
-        )
+    for status, check_ids, target, summary in _grouped(results):
+        check, text = check_ids[0], summary
+        if len(check_ids) > 1:  # one cause, told once: the checks it stopped are listed
+            check, text = f"{len(check_ids)} checks", f"{summary}: {', '.join(check_ids)}"
+        table.add_row(status_text(status), check, printable(mask(target)), printable(mask(text)))
     return table
+
+
+def _grouped(results: list[Result]) -> list[tuple[Status, list[str], str, str]]:
+    """One row per (status, target, summary): one cause told once, its checks listed."""
+    rows: dict[tuple[Status, str, str], list[str]] = {}
+    for result in results:
+        rows.setdefault((result.status, result.target, result.summary), []).append(result.check_id)
+    return [(status, ids, target, summary) for (status, target, summary), ids in rows.items()]
 
 
 def summary_line(outcome: Outcome) -> Any:

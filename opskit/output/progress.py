@@ -39,3 +39,33 @@ def progress_reporter() -> Iterator[Callable[[str, Any], None]]:
 
     with progress:
         yield report
+
+
+@contextmanager
+def steps_reporter() -> Iterator[Callable[[str, Any], None]]:
+    """A spinner on stderr per step of long work whose size is unknown (hosts being checked).
+
+    ``report(label, True)`` starts a step, ``report(label, None)`` ends it.
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(label: str, status: Any) -> None:
+        if status is None:
+            if label in tasks:
+                progress.update(tasks[label], visible=False)
+            return
+        if label not in tasks:
+            tasks[label] = progress.add_task(mask(label), total=None)
+
+    with progress:
+        yield report

@@ -8,6 +8,7 @@ from opskit.outcome import Outcome
 from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
+from opskit.output.signing_view import render_signatures
 from opskit.output.uat_views import render_uat_checklists, render_uat_run, render_uat_runs
 from opskit.output.users_views import render_totp, render_users
 from opskit.result import Status
@@ -51,15 +52,10 @@ def _render_runs(console: Any, outcome: Outcome) -> None:
     for run in outcome.data["runs"]:
         counts = ", ".join(f"{count} {status}" for status, count in sorted(run["counts"].items()))
         status = Status(run["status"]) if run["status"] else Status.UNKNOWN
-        rows.append(
-            [
-                str(run["id"]),
-                run["started_at_local"],
-                run["command"],
-                status_text(status),
-                counts or "-",
-            ]
-        )
+        shown = status_text(status)
+        if run.get("state", "finished") != "finished":
+            shown.append(f" ({run['state']})")  # interrupted: it never said how it ended
+        rows.append([str(run["id"]), run["started_at_local"], run["command"], shown, counts or "-"])
     console.print(simple_table(["Run", "Started", "Command", "Status", "Results"], rows))
     if not rows:
         console.print("no runs recorded yet", highlight=False)
@@ -177,14 +173,14 @@ def _render_security(console: Any, outcome: Outcome) -> None:
     rows = [
         [
             row["host"],
+            status_text(Status(row["status"])),
             "-" if row["score"] is None else f"{row['score']:g}%",
             f"{row['passed']}/{row['checks']}",
-            status_text(Status(row["status"])),
         ]
         for row in (outcome.data or {}).get("scores", [])
     ]
     if rows:
-        console.print(simple_table(["Host", "Hardening score", "Checks passed", "Score"], rows))
+        console.print(simple_table(["Host", "Status", "Hardening score", "Checks passed"], rows))
 
 
 def _render_snapshots(console: Any, outcome: Outcome) -> None:
@@ -222,6 +218,7 @@ def _render_locks(console: Any, outcome: Outcome) -> None:
 
 VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "users": render_users,
+    "signatures": render_signatures,
     "totp": render_totp,
     "uat-run": render_uat_run,
     "uat-runs": render_uat_runs,

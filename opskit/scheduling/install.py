@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from opskit import execute
+from opskit import bounded_yaml, execute
 from opskit.config.load import INTERPOLATION
 from opskit.config.secrets import check_secret_file
 from opskit.errors import CommandError, ConfigError, OpskitError
@@ -203,7 +203,7 @@ def config_environment(config_path: Path) -> list[str]:
     (an unreadable file has nothing to report here; ``opskit run`` will say why).
     """
     try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        raw = bounded_yaml.load(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     names: set[str] = set()

@@ -4,7 +4,9 @@ A job runs as a child process (``opskit --format json <command>``) so it
 can be stopped at its timeout and a crash stays inside it; its JSON
 envelope gives its status. A per-job lock means two ``opskit run`` (cron
 firing again while a slow backup still runs) never run the same job at
-once: the second says what it skipped. One failing job never stops the
+once: the second says what it skipped. The job's processes hold that lock
+as well, so a job whose ``opskit run`` was killed is still never started
+twice. One failing job never stops the
 others; the exit status is the worst of them.
 """
 
@@ -23,7 +25,7 @@ from opskit import execute
 from opskit.config.schema import Config, Job
 from opskit.context import AppContext
 from opskit.errors import CommandError, ConfigError, UsageError
-from opskit.locking import LockBusy, hold
+from opskit.locking import Held, LockBusy, hold
 from opskit.outcome import Outcome
 from opskit.result import Status, utc_now, worst
 from opskit.scheduling.jobs import JobState, is_due, next_fire, ordered
@@ -113,7 +115,9 @@ def run_jobs(
                 if only is None and not is_due(job, state, utc_now(), context.timezone, catch_up):
                     messages.append(f"skipped {job.name}: another `opskit run` already ran it")
                     continue
-                runs.append(_run_one(context, job, state, part))
+                # The job's processes hold the lock too: it outlives this run if it is killed.
+                with execute.handing_down(held.descriptor):
+                    runs.append(_run_one(context, job, state, part, held))
         except LockBusy as busy:
             messages.append(f"skipped {job.name}: {busy.message}")
     target = metrics_file or (
@@ -156,7 +160,7 @@ def job_argv(config: Config, job: Job, shard: Any) -> list[str]:
     ]
 
 
-def _run_one(context: AppContext, job: Job, state: JobState, shard: Any) -> JobRun:
+def _run_one(context: AppContext, job: Job, state: JobState, shard: Any, held: Held) -> JobRun:
     store = context.store()
     started = utc_now()
     store.put_state(
@@ -168,6 +172,7 @@ def _run_one(context: AppContext, job: Job, state: JobState, shard: Any) -> JobR
             job_argv(context.config, job, shard),
             timeout_seconds=job.timeout_minutes * 60,
             inherit_environment=True,
+            on_start=lambda pid: held.note(child_pid=pid),
         )
         status, note = _status_of(completed)
         exit_code: int | None = completed.exit_code

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
 
@@ -200,7 +201,7 @@ def baseline() -> dict[str, Any]:
 
 def _read_policy_file(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = bounded_yaml.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read security policy {path}: {error}") from None
     except yaml.YAMLError as error:

@@ -298,6 +298,42 @@ MIGRATIONS: tuple[str, ...] = (
     JOIN (SELECT check_id, target, MAX(id) AS id FROM results GROUP BY check_id, target) latest
     ON r.id = latest.id;
     """,
+    # Electronically signed documents: the signed copy kept apart from the
+    # rendered one (a re-render never replaces it), the code of its public
+    # verification page, and every signature in order, never changed after.
+    """
+    CREATE TABLE signed_documents (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+        path TEXT NOT NULL,
+        verify_code TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        needed INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE document_signatures (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES signed_documents (document_id),
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        login TEXT,
+        nip TEXT,
+        title TEXT,
+        edge TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        UNIQUE (document_id, position)
+    );
+    CREATE TRIGGER document_signatures_final_update BEFORE UPDATE ON document_signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature is final'); END;
+    CREATE TRIGGER document_signatures_final_delete BEFORE DELETE ON document_signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature is final'); END;
+    """,
+    # Which process group a run belongs to, so a run killed midway is told from one
+    # still going.
+    """
+    ALTER TABLE runs ADD COLUMN process TEXT;
+    """,
     # Indexes for what history, recaps and the dashboard ask most: one check
     # (or a prefix of check ids), one target, or a status, newest first.
     """

@@ -14,6 +14,7 @@ from typing import Any
 
 from opskit import __version__
 from opskit.masking import mask, mask_data
+from opskit.process_identity import still_running, this_process
 from opskit.result import Result, Status
 from opskit.store.database import Database, from_text, to_text
 from opskit.store.rows import (
@@ -36,6 +37,8 @@ class RunRecord:
     exit_code: int | None
     machine: str
     counts: dict[str, int]
+    # finished; running (its process lives, or it runs elsewhere); interrupted (it died).
+    state: str = "finished"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +49,7 @@ class RunRecord:
             "status": self.status.value if self.status else None,
             "exit_code": self.exit_code,
             "machine": self.machine,
+            "state": self.state,
             "counts": self.counts,
         }
 
@@ -65,7 +69,60 @@ class CurrentStatus:
 
 
 class RunHistory(Database):
-    """Recording runs and reading results back (history, recaps, flap control)."""
+    """Recording runs and reading results back (history, recaps, flap control).
+
+    A run that changes things (a backup) is recorded when it starts and its
+    results as they come, so a run killed halfway still shows, as
+    interrupted, with what it had done.
+    """
+
+    def start_run(self, command: str, started_at: datetime) -> int:
+        """A run row for work that has begun; ``finish_run`` completes it."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (command, started_at, machine, pid, opskit_version, uid,"
+                " process) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    command,
+                    to_text(started_at),
+                    socket.gethostname(),
+                    os.getpid(),
+                    __version__,
+                    uuid.uuid4().hex,
+                    json.dumps(this_process()),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def add_results(self, run_id: int, results: Sequence[Result]) -> None:
+        """Results of a run still going, recorded now in case it never finishes."""
+        with self.transaction() as connection:
+            self.insert_results(connection, run_id, results)
+
+    def finish_run(
+        self,
+        run_id: int,
+        finished_at: datetime,
+        status: Status,
+        results: Sequence[Result] = (),
+    ) -> None:
+        """Complete a run begun with ``start_run``, with any results not yet added."""
+        with self.transaction() as connection:
+            connection.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, exit_code = ? WHERE id = ?",
+                (to_text(finished_at), status.value, status.exit_code, run_id),
+            )
+            self.insert_results(connection, run_id, results)
+
+    def interrupted_runs(self, command: str) -> list[RunRecord]:
+        """Runs of ``command`` that began and whose process died before they finished."""
+        rows = self._connection.execute(
+            "SELECT * FROM runs WHERE command = ? AND finished_at IS NULL ORDER BY started_at",
+            (command,),
+        ).fetchall()
+        counts = self._counts([row["id"] for row in rows])
+        found = [_run_record(row, counts.get(row["id"], {})) for row in rows]
+        return [run for run in found if run.state == "interrupted"]
 
     def record_run(
         self,
@@ -254,13 +311,21 @@ def _result(row: sqlite3.Row) -> Result:
 
 
 def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
+    state, status = "finished", Status(row["status"]) if row["status"] else None
+    if row["finished_at"] is None:
+        state = "running"
+        process = json.loads(row["process"]) if row["process"] else None
+        if isinstance(process, dict) and still_running(process) is False:
+            # It never said how it ended: could not tell, so UNKNOWN.
+            state, status = "interrupted", Status.UNKNOWN
     return RunRecord(
         id=row["id"],
         command=row["command"],
         started_at=datetime.fromisoformat(row["started_at"]),
         finished_at=from_text(row["finished_at"]),
-        status=Status(row["status"]) if row["status"] else None,
-        exit_code=row["exit_code"],
+        status=status,
+        exit_code=row["exit_code"] if state == "finished" else None,
         machine=row["machine"],
         counts=counts,
+        state=state,
     )

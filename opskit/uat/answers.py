@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BeforeValidator, Field, ValidationError
 
+from opskit import bounded_yaml
 from opskit.config.load import Problem, _line_map, _nearest_line, _problem_from_pydantic
 from opskit.config.schema import Section
 from opskit.errors import ConfigError
@@ -105,8 +106,7 @@ def parse(
 ) -> tuple[dict[int, Answer], list[Problem]]:
     """The answers in ``text`` matched to the checklist's manual steps, and every problem."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

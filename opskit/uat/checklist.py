@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from opskit import bounded_yaml
 from opskit.config.load import (
     Problem,
     _duplicates,
@@ -181,8 +182,7 @@ class Loaded:
 def validate_text(text: str, path: Path) -> tuple[Checklist | None, list[Problem]]:
     """The checklist in ``text`` and every problem found, each with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

@@ -50,6 +50,7 @@ class DnsFacts:
     mx: Answer | None = None
     spf: Answer | None = None
     dmarc: Answer | None = None
+    ns: Answer | None = None  # the NS question, when the servers were not configured
 
 
 def resolver(settings: WebSettings) -> Any:
@@ -128,7 +129,7 @@ def gather(domain: str, site: Site, settings: WebSettings) -> DnsFacts:
         facts.records.append((record, ask(resolving, _full_name(record.name, domain), record.type)))
     addresses = list(site.dns.authoritative)
     if not addresses:
-        names = ask(resolving, domain, "NS")
+        names = facts.ns = ask(resolving, domain, "NS")
         if names.error:
             facts.nameservers.append(names)
         for server in names.values:
@@ -171,8 +172,14 @@ def dmarc_problems(values: tuple[str, ...]) -> list[str]:
         part.strip().split("=", 1) for part in policies[0].split(";") if "=" in part.strip()
     )
     tags = {key.strip().lower(): value.strip() for key, value in tags.items()}
-    if tags.get("p", "").lower() not in DMARC_POLICIES:
+    policy = tags.get("p", "").lower()
+    if policy not in DMARC_POLICIES:
         return [f"DMARC policy p= must be one of {', '.join(DMARC_POLICIES)}"]
+    if policy == "none":
+        return [
+            "DMARC policy is p=none: receivers are told to accept mail that fails SPF and DKIM, "
+            "so anyone can send mail as this domain (use p=quarantine or p=reject)"
+        ]
     return []
 
 
@@ -182,6 +189,11 @@ def evaluate(site: Site, facts: DnsFacts) -> Result:
     unknowns: list[str] = []
     statuses: list[Status] = []
     checked = _judge_records(facts, problems, unknowns)
+    if facts.ns is not None and facts.ns.missing:
+        problems.append(
+            f"{facts.domain} has no name servers: the domain does not exist in DNS "
+            "(expired, or its delegation removed)"
+        )
     statuses += [Status.CRITICAL] * bool(problems)
     serials = _judge_nameservers(facts, problems, unknowns, statuses)
     for label, answer, judge in (

@@ -3,7 +3,9 @@
 A request for a random path first tells what "not found" looks like on
 this site: a server that answers 200 with the same page for everything is
 not exposing ``/.env``. Any listed file that answers 200 with a different
-body is CRITICAL.
+body is CRITICAL. What such a file holds is recorded by the names of its
+keys and its size only: its values are someone's passwords, and the result
+travels on into mails, PDFs, the provider handoff and the history.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ MUST_NOT_BE_PUBLIC = (
     "/server-status",
 )
 VERSION = re.compile(r"\d+\.\d+")
+# ``NAME=value``, ``export NAME=value``, ``name = value`` (INI) and ``name: value`` (YAML).
+KEY_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]{0,63})\s*[=:]", re.MULTILINE)
+MAX_KEYS = 30
+
+
+def key_names(body: bytes) -> list[str]:
+    """The names of the settings a text file holds (never their values), in order, once each."""
+    if b"\0" in body:
+        return []  # an archive or a binary: it has no lines to name
+    text = body.decode("utf-8", errors="replace")
+    return list(dict.fromkeys(KEY_LINE.findall(text)))[:MAX_KEYS]
 
 
 def header_problems(page: Page, https: bool) -> list[str]:
@@ -80,7 +93,7 @@ def check(site: Site, home: Page, get: Callable[..., Page]) -> Result:
         if page.status == 200 and page.body and _digest(page) != soft_404:
             exposed.append(
                 {"path": path, "status": 200, "bytes": len(page.body),
-                 "starts_with": page.body[:40].decode("utf-8", errors="replace")}
+                 "content_type": page.header("content-type"), "keys": key_names(page.body)}
             )  # fmt: skip
     statuses = [Status.WARNING] * bool(headers) + [Status.CRITICAL] * bool(exposed)
     parts = []

@@ -108,7 +108,9 @@ def evaluate(
                 f"slow: {page.elapsed_ms:.0f} ms (limits {site.response_warning_ms}/"
                 f"{site.response_critical_ms} ms)"
             )
-    redirect_note = _redirect_problem(seen.redirect)
+    # When the site does not answer at all, plain HTTP failing too is the same news.
+    unanswered = page.status is None and (seen.redirect is None or seen.redirect.status is None)
+    redirect_note = None if unanswered else _redirect_problem(seen.redirect)
     if redirect_note:
         statuses.append(Status.WARNING)
         notes.append(redirect_note)
@@ -132,6 +134,7 @@ def evaluate(
         evidence={
             "url": site.url,
             "failed": failed,
+            "answered": page.status is not None,
             "consecutive_failures": consecutive,
             "failures_before_critical": site.failures_before_critical,
             "attempts": [_attempt(item) for item in seen.attempts],

@@ -176,6 +176,14 @@ def _sitemap_result(
     new_urls: list[str],
     outcome: IntegrityOutcome,
 ) -> Result:
+    if note.startswith("INVALID: "):
+        # An HTML page (or a broken file) where the sitemap should be hides what it would show.
+        return Result(
+            check_id=SITEMAP_ID, target=site.name, status=Status.WARNING,
+            summary=note.removeprefix("INVALID: ")
+            + "; fix the sitemap, or set sitemap: to where the real one is",
+            evidence={"note": note}, sop_row=sop_row(SITEMAP_ID),
+        )  # fmt: skip
     if sitemap is None:
         status = Status.UNKNOWN if site.sitemap or note.startswith("UNREACHABLE") else Status.OK
         return Result(

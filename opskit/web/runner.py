@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from opskit.catalog import unknown
 from opskit.config.schema import WEB_CHECKS, Site, WebSettings
 from opskit.errors import OpskitError
-from opskit.result import Result, utc_now
+from opskit.result import Result, Status, utc_now
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages
@@ -156,6 +156,37 @@ def run(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
         max_workers=max(1, min(jobs, len(tasks))), thread_name_prefix="web"
     ) as pool:
         return list(pool.map(one, tasks))
+
+
+# Checks that learn nothing when the site does not answer: they say so, in one short line.
+NEEDS_AN_ANSWER = ("web.tls", "web.freshness", "web.integrity", "web.links", "web.exposure")
+
+
+def point_to_the_outage(results: list[Result]) -> list[Result]:
+    """Results where a site that did not answer is one cause (web.http), not nine retellings.
+
+    Every check that needs the site to answer and could not tell (UNKNOWN)
+    says "not checked" and points to web.http, which gives the reason once.
+    """
+    down = {
+        result.target
+        for result in results
+        if result.check_id == http.CHECK_ID and result.evidence.get("answered") is False
+    }
+    if not down:
+        return results
+    return [
+        unknown(
+            result.check_id,
+            result.target,
+            "not checked: the site does not answer (see web.http)",
+        )
+        if result.target in down
+        and result.status is Status.UNKNOWN
+        and result.check_id.startswith(NEEDS_AN_ANSWER)
+        else result
+        for result in results
+    ]
 
 
 def _bind(check: str, site: Site, data: RunInput) -> Callable[[], TaskOutput]:

@@ -16,7 +16,8 @@ ABSENT_STATUSES = (404, 410)
 def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None, str]:
     """The sitemap's URLs, or None with the reason (absent, unreadable, or the site not answering).
 
-    A reason starting with ``UNREACHABLE`` means the question could not be asked at all.
+    A reason starting with ``UNREACHABLE`` means the question could not be asked at all;
+    one starting with ``INVALID`` that the address answers, but not with a sitemap.
     """
     url = resolve(site.url, site.sitemap or "/sitemap.xml")
     page = get(url)
@@ -30,7 +31,7 @@ def fetch_sitemap(site: Site, get: Callable[..., Page]) -> tuple[Sitemap | None,
     try:
         found = parse_sitemap(page.body)
     except ValueError as error:
-        return None, f"sitemap {url}: {error}"
+        return None, f"INVALID: {url} answers HTTP 200 but is not a sitemap ({error})"
     urls = dict(found.urls)
     for child in found.children[:MAX_CHILD_SITEMAPS]:
         answer = get(child)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
 
@@ -44,7 +45,7 @@ def phrases(path: Path | None = None) -> dict[str, str]:
 
     path = path or checks_dir() / "web" / "spam-keywords.yaml"
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = bounded_yaml.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"spam phrase list {path}: {error}") from None
     if not isinstance(document, dict):

@@ -67,8 +67,18 @@ class TlsFacts:
 
 def probe(host: str, port: int, timeout_seconds: float, ca_bundle: str | None) -> TlsFacts:
     """Read the chain ``host:port`` serves and verify it; network failures come back as data."""
+    from OpenSSL import SSL
+
     try:
         chain, protocol = read_chain(host, port, timeout_seconds)
+    except (SSL.WantReadError, SSL.WantWriteError, TimeoutError):
+        # The kernel's receive timeout ends a handshake the server never answers.
+        return TlsFacts(
+            host,
+            port,
+            error=f"no TLS handshake within {timeout_seconds:g} s "
+            "(the server accepted the connection, then did not answer)",
+        )
     except (OSError, ValueError) as error:
         return TlsFacts(host, port, error=f"TLS handshake failed: {_reason(error)}")
     except Exception as error:  # noqa: BLE001 - pyOpenSSL raises its own Error tree; any is a failed handshake

@@ -7,13 +7,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from support.limits import NEVER
 from support.secrets import write_secret
+from support.silent import SilentServer
 from support.sshd import SshServer
 from support.system import free_port
 
@@ -97,10 +98,15 @@ def test_changed_host_key_is_refused(make_config, cli, sshd: SshServer) -> None:
 
 
 def test_unreachable_hosts_are_unknown_within_the_timeout_while_others_report(
-    make_config, cli, sshd_factory: Callable[[str], SshServer], silent_listener: int
+    make_config, cli, sshd_factory: Callable[[str], SshServer]
 ) -> None:
     first, second = sshd_factory("one"), sshd_factory("two")
     closed_port = free_port()
+    silent = SilentServer().start()
+    silent_hosts = [
+        {"name": name, "address": "127.0.0.1", "port": silent.port, "connect_timeout_seconds": 2}
+        for name in ("silent", "silent2")
+    ]
     config = make_config(
         {
             "hosts": [
@@ -112,32 +118,31 @@ def test_unreachable_hosts_are_unknown_within_the_timeout_while_others_report(
                     "port": closed_port,
                     "connect_timeout_seconds": 2,
                 },
-                {
-                    "name": "silent",
-                    "address": "127.0.0.1",
-                    "port": silent_listener,
-                    "connect_timeout_seconds": 2,
-                },
-            ]
+                *silent_hosts,
+            ],
+            "host_checks": NEVER,
         }
     )
     for name in ("web1", "web2"):
         assert cli("--config", config, "hosts", "trust", name, "--yes").exit_code == 0
 
-    started = time.monotonic()
-    run = cli("--config", config, "check", "host", "--jobs", "4", "--format", "json")
-    elapsed = time.monotonic() - started
+    try:
+        run = cli("--config", config, "check", "host", "--jobs", "4", "--format", "json")
+    finally:
+        silent.stop()
 
     by_target = {(item["check_id"], item["target"]): item for item in run.json["results"]}
     assert by_target[("host.ssh", "closed")]["status"] == "UNKNOWN"
     assert "connection refused" in by_target[("host.ssh", "closed")]["summary"]
-    assert by_target[("host.ssh", "silent")]["status"] == "UNKNOWN"
-    assert "no SSH greeting within 2 s" in by_target[("host.ssh", "silent")]["summary"]
+    for name in ("silent", "silent2"):
+        assert by_target[("host.ssh", name)]["status"] == "UNKNOWN"
+        assert "no SSH greeting within 2 s" in by_target[("host.ssh", name)]["summary"]
     for name in ("web1", "web2", "local"):
-        assert by_target[("host.memory", name)]["status"] in ("OK", "WARNING", "CRITICAL")
-    assert run.json["status"] in ("UNKNOWN", "CRITICAL")
-    # The silent host costs its 2 s timeout once, in parallel with the rest, not a sum of waits.
-    assert elapsed < 15, f"took {elapsed:.1f} s"
+        assert by_target[("host.memory", name)]["status"] == "OK"
+    assert run.json["status"] == "UNKNOWN"
+    # Each silent host costs its timeout once, and both were waited for at the same time.
+    assert silent.accepted == 2
+    assert silent.peak == 2
 
 
 def test_playbook_runs_with_plain_fab(sshd: SshServer, client_key: Path, tmp_path: Path) -> None:
@@ -176,9 +181,9 @@ def test_playbook_runs_with_plain_fab(sshd: SshServer, client_key: Path, tmp_pat
 def test_a_host_that_stays_down_becomes_critical_and_opens_an_incident(
     make_config, cli, sshd: SshServer
 ) -> None:
-    config = make_config({"hosts": [sshd.host_entry("web1")]})
+    config = make_config({"hosts": [sshd.host_entry("web1")], "host_checks": NEVER})
     assert cli("--config", config, "hosts", "trust", "web1", "--yes").exit_code == 0
-    assert cli("--config", config, "check", "host", "web1").exit_code in (0, 1)
+    assert cli("--config", config, "check", "host", "web1").exit_code == 0
 
     sshd.stop()
     first = cli("--config", config, "check", "host", "web1", "--format", "json")

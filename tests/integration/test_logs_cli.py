@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 from pathlib import Path
 
@@ -180,7 +181,44 @@ def test_a_directory_named_as_a_log_file_is_said_to_be_a_directory(cli, tmp_path
     run = cli("logs", "analyze", directory)
 
     assert run.exit_code == 3
-    assert f"a directory, not a log file: {directory}" in run.stderr
+    assert f"{directory}: a directory, not a log file" in run.stderr
+
+
+def test_a_named_pipe_or_a_device_is_refused_for_what_it_is(cli, tmp_path: Path) -> None:
+    fifo = tmp_path / "access.log"
+    os.mkfifo(fifo)
+
+    run = cli("logs", "analyze", fifo, "/dev/zero")
+
+    assert run.exit_code == 3
+    assert f"{fifo}: a named pipe (FIFO), not a log file" in run.stderr
+    assert "/dev/zero: a character device, not a log file" in run.stderr
+    assert "no such log file" not in run.stderr
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("where", ["local", "web1"])
+def test_check_logs_names_a_named_pipe_instead_of_waiting_on_it(
+    make_config, cli, tmp_path: Path, sshd: SshServer, where: str
+) -> None:
+    fifo = tmp_path / "access.log"
+    os.mkfifo(fifo)
+    config = make_config(
+        {
+            "hosts": [sshd.host_entry("web1")],
+            "sites": [
+                {"name": "website", "url": "https://example.org/", "host": where,
+                 "logs": [{"path": str(fifo)}]}
+            ],
+        }
+    )  # fmt: skip
+    cli("--config", config, "hosts", "trust", "web1", "--yes")
+
+    run = cli("--config", config, "check", "logs", "--format", "json")
+
+    [result] = run.json["results"]
+    assert result["status"] == "UNKNOWN"
+    assert f"{fifo} is a named pipe" in result["summary"] and "not a log file" in result["summary"]
 
 
 def test_lines_outside_the_time_range_are_said_to_be_so_not_unreadable(cli, tmp_path: Path) -> None:

@@ -70,3 +70,32 @@ def test_uat_validate_of_a_binary_file_says_it_is_not_text(
     assert run.exit_code == 3
     assert f"opskit: cannot read checklist {binary}: not UTF-8 text" in run.stderr
     assert "internal error" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("notifications: x\n", ":2: notifications: must be a mapping"),
+        ("notifications: [x]\n", ":2: notifications: must be a mapping"),
+        (
+            "backup:\n  repositories: [{name: [a, b], path: /srv/r, password_env: X}]\n"
+            "  sets: [{name: s, paths: [/srv], repositories: [[a]]}]\n",
+            "backup.repositories[0].name: Input should be a valid string",
+        ),
+        ("host_checks: {failures_before_critical: " + "9" * 5000 + "}\n", ":2: not valid YAML: a"),
+        ("hosts: " + "[" * 5000 + "]" * 5000 + "\n", ":2: not valid YAML: nested more than 64"),
+    ],
+    ids=["string-for-mapping", "list-for-mapping", "list-for-name", "huge-int", "deep"],
+)
+def test_a_config_of_the_wrong_shape_is_a_validation_error_with_its_line(
+    cli, tmp_path: Path, body: str, where: str
+) -> None:
+    config = tmp_path / "opskit.yaml"
+    config.write_text("organisation: {name: PA Uji, timezone: Asia/Makassar}\n" + body)
+
+    run = cli("--config", config, "config", "validate")
+
+    shown = " ".join((run.stdout + run.stderr).split())
+    assert run.exit_code == 3
+    assert "internal error" not in shown
+    assert where in shown, shown

@@ -17,7 +17,10 @@ import pytest
 
 from opskit.locking import holder
 from opskit.store import Store
+from support import busy_machine
 from support.cli import run_opskit
+from support.limits import NEVER
+from support.processes import alive, command_lines, descendants, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -35,6 +38,7 @@ def silent_port() -> Iterator[int]:
 def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: object) -> Path:
     return make_config(
         {
+            "host_checks": NEVER,  # the host-checks job's verdict must not depend on this machine
             "hosts": [
                 {
                     "name": "hung",
@@ -103,15 +107,20 @@ def test_due_jobs_run_in_order_once_then_wait(
 def test_jobs_run_the_installed_opskit_whatever_the_working_directory(
     make_config, tmp_path: Path, silent_port: int
 ) -> None:
-    """A folder named opskit where the admin stands (a checkout, say) must not replace opskit."""
+    """A folder named opskit where the admin stands (a checkout, say) must not replace opskit.
+
+    On a busy machine (load, memory, a nearly full disk) too: the job's verdict comes from
+    the thresholds in the test's own config, never from the state of the machine.
+    """
     config = scheduled_config(make_config, tmp_path, silent_port)
     workdir = tmp_path / "workdir"
     (workdir / "opskit").mkdir(parents=True)
     (workdir / "opskit" / "__init__.py").write_text('raise ImportError("not the real opskit")\n')
-    opskit = Path(sys.executable).with_name("opskit")  # the console script, as cron runs it
+    opskit = str(Path(sys.executable).with_name("opskit"))  # the console script, as cron runs it
+    job = [opskit, "--config", str(config), "run", "--job", "host-checks", "--format", "json"]
 
     completed = subprocess.run(
-        [opskit, "--config", config, "run", "--job", "host-checks", "--format", "json"],
+        busy_machine.argv(tmp_path / "busy", job),
         capture_output=True,
         text=True,
         cwd=workdir,
@@ -153,25 +162,48 @@ def test_two_runs_at_once_run_the_job_once(make_config, tmp_path: Path, silent_p
     assert len(pings.json["data"]["results"]) == 1
 
 
-def test_a_killed_run_leaves_a_lock_the_next_run_takes_over(
+def test_a_job_whose_run_was_killed_is_not_started_again_while_it_runs(
     make_config, tmp_path: Path, silent_port: int
 ) -> None:
+    """kill -9 of `opskit run` leaves its job running: the lock stays with the job until it ends."""
     config = scheduled_config(make_config, tmp_path, silent_port)
+    lock = tmp_path / "state" / "locks" / "job-slow-ping.lock"
     runner = subprocess.Popen(
         [sys.executable, "-m", "opskit", "--config", str(config), "run", "--job", "slow-ping"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for_lock(tmp_path / "state" / "locks" / "job-slow-ping.lock")
+
+    def job_process() -> int | None:
+        lines = command_lines()
+        found = [pid for pid in descendants(runner.pid) if "ping" in lines.get(pid, [])]
+        return found[0] if found else None
+
+    wait_for(lambda: job_process() is not None and holder(lock) is not None, what="the job")
+    job_pid = job_process()
+    assert job_pid is not None
     os.kill(runner.pid, signal.SIGKILL)
     runner.wait()
+    assert alive(job_pid), "the job outlived its runner"
 
+    during = run_opskit("--config", config, "run", "--job", "slow-ping", "--format", "json")
+    job_was_alive = alive(job_pid)
+    wait_for(lambda: not alive(job_pid), what="the orphaned job to end")
     after = run_opskit("--config", config, "run", "--job", "slow-ping", "--format", "json")
 
+    assert during.json["data"]["jobs"] == [], "the job was started a second time"
+    assert job_was_alive, "the job ended before the second run looked; the test proves nothing"
+    assert any(
+        f"skipped slow-ping: job slow-ping is already running by pid {runner.pid}" in message
+        and f"(its process pid {job_pid})" in message
+        for message in during.json["messages"]
+    ), during.json["messages"]
     assert [job["name"] for job in after.json["data"]["jobs"]] == ["slow-ping"]
     assert any(
         f"took over the lock of pid {runner.pid}" in message for message in after.json["messages"]
     )
+    pings = run_opskit("--config", config, "history", "--check", "host.ssh", "--format", "json")
+    assert len(pings.json["data"]["results"]) == 2  # the orphaned job's and the later one's
 
 
 def test_metrics_file_parses_with_prometheus_own_parser(

@@ -70,8 +70,9 @@ def test_without_sudo_root_only_checks_are_unknown_and_say_why(make_config, cli,
     assert "needs root" in found["fw.active"]["summary"]
     assert "set `sudo: true`" in found["fw.active"]["summary"]
     assert run.exit_code == 3
-    # apt's simulation needs no root: the unprivileged half still reports.
-    assert by_id(updates)["os.updates.reboot"]["status"] == "OK"
+    # apt's simulation needs no root: the unprivileged half still reports (what it reports
+    # is the state of this machine, which the test does not decide).
+    assert by_id(updates)["os.updates.reboot"]["status"] in ("OK", "WARNING")
 
 
 def test_sudo_refused_is_unknown_with_sudos_own_words(make_config, cli, server) -> None:

@@ -39,3 +39,30 @@ def run_opskit(
         cwd=cwd,
     )
     return CliRun(completed.returncode, completed.stdout, completed.stderr)
+
+
+def run_bounded(
+    *arguments: str | Path,
+    memory_megabytes: int = 1024,
+    timeout: float = 60,
+    cwd: Path | None = None,
+) -> CliRun:
+    """``opskit ARGS`` with its address space capped: a file that explodes in memory fails here."""
+    import resource
+
+    limit = memory_megabytes << 20
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "opskit", *(str(argument) for argument in arguments)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+        cwd=cwd,
+        preexec_fn=cap,  # noqa: PLW1509 - sets a limit only, before exec
+    )
+    return CliRun(completed.returncode, completed.stdout, completed.stderr)

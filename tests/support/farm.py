@@ -55,6 +55,9 @@ class Farm:
         self.urls: list[str] = []
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        # Requests held by hanging endpoints now, and the most at once (proof of parallel work).
+        self.hanging_now = 0
+        self.hanging_peak = 0
 
     def start(self) -> Farm:
         self.thread.start()
@@ -107,7 +110,12 @@ class Farm:
         try:
             await reader.readuntil(b"\r\n\r\n")
             if endpoint.hang:
-                await asyncio.sleep(3600)
+                self.hanging_now += 1
+                self.hanging_peak = max(self.hanging_peak, self.hanging_now)
+                try:
+                    await asyncio.sleep(3600)
+                finally:
+                    self.hanging_now -= 1
             if endpoint.delay_seconds:
                 await asyncio.sleep(endpoint.delay_seconds)
             writer.write(

@@ -68,3 +68,12 @@ def restic_lock_count(repository: Path, password_file: Path) -> int:
         timeout=60,
     )
     return len([line for line in completed.stdout.splitlines() if line.strip()])
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (a zombie waiting to be reaped is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"

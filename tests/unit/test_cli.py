@@ -213,3 +213,38 @@ def test_human_output_is_plain_off_a_terminal(make_config, cli) -> None:
     assert "\x1b[" not in run.stdout
     assert "host.memory" in run.stdout
     assert "-> OK" in run.stdout
+
+
+def every_command() -> list[list[str]]:
+    """The words of every runnable command, walked from the grammar itself."""
+    import argparse
+
+    from opskit.grammar import build_parser
+
+    found: list[list[str]] = []
+
+    def walk(parser: argparse.ArgumentParser, words: list[str]) -> None:
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            found.append(words)
+        for action in actions:
+            for name, child in action.choices.items():
+                walk(child, [*words, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+def test_every_help_reads_as_written_and_every_usage_error_points_to_its_command(
+    cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commands = every_command()
+    assert ["check", "host"] in commands and len(commands) > 40
+    for words in commands:
+        with pytest.raises(SystemExit):
+            cli(*words, "--help")
+        shown = capsys.readouterr().out
+        assert "%%" not in shown, f"opskit {' '.join(words)} --help shows %%"
+        wrong = cli(*words, "--no-such-option")
+        assert wrong.exit_code == 3
+        assert f"see `opskit {' '.join(words)} --help`" in wrong.stderr, (words, wrong.stderr)

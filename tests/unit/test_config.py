@@ -392,9 +392,13 @@ def test_uat_reviewer_and_approver_roles_must_differ_and_warnings_follow_the_app
     )
     assert error.line is not None
     assert not moved.errors
-    assert any(
-        "nobody has the role sekretaris; UAT approval" in item.message for item in moved.warnings
-    )
+    assert [item.message for item in moved.warnings if "sekretaris" in item.message] == [
+        "nobody has the role sekretaris; nobody can approve a UAT run"
+    ]
+    no_people = validate_file(make_config({}))
+    assert "nobody has the role penanggung_jawab; incident reports have no recipient" in [
+        item.message for item in no_people.warnings
+    ]
 
 
 def test_inverted_host_thresholds_are_errors(make_config) -> None:

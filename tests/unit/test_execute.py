@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 
 import pytest
 
 from opskit.errors import CommandError
 from opskit.execute import display, run
 from opskit.masking import mask, register_secret
+from support.processes import alive, wait_for
 
 
 def test_exit_code_is_data_not_an_exception() -> None:
@@ -24,13 +24,18 @@ def test_exit_code_is_data_not_an_exception() -> None:
 
 
 def test_timeout_kills_the_process_group_and_says_so() -> None:
-    started = time.monotonic()
-    with pytest.raises(CommandError, match="did not finish within 0.5 s"):
-        run(
-            [sys.executable, "-c", "import subprocess, sys; subprocess.run(['sleep', '30'])"],
-            timeout_seconds=0.5,
-        )
-    assert time.monotonic() - started < 10
+    child = (
+        "import subprocess, sys\n"
+        "sleeper = subprocess.Popen(['sleep', '30'])\n"
+        "print('sleeper', sleeper.pid, file=sys.stderr, flush=True)\n"
+        "sleeper.wait()\n"
+    )
+    with pytest.raises(CommandError, match="did not finish within 0.5 s") as raised:
+        run([sys.executable, "-c", child], timeout_seconds=0.5)
+
+    [line] = [line for line in raised.value.details if line.startswith("sleeper ")]
+    sleeper = int(line.split()[1])
+    wait_for(lambda: not alive(sleeper), what="the grandchild to be stopped with its group")
 
 
 def test_missing_program_is_a_clear_error() -> None:

@@ -25,12 +25,16 @@ def result(
     )
 
 
-def run(store: Store, *results: Result) -> list[tuple[str, int]]:
+def run(
+    store: Store, *results: Result, acknowledged: timedelta | None = None
+) -> list[tuple[str, int]]:
     now = max(item.observed_at for item in results)
     store.record_run("check web", now, now, list(results), Status.OK)
     return [
         (event.kind, event.incident.id)
-        for event in incidents.process(store, results, now, remind_every=timedelta(hours=4))
+        for event in incidents.process(
+            store, results, now, remind_every=timedelta(hours=4), remind_acknowledged=acknowledged
+        )
     ]
 
 
@@ -57,7 +61,7 @@ def test_critical_opens_once_reminds_at_the_interval_and_resolves_with_duration(
     incident = incidents.get(store, 1)
     assert (incident.state, incident.reminders) == ("resolved", 1)
     assert incident.duration_seconds(START + 10 * HOUR) == 6 * 3600
-    timeline = [note.note for note in incidents.notes(store, 1)]
+    timeline = [note.note for note in incidents.notes(store, 1) if note.kind == "event"]
     assert timeline == ["opened", "reminder", "resolved"]
 
 
@@ -92,6 +96,28 @@ def test_acknowledgement_is_recorded_as_follow_up(store: Store) -> None:
         incidents.acknowledge(store, 1, by("  "), "x", START)
     with pytest.raises(NotFoundError, match="no incident 99"):
         incidents.acknowledge(store, 99, by("Budi"), "x", START)
+
+
+def test_an_acknowledged_incident_is_not_reminded_until_its_status_changes(store: Store) -> None:
+    opened = run(store, result(Status.CRITICAL, START))
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "disk dibersihkan", START + HOUR)
+    quiet = [run(store, result(Status.CRITICAL, START + hours * HOUR)) for hours in (5, 9, 13)]
+    changed = run(store, result(Status.UNKNOWN, START + 14 * HOUR))
+
+    assert opened == [("opened", 1)]
+    assert quiet == [[], [], []]  # 4-hour reminders, but Budi is on it
+    assert changed == [("reminder", 1)]  # something happened since the acknowledgement
+
+
+def test_an_acknowledged_incident_can_be_reminded_at_its_own_interval(store: Store) -> None:
+    run(store, result(Status.CRITICAL, START), acknowledged=12 * HOUR)
+    incidents.acknowledge(store, 1, by("Budi Santoso"), "menunggu penyedia", START + HOUR)
+    events = [
+        run(store, result(Status.CRITICAL, START + hours * HOUR), acknowledged=12 * HOUR)
+        for hours in (5, 12, 13, 25)
+    ]
+
+    assert events == [[], [], [("reminder", 1)], [("reminder", 1)]]  # 12 h after the ack, then 12 h
 
 
 def by(name: str) -> Actor:

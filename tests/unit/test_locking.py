@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -70,9 +69,7 @@ def test_released_lock_is_not_a_takeover(tmp_path: Path) -> None:
 def test_waiting_process_gets_the_lock_when_the_holder_finishes(tmp_path: Path) -> None:
     path = tmp_path / "job.lock"
     process = start_holder(path)
-    started = time.monotonic()
     subprocess.Popen(["sh", "-c", f"sleep 1; kill {process.pid}"])
-    with hold(path, "job", wait_seconds=30) as held:
+    with hold(path, "job", wait_seconds=30) as held:  # raises LockBusy if it never came
         assert held.previous["pid"] == process.pid
-    assert time.monotonic() - started < 30
     process.wait()

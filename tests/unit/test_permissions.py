@@ -27,6 +27,7 @@ EXPECTED: dict[str, set[str]] = {
     "uat.start": {"operator"},
     "uat.review": {"kasubbag_ti"},
     "uat.decide": {"ketua"},
+    "documents.sign": {"operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua"},
 }
 
 

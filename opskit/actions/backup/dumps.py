@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from opskit.actions.backup.common import HostAccess, ProgressCallback, result, target_name
 from opskit.actions.backup.files import judge_backup, last_summary
+from opskit.actions.backup.sql import LocalSql, RemoteSql, SqlClient, row_counts, sql_client
 from opskit.backup import database as db
 from opskit.backup.call import Answer, call
 from opskit.backup.exitcodes import Kind, classify, failure_reason
@@ -29,11 +30,11 @@ from opskit.backup.restic import (
 from opskit.config.schema import BackupSet, Database
 from opskit.context import AppContext
 from opskit.errors import OpskitError
-from opskit.execute import Completed, display, pipe, run
+from opskit.execute import Completed, Piped, display, ended, pipe
+from opskit.memory_file import MemoryFile
 from opskit.result import Result, Status
 
 COUNTS_NAMESPACE = "backup.database-counts"
-COUNT_TIMEOUT_SECONDS = 600
 
 
 def backup_database(
@@ -64,25 +65,26 @@ def backup_database(
             on_progress(name, parsed)
 
     try:
-        if access.local:
-            with db.option_file(database, password) as options:
-                dump = db.dump_argv(database, options)
+        with sql_client(access, database, password) as client:
+            if isinstance(client, LocalSql):
+                dump = db.dump_argv(database, client.options.path)
+                evidence["command"] = f"{display(dump)} | restic backup --stdin"
                 answer, failure = _local_dump(
                     access,
                     target,
                     dump,
+                    options=client.options,
                     file_name=file_name,
                     tags=tags,
                     database=database,
                     on_message=status_message,
                 )
-                evidence["command"] = f"{display(dump)} | restic backup --stdin"
-                if failure is None and answer.ok:
-                    _record_counts(context, database, options, target.name, answer)
-        else:
-            answer, failure = _remote_dump(
-                access, target, database, password=password, file_name=file_name, tags=tags
-            )
+            else:
+                answer, failure = _remote_dump(
+                    access, target, database, client, file_name=file_name, tags=tags
+                )
+            if failure is None and answer.ok:
+                _record_counts(context, client, target.name, answer)
     finally:
         if on_progress is not None:
             on_progress(name, None)
@@ -110,6 +112,7 @@ def _local_dump(
     target: Target,
     dump: tuple[str, ...],
     *,
+    options: MemoryFile,
     file_name: str,
     tags: list[str],
     database: Database,
@@ -133,6 +136,7 @@ def _local_dump(
             argv,
             on_message=on_message,
             timeout_seconds=database.timeout_seconds,
+            extra_fds=(options.descriptor,),
         )
         summary = last_summary(answer)
         if answer.ok and summary is not None and summary.total_bytes_processed == 0:
@@ -150,14 +154,29 @@ def _local_dump(
         timeout_seconds=database.timeout_seconds,
         consumer_env=target.env,
         on_consumer_line=consumer_line,
+        producer_fds=(options.descriptor,),
+        consumer_fds=target.descriptors,
     )
-    answer = _answer(piped.consumer, target)
+    return _answer(piped.consumer, target), _pipe_failure(piped, dump[0])
+
+
+def _pipe_failure(piped: Piped, program: str) -> str | None:
+    """Why dump | restic kept nothing, naming the side that failed first; None when it worked."""
+    if piped.producer_stopped:
+        # restic went away first; the dump was stopped because nobody read it any more.
+        return (
+            f"restic {ended(piped.consumer.exit_code)} during the dump "
+            f"({_last_line(piped.consumer)}); {program} was stopped"
+        )
     if piped.producer.exit_code != 0:
-        reason = (piped.producer.stderr_tail.strip().splitlines() or ["no message"])[-1]
-        return answer, f"{dump[0]} exited {piped.producer.exit_code}: {reason}"
+        return f"{program} {ended(piped.producer.exit_code)}: {_last_line(piped.producer)}"
     if piped.bytes_piped == 0:
-        return answer, "the dump was empty"
-    return answer, None
+        return "the dump was empty"
+    return None
+
+
+def _last_line(completed: Completed) -> str:
+    return (completed.stderr_tail.strip().splitlines() or ["no message"])[-1]
 
 
 def _answer(completed: Completed, target: Target) -> Answer:
@@ -179,70 +198,48 @@ def _remote_dump(
     access: HostAccess,
     target: Target,
     database: Database,
+    client: SqlClient,
     *,
-    password: str | None,
     file_name: str,
     tags: list[str],
 ) -> tuple[Answer, str | None]:
-    from opskit.backup.remote import RemoteRunner
     from opskit.playbooks.backup import dump_to_file
 
-    runner = access.runner
-    if not isinstance(runner, RemoteRunner):
-        raise OpskitError("internal error: a remote dump needs a remote runner")
-    options = runner.write_secret(
-        f"client-{database.name}.cnf", db.option_file_text(database, password)
-    )
+    if not isinstance(client, RemoteSql):
+        raise OpskitError("internal error: a remote dump needs a remote client")
+    runner = client.runner
     dump_path = runner.secret_path(f"dump-{database.name}.sql")
     dumped = dump_to_file(
         runner.connection,
-        db.dump_argv(database, options),
+        db.dump_argv(database, client.options),
         dump_path,
         timeout_seconds=database.timeout_seconds,
     )
     argv = backup_stdin_argv(target.restic, file_name, tags=tags)
     empty = Answer(argv, 1, "", "", 0.0, Kind.FAILED)
-    if dumped["exit_code"] != 0:
-        reason = (dumped["stderr"].strip().splitlines() or ["no message"])[-1]
-        return empty, f"dump exited {dumped['exit_code']} on {runner.where}: {reason}"
-    if dumped["bytes"] == 0:
-        return empty, "the dump was empty"
-    completed = runner.run(
-        argv, target.env, timeout_seconds=database.timeout_seconds, stdin_file=dump_path
-    )
+    try:
+        if dumped["exit_code"] != 0:
+            reason = (dumped["stderr"].strip().splitlines() or ["no message"])[-1]
+            return empty, f"dump exited {dumped['exit_code']} on {runner.where}: {reason}"
+        if dumped["bytes"] == 0:
+            return empty, "the dump was empty"
+        completed = runner.run(
+            argv, target.env, timeout_seconds=database.timeout_seconds, stdin_file=dump_path
+        )
+    finally:
+        runner.remove(dump_path)
     return _answer(completed, target), None
 
 
-def _record_counts(
-    context: AppContext, database: Database, options: str, repository: str, answer: Answer
-) -> None:
+def _record_counts(context: AppContext, client: SqlClient, repository: str, answer: Answer) -> None:
     """Row counts right after the dump, kept with the snapshot id for the restore check."""
     summary = last_summary(answer)
     if summary is None or summary.snapshot_id is None:
         return
     try:
-        counts = row_counts(database, options, database.database)
+        counts = row_counts(client, client.database.database)
     except OpskitError:
         return
     context.store().put_state(
         COUNTS_NAMESPACE, f"{repository}:{summary.snapshot_id[:8]}", {"counts": counts}
     )
-
-
-def row_counts(database: Database, options: str, schema: str) -> dict[str, int]:
-    """Exact row counts of every table of ``schema``; raises OpskitError when the query fails."""
-    tables = _query(database, options, db.tables_query(schema)).split()
-    if not tables:
-        return {}
-    return db.parse_counts(_query(database, options, db.count_query(schema, tables)))
-
-
-def _query(database: Database, options: str, sql: str) -> str:
-    completed = run(
-        db.client_argv(database, options, execute=sql), timeout_seconds=COUNT_TIMEOUT_SECONDS
-    )
-    if not completed.ok:
-        raise OpskitError(
-            f"{database.database}: query failed: {completed.stderr_tail.strip()[-300:]}"
-        )
-    return completed.stdout

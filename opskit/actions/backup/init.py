@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from opskit.actions.backup import protection
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
@@ -20,12 +21,7 @@ from opskit.config.schema import Config, Repository
 from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
-from opskit.result import Result, Status
-
-ENABLE_PROTECTION = (
-    "turn on bucket versioning (and, if the provider offers it, Object Lock with a retention "
-    "period) so backups deleted or overwritten with stolen keys can be recovered"
-)
+from opskit.result import Result, Status, utc_now
 
 
 def init_repositories(context: AppContext, names: Sequence[str], *, create_bucket: bool) -> Outcome:
@@ -33,7 +29,7 @@ def init_repositories(context: AppContext, names: Sequence[str], *, create_bucke
     results: list[Result] = []
     for repository in select_repositories(config, names):
         if repository.type == "s3":
-            bucket = _bucket(repository, create_bucket)
+            bucket = _bucket(context, repository, create_bucket)
             results.append(bucket)
             if bucket.status is Status.CRITICAL:
                 continue
@@ -111,7 +107,8 @@ def _has_entries(access: HostAccess, path: str) -> bool:
     return bool(has_entries(access.runner.connection, path))  # type: ignore[attr-defined]
 
 
-def _bucket(repository: Repository, create: bool) -> Result:
+def _bucket(context: AppContext, repository: Repository, create: bool) -> Result:
+    """The bucket made or found; its protection becomes what ``check backup`` compares with."""
     from opskit.backup.s3 import inspect_bucket
 
     target = f"{repository.name}:bucket"
@@ -129,22 +126,19 @@ def _bucket(repository: Repository, create: bool) -> Result:
                 "details": error.details,
             },
         )
+    protection.accept(context.store(), repository, state, utc_now())
     evidence = {"endpoint": repository.endpoint, **state.to_dict()}
     made = "created bucket" if state.created else "bucket"
-    lock = "off"
-    if state.object_lock:
-        retention = f"{state.object_lock_mode} {state.object_lock_days} days"
-        lock = f"on ({retention if state.object_lock_mode else 'no default retention'})"
-    protection = f"versioning {state.versioning.lower()}, Object Lock {lock}"
+    described = protection.describe(state.to_dict())
     if state.versioning != "Enabled" and not state.object_lock:
         return result(
             "backup.repository",
             target,
             Status.WARNING,
-            f"{made} {state.bucket} is reachable but unprotected ({protection}): "
-            + ENABLE_PROTECTION,
+            f"{made} {state.bucket} is reachable but unprotected ({described}): "
+            + protection.ENABLE_PROTECTION,
             evidence,
         )
     return result(
-        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {protection}", evidence
+        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {described}", evidence
     )

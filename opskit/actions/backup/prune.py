@@ -31,7 +31,7 @@ def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
                 access.open(config.backup.repository(repository)) as target,
             ):
                 for backup_set in members:
-                    retention = Retention(**backup_set.retention.model_dump())
+                    retention = Retention(**backup_set.retention.rules())
                     argv = forget_argv(target.restic, retention, tags=[set_tag(backup_set.name)])
                     answer = require_ok(call(access.runner, target, argv), target)
                     groups = forget(answer.stdout)

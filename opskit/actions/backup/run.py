@@ -20,11 +20,14 @@ from opskit.actions.backup.files import backup_files
 from opskit.config.schema import BackupSet, Config
 from opskit.context import AppContext
 from opskit.errors import OpskitError
+from opskit.execute import handing_down
 from opskit.locking import LockBusy, hold
 from opskit.outcome import Outcome
-from opskit.result import Result, Status
+from opskit.result import Result, Status, utc_now
+from opskit.store import Store
 
 logger = logging.getLogger(__name__)
+COMMAND = "backup run"
 
 
 def lock_path(config: Config, set_name: str) -> Path:
@@ -38,41 +41,70 @@ def run_backups(
     wait_seconds: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> Outcome:
-    """Back up the chosen sets; two runs of one set never overlap (opskit's own lock)."""
+    """Back up the chosen sets; two runs of one set never overlap (opskit's own lock).
+
+    The run is in history from its start and each result as soon as it is
+    known, so a run killed halfway shows as interrupted with what it had done.
+    """
     config = context.config
     sets = select_sets(config, set_names)
     wait = config.backup.lock_wait_seconds if wait_seconds is None else wait_seconds
-    results: list[Result] = []
+    log = RunLog(context.store())
     for backup_set in sets:
         try:
-            with hold(lock_path(config, backup_set.name), f"backup of set {backup_set.name}", wait):
-                results += _one_set(context, backup_set, progress)
+            with (
+                hold(
+                    lock_path(config, backup_set.name), f"backup of set {backup_set.name}", wait
+                ) as held,
+                # restic and the dumps hold it too, so a killed run never overlaps its successor.
+                handing_down(held.descriptor),
+            ):
+                _one_set(context, backup_set, progress, log)
         except LockBusy as error:
-            results.append(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
-    return Outcome(command="backup run", results=results, record=True)
+            log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
+    return Outcome(
+        command=COMMAND,
+        results=log.results,
+        record=True,
+        run_id=log.run_id,
+        recorded_results=len(log.results),
+    )
+
+
+class RunLog:
+    """This run in history from its start; each result stored the moment it is known."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.run_id = store.start_run(COMMAND, utc_now())
+        self.results: list[Result] = []
+
+    def add(self, item: Result) -> None:
+        self.store.add_results(self.run_id, [item])
+        self.results.append(item)
 
 
 def _one_set(
-    context: AppContext, backup_set: BackupSet, progress: ProgressCallback | None
-) -> list[Result]:
+    context: AppContext, backup_set: BackupSet, progress: ProgressCallback | None, log: RunLog
+) -> None:
     config = context.config
     host = set_host(config, backup_set)
-    results: list[Result] = []
     try:
         with host_access(config, host) as access:
             missing = access.missing_paths(backup_set.paths)
             for repository_name in backup_set.repositories:
-                results += _one_repository(
+                _one_repository(
                     context,
                     access,
                     backup_set,
                     repository_name=repository_name,
                     missing=missing,
                     progress=progress,
+                    log=log,
                 )
     except OpskitError as error:
         logger.error("backup of set %s failed: %s", backup_set.name, error.message)
-        results.append(
+        log.add(
             result(
                 "backup.run",
                 backup_set.name,
@@ -81,7 +113,6 @@ def _one_set(
                 {"host": host.name, "details": error.details},
             )
         )
-    return results
 
 
 def _one_repository(
@@ -92,16 +123,16 @@ def _one_repository(
     repository_name: str,
     missing: list[str],
     progress: ProgressCallback | None,
-) -> list[Result]:
+    log: RunLog,
+) -> None:
     config = context.config
     repository = config.backup.repository(repository_name)
-    results: list[Result] = []
     try:
         with access.open(repository) as target:
             if backup_set.paths:
-                results.append(backup_files(access, target, backup_set, missing, progress))
+                log.add(backup_files(access, target, backup_set, missing, progress))
             for database in backup_set.databases:
-                results.append(
+                log.add(
                     backup_database(
                         context,
                         access,
@@ -112,7 +143,7 @@ def _one_repository(
                     )
                 )
     except OpskitError as error:
-        results.append(
+        log.add(
             result(
                 "backup.run",
                 target_name(backup_set.name, repository_name),
@@ -121,4 +152,3 @@ def _one_repository(
                 {"repository": repository_name, "details": error.details},
             )
         )
-    return results

@@ -1,4 +1,5 @@
-"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven?"""
+"""``opskit check backup``: are the backups fresh, did the last run work, are restores proven,
+does the offsite bucket still protect them?"""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from opskit.actions.backup.common import (
     set_snapshots,
     target_name,
 )
+from opskit.actions.backup.interrupted import Interrupted, interrupted
 from opskit.actions.backup.locks import describe, is_stale, read_locks
+from opskit.actions.backup.protection import check_protection
 from opskit.backup.parse import Lock, Snapshot
 from opskit.backup.restic import DATABASE_TAG, SET_TAG
 from opskit.config.schema import BackupSet
@@ -58,10 +61,15 @@ def check_backups(
                     )
                 )
             continue
+        left = interrupted(context.store(), snapshots)
         for backup_set in members:
-            results += _freshness(context, backup_set, repository, snapshots, now)
+            results += _freshness(context, backup_set, repository, snapshots, now=now, left=left)
     for backup_set in sets:
         results.append(_verification_age(context, backup_set, now))
+    used = {name for _, name in pairs(config, sets)}
+    for bucket in config.backup.repositories:
+        if bucket.name in used and bucket.type == "s3":
+            results.append(check_protection(context.store(), bucket, now))
     return Outcome(command="check backup", results=results, record=True)
 
 
@@ -76,55 +84,82 @@ def _freshness(
     backup_set: BackupSet,
     repository: str,
     snapshots: list[Snapshot],
+    *,
     now: datetime,
+    left: Interrupted,
 ) -> list[Result]:
+    """Age of each component's newest completed backup; an interrupted run's work is not one."""
     results = []
-    interval = timedelta(hours=backup_set.interval_hours)
     for database in _components(backup_set):
-        name = target_name(backup_set.name, repository, database)
-        mine = [
+        component = [
             snapshot
             for snapshot in snapshots
             if snapshot.tag_value(SET_TAG) == backup_set.name
             and snapshot.tag_value(DATABASE_TAG) == database
         ]
-        last_run = _last_run(context, name)
-        evidence: dict[str, object] = {
-            "interval_hours": backup_set.interval_hours,
-            "last_run": last_run,
-        }
-        if not mine:
-            results.append(
-                result("backup.freshness", name, Status.CRITICAL, "no snapshot yet", evidence)
-            )
-            continue
-        latest = mine[-1]
-        age = now - latest.time
-        hours = age.total_seconds() / 3600
-        status = Status.OK
-        if age > interval * backup_set.critical_intervals:
-            status = Status.CRITICAL
-        elif age > interval * backup_set.warning_intervals:
-            status = Status.WARNING
-        summary = (
-            f"latest snapshot {latest.short_id} is {_age_text(age)} old "
-            f"({local_time(latest.time, context.timezone)}; every {backup_set.interval_hours:g} h)"
-        )
-        if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
-            summary += f"; last run failed: {last_run['summary']}"
-            status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
-        evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
-        metrics = (
-            Metric(
-                "age_hours",
-                round(hours, 2),
-                "h",
-                backup_set.interval_hours * backup_set.warning_intervals,
-                backup_set.interval_hours * backup_set.critical_intervals,
-            ),
-        )
-        results.append(result("backup.freshness", name, status, summary, evidence, metrics=metrics))
+        name = target_name(backup_set.name, repository, database)
+        results.append(_component(context, backup_set, name, component, now=now, left=left))
     return results
+
+
+def _component(
+    context: AppContext,
+    backup_set: BackupSet,
+    name: str,
+    component: list[Snapshot],
+    *,
+    now: datetime,
+    left: Interrupted,
+) -> Result:
+    interval = timedelta(hours=backup_set.interval_hours)
+    mine = [snapshot for snapshot in component if snapshot.id not in left.snapshots]
+    not_counted = [
+        {"snapshot": snapshot.short_id, "run": left.snapshots[snapshot.id]}
+        for snapshot in component
+        if snapshot.id in left.snapshots
+    ]
+    last_run = _last_run(context, name)
+    evidence: dict[str, object] = {
+        "interval_hours": backup_set.interval_hours,
+        "last_run": last_run,
+        "not_counted": not_counted,
+    }
+    note = "".join(
+        f"; snapshot {item['snapshot']} of run {item['run']}, which was interrupted, is not counted"
+        for item in not_counted
+    )
+    if not mine:
+        return result("backup.freshness", name, Status.CRITICAL, f"no snapshot yet{note}", evidence)
+    latest = mine[-1]
+    age = now - latest.time
+    status = Status.OK
+    if age > interval * backup_set.critical_intervals:
+        status = Status.CRITICAL
+    elif age > interval * backup_set.warning_intervals:
+        status = Status.WARNING
+    summary = (
+        f"latest snapshot {latest.short_id} is {_age_text(age)} old "
+        f"({local_time(latest.time, context.timezone)}; every {backup_set.interval_hours:g} h)"
+    )
+    failures = []
+    if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
+        failures.append(f"last run failed: {last_run['summary']}")
+    if any(item.id in left.snapshots and item.time > latest.time for item in component):
+        failures.append("the last backup run was interrupted")  # its newest attempt never ended
+    if failures:
+        summary += "; " + "; ".join(failures)
+        status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
+    evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
+    metrics = (
+        Metric(
+            "age_hours",
+            round(age.total_seconds() / 3600, 2),
+            "h",
+            backup_set.interval_hours * backup_set.warning_intervals,
+            backup_set.interval_hours * backup_set.critical_intervals,
+        ),
+    )
+    return result("backup.freshness", name, status, summary + note, evidence, metrics=metrics)
 
 
 def _last_run(context: AppContext, name: str) -> dict[str, str] | None:

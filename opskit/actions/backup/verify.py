@@ -22,17 +22,17 @@ from opskit.actions.backup.common import (
     target_name,
 )
 from opskit.actions.backup.drill import restore_drill
-from opskit.actions.backup.dumps import COUNTS_NAMESPACE, row_counts
+from opskit.actions.backup.dumps import COUNTS_NAMESPACE
+from opskit.actions.backup.sql import row_counts, sql_client
 from opskit.backup import database as db
 from opskit.backup.call import call
 from opskit.backup.exitcodes import explain
 from opskit.backup.parse import check_report
 from opskit.backup.repository import Target
-from opskit.backup.restic import DATABASE_TAG, check_argv, dump_argv, dump_file_name
+from opskit.backup.restic import DATABASE_TAG, check_argv, dump_file_name
 from opskit.config.schema import BackupSet, Database
 from opskit.context import AppContext
 from opskit.errors import OpskitError
-from opskit.execute import pipe, run
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status
 
@@ -111,13 +111,6 @@ def _database(
     database: Database,
 ) -> Result:
     name = target_name(backup_set.name, target.name, database.name)
-    if not access.local:
-        return result(
-            "backup.verify.database",
-            name,
-            Status.UNKNOWN,
-            "database restores are verified only for sets on this machine",
-        )
     found = [
         snapshot
         for snapshot in set_snapshots(access, target, backup_set.name)
@@ -130,54 +123,43 @@ def _database(
     scratch = (
         "opskit_verify_" + re.sub(r"[^a-z0-9]", "_", database.name) + "_" + secrets.token_hex(4)
     )
-    evidence: dict[str, object] = {"snapshot": snapshot.short_id, "scratch_database": scratch}
+    evidence: dict[str, object] = {
+        "snapshot": snapshot.short_id,
+        "scratch_database": scratch,
+        "host": access.runner.where,
+    }
     password = db.database_password(database, backup_set.name)
-    with db.option_file(database, password) as options:
-        created = run(
-            db.client_argv(
-                database, options, execute=f"CREATE DATABASE {db.quote_identifier(scratch)}"
-            ),
-            timeout_seconds=120,
-        )
+    with sql_client(access, database, password) as client:
+        created = client.run_sql(f"CREATE DATABASE {db.quote_identifier(scratch)}")
         if not created.ok:
             return result(
                 "backup.verify.database",
                 name,
                 Status.UNKNOWN,
-                f"cannot create a throwaway database: {created.stderr_tail.strip()[-200:]}",
+                f"cannot create a throwaway database on {client.where}: "
+                f"{created.stderr_tail.strip()[-200:]}",
                 evidence,
             )
         try:
-            loaded = pipe(
-                dump_argv(target.restic, snapshot.id, "/" + dump_file_name(database.name)),
-                db.client_argv(database, options, schema=scratch),
-                timeout_seconds=database.timeout_seconds,
-                producer_env=target.env,
+            failure = client.load_dump(
+                target, snapshot.id, "/" + dump_file_name(database.name), scratch
             )
-            if loaded.producer.exit_code != 0 or loaded.consumer.exit_code != 0:
-                reason = (loaded.producer.stderr_tail + loaded.consumer.stderr_tail).strip()
+            if failure is not None:
                 return result(
                     "backup.verify.database",
                     name,
                     Status.CRITICAL,
-                    f"the dump in {snapshot.short_id} does not load: {reason[-300:]}",
+                    f"the dump in {snapshot.short_id} does not load: {failure}",
                     evidence,
                 )
-            restored = row_counts(database, options, scratch)
+            restored = row_counts(client, scratch)
             expected = (recorded or {}).get("counts")
             source = "counted at backup time"
             if expected is None:
-                expected = row_counts(database, options, database.database)
+                expected = row_counts(client, database.database)
                 source = "live (no counts were recorded with this snapshot)"
         finally:
-            run(
-                db.client_argv(
-                    database,
-                    options,
-                    execute=f"DROP DATABASE IF EXISTS {db.quote_identifier(scratch)}",
-                ),
-                timeout_seconds=120,
-            )
+            client.run_sql(f"DROP DATABASE IF EXISTS {db.quote_identifier(scratch)}")
     return _compare(name, snapshot.short_id, restored, expected, source=source, evidence=evidence)
 
 

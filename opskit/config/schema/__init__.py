@@ -69,6 +69,7 @@ from opskit.config.schema.schedule import (
     Schedule,
 )
 from opskit.config.schema.security import CodeTarget, Security
+from opskit.config.schema.signing import SignerKey, Signing
 from opskit.config.schema.sites import (
     WEB_CHECKS,
     DnsRecord,
@@ -82,6 +83,8 @@ from opskit.config.schema.sites import (
 )
 
 __all__ = [
+    "SignerKey",
+    "Signing",
     "Console",
     "StatusPage",
     "Backup",
@@ -247,6 +250,11 @@ class Config(Section):
         default_factory=Uat,
         description="User acceptance tests of applications (`opskit uat`).",
     )
+    signing: Signing = Field(
+        default_factory=Signing,
+        description="Electronic signatures on documents (UU 11/2008): trust roots, a timestamp "
+        "authority, where signed documents are kept.",
+    )
     console: Console = Field(
         default_factory=Console,
         description="The office's web console (`opskit serve`) and the public status page.",
@@ -268,6 +276,10 @@ class Config(Section):
     @property
     def history_db(self) -> Path:
         return self.paths.history_db or self.state_dir / "history.sqlite"
+
+    @property
+    def signed_dir(self) -> Path:
+        return self.signing.archive_dir or self.state_dir / "archive" / "signed"
 
     @property
     def output_dir(self) -> Path:

@@ -75,6 +75,13 @@ class Repository(Section):
     timeout_seconds: Seconds = Field(
         21600, description="Give up on one restic command on this repository after this long."
     )
+    protection_check_hours: float = Field(
+        24,
+        ge=0,
+        le=8760,
+        description="S3: `check backup` asks the bucket again whether versioning and Object Lock "
+        "still protect it after this many hours (0: on every run).",
+    )
 
     @model_validator(mode="after")
     def _password(self) -> Repository:
@@ -103,13 +110,52 @@ class Repository(Section):
 
 
 class Retention(Section):
-    """How many snapshots ``opskit backup prune`` keeps for each path of a set."""
+    """How many snapshots ``opskit backup prune`` keeps for each path of a set.
+
+    A retention that names any rule keeps by the rules it names and no
+    others (``keep_last: 10`` alone keeps the newest ten); one that names
+    none keeps by the defaults shown.
+    """
 
     keep_last: int | None = Field(None, ge=1, description="Keep the newest N snapshots.")
-    keep_daily: int | None = Field(7, ge=1, description="Keep one snapshot a day for N days.")
-    keep_weekly: int | None = Field(4, ge=1, description="Keep one a week for N weeks.")
-    keep_monthly: int | None = Field(12, ge=1, description="Keep one a month for N months.")
-    keep_yearly: int | None = Field(2, ge=1, description="Keep one a year for N years.")
+    keep_daily: int | None = Field(
+        None,
+        ge=1,
+        description="Keep one snapshot a day for N days.",
+        json_schema_extra={"shown_default": 7},
+    )
+    keep_weekly: int | None = Field(
+        None,
+        ge=1,
+        description="Keep one a week for N weeks.",
+        json_schema_extra={"shown_default": 4},
+    )
+    keep_monthly: int | None = Field(
+        None,
+        ge=1,
+        description="Keep one a month for N months.",
+        json_schema_extra={"shown_default": 12},
+    )
+    keep_yearly: int | None = Field(
+        None,
+        ge=1,
+        description="Keep one a year for N years.",
+        json_schema_extra={"shown_default": 2},
+    )
+
+    def rules(self) -> dict[str, int]:
+        """The rules prune keeps by: those named, or the defaults when none is."""
+        named = {name: getattr(self, name) for name in KEEP_RULES if getattr(self, name)}
+        return named or dict(DEFAULT_RETENTION)
+
+
+KEEP_RULES = ("keep_last", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly")
+DEFAULT_RETENTION = (
+    ("keep_daily", 7),
+    ("keep_weekly", 4),
+    ("keep_monthly", 12),
+    ("keep_yearly", 2),
+)
 
 
 class Database(Section):

@@ -67,6 +67,12 @@ class Notifications(Section):
     reminder_hours: float = Field(
         24, gt=0, description="Remind about a still-open incident after this many hours."
     )
+    acknowledged_reminder_hours: float = Field(
+        0,
+        ge=0,
+        description="Once someone acknowledged an incident (`opskit incidents ack`), remind "
+        "after this many hours instead; 0: no reminders until its status changes.",
+    )
     retry_hours: float = Field(
         72, gt=0, description="Keep retrying a failed delivery on later runs for this long."
     )

@@ -9,6 +9,7 @@ from pydantic import (
 )
 
 from opskit.config.schema.common import Email, Name, Section, TimeZone
+from opskit.config.schema.signing import SignerKey
 
 ROLES = (
     "operator",
@@ -78,6 +79,12 @@ class Person(Section):
         description="Sign-in name for the console (`opskit serve`); set the password with "
         "`opskit users passwd LOGIN`. Without it the person cannot sign in.",
         examples=["budi"],
+    )
+    signing: SignerKey | None = Field(
+        None,
+        description="This person's signing key: documents they approve or acknowledge in the "
+        "console are signed with it (PAdES). Without it their blocks stay for a handwritten "
+        "signature.",
     )
     notify: list[Name] = Field(
         default_factory=list,

@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
+from opskit.actions.signing import verification
 from opskit.actions.status_page import status_page
 from opskit.console.web import View, page
 from opskit.errors import NotFoundError
@@ -79,3 +80,13 @@ def _public(view: View, bodies: tuple[bytes, bytes], media_type: str) -> Respons
         headers["Content-Encoding"] = "gzip"
         return Response(bodies[1], media_type=media_type, headers=headers)
     return Response(bodies[0], media_type=media_type, headers=headers)
+
+
+@page(None)
+def verify(view: View) -> Response:
+    """A signed document's public record: number, title, signers, times, hash."""
+    data = verification(view.console.store(), view.request.path_params["code"])
+    html = view.console.templates.get_template("verify.html.j2").render(
+        w=view.words, data=data, language=view.language
+    )
+    return Response(html, media_type="text/html; charset=utf-8")

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from opskit.actions import uat as uat_actions
+from opskit.actions.report import Request, produce
 from opskit.console.web import View, page
 from opskit.errors import UsageError
 from opskit.reports import written
@@ -51,13 +52,16 @@ def decide(view: View) -> Response:
     decision = view.form.get("decision")
     if decision not in ("approve", "reject"):
         raise UsageError("choose approve or reject")
+    context = view.context()
     uat_actions.approve(
-        view.context(),
+        context,
         run_id,
         view.signed,
         reject=decision == "reject",
         reason=view.form.get("reason", "")[:4000],
     )
+    # The Berita Acara is written now, so its signers find it among the documents.
+    produce(context, "uat", Request(uat_run_id=run_id))
     return view.redirect(f"/uat/{run_id}", "console.uat.done_decision")
 
 

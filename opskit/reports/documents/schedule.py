@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from opskit import bounded_yaml
 from opskit.config.schema import Config
 from opskit.errors import ConfigError
 from opskit.paths import checks_dir
@@ -29,7 +30,7 @@ MANY_PER_DAY = 3
 def manual_activities() -> list[dict[str, Any]]:
     path = checks_dir() / "maintenance.yaml"
     try:
-        return list(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return list(bounded_yaml.load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"{path}: {error}") from None
 

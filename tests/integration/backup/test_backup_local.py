@@ -274,20 +274,18 @@ def test_prune_forgets_by_retention_then_prunes(
                 "name": "website",
                 "paths": [str(website)],
                 "repositories": ["local"],
-                "retention": {
-                    "keep_last": 1,
-                    "keep_daily": None,
-                    "keep_weekly": None,
-                    "keep_monthly": None,
-                    "keep_yearly": None,
-                },
+                "retention": {"keep_last": 1},  # and nothing else: no daily rule added
             }
         ]
     )
     cli("--config", config, "backup", "init")
-    for index in range(3):
-        (website / f"new{index}.php").write_text(f"{index}\n")
-        assert cli("--config", config, "backup", "run").exit_code == 0
+    for day in (1, 2, 3):  # one snapshot a day: a daily rule would keep all three
+        (website / f"new{day}.php").write_text(f"{day}\n")
+        made = restic_direct(
+            tmp_path / "repo", repository_password, "backup", "--tag", "opskit-set=website",
+            "--time", f"2026-01-0{day} 10:00:00", str(website),
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
 
     pruned = cli("--config", config, "backup", "prune", "--format", "json")
 
@@ -295,6 +293,7 @@ def test_prune_forgets_by_retention_then_prunes(
     by_target = results_by_target(pruned)
     assert {result["check_id"] for result in by_target.values()} == {"backup.prune"}
     assert by_target["website:local"]["summary"].startswith("forgot 2 snapshots, kept 1")
+    assert "--keep-last 1)" in by_target["website:local"]["summary"]
     assert by_target["local"]["summary"].startswith("pruned repository local")
     left = restic_direct(tmp_path / "repo", repository_password, "snapshots", "--json")
     assert len(json.loads(left.stdout)) == 1

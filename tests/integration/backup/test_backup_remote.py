@@ -226,3 +226,50 @@ def test_remote_database_is_dumped_on_the_host_before_restic_reads_it(
     assert "dump of joomla_remote failed, no snapshot kept" in second["summary"]
     snapshots = restic_direct(tmp_path / "web1-repo", repository_password, "snapshots", "--json")
     assert len(json.loads(snapshots.stdout)) == 1
+
+
+def test_remote_database_dump_is_restored_into_a_throwaway_database_on_the_host(
+    cli,
+    backup_config,
+    sshd: SshServer,
+    tmp_path: Path,
+    repository_password: Path,
+    mariadb,
+    restic: str,
+) -> None:
+    from support.mariadb import DUMP_PASSWORD
+    from support.secrets import write_secret
+
+    mariadb.make_website("joomla_drill")
+    password = write_secret(tmp_path / "db.password", DUMP_PASSWORD)
+    config = backup_config(
+        repositories=[
+            {
+                "name": "onsite",
+                "path": str(tmp_path / "web1-repo"),
+                "password_file": str(repository_password),
+            }
+        ],
+        sets=[
+            {
+                "name": "website",
+                "host": "web1",
+                "databases": [mariadb.database_entry("joomla_drill", password)],
+                "repositories": ["onsite"],
+            }
+        ],
+        extra_hosts=[sshd.host_entry("web1")],
+    )
+    cli("--config", config, "hosts", "trust", "web1", "--yes")
+    cli("--config", config, "backup", "init")
+    assert cli("--config", config, "backup", "run").exit_code == 0
+    mariadb.sql("INSERT INTO joomla_drill.users (login) VALUES ('after the backup');")
+
+    verified = cli("--config", config, "backup", "verify", "--only", "database", "--format", "json")
+
+    [check] = verified.json["results"]
+    assert (check["check_id"], check["status"]) == ("backup.verify.database", "OK"), check
+    assert check["evidence"]["host"] == "web1"
+    assert check["evidence"]["restored_counts"] == {"articles": 200, "empty_table": 0, "users": 17}
+    assert check["evidence"]["expected_from"] == "counted at backup time"
+    assert mariadb.sql("SHOW DATABASES LIKE 'opskit_verify%'").stdout.strip() == ""

@@ -162,3 +162,136 @@ def test_backup_to_s3_restores_the_same_files(
         website / "images" / "foto1.jpg"
     ).read_bytes()
     assert verified.exit_code == 0, verified.stdout
+
+
+def protection(run) -> dict:
+    [found] = [item for item in run.json["results"] if item["check_id"] == "backup.protection"]
+    return dict(found)
+
+
+def test_check_backup_goes_critical_when_versioning_is_switched_off(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    every_run = s3_config(backup_config, website, s3_repository(protection_check_hours=0))
+    daily = s3_config(backup_config, website, s3_repository(), name="daily.yaml")
+    assert cli("--config", every_run, "backup", "init", "--create-bucket").exit_code == 0
+
+    before = cli("--config", every_run, "check", "backup", "--format", "json")
+    moto.client().put_bucket_versioning(
+        Bucket="pa-backup", VersioningConfiguration={"Status": "Suspended"}
+    )
+    cached = cli("--config", daily, "check", "backup", "--format", "json")
+    after = cli("--config", every_run, "check", "backup", "--format", "json")
+
+    assert protection(before)["status"] == "OK"
+    assert protection(before)["summary"] == "bucket pa-backup: versioning enabled, Object Lock off"
+    # Within protection_check_hours the last answer stands, and says how old it is.
+    assert protection(cached)["status"] == "OK" and protection(cached)["evidence"]["cached"]
+    assert "checked 0.0 h ago" in protection(cached)["summary"]
+    weakened = protection(after)
+    assert weakened["status"] == "CRITICAL", weakened
+    assert weakened["target"] == "offsite:bucket"
+    assert "versioning was switched off (now suspended)" in weakened["summary"]
+    assert after.exit_code == 2
+
+
+def test_check_backup_goes_critical_when_object_lock_retention_is_shortened(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str
+) -> None:
+    s3 = moto.client()
+    s3.create_bucket(Bucket="locked-bucket", ObjectLockEnabledForBucket=True)
+
+    def retention(mode: str, days: int) -> None:
+        s3.put_object_lock_configuration(
+            Bucket="locked-bucket",
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": mode, "Days": days}},
+            },
+        )
+
+    retention("COMPLIANCE", 30)
+    config = s3_config(
+        backup_config, website, s3_repository("locked-bucket", protection_check_hours=0)
+    )
+    # The first check remembers the protection it finds (moto changes a lock only while the
+    # bucket is empty, so the repository is made after the change).
+    first = cli("--config", config, "check", "backup", "--format", "json")
+    retention("GOVERNANCE", 1)
+
+    run = cli("--config", config, "check", "backup", "--format", "json")
+    accepted = cli("--config", config, "backup", "init", "--format", "json")
+    again = cli("--config", config, "check", "backup", "--format", "json")
+
+    assert protection(first)["status"] == "OK"
+    assert "Object Lock on (COMPLIANCE 30 days)" in protection(first)["summary"]
+    weakened = protection(run)
+    assert weakened["status"] == "CRITICAL"
+    assert "Object Lock retention was shortened from 30 to 1 days" in weakened["summary"]
+    assert "mode was weakened from COMPLIANCE to GOVERNANCE" in weakened["summary"]
+    assert accepted.exit_code == 0  # init accepts the bucket as it is now
+    assert protection(again)["status"] == "OK"
+
+
+@pytest.mark.timeout(300)
+def test_a_killed_backup_run_shows_as_interrupted_and_its_snapshot_is_not_counted(
+    cli, backup_config, website: Path, s3_repository, moto: MotoServer, restic: str, tmp_path: Path
+) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from support.processes import alive, command_lines, descendants, wait_for
+
+    config = s3_config(backup_config, website, s3_repository())
+    assert cli("--config", config, "backup", "init", "--create-bucket").exit_code == 0
+    first = cli("--config", config, "backup", "run", "--format", "json")
+    assert first.exit_code == 0, first.stdout
+    (website / "berita.php").write_text("<?php // berita hari ini ?>\n")
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "opskit", "--config", str(config), "backup", "run"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def restic_backup() -> int | None:
+        lines = command_lines()
+        found = [
+            pid
+            for pid in descendants(process.pid)
+            if lines.get(pid, [""])[0] == "restic" and "backup" in lines.get(pid, [])
+        ]
+        return found[0] if found else None
+
+    wait_for(lambda: restic_backup() is not None, what="restic backup")
+    backing_up = restic_backup()
+    assert backing_up is not None
+    # opskit stops; restic saves its snapshot; then opskit is killed before it hears of it.
+    os.kill(process.pid, signal.SIGSTOP)
+    wait_for(lambda: not alive(backing_up), timeout_seconds=120, what="restic to finish")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(30)
+
+    history = cli("--config", config, "history", "--format", "json")
+    checked = cli("--config", config, "check", "backup", "--format", "json")
+
+    runs = {run["id"]: run for run in history.json["data"]["runs"]}
+    killed = max(runs)
+    assert runs[killed]["command"] == "backup run"
+    assert (runs[killed]["state"], runs[killed]["status"]) == ("interrupted", "UNKNOWN")
+    [fresh] = [item for item in checked.json["results"] if item["check_id"] == "backup.freshness"]
+    written = [item["snapshot"] for item in fresh["evidence"]["not_counted"]]
+    assert len(written) == 1, fresh  # the snapshot the killed run made ...
+    assert fresh["evidence"]["snapshot_id"] not in written  # ... is not the one counted
+    assert (
+        f"snapshot {written[0]} of run {killed}, which was interrupted, is not counted"
+        in (fresh["summary"])
+    )
+    assert (
+        fresh["status"] == "WARNING" and "the last backup run was interrupted" in fresh["summary"]
+    )
+    snapshots = cli("--config", config, "backup", "snapshots", "--format", "json")
+    assert len(snapshots.json["data"]["snapshots"]) == 2, json.dumps(snapshots.json)[:500]

@@ -233,3 +233,17 @@ def test_the_loopback_guard_refuses_addresses_off_this_machine(only_loopback) ->
 
     assert only_loopback == ["192.0.2.1"]
     only_loopback.clear()
+
+
+def test_dmarc_policy_none_is_a_warning_that_says_why(servers, make_config, cli) -> None:
+    lax = ZONE.replace("p=quarantine", "p=none")
+    primary = servers(DnsServer(lax))
+    config = make_config(
+        {"sites": [dns_site(primary, records=[])], "web": {"dns_resolvers": [primary.address]}}
+    )
+
+    [result] = results(cli, config)
+
+    assert result["status"] == "WARNING", result["summary"]
+    assert "DMARC policy is p=none" in result["summary"]
+    assert "anyone can send mail as this domain" in result["summary"]

@@ -148,3 +148,18 @@ def test_a_site_answering_only_server_errors_is_unknown_not_clean(
     assert found["web.integrity.cloaking"]["status"] == "UNKNOWN"
     assert found["web.integrity.sitemap"]["status"] == "UNKNOWN"
     assert "answered HTTP 500" in found["web.integrity.sitemap"]["summary"]
+
+
+def test_a_sitemap_address_answering_an_html_page_is_a_warning(
+    https_site, certificates, make_config, cli
+) -> None:
+    site = serve_court_site(https_site())
+    site.routes["/sitemap.xml"] = Reply(body="<html><body><h1>Beranda</h1></body></html>")
+    config = make_config(web_config(certificates, {"name": "pa", "url": site.url}))
+
+    found = integrity(cli, config)
+
+    result = found["web.integrity.sitemap"]
+    assert result["status"] == "WARNING", result["summary"]
+    assert "sitemap.xml answers HTTP 200 but is not a sitemap" in result["summary"]
+    assert "nothing to compare" not in result["summary"]

@@ -1,8 +1,6 @@
-"""200 sites at once on loopback, some slow or dead: the run takes about the slowest timeout."""
+"""200 sites at once on loopback, some slow or dead: the hanging ones are waited for together."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -14,7 +12,7 @@ TIMEOUT_SECONDS = 2.0
 
 
 @pytest.mark.timeout(180)
-def test_two_hundred_sites_finish_within_about_the_slowest_timeout(
+def test_two_hundred_sites_are_checked_in_parallel_and_each_failure_named(
     certificates, servers, make_config, cli
 ) -> None:
     cert, key = certificates.issue("farm", "127.0.0.1")
@@ -41,9 +39,7 @@ def test_two_hundred_sites_finish_within_about_the_slowest_timeout(
         }
     )
 
-    started = time.monotonic()
     run = cli("--config", config, "check", "web", "--jobs", "100", "--format", "json")
-    elapsed = time.monotonic() - started
 
     results = run.json["results"]
     http = {result["target"]: result for result in results if result["check_id"] == "web.http"}
@@ -56,5 +52,5 @@ def test_two_hundred_sites_finish_within_about_the_slowest_timeout(
     tls = [result for result in results if result["check_id"] == "web.tls"]
     # The hanging sites complete their handshake (they stall on the HTTP answer); the dead do not.
     assert sum(result["status"] == "OK" for result in tls) == 196
-    # Sequentially the six hanging sites alone would take 6 x 2 timeouts (http and tls).
-    assert elapsed < 4 * TIMEOUT_SECONDS + 8, f"took {elapsed:.1f} s"
+    # One after the other, each hanging site would be waited for alone (a peak of 1).
+    assert farm.hanging_peak >= 2

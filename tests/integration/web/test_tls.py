@@ -103,3 +103,26 @@ def test_nothing_listening_is_unknown(certificates, make_config, cli) -> None:
 
     assert result["status"] == "UNKNOWN"
     assert "handshake failed" in result["summary"]
+
+
+def test_a_server_that_accepts_and_then_says_nothing_is_unknown_in_plain_words(
+    certificates, make_config, cli
+) -> None:
+    from support.silent import SilentServer
+
+    silent = SilentServer().start()
+    try:
+        config = make_config(
+            web_config(
+                certificates,
+                {"name": "pa", "url": f"https://127.0.0.1:{silent.port}/", "timeout_seconds": 1},
+            )
+        )
+        run = cli("--config", config, "check", "web", "--only", "tls", "--format", "json")
+    finally:
+        silent.stop()
+
+    [result] = run.json["results"]
+    assert result["status"] == "UNKNOWN"
+    assert "no TLS handshake within 1 s" in result["summary"], result["summary"]
+    assert "Want" not in result["summary"]
