@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from opskit.store import Store
 
 RUN_COLUMNS = (
-    "id", "command", "started_at", "finished_at", "status", "exit_code", "machine", "state", "counts",
-    "started_at_local",
+    "id", "command", "started_at", "finished_at", "status", "exit_code", "machine", "state",
+    "counts", "started_at_local",
 )  # fmt: skip
 
 
