@@ -12,6 +12,7 @@ is data (``Page.error``) in the words ``fetch`` uses.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import time
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from opskit.web.fetch import CHUNK_BYTES, MAX_BODY_BYTES, Page
 
 MAX_CONNECTIONS = 512
 CONNECTIONS_PER_HOST = 4
+# Requests under way at once. Past this many, the loop's own work (TLS handshakes,
+# parsing) would queue inside the timings and show a fast site as slow; a request
+# waiting for its turn is not timed.
+MAX_IN_FLIGHT = 100
 # requests follows up to 30 redirects; so does this.
 MAX_REDIRECTS = 30
 
@@ -30,6 +35,7 @@ class Client:
     """The session of one run and the TLS context its requests verify with."""
 
     session: Any
+    turns: asyncio.Semaphore
 
     @classmethod
     def open(cls, ca_bundle: str | None) -> Client:
@@ -40,7 +46,8 @@ class Client:
         connector = aiohttp.TCPConnector(
             limit=MAX_CONNECTIONS, limit_per_host=CONNECTIONS_PER_HOST, ssl=context
         )
-        return cls(aiohttp.ClientSession(connector=connector, trust_env=False))
+        session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        return cls(session, asyncio.Semaphore(MAX_IN_FLIGHT))
 
     async def close(self) -> None:
         await self.session.close()
@@ -56,6 +63,26 @@ class Client:
         max_bytes: int = MAX_BODY_BYTES,
     ) -> Page:
         """Request ``url``, reading at most ``max_bytes`` of the body; failures are data."""
+        async with self.turns:
+            return await self._fetch(
+                url,
+                timeout_seconds=timeout_seconds,
+                user_agent=user_agent,
+                follow_redirects=follow_redirects,
+                headers=headers,
+                max_bytes=max_bytes,
+            )
+
+    async def _fetch(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float,
+        user_agent: str,
+        follow_redirects: bool,
+        headers: dict[str, str] | None,
+        max_bytes: int,
+    ) -> Page:
         import aiohttp
 
         request_headers = {"User-Agent": user_agent, "Accept": "*/*", **(headers or {})}
@@ -136,9 +163,9 @@ def describe_error(error: BaseException, reading: bool = False) -> str:
             getattr(error, "certificate_error", "") or getattr(error, "os_error", "") or text
         )
     elif isinstance(error, aiohttp.ConnectionTimeoutError):
-        reason = "timed out while connecting"
-    elif isinstance(error, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
-        reason = "timed out waiting for the answer"
+        reason, text = "timed out while connecting", ""
+    elif isinstance(error, aiohttp.SocketTimeoutError | TimeoutError):
+        reason, text = "timed out waiting for the answer", ""
     elif isinstance(error, aiohttp.TooManyRedirects):
         reason = "too many redirects"
     elif isinstance(error, aiohttp.ClientConnectorDNSError):
@@ -150,7 +177,8 @@ def describe_error(error: BaseException, reading: bool = False) -> str:
             if isinstance(os_error, ConnectionRefusedError) or "refused" in text.lower()
             else "connection failed"
         )
-        text = os_error.strerror or str(os_error) if isinstance(os_error, OSError) else text
+        # asyncio words it "Connect call failed (address)"; the system's words are requests'.
+        text = os.strerror(os_error.errno) if os_error.errno else str(os_error)
     elif isinstance(error, aiohttp.ClientError | OSError):
         reason = "connection failed"
     else:
