@@ -5,7 +5,15 @@ from typing import IO, Any
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
-from opskit.output.human import make_console, results_table, simple_table, status_text, summary_line
+from opskit.output.human import (
+    PLAIN_ROWS,
+    make_console,
+    results_table,
+    simple_table,
+    status_text,
+    summary_line,
+    write_plain_results,
+)
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
 from opskit.output.signing_view import render_signatures
@@ -246,7 +254,11 @@ def write_human(outcome: Outcome, stream: IO[str] | None = None) -> None:
     renderer = VIEWS.get(outcome.view or "")
     if renderer is not None:
         renderer(console, outcome)
-    if outcome.results:
+    if len(outcome.results) > PLAIN_ROWS and not console.is_terminal:
+        console.file.flush()
+        write_plain_results(outcome.results, console.file)
+        console.print(summary_line(outcome))
+    elif outcome.results:
         console.print(results_table(outcome.results))
         console.print(summary_line(outcome))
     for message in outcome.messages:
