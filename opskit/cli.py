@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "opskit"
     context: AppContext | None = None
     try:
-        args = build_parser().parse_args(arguments)
+        args = build_parser(arguments).parse_args(arguments)
         if args.command_name is None:
             # A group without its command (`opskit check`) is a usage error: exit 3, never
             # OK, so a Nagios line missing its command is not mistaken for a pass.
