@@ -82,24 +82,17 @@ def _result_rows(store: Store, where: ResultFilter, zone: tzinfo) -> Rows:
             yield (*values, local(observed_at))
 
     def csv_lines() -> Iterator[str]:
+        # Every field quoted: the same values as minimal quoting, for two replacements a row.
         local = LocalTimes(zone)
-        for *values, observed_at in store.result_records(where):
-            yield ",".join(map(csv_field, values)) + f",{local(observed_at)}\n"
+        for fields, observed_at in store.result_fields(where):
+            if isinstance(fields, str):
+                quoted = fields.replace('"', '""') if '"' in fields else fields
+                text = quoted.replace("\0", '","')
+            else:  # a NUL in the text itself: quoted field by field
+                text = '","'.join(field.replace('"', '""') for field in fields)
+            yield f'"{text}","{local(observed_at)}"\n'
 
     return Rows((*RESULT_COLUMNS, "observed_at_local"), lines, records, csv_lines)
-
-
-def csv_field(value: str | None) -> str:
-    """``value`` as a CSV field, quoted as Python's csv module quotes (only when needed).
-
-    Written here rather than by ``csv.writer``, which takes ten times as long
-    over evidence full of quotes.
-    """
-    if value is None:
-        return ""
-    if '"' in value or "," in value or "\n" in value or "\r" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 class LocalTimes:

@@ -129,3 +129,25 @@ def result_records(
     )
     cursor.row_factory = None
     yield from cursor
+
+
+# The row's fields joined by NUL (which stored text does not hold), NULL as empty text:
+# one string per row that a caller quotes for CSV with two replacements.
+_JOINED = " || char(0) || ".join(
+    f"COALESCE({column}, '')"
+    for column in (
+        "check_id", "target", "status", "summary", "evidence", "metrics", _REMEDIATION,
+        "sop_row", f"({_OBSERVED_AT})",
+    )
+)  # fmt: skip
+
+
+def result_fields(connection: sqlite3.Connection, where: ResultFilter) -> Iterator[tuple[str, str]]:
+    """Each matching result as (its ``RESULT_COLUMNS`` joined by NUL, its stored UTC time)."""
+    clause, parameters = filter_clause(where)
+    cursor = connection.execute(
+        f"SELECT {_JOINED}, observed_at FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
+        parameters,
+    )
+    cursor.row_factory = None
+    yield from cursor

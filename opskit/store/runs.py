@@ -20,6 +20,7 @@ from opskit.store.database import Database, from_text, to_text
 from opskit.store.rows import (
     ResultFilter,
     filter_clause,
+    result_fields,
     result_objects,
     result_records,
 )
@@ -211,6 +212,10 @@ class RunHistory(Database):
     def result_objects(self, where: ResultFilter) -> Iterator[tuple[str, str]]:
         """Results matching ``where`` as JSON text, read one at a time (``rows.result_objects``)."""
         return result_objects(self._connection, where)
+
+    def result_fields(self, where: ResultFilter) -> Iterator[tuple[str | list[str], str]]:
+        """Results matching ``where`` as NUL-joined text (``rows.result_fields``)."""
+        return result_fields(self._connection, where)
 
     def result_records(self, where: ResultFilter) -> Iterator[tuple[Any, ...]]:
         """Results matching ``where`` as column tuples, read one at a time."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from opskit.masking import register_secret
-from opskit.result import Status
+from opskit.result import Result, Status
 from opskit.store import ResultFilter, Store
 from support.history_data import fill
 
@@ -166,3 +167,28 @@ def test_export_is_whole_or_absent(stored: tuple[Path, Path], cli: Any, tmp_path
     assert not list(tmp_path.glob(".*.partial"))
     assert blocked.exit_code != 0
     assert "cannot write" in blocked.stderr
+
+
+def test_csv_of_text_holding_quotes_commas_newlines_and_nul(
+    tmp_path: Path, make_config: Any, cli: Any
+) -> None:
+    config = make_config()
+    odd = 'a "quoted", two\nlines\x00and a NUL'
+    with Store.open(tmp_path / "state" / "history.sqlite") as store:
+        when = datetime(2026, 11, 5, 3, 4, 5, tzinfo=UTC)
+        store.record_run(
+            "check web",
+            when,
+            when,
+            [Result("web.http", "pa,1", Status.OK, odd, observed_at=when)],
+            Status.OK,
+        )
+
+    table = cli("--config", config, "history", "--results", "--format", "csv").stdout
+    # Python's csv reader stops at a NUL: read the rest with the NUL stood in for.
+    [row] = list(csv.DictReader(io.StringIO(table.replace("\x00", "<NUL>"))))
+
+    assert row["summary"] == odd.replace("\x00", "<NUL>")
+    assert row["target"] == "pa,1"
+    assert row["sop_row"] == ""
+    assert row["observed_at_local"] == "2026-11-05 11:04:05"
