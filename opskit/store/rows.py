@@ -142,12 +142,26 @@ _JOINED = " || char(0) || ".join(
 )  # fmt: skip
 
 
-def result_fields(connection: sqlite3.Connection, where: ResultFilter) -> Iterator[tuple[str, str]]:
-    """Each matching result as (its ``RESULT_COLUMNS`` joined by NUL, its stored UTC time)."""
+def result_fields(
+    connection: sqlite3.Connection, where: ResultFilter
+) -> Iterator[tuple[str | list[str], str]]:
+    """Each matching result as (its ``RESULT_COLUMNS`` joined by NUL, its stored UTC time).
+
+    A row whose own text holds a NUL comes as the list of its fields instead.
+    """
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
-        f"SELECT {_JOINED}, observed_at FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
+        f"SELECT {_JOINED}, observed_at, id FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
         parameters,
     )
     cursor.row_factory = None
-    yield from cursor
+    separators = len(RESULT_COLUMNS) - 1
+    for joined, observed_at, row_id in cursor:
+        if joined.count("\0") == separators:
+            yield joined, observed_at
+            continue
+        fields = connection.execute(
+            f"SELECT {_JOINED.replace(' || char(0) || ', ', ')} FROM results WHERE id = ?",  # noqa: S608 - fixed SQL
+            (row_id,),
+        ).fetchone()
+        yield list(fields), observed_at
