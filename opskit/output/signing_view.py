@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from opskit.outcome import Outcome
-from opskit.reports.i18n import Words
 
 
 def render_signatures(console: Any, outcome: Outcome) -> None:
+    from opskit.reports.i18n import Words  # its catalogue loader is not for --help to pay
+
     data = outcome.data
     words = Words(data["language"], zoneinfo.ZoneInfo(data["timezone"]))
     say = lambda text: console.print(text, markup=False, highlight=False)  # noqa: E731

@@ -89,6 +89,8 @@ def _one_set(
 ) -> None:
     config = context.config
     host = set_host(config, backup_set)
+    # The set as backed up: its paths and, on this machine, opskit's own archive.
+    backup_set = backup_set.model_copy(update={"paths": config.backup_paths(backup_set)})
     try:
         with host_access(config, host) as access:
             missing = access.missing_paths(backup_set.paths)

@@ -277,6 +277,19 @@ class Config(Section):
     def history_db(self) -> Path:
         return self.paths.history_db or self.state_dir / "history.sqlite"
 
+    def archive_dirs(self) -> list[Path]:
+        """Where opskit keeps what must survive: signed documents and published content."""
+        archive = self.state_dir / "archive"
+        extra = [] if self.signed_dir.is_relative_to(archive) else [self.signed_dir]
+        return [path for path in (archive, *extra) if path.is_dir()]
+
+    def backup_paths(self, backup_set: BackupSet) -> list[str]:
+        """A set's paths, with the archive for a set of files on this machine."""
+        paths = list(backup_set.paths)
+        if backup_set.include_archive and backup_set.host == "local" and paths:
+            paths += [str(path) for path in self.archive_dirs() if str(path) not in paths]
+        return paths
+
     @property
     def signed_dir(self) -> Path:
         return self.signing.archive_dir or self.state_dir / "archive" / "signed"

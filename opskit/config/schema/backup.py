@@ -216,6 +216,11 @@ class BackupSet(Section):
     host: Name = Field("local", description="Inventory host whose data is backed up.")
     paths: list[str] = Field(default_factory=list, description="Files and directories to back up.")
     exclude: list[str] = Field(default_factory=list, description="Patterns to leave out.")
+    include_archive: bool = Field(
+        True,
+        description="A set of files on this machine also backs up opskit's archive (signed "
+        "documents, published content) in the state directory.",
+    )
     databases: list[Database] = Field(
         default_factory=list, description="Databases dumped into this set."
     )

@@ -297,3 +297,46 @@ def test_prune_forgets_by_retention_then_prunes(
     assert by_target["local"]["summary"].startswith("pruned repository local")
     left = restic_direct(tmp_path / "repo", repository_password, "snapshots", "--json")
     assert len(json.loads(left.stdout)) == 1
+
+
+def test_opskits_archive_goes_into_a_local_set_and_comes_back(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    config = backup_config()
+    signed = tmp_path / "state" / "archive" / "signed" / "uat" / "uat-1.abcd.pdf"
+    signed.parent.mkdir(parents=True)
+    signed.write_bytes(b"%PDF-1.7 signed copy")
+    cli("--config", config, "backup", "init")
+
+    run = cli("--config", config, "backup", "run", "--format", "json")
+    listed = cli("--config", config, "backup", "snapshots", "--format", "json")
+    target = tmp_path / "restored"
+    restored = cli("--config", config, "backup", "restore", "website", "--target", target)
+
+    assert run.exit_code == 0, run.stdout
+    [snapshot] = listed.json["data"]["snapshots"]
+    assert snapshot["paths"] == sorted([str(website), str(tmp_path / "state" / "archive")])
+    assert restored.exit_code == 0, restored.stdout
+    assert (target / str(signed).lstrip("/")).read_bytes() == b"%PDF-1.7 signed copy"
+
+
+def test_a_set_can_leave_the_archive_out(
+    cli, backup_config, website: Path, tmp_path: Path, restic: str
+) -> None:
+    (tmp_path / "state" / "archive").mkdir(parents=True)
+    config = backup_config(
+        sets=[
+            {
+                "name": "website",
+                "paths": [str(website)],
+                "include_archive": False,
+                "repositories": ["local"],
+            }
+        ]
+    )
+    cli("--config", config, "backup", "init")
+    cli("--config", config, "backup", "run")
+
+    listed = cli("--config", config, "backup", "snapshots", "--format", "json")
+
+    assert listed.json["data"]["snapshots"][0]["paths"] == [str(website)]
