@@ -110,7 +110,7 @@ def result_objects(
     """Each matching result as (its JSON object, its stored UTC time), newest first."""
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
-        f"SELECT {_OBJECT}, observed_at FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
+        f"SELECT {_OBJECT}, observed_at FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound
         parameters,
     )
     cursor.row_factory = None  # plain tuples: no sqlite3.Row per row
@@ -124,7 +124,7 @@ def result_records(
     JSON text), then its stored UTC time; newest first."""
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
-        f"SELECT {_COLUMNS}, observed_at FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
+        f"SELECT {_COLUMNS}, observed_at FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound
         parameters,
     )
     cursor.row_factory = None
@@ -142,6 +142,9 @@ _JOINED = " || char(0) || ".join(
 )  # fmt: skip
 
 
+_ONE_ROW_FIELDS = f"SELECT {_JOINED.replace(' || char(0) || ', ', ')} FROM results WHERE id = ?"  # noqa: S608  # nosec B608 - fixed SQL
+
+
 def result_fields(
     connection: sqlite3.Connection, where: ResultFilter
 ) -> Iterator[tuple[str | list[str], str]]:
@@ -151,7 +154,7 @@ def result_fields(
     """
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
-        f"SELECT {_JOINED}, observed_at, id FROM results{clause}",  # noqa: S608 - fixed SQL, values bound
+        f"SELECT {_JOINED}, observed_at, id FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound
         parameters,
     )
     cursor.row_factory = None
@@ -160,8 +163,5 @@ def result_fields(
         if joined.count("\0") == separators:
             yield joined, observed_at
             continue
-        fields = connection.execute(
-            f"SELECT {_JOINED.replace(' || char(0) || ', ', ')} FROM results WHERE id = ?",  # noqa: S608 - fixed SQL
-            (row_id,),
-        ).fetchone()
+        fields = connection.execute(_ONE_ROW_FIELDS, (row_id,)).fetchone()
         yield list(fields), observed_at

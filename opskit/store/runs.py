@@ -206,7 +206,7 @@ class RunHistory(Database):
     def results(self, where: ResultFilter) -> list[Result]:
         """Stored results matching ``where``, newest first."""
         clause, parameters = filter_clause(where)
-        rows = self._connection.execute(f"SELECT * FROM results{clause}", parameters)  # noqa: S608 - fixed SQL, values bound
+        rows = self._connection.execute(f"SELECT * FROM results{clause}", parameters)  # noqa: S608  # nosec B608 - fixed SQL, values bound
         return [_result(row) for row in rows]
 
     def result_objects(self, where: ResultFilter) -> Iterator[tuple[str, str]]:
