@@ -115,24 +115,19 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
     return parent
 
 
-# The first words of a command line each grammar module adds (a test keeps this true),
-# so that a command line builds only the grammar of its own command: every module
-# imported and every parser built costs start-up time that a cron line pays each run.
-WORDS: dict[str, tuple[str, ...]] = {
-    "demo": ("setup",), "init": ("setup",), "paths": ("setup",), "config": ("config",),
-    "check": ("check", "web", "security", "logs", "backup", "schedule"),
-    "antivirus": ("security",), "logs": ("logs",), "audit": ("audit",), "backup": ("backup",),
-    "report": ("report", "uat"), "incidents": ("incidents",), "uat": ("uat",),
-    "run": ("schedule",), "schedule": ("schedule",), "hosts": ("hosts",),
-    "history": ("history",), "notify": ("notify",), "serve": ("console",), "users": ("users",),
-    "verify": ("signing",),
-}  # fmt: skip
 # Common options that take a value, skipped when looking for the command's first word.
 _VALUED = ("-c", "--config", "--format")
 
 
 def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
-    """The grammar modules a command line needs: those adding its first word, else all."""
+    """The grammar modules a command line needs: those adding its first word, else all.
+
+    Each module names the first words it adds in ``WORDS`` (a test keeps them
+    true); one that names none is always taken. Building only what a command
+    line names spares every run the parsers of all other commands.
+    """
+    import importlib
+
     words = list(arguments or ())
     index = 0
     while index < len(words):
@@ -143,7 +138,13 @@ def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
         if word.startswith("-"):
             index += 1
             continue
-        return WORDS.get(word, COMMAND_MODULES)
+        declared = {
+            name: getattr(importlib.import_module(f"opskit.grammar.{name}"), "WORDS", None)
+            for name in COMMAND_MODULES
+        }
+        if not any(word in (words or ()) for words in declared.values()):
+            return COMMAND_MODULES  # not a command: the whole grammar names the choices
+        return tuple(name for name, words in declared.items() if words is None or word in words)
     return COMMAND_MODULES
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from opskit.grammar import COMMAND_MODULES, WORDS, Parser, build_parser, common_options
+from opskit.grammar import COMMAND_MODULES, Parser, build_parser, common_options, modules_for
 
 
 def first_words(module: str) -> set[str]:
@@ -19,13 +19,18 @@ def first_words(module: str) -> set[str]:
     return set(subparsers.choices)
 
 
-def test_the_table_of_first_words_is_what_the_modules_add() -> None:
-    added: dict[str, list[str]] = {}
-    for module in COMMAND_MODULES:
-        for word in first_words(module):
-            added.setdefault(word, []).append(module)
+@pytest.mark.parametrize("module", COMMAND_MODULES)
+def test_each_module_names_the_first_words_it_adds(module: str) -> None:
+    declared = getattr(importlib.import_module(f"opskit.grammar.{module}"), "WORDS", None)
 
-    assert {word: tuple(modules) for word, modules in added.items()} == WORDS
+    assert declared is None or set(declared) == first_words(module)
+
+
+def test_a_module_naming_no_words_is_always_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(importlib.import_module("opskit.grammar.history"), "WORDS")
+
+    assert "history" in modules_for(["backup", "run"])
+    assert modules_for(["backup", "run"]) == ("backup", "history")
 
 
 def example_lines() -> list[list[str]]:
