@@ -142,9 +142,9 @@ def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
             name: getattr(importlib.import_module(f"opskit.grammar.{name}"), "WORDS", None)
             for name in COMMAND_MODULES
         }
-        if not any(word in (words or ()) for words in declared.values()):
+        if not any(word in (added or ()) for added in declared.values()):
             return COMMAND_MODULES  # not a command: the whole grammar names the choices
-        return tuple(name for name, words in declared.items() if words is None or word in words)
+        return tuple(name for name, added in declared.items() if added is None or word in added)
     return COMMAND_MODULES
 
 
