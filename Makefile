@@ -33,6 +33,7 @@ lint: $(BIN)/python
 # An editable install for working on opskit itself.
 dev: system-deps-test $(BIN)/python
 	$(PIP) install -e ".[test,lint]"
+	$(BIN)/python -m compileall -q opskit playbooks
 
 system-deps:
 	tools/install-system-deps

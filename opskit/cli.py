@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from opskit.context import AppContext
-from opskit.errors import OpskitError, StoreError
+from opskit.errors import OpskitError, StoreError, UsageError
 from opskit.grammar import build_parser
 from opskit.masking import MaskingFilter
 from opskit.outcome import Outcome
@@ -23,6 +23,9 @@ from opskit.result import Status, utc_now, worst
 from opskit.text import Words
 
 logger = logging.getLogger("opskit")
+
+# Formats that only a command listing rows can write (its grammar sets ``lists_rows``).
+ROW_FORMATS = ("jsonl", "csv")
 
 
 def dispatch(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -74,23 +77,31 @@ def _record(context: AppContext, outcome: Outcome, started: datetime) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one opskit command; returns the exit code."""
-    from opskit import output
-
     arguments = list(sys.argv[1:] if argv is None else argv)
     json_output = _wants_json(arguments)
     configure_logging(*_peek_verbosity(arguments))
     command = "opskit"
     context: AppContext | None = None
     try:
-        args = build_parser().parse_args(arguments)
+        args = build_parser(arguments).parse_args(arguments)
         if args.command_name is None:
             # A group without its command (`opskit check`) is a usage error: exit 3, never
             # OK, so a Nagios line missing its command is not mistaken for a pass.
             args.help_parser.print_help()
             return Status.UNKNOWN.exit_code
         command = args.command_name
+        if args.format in ROW_FORMATS and not getattr(args, "lists_rows", False):
+            raise UsageError(
+                f"--format {args.format} is for commands that list rows (opskit history)",
+                details=["use --format json for this command"],
+            )
         context = AppContext(args.config)
         outcome = dispatch(context, args)
+        # Written while the store is open: listed rows are read from it as they are written.
+        try:
+            _write_outcome(command, outcome, args.format, _words(context, args))
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head); nothing more to say
     except OpskitError as error:
         _emit_error(command, error, json_output)
         return error.status.exit_code
@@ -111,14 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if context is not None:
             context.close()
-    try:
-        if json_output:
-            output.write_json(output.envelope(command, outcome))
-        else:
-            output.write_human(outcome, words=_words(context, args))
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (| head); nothing more to say
     return outcome.final_status.exit_code
+
+
+def _write_outcome(command: str, outcome: Outcome, chosen: str, words: Words) -> None:
+    from opskit.output import stream, write_human
+
+    if chosen == "json":
+        stream.write_envelope(command, outcome, sys.stdout)
+    elif chosen == "jsonl":
+        stream.write_lines(command, outcome, sys.stdout)
+    elif chosen != "csv" or not stream.write_csv(outcome, sys.stdout):
+        write_human(outcome, words=words)
 
 
 def _words(context: AppContext, args: Any) -> Words:

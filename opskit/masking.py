@@ -114,6 +114,11 @@ def forget_secrets() -> None:
     _registry.clear()
 
 
+def has_secrets() -> bool:
+    """Whether any secret is registered (when none is, output needs no masking pass)."""
+    return bool(_registry.ordered)
+
+
 def mask(text: str) -> str:
     """``text`` with every registered secret replaced by ``***``."""
     for secret in _registry.ordered:
@@ -146,3 +151,35 @@ class MaskingFilter(logging.Filter):
                 record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
                 record.exc_info = None
         return True
+
+
+# Characters that JSON text may hold outside its strings: structure, numbers, literals, space.
+_OUTSIDE_STRINGS = frozenset("{}[],: \t\r\n0123456789.eE+-truefalsn")
+
+
+def mask_json(text: str) -> str:
+    """One JSON document's text with secrets masked in its strings, as ``mask_data`` would.
+
+    Replacing in the text is exact, and avoids decoding, when no secret could
+    match anything but the inside of a string: a secret with a quote, a
+    backslash or a control character (JSON escapes those) or made only of
+    characters found outside strings (``true``, ``2024``) is masked in the
+    decoded data instead, as is any text with escapes in it.
+    """
+    secrets = _registry.ordered
+    if not secrets or not any(secret in text for secret in secrets):
+        return text
+    if "\\" in text or not all(_only_in_strings(secret) for secret in secrets):
+        import json
+
+        return json.dumps(mask_data(json.loads(text)), ensure_ascii=False, separators=(",", ":"))
+    return mask(text)
+
+
+def _only_in_strings(secret: str) -> bool:
+    return (
+        '"' not in secret
+        and "\\" not in secret
+        and all(ord(character) >= 0x20 for character in secret)
+        and not set(secret) <= _OUTSIDE_STRINGS
+    )

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from opskit.context import AppContext
 from opskit.errors import NotFoundError, OpskitError, UsageError
-from opskit.outcome import Outcome
+from opskit.outcome import Outcome, Rows
 from opskit.result import Status, utc_now
 from opskit.store import ResultFilter
+from opskit.store.rows import RESULT_COLUMNS
 from opskit.timeutil import parse_moment
+
+if TYPE_CHECKING:
+    from opskit.store import Store
+
+RUN_COLUMNS = (
+    "id", "command", "started_at", "finished_at", "status", "exit_code", "machine", "state",
+    "counts", "started_at_local",
+)  # fmt: skip
 
 
 def history(
@@ -33,31 +44,81 @@ def history(
         raise UsageError(str(error)) from None
     store = context.store()
     if run_id is None and not (results or check_id or target or wanted_status):
-        runs = store.runs(since=since_moment, limit=limit)
-        rows = []
-        for run in runs:
+        runs = []
+        for run in store.runs(since=since_moment, limit=limit):
             row = run.to_dict()
             row["started_at_local"] = _local(run.started_at, zone)
-            rows.append(row)
-        return Outcome(command="history", data={"runs": rows}, view="runs")
+            runs.append(row)
+        columns = tuple(runs[0]) if runs else RUN_COLUMNS
+        return Outcome(command="history", data={"runs": Rows.of(runs, columns)}, view="runs")
     if run_id is not None and store.run(run_id) is None:
         raise NotFoundError(f"no run {run_id} in history ({store.path})")
-    found = store.results(
-        ResultFilter(
-            check_id=check_id,
-            target=target,
-            status=wanted_status,
-            since=since_moment,
-            run_id=run_id,
-            limit=limit,
-        )
+    where = ResultFilter(
+        check_id=check_id,
+        target=target,
+        status=wanted_status,
+        since=since_moment,
+        run_id=run_id,
+        limit=limit,
     )
-    rows = []
-    for result in found:
-        row = result.to_dict()
-        row["observed_at_local"] = _local(result.observed_at, zone)
-        rows.append(row)
-    return Outcome(command="history", data={"results": rows}, view="history-results")
+    return Outcome(
+        command="history",
+        data={"results": _result_rows(store, where, zone)},
+        view="history-results",
+    )
+
+
+def _result_rows(store: Store, where: ResultFilter, zone: tzinfo) -> Rows:
+    """The matching results, read from the store only as they are written out."""
+
+    def lines() -> Iterator[str]:
+        local = LocalTimes(zone)
+        for text, observed_at in store.result_objects(where):
+            yield f'{text[:-1]},"observed_at_local":"{local(observed_at)}"}}'
+
+    def records() -> Iterator[tuple[Any, ...]]:
+        local = LocalTimes(zone)
+        for *values, observed_at in store.result_records(where):
+            yield (*values, local(observed_at))
+
+    def csv_lines() -> Iterator[str]:
+        # Every field quoted: the same values as minimal quoting, for two replacements a row.
+        local = LocalTimes(zone)
+        for fields, observed_at in store.result_fields(where):
+            if isinstance(fields, str):
+                quoted = fields.replace('"', '""') if '"' in fields else fields
+                text = quoted.replace("\0", '","')
+            else:  # a NUL in the text itself: quoted field by field
+                text = '","'.join(field.replace('"', '""') for field in fields)
+            yield f'"{text}","{local(observed_at)}"\n'
+
+    return Rows((*RESULT_COLUMNS, "observed_at_local"), lines, records, csv_lines)
+
+
+class LocalTimes:
+    """Stored UTC times as local wall-clock text, the zone consulted once per minute seen.
+
+    Offsets are whole minutes, so the seconds carry over unchanged; results of
+    one run share their minute, so a long listing converts few times.
+    """
+
+    MAX_MINUTES = 100_000
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.minutes: dict[str, str] = {}
+
+    def __call__(self, stored: str) -> str:
+        if not stored.endswith("+00:00"):
+            return _local(datetime.fromisoformat(stored), self.zone)
+        minute = stored[:16]
+        local = self.minutes.get(minute)
+        if local is None:
+            if len(self.minutes) >= self.MAX_MINUTES:
+                self.minutes.clear()
+            moment = datetime.fromisoformat(f"{minute}:00+00:00").astimezone(self.zone)
+            local = self.minutes[minute] = moment.strftime("%Y-%m-%d %H:%M")
+        return local + stored[16:19]
 
 
 def _local(moment: datetime, zone: tzinfo) -> str:
@@ -72,15 +133,22 @@ def export_history(context: AppContext, target: str, since: str | None) -> Outco
     except ValueError as error:
         raise UsageError(str(error)) from None
     path = Path(target).expanduser()
-    lines = list(export_runs(context.store(), moment))
+    partial = path.with_name(f".{path.name}.partial")
+    exported = 0
     try:
-        path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        # Written as read, to a file beside the target renamed at the end: never half an export.
+        with partial.open("w", encoding="utf-8") as file:
+            for line in export_runs(context.store(), moment):
+                file.write(f"{line}\n")
+                exported += 1
+        partial.replace(path)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise OpskitError(f"cannot write {path}: {error.strerror or error}") from None
     return Outcome(
         command="history",
-        data={"exported": len(lines), "path": str(path)},
-        messages=[f"exported {len(lines)} runs to {path}"],
+        data={"exported": exported, "path": str(path)},
+        messages=[f"exported {exported} runs to {path}"],
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opskit.backup.restic import Restic, version_argv
-from opskit.backup.version import ResticVersion, parse_version
+from opskit.backup.version import ResticVersion, parse_version, remember, remembered
 from opskit.config.schema import Config, Host, Repository
 from opskit.config.secrets import read_secret
 from opskit.errors import CommandError, ConfigError
@@ -152,14 +152,19 @@ def cache_dir(config: Config) -> Path:
 
 @functools.cache
 def detect_version(binary: str) -> ResticVersion:
-    """``restic version``, asked once per program per process."""
+    """``restic version``, asked once per program file (kept across runs, see ``remembered``)."""
     from opskit.execute import run
 
     found = shutil.which(binary)
     if found is None:
         raise CommandError(Message("backup.restic.not_installed_here", binary=binary))
+    known = remembered(found)
+    if known is not None:
+        return parse_version(known)
     completed = run(version_argv(Restic(found)), timeout_seconds=VERSION_TIMEOUT_SECONDS)
-    return parse_version(completed.stdout)
+    version = parse_version(completed.stdout)
+    remember(found, version.text)
+    return version
 
 
 @contextmanager

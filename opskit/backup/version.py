@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from opskit.errors import CommandError
 
@@ -60,3 +61,68 @@ def parse_version(text: str) -> ResticVersion:
         raise CommandError(f"cannot read the restic version from {first[:80]!r}")
     major, minor, patch = (int(part) for part in match.groups()[:3])
     return ResticVersion(major, minor, patch, first)
+
+
+def remembered(program: str) -> str | None:
+    """The ``restic version`` line last read from ``program``, if it is the same file still.
+
+    Asking restic costs a process start on every backup; the answer changes
+    only when the program does, so it is kept per resolved path with the
+    file's size and modification time, and asked again when either moves.
+    """
+    import json
+
+    identity = _identity(program)
+    if identity is None:
+        return None
+    try:
+        known = json.loads(_cache_file().read_text(encoding="utf-8"))
+        entry = known[identity[0]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(entry, dict) or (entry.get("size"), entry.get("mtime_ns")) != identity[1:]:
+        return None
+    text = entry.get("version")
+    return text if isinstance(text, str) else None
+
+
+def remember(program: str, text: str) -> None:
+    """Keep ``text`` as ``program``'s version line (see ``remembered``); failures are ignored."""
+    import json
+    import os
+
+    identity = _identity(program)
+    if identity is None:
+        return
+    place = _cache_file()
+    try:
+        known = json.loads(place.read_text(encoding="utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    known[identity[0]] = {"size": identity[1], "mtime_ns": identity[2], "version": text}
+    partial = place.with_name(f".{place.name}.{os.getpid()}")
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        partial.replace(place)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _identity(program: str) -> tuple[str, int, int] | None:
+    import os
+
+    try:
+        real = os.path.realpath(program)
+        status = Path(real).stat()
+    except OSError:
+        return None
+    return real, status.st_size, status.st_mtime_ns
+
+
+def _cache_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("opskit")) / "restic-versions.json"

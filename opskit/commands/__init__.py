@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from opskit.grammar import COMMAND_MODULES
+from opskit.grammar import COMMAND_MODULES, modules_for
 
 Handler = Callable[[Any, argparse.Namespace], Any]
 
 
 def handler_for(command_name: str) -> Handler:
     """The function that runs ``command_name``; raises KeyError for a name no table has."""
-    for module_name in COMMAND_MODULES:
+    for module_name in (*modules_for(command_name.split()), *COMMAND_MODULES):
         handlers: dict[str, Handler] = importlib.import_module(
             f"opskit.commands.{module_name}"
         ).HANDLERS

@@ -62,6 +62,8 @@ class Validation:
     path: Path
     config: Config | None
     problems: list[Problem]
+    # The file's data as written (before interpolation), when it was a mapping.
+    written: dict[str, Any] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,8 +100,20 @@ def locate(explicit: str | None) -> Path:
 
 
 def load(path: Path) -> Config:
-    """The validated config from ``path``; raises ConfigError with every problem."""
-    validation = validate_file(path)
+    """The validated config from ``path``; raises ConfigError with every problem.
+
+    Warnings about this shell's environment are left to ``config validate``.
+    A file read before with the same bytes skips YAML (``config.cache``).
+    """
+    from opskit.config import cache
+
+    data = _read(path)
+    written = cache.read(data)
+    if isinstance(written, dict):
+        config, problems = _check(written, path, environment_warnings=False)
+        if config is not None and not any(p.severity == "error" for p in problems):
+            return config
+    validation = validate_text(_decode(data, path), path, environment_warnings=False)
     if validation.config is None or validation.errors:
         errors = validation.errors
         count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
@@ -107,31 +121,38 @@ def load(path: Path) -> Config:
             f"{path}: {count} in configuration (run `opskit config validate` for details)",
             details=[problem.render(path) for problem in errors],
         )
+    cache.write(data, validation.written)
     return validation.config
 
 
 def validate_file(path: Path) -> Validation:
     """Read and check ``path`` completely, collecting every problem."""
+    return validate_text(_decode(_read(path), path), path)
+
+
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
     except IsADirectoryError:
         raise ConfigError(f"config file {path} is a directory; give the YAML file in it") from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
+
+
+def _decode(data: bytes, path: Path) -> str:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ConfigError(
             f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
             "save the file as UTF-8"
         ) from None
-    return validate_text(text, path)
 
 
-def validate_text(text: str, path: Path) -> Validation:
+def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -> Validation:
     try:
         root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
@@ -150,10 +171,32 @@ def validate_text(text: str, path: Path) -> Validation:
             Problem((), "the file must be a mapping of sections (organisation:, hosts: ...)", 1)
         )
         return Validation(path, None, problems)
+    config, checked = _check(raw, path, environment_warnings=environment_warnings)
+    problems = [
+        Problem(
+            problem.location,
+            problem.message,
+            problem.line or _nearest_line(lines, problem.location),
+            problem.severity,
+        )
+        for problem in problems + checked
+    ]
+    problems.sort(
+        key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path)
+    )
+    valid = config if not any(p.severity == "error" for p in problems) else None
+    return Validation(path, valid, problems, written=raw)
 
-    written = raw
-    raw, interpolated, interpolation_problems = interpolate(raw)
-    problems += interpolation_problems
+
+def _check(
+    written: dict[str, Any], path: Path, *, environment_warnings: bool
+) -> tuple[Config | None, list[Problem]]:
+    """Interpolation, the cross-field rules and the schema on the data as written.
+
+    Registers every secret met (interpolated into a secret field, or in a
+    channel URL) for masking.
+    """
+    raw, interpolated, problems = interpolate(written)
     problems += cross_check(raw, written)
     config: Config | None = None
     try:
@@ -165,25 +208,12 @@ def validate_text(text: str, path: Path) -> Validation:
             register_secret(value, format_location(location))
     if config is not None:
         config._source = path
-        problems += _environment_warnings(config)
+        if environment_warnings:
+            problems += _environment_warnings(config)
         for channel in config.notifications.channels:
             if channel.url:
                 register_url(channel.url, f"notifications.channels.{channel.name}.url")
-    problems = [
-        Problem(
-            problem.location,
-            problem.message,
-            problem.line or _nearest_line(lines, problem.location),
-            problem.severity,
-        )
-        for problem in problems
-    ]
-    problems.sort(
-        key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path)
-    )
-    return Validation(
-        path, config if not any(p.severity == "error" for p in problems) else None, problems
-    )
+    return config, problems
 
 
 def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem]]:

@@ -99,9 +99,10 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--format",
-        choices=("human", "json"),
+        choices=("human", "json", "jsonl", "csv"),
         default=default("human"),
-        help="human: tables for people; json: one versioned envelope on stdout",
+        help="human: tables for people; json: one versioned envelope on stdout; "
+        "jsonl, csv: one row per line, as read (opskit history)",
     )
     group.add_argument(
         "--lang",
@@ -123,8 +124,42 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> Parser:
-    """The whole ``opskit`` grammar; a parsed command carries its ``command_name``."""
+# Common options that take a value, skipped when looking for the command's first word.
+_VALUED = ("-c", "--config", "--format")
+
+
+def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
+    """The grammar modules a command line needs: those adding its first word, else all.
+
+    Each module names the first words it adds in ``WORDS`` (a test keeps them
+    true); one that names none is always taken. Building only what a command
+    line names spares every run the parsers of all other commands.
+    """
+    import importlib
+
+    words = list(arguments or ())
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _VALUED:
+            index += 2
+            continue
+        if word.startswith("-"):
+            index += 1
+            continue
+        declared = {
+            name: getattr(importlib.import_module(f"opskit.grammar.{name}"), "WORDS", None)
+            for name in COMMAND_MODULES
+        }
+        if not any(word in (added or ()) for added in declared.values()):
+            return COMMAND_MODULES  # not a command: the whole grammar names the choices
+        return tuple(name for name, added in declared.items() if added is None or word in added)
+    return COMMAND_MODULES
+
+
+def build_parser(arguments: Sequence[str] | None = None) -> Parser:
+    """The ``opskit`` grammar (only what ``arguments`` needs, when given); a parsed command
+    carries its ``command_name``."""
     import importlib
 
     parser = Parser(
@@ -138,7 +173,7 @@ def build_parser() -> Parser:
     parser.set_defaults(command_name=None, help_parser=parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     leaf_options = common_options(with_defaults=False)
-    for module_name in COMMAND_MODULES:
+    for module_name in modules_for(arguments):
         importlib.import_module(f"opskit.grammar.{module_name}").register(subparsers, leaf_options)
     return parser
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, add_shard_option, check_group
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("backup", "check")
+
 
 def _sets_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sets", nargs="*", metavar="SET", help="backup sets (default: all)")

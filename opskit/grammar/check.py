@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_jobs_option, add_shard_option, check_group
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("check",)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = add_command(

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("serve",)
+
 DESCRIPTION = """\
 Serve the office's console: a dashboard of every site, host and backup set,
 incidents, UAT reviews and approvals, documents and the audit trail, for the

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, positive_int
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("history",)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = add_command(
@@ -22,8 +25,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             "opskit history 42",
             "opskit history --status critical --since 7d",
             "opskit history --check host.disk --target web1:/var --format json",
+            "opskit history --check web.http --since 30d --limit 100000 --format csv > http.csv",
         ],
     )
+    parser.set_defaults(lists_rows=True)
     parser.add_argument(
         "run", nargs="?", type=positive_int, metavar="RUN", help="show this run's results"
     )

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, add_jobs_option
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("hosts",)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = add_group(

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, positive_int
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("incidents",)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = add_command(

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, positive_int
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("notify",)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = add_group(subparsers, "notify", "notification channels: test them, see the outbox")

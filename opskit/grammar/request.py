@@ -8,6 +8,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, check_group, positive_int
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("check", "report", "request")
+
 GROUP_DESCRIPTION = """\
 IT service requests (SOP B, Permintaan Layanan TI), step by step:
 

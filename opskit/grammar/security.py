@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, add_jobs_option, add_shard_option, check_group
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("antivirus", "check")
+
 # name -> (areas, help, description)
 CHECKS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "security": (

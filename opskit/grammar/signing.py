@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("verify",)
+
 DESCRIPTION = """\
 Check every electronic signature in a PDF: is what it signed intact, does the
 signer's certificate chain to a trusted authority (signing.trust_roots in the

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group, positive_int
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("report", "uat")
+
 GROUP_DESCRIPTION = """\
 User acceptance tests of applications (SOP D2, D3, D6):
 

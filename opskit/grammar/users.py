@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_group
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("users",)
+
 GROUP_DESCRIPTION = """\
 Console accounts of the people in people[] who have a `login`. Only the
 terminal manages them. A password is read from the terminal (asked twice),

@@ -7,6 +7,9 @@ from typing import Any
 
 from opskit.grammar import add_command, add_jobs_option, add_shard_option, check_group
 
+# The first words of a command line this module adds (see opskit.grammar.modules_for).
+WORDS = ("check",)
+
 CHECKS = (
     "http", "tls", "domain", "dns", "freshness", "integrity", "links", "exposure", "public-info"
 )  # fmt: skip
@@ -32,7 +35,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         command_name="check web",
         help_text="website availability, TLS, domain, DNS, freshness, spam and defacement "
         "(SOP F1, F4, D4)",
-        description="Check every site in the config (or those named), all at once (--jobs).\n\n"
+        description="Check every site in the config (or those named), all at once: http on\n"
+        "one event loop for every site, the other checks --jobs at a time.\n\n"
         "  http       status, keywords, response time, HTTP->HTTPS redirect; CRITICAL only\n"
         "             after failures_before_critical failed runs in a row\n"
         "  tls        every certificate served: days left, name, trust, protocol\n"

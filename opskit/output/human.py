@@ -84,6 +84,35 @@ def said(words: Words, item: dict[str, Any]) -> str:
     return words.say(message_from(item.get("message")) or item.get("summary") or "")
 
 
+# Past this many results, output that is not a terminal is laid out here, not by Rich,
+# which takes seconds over a thousand rows (every cell measured, wrapped, styled).
+PLAIN_ROWS = 200
+
+
+def write_plain_results(results: list[Result], stream: IO[str], words: Words) -> None:
+    """The results table as plain aligned text: Rich's columns and rule, no wrapping."""
+    rows = [
+        (
+            result.status.value,
+            result.check_id,
+            printable(mask(words.target(result.target))),
+            printable(mask(words.say(result.summary))),
+        )
+        for result in results
+    ]
+    header = tuple(words(f"terminal.{name}") for name in ("status", "check", "target", "summary"))
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(4)]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "   ".join(
+            value.ljust(width) for value, width in zip(row[:3], widths, strict=False)
+        ) + ("   " + row[3])
+
+    stream.write(line(header).rstrip() + "\n")
+    stream.write("\u2500" * (sum(widths) + 9) + "\n")
+    stream.write("".join(line(row).rstrip() + "\n" for row in rows))
+
+
 def summary_line(outcome: Outcome, words: Words | None = None) -> Any:
     from rich.text import Text
 

@@ -6,12 +6,14 @@ from typing import IO, Any
 from opskit.masking import mask
 from opskit.outcome import Outcome
 from opskit.output.human import (
+    PLAIN_ROWS,
     make_console,
     results_table,
     said,
     simple_table,
     status_text,
     summary_line,
+    write_plain_results,
 )
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
@@ -268,7 +270,11 @@ def write_human(
         SAYING_VIEWS[view](console, outcome, words)
     elif view in VIEWS:
         VIEWS[view](console, outcome)
-    if outcome.results:
+    if len(outcome.results) > PLAIN_ROWS and not console.is_terminal:
+        console.file.flush()
+        write_plain_results(outcome.results, console.file, words)
+        console.print(summary_line(outcome, words))
+    elif outcome.results:
         console.print(results_table(outcome.results, words))
         console.print(summary_line(outcome, words))
     for message in outcome.messages:

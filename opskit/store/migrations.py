@@ -493,6 +493,13 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (register, year, sequence)
     );
     """,
+    # Indexes for what history, recaps and the dashboard ask most: one check
+    # (or a prefix of check ids), one target, or a status, newest first.
+    """
+    CREATE INDEX results_check_observed ON results (check_id, observed_at);
+    CREATE INDEX results_target_observed ON results (target, observed_at);
+    CREATE INDEX results_status_observed ON results (status, observed_at);
+    """,
 )
 
 

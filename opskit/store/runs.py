@@ -7,7 +7,7 @@ import os
 import socket
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,13 @@ from opskit.masking import mask, mask_data
 from opskit.process_identity import still_running, this_process
 from opskit.result import Result, Status
 from opskit.store.database import Database, from_text, to_text
+from opskit.store.rows import (
+    ResultFilter,
+    filter_clause,
+    result_fields,
+    result_objects,
+    result_records,
+)
 from opskit.text import message_from, message_json
 
 
@@ -47,19 +54,6 @@ class RunRecord:
             "state": self.state,
             "counts": self.counts,
         }
-
-
-@dataclass(frozen=True)
-class ResultFilter:
-    """Which stored results to list; every field is optional."""
-
-    check_id: str | None = None
-    target: str | None = None
-    status: Status | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    run_id: int | None = None
-    limit: int = 100
 
 
 @dataclass(frozen=True)
@@ -216,33 +210,21 @@ class RunHistory(Database):
 
     def results(self, where: ResultFilter) -> list[Result]:
         """Stored results matching ``where``, newest first."""
-        query = "SELECT * FROM results WHERE 1 = 1"
-        parameters: list[Any] = []
-        for column, value in (
-            ("check_id", where.check_id),
-            ("target", where.target),
-            ("run_id", where.run_id),
-        ):
-            if value is not None:
-                if column == "check_id" and isinstance(value, str) and not value.count("."):
-                    query += " AND (check_id = ? OR check_id LIKE ?)"
-                    parameters += [value, f"{value}.%"]
-                    continue
-                # Column names come from the fixed literals above, never from input.
-                query += f" AND {column} = ?"
-                parameters.append(value)
-        if where.status is not None:
-            query += " AND status = ?"
-            parameters.append(where.status.value)
-        if where.since is not None:
-            query += " AND observed_at >= ?"
-            parameters.append(to_text(where.since))
-        if where.until is not None:
-            query += " AND observed_at < ?"
-            parameters.append(to_text(where.until))
-        query += " ORDER BY observed_at DESC, id DESC LIMIT ?"
-        parameters.append(where.limit)
-        return [_result(row) for row in self._connection.execute(query, parameters)]
+        clause, parameters = filter_clause(where)
+        rows = self._connection.execute(f"SELECT * FROM results{clause}", parameters)  # noqa: S608  # nosec B608 - fixed SQL, values bound
+        return [_result(row) for row in rows]
+
+    def result_objects(self, where: ResultFilter) -> Iterator[tuple[str, str]]:
+        """Results matching ``where`` as JSON text, read one at a time (``rows.result_objects``)."""
+        return result_objects(self._connection, where)
+
+    def result_fields(self, where: ResultFilter) -> Iterator[tuple[str | list[str], str]]:
+        """Results matching ``where`` as NUL-joined text (``rows.result_fields``)."""
+        return result_fields(self._connection, where)
+
+    def result_records(self, where: ResultFilter) -> Iterator[tuple[Any, ...]]:
+        """Results matching ``where`` as column tuples, read one at a time."""
+        return result_records(self._connection, where)
 
     def current(self, check_prefix: str | None = None) -> list[CurrentStatus]:
         """The current status of every (check, target), under a check id prefix when given."""

@@ -9,8 +9,9 @@ failures have been seen.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,6 +61,23 @@ def probe(site: Site, get: Callable[..., Page]) -> Availability:
     source = plain_http_url(site) if site.require_https_redirect else None
     if source and site.url.startswith("https://"):
         redirect = get(source, follow_redirects=False)
+    return Availability(tuple(attempts), redirect)
+
+
+async def probe_async(site: Site, get: Callable[..., Awaitable[Page]]) -> Availability:
+    """``probe`` on an event loop: the same attempts, pause and redirect check, awaited."""
+    attempts: list[Page] = []
+    for attempt in range(site.retries + 1):
+        page = await get(site.url)
+        attempts.append(page)
+        if not problems(site, page):
+            break
+        if attempt < site.retries:
+            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+    redirect = None
+    source = plain_http_url(site) if site.require_https_redirect else None
+    if source and site.url.startswith("https://"):
+        redirect = await get(source, follow_redirects=False)
     return Availability(tuple(attempts), redirect)
 
 

@@ -1,7 +1,11 @@
-"""Running every (site, check) pair at once in a bounded pool.
+"""Running every (site, check) pair at once: on one event loop, and a bounded pool.
 
 Each pair is one task, so a dead or slow site holds one worker for at most
-its own timeouts while the others finish. Tasks never touch the store:
+its own timeouts while the others finish. Availability (``web.http``), the
+check run most often and on the most sites, waits on the event loop, so a
+thousand sites cost a thousand sockets and no threads; the checks built on
+blocking libraries (TLS with pyOpenSSL, DNS, WHOIS, the page crawls) run in
+a pool of ``jobs`` threads beside it. Tasks never touch the store:
 what they need from history (recent results, baselines, known sitemap
 URLs, cached domain lookups) is read before, and what they want saved comes
 back as ``StateChange``s that the action writes after. A task that fails
@@ -10,8 +14,9 @@ unexpectedly becomes UNKNOWN for its site and check only.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -25,6 +30,7 @@ from opskit.errors import OpskitError
 from opskit.result import Result, Status, utc_now
 from opskit.text import Message
 from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
+from opskit.web.afetch import Client
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages
 from opskit.web.publicinfo import audit as public_info
@@ -71,9 +77,13 @@ class TaskOutput:
 
 @dataclass(frozen=True)
 class Task:
+    """One check on one site: ``run`` in a thread, or ``run_async`` on the loop when set."""
+
     site: Site
     check: str
     run: Callable[[], TaskOutput]
+    run_async: Callable[[Client], Awaitable[TaskOutput]] | None = None
+    ca_bundle: str | None = None
 
 
 def getter(site: Site, settings: WebSettings) -> Callable[..., Page]:
@@ -127,16 +137,33 @@ def plan(sites: Sequence[Site], only: Sequence[str], data: RunInput) -> list[Tas
                 if name in domains_seen:
                     continue
                 domains_seen.add(name)
-            tasks.append(Task(site, check, _bind(check, site, data)))
+            if check == "http":
+                tasks.append(_http_task(site, data))
+            else:
+                tasks.append(Task(site, check, _bind(check, site, data)))
     return tasks
 
 
 def run(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
-    """Every task, at most ``jobs`` at once; outputs in task order."""
+    """Every task: blocking ones at most ``jobs`` at once, the others on the loop; in order."""
+    if not tasks:
+        return []
+    return asyncio.run(_run_all(tasks, jobs))
 
-    def one(task: Task) -> TaskOutput:
+
+async def _run_all(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
+    loop = asyncio.get_running_loop()
+    blocking = sum(task.run_async is None for task in tasks)
+    clients: dict[str | None, Client] = {}
+    for task in tasks:
+        if task.run_async is not None and task.ca_bundle not in clients:
+            clients[task.ca_bundle] = Client.open(task.ca_bundle)
+
+    async def one(task: Task) -> TaskOutput:
         try:
-            return task.run()
+            if task.run_async is not None:
+                return await task.run_async(clients[task.ca_bundle])
+            return await loop.run_in_executor(pool, task.run)
         except OpskitError as error:
             return TaskOutput([unknown(CHECK_IDS[task.check], task.site.name, error.message)])
         except Exception as error:  # noqa: BLE001 - one check's bug must not hide the other sites' results
@@ -151,12 +178,25 @@ def run(tasks: Sequence[Task], jobs: int) -> list[TaskOutput]:
                 ]
             )
 
-    if not tasks:
-        return []
+    # The loop's requests first, then the pool: a hundred threads busy with TLS handshakes
+    # would hold the interpreter lock while the loop's answers wait, timed as slow sites.
+    outputs: dict[int, TaskOutput] = {}
+    try:
+        found = await asyncio.gather(*(one(task) for task in tasks if task.run_async))
+        outputs.update(zip(_positions(tasks, True), found, strict=True))
+    finally:
+        for client in clients.values():
+            await client.close()
     with ThreadPoolExecutor(
-        max_workers=max(1, min(jobs, len(tasks))), thread_name_prefix="web"
+        max_workers=max(1, min(jobs, blocking)), thread_name_prefix="web"
     ) as pool:
-        return list(pool.map(one, tasks))
+        found = await asyncio.gather(*(one(task) for task in tasks if not task.run_async))
+        outputs.update(zip(_positions(tasks, False), found, strict=True))
+    return [outputs[index] for index in range(len(tasks))]
+
+
+def _positions(tasks: Sequence[Task], on_loop: bool) -> list[int]:
+    return [index for index, task in enumerate(tasks) if (task.run_async is not None) is on_loop]
 
 
 # Checks that learn nothing when the site does not answer: they say so, in one short line.
@@ -208,6 +248,26 @@ def _bind(check: str, site: Site, data: RunInput) -> Callable[[], TaskOutput]:
 def _http(site: Site, data: RunInput) -> TaskOutput:
     seen = http.probe(site, getter(site, data.settings))
     return TaskOutput([http.evaluate(site, seen, data.recent.get(site.name, []))])
+
+
+def _http_task(site: Site, data: RunInput) -> Task:
+    """Availability on the event loop; ``run`` does the same in a thread, for callers without."""
+    settings = data.settings
+
+    async def run_async(client: Client) -> TaskOutput:
+        async def get(url: str, *, follow_redirects: bool = True) -> Page:
+            return await client.fetch(
+                url,
+                timeout_seconds=site.timeout_seconds,
+                user_agent=settings.browser_user_agent,
+                follow_redirects=follow_redirects,
+            )
+
+        seen = await http.probe_async(site, get)
+        return TaskOutput([http.evaluate(site, seen, data.recent.get(site.name, []))])
+
+    bundle = str(settings.ca_bundle) if settings.ca_bundle else None
+    return Task(site, "http", lambda: _http(site, data), run_async, bundle)
 
 
 def _tls(site: Site, data: RunInput) -> TaskOutput:

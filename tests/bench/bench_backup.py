@@ -1,6 +1,6 @@
 """opskit backup run vs restic backup called directly on the same data (printed, never asserted).
 
-Run:  .venv/bin/python tests/bench/bench_backup.py [--runs 3] [--mib 1024] [--small 20000]
+Run:  .venv/bin/python tests/bench/bench_backup.py [--runs 5] [--mib 1024] [--small 20000]
 
 Generates, in a temporary directory that is removed afterwards, 1 GiB of
 mixed files (random and compressible, large and medium) and 20,000 small
@@ -10,6 +10,12 @@ order alternates between runs. Prints the median wall times, their ratio
 (target: at most 1.05), restic's own throughput from its summary, and the
 time each spends outside restic's own backup work (start-up, config,
 recording), which stays meaningful on a machine shared with other jobs.
+
+Then the common nightly case: a run with nothing changed. Each tool backs
+up both data sets into a repository it keeps; after one untimed run each,
+``--runs`` runs of each alternate, nothing changing in between. Goal (issue
+17): opskit's overhead under 0.15 s, a no-change ratio under 1.10 and a
+first-run ratio under 1.03.
 """
 
 from __future__ import annotations
@@ -53,17 +59,21 @@ def make_small(root: Path, count: int) -> None:
         (folder / f"f{index}.txt").write_bytes(os.urandom(100 + (index * 37) % 8000))
 
 
-def direct(data: Path, repository: Path, password: Path, cache: Path) -> tuple[float, dict]:
+def direct(
+    data: Path | list[Path], repository: Path, password: Path, cache: Path, init: bool = True
+) -> tuple[float, dict]:
     env = {
         **os.environ,
         "RESTIC_REPOSITORY": str(repository),
         "RESTIC_PASSWORD_FILE": str(password),
         "RESTIC_CACHE_DIR": str(cache),
     }
-    subprocess.run(["restic", "init"], env=env, check=True, capture_output=True)
+    if init:
+        subprocess.run(["restic", "init"], env=env, check=True, capture_output=True)
+    paths = [str(path) for path in (data if isinstance(data, list) else [data])]
     started = time.perf_counter()
     completed = subprocess.run(
-        ["restic", "backup", "--json", "--tag", "opskit-set=bench", "--", str(data)],
+        ["restic", "backup", "--json", "--tag", "opskit-set=bench", "--", *paths],
         env=env,
         check=True,
         capture_output=True,
@@ -74,7 +84,10 @@ def direct(data: Path, repository: Path, password: Path, cache: Path) -> tuple[f
     return elapsed, summary
 
 
-def through_opskit(data: Path, workdir: Path, password: Path) -> tuple[float, dict]:
+def through_opskit(
+    data: Path | list[Path], workdir: Path, password: Path, init: bool = True
+) -> tuple[float, dict]:
+    paths = [str(path) for path in (data if isinstance(data, list) else [data])]
     config = workdir / "opskit.yaml"
     config.write_text(
         json.dumps(
@@ -89,13 +102,14 @@ def through_opskit(data: Path, workdir: Path, password: Path) -> tuple[float, di
                             "password_file": str(password),
                         }
                     ],
-                    "sets": [{"name": "bench", "paths": [str(data)], "repositories": ["bench"]}],
+                    "sets": [{"name": "bench", "paths": paths, "repositories": ["bench"]}],
                 },
             }
         )
     )
     opskit = [sys.executable, "-m", "opskit", "--config", str(config)]
-    subprocess.run([*opskit, "backup", "init"], check=True, capture_output=True)
+    if init:
+        subprocess.run([*opskit, "backup", "init"], check=True, capture_output=True)
     started = time.perf_counter()
     completed = subprocess.run(
         [*opskit, "backup", "run", "--format", "json"], check=True, capture_output=True, text=True
@@ -132,7 +146,8 @@ def measure(name: str, data: Path, scratch: Path, password: Path, runs: int) -> 
         f"{name:<22} restic {restic_median:7.2f} s   opskit {opskit_median:7.2f} s   "
         f"ratio {opskit_median / restic_median:5.3f}   overhead {overhead:+5.2f} s"
         f"   restic throughput {statistics.median(throughput) / (1 << 20):6.1f} MiB/s"
-        f"   (median of {runs}; restic min/max {min(direct_times):.2f}/{max(direct_times):.2f} s,"
+        f"   (median of {runs}, {load()}; restic min/max"
+        f" {min(direct_times):.2f}/{max(direct_times):.2f} s,"
         f" opskit min/max {min(opskit_times):.2f}/{max(opskit_times):.2f} s)"
     )
     print(
@@ -143,9 +158,49 @@ def measure(name: str, data: Path, scratch: Path, password: Path, runs: int) -> 
     )
 
 
+def measure_unchanged(data: list[Path], scratch: Path, password: Path, runs: int) -> None:
+    """Backups with nothing changed since the last: what a quiet night costs."""
+    direct_dir, opskit_dir = scratch / "unchanged-direct", scratch / "unchanged-opskit"
+    direct_dir.mkdir()
+    opskit_dir.mkdir()
+    cache = direct_dir / "state" / "backup" / "cache"
+    direct(data, direct_dir / "repo", password, cache)
+    through_opskit(data, opskit_dir, password)
+    direct_times, opskit_times, direct_outside, opskit_outside = [], [], [], []
+    for run in range(runs):
+        order = ("direct", "opskit") if run % 2 == 0 else ("opskit", "direct")
+        for which in order:
+            if which == "direct":
+                elapsed, summary = direct(data, direct_dir / "repo", password, cache, init=False)
+                direct_times.append(elapsed)
+                direct_outside.append(elapsed - summary["total_duration"])
+            else:
+                elapsed, evidence = through_opskit(data, opskit_dir, password, init=False)
+                opskit_times.append(elapsed)
+                opskit_outside.append(elapsed - evidence["duration_seconds"])
+    restic_median, opskit_median = statistics.median(direct_times), statistics.median(opskit_times)
+    print(
+        f"{'nothing changed':<22} restic {restic_median:7.2f} s   opskit {opskit_median:7.2f} s   "
+        f"ratio {opskit_median / restic_median:5.3f}   overhead "
+        f"{opskit_median - restic_median:+5.2f} s   (median of {runs} interleaved; restic "
+        f"min/max {min(direct_times):.2f}/{max(direct_times):.2f} s, opskit min/max "
+        f"{min(opskit_times):.2f}/{max(opskit_times):.2f} s; {load()})"
+    )
+    print(
+        f"{'':<22} outside restic's own backup time:"
+        f" restic {statistics.median(direct_outside):.2f} s,"
+        f" opskit {statistics.median(opskit_outside):.2f} s"
+    )
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--mib", type=int, default=1024, help="size of the mixed data set")
     parser.add_argument("--small", type=int, default=20000, help="number of small files")
     options = parser.parse_args()
@@ -164,6 +219,7 @@ def main() -> None:
         print(f"command: {' '.join(sys.argv)}")
         measure(f"{options.mib} MiB mixed", scratch / "mixed", scratch, password, options.runs)
         measure(f"{options.small} small files", scratch / "small", scratch, password, options.runs)
+        measure_unchanged([scratch / "mixed", scratch / "small"], scratch, password, options.runs)
 
 
 if __name__ == "__main__":
