@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "incidents",
     "uat",
     "request",
+    "content",
     "procedures",
     "schedule",
     "hosts",

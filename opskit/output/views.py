@@ -15,6 +15,7 @@ from opskit.output.human import (
     summary_line,
     write_plain_results,
 )
+from opskit.output.content_views import render_diff, render_files, render_item, render_items
 from opskit.output.logs_view import render_logs
 from opskit.output.public_info_view import render_public_info
 from opskit.output.request_views import render_request, render_requests
@@ -235,6 +236,8 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "uat-runs": render_uat_runs,
     "uat-checklists": render_uat_checklists,
     "request": render_request,
+    "content-items": render_items,
+    "content-diff": render_diff,
     "requests": render_requests,
     "jobs": _render_jobs,
     "schedule": _render_schedule,
@@ -256,6 +259,8 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
 SAYING_VIEWS: dict[str, Callable[[Any, Outcome, Words], None]] = {
     "incidents": _render_incidents,
     "history-results": _render_history_results,
+    "content-item": render_item,
+    "content-files": render_files,
 }
 
 
