@@ -147,7 +147,7 @@ def take(
     config, store, now = context.config, context.store(), now or utc_now()
     chosen = procedure_for(config)
     item = records.get(store, item_id)
-    step = COMMAND_STEPS[command]
+    step = COMMAND_STEPS.get(command, command)
     if (
         command == "submit"
         and special
@@ -384,10 +384,9 @@ def _accepted(files: list[Upload], config: Config, language: str | None) -> list
     refused = [finding for finding in findings if not finding.accepted]
     if refused:
         words = words_for(config, language)
+        said = "; ".join(words.say(finding.message) for finding in refused)
         raise UsageError(
-            words("content.file.refused", count=len(refused)),
-            details=[words.say(finding.message) for finding in refused],
-            code="content-file",
+            f"{words('content.file.refused', count=len(refused))} {said}", code="content-file"
         )
     return findings
 

@@ -32,6 +32,7 @@ from opskit.identity import Actor, console_actor
 from opskit.permissions import may, refusal
 from opskit.reports.i18n import LANGUAGES, Words
 from opskit.result import utc_now
+from opskit.text import message_from
 from opskit.store import Store
 
 SESSION_COOKIE = "opskit_session"
@@ -397,6 +398,7 @@ def _environment() -> Any:
     )
     environment.filters["moment"] = _moment
     environment.filters["isodate"] = date.fromisoformat
+    environment.filters["message"] = message_from
     return environment
 
 
