@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "uat",
     "request",
     "content",
+    "policy",
     "procedures",
     "schedule",
     "hosts",

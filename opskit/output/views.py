@@ -17,6 +17,7 @@ from opskit.output.human import (
 )
 from opskit.output.content_views import render_diff, render_files, render_item, render_items
 from opskit.output.logs_view import render_logs
+from opskit.output.policy_views import render_document, render_register
 from opskit.output.public_info_view import render_public_info
 from opskit.output.request_views import render_request, render_requests
 from opskit.output.signing_view import render_signatures
@@ -238,6 +239,8 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "request": render_request,
     "content-items": render_items,
     "content-diff": render_diff,
+    "policy-register": render_register,
+    "policy-document": render_document,
     "requests": render_requests,
     "jobs": _render_jobs,
     "schedule": _render_schedule,
