@@ -19,6 +19,7 @@ from opskit.console.pages import (
     dashboard,
     documents,
     incidents,
+    policy,
     public,
     requests,
     run,
@@ -83,6 +84,7 @@ def routes() -> list[Any]:
             Route(f"/content/{{item_id:int}}/{name}", endpoint, methods=["POST"])
             for name, endpoint in content.STEP_PAGES.items()
         ),
+        Route("/policy", policy.register),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
         Route("/documents/{document_id:int}/sign", documents.sign, methods=["POST"]),

@@ -91,6 +91,7 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
             "approve_special", "send_back", "publish", "archive", "withdraw",
         )
     },  # fmt: skip
+    ("/policy", "GET"): ("/policy", {}),
     ("/run", "GET"): ("/run", {}),
     ("/run", "POST"): ("/run", {"job": "no-such-job"}),
     ("/documents", "GET"): ("/documents", {}),
