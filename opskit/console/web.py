@@ -32,8 +32,8 @@ from opskit.identity import Actor, console_actor
 from opskit.permissions import may, refusal
 from opskit.reports.i18n import LANGUAGES, Words
 from opskit.result import utc_now
-from opskit.text import message_from
 from opskit.store import Store
+from opskit.text import message_from
 
 SESSION_COOKIE = "opskit_session"
 TEMPLATE_DIR = Path(__file__).parent / "templates"

@@ -5,8 +5,8 @@ from typing import Any
 from opskit.outcome import Outcome
 from opskit.output.human import simple_table, status_text
 from opskit.output.request_views import render_waiting
-from opskit.text import Words, message_from
 from opskit.result import Status
+from opskit.text import Words, message_from
 
 
 def render_item(console: Any, outcome: Outcome, words: Words) -> None:
@@ -35,7 +35,7 @@ def render_item(console: Any, outcome: Outcome, words: Words) -> None:
     ]
     for name, value in facts:
         console.print(f"{name}: {value}", markup=False, highlight=False)
-    findings = next(
+    findings: list[dict[str, Any]] = next(
         (step["fields"]["files"] for step in reversed(item["steps"]) if "files" in step["fields"]),
         [],
     )

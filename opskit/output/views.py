@@ -5,6 +5,7 @@ from typing import IO, Any
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
+from opskit.output.content_views import render_diff, render_files, render_item, render_items
 from opskit.output.human import (
     PLAIN_ROWS,
     make_console,
@@ -15,7 +16,6 @@ from opskit.output.human import (
     summary_line,
     write_plain_results,
 )
-from opskit.output.content_views import render_diff, render_files, render_item, render_items
 from opskit.output.logs_view import render_logs
 from opskit.output.policy_views import render_document, render_register
 from opskit.output.public_info_view import render_public_info

@@ -56,6 +56,38 @@ EXPECTED: dict[str, set[str]] = {
     # Whoever holds the step a request waits for may reject it there.
     "requests.reject": {"sekretaris", "kasubbag_ti", "ketua", "operator", "provider"},
     "documents.sign": {"operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua"},
+    "content.view": {
+        "operator",
+        "redaktur",
+        "editor",
+        "penanggung_jawab",
+        "ketua",
+        "kasubbag_ti",
+    },
+    "content.verify": {"operator"},
+    "content.gather": {"operator"},
+    "content.attach": {"operator"},
+    "content.validate": {"operator"},
+    "content.draft": {"redaktur"},
+    "content.review": {"editor"},
+    "content.submit": {"redaktur"},
+    "content.approve": {"penanggung_jawab"},
+    "content.approve_special": {"ketua"},
+    # Whoever holds the review step an item waits for may send it back there.
+    "content.send_back": {"editor", "penanggung_jawab", "ketua"},
+    "content.publish": {"operator"},
+    "content.archive": {"operator"},
+    "content.withdraw": {"operator", "penanggung_jawab", "ketua"},
+    "policy.view": EVERYONE,
+    "policy.regulations": {"operator", "kasubbag_ti"},
+    "policy.gather": {"operator", "kasubbag_ti"},
+    "policy.revise": {"operator", "kasubbag_ti"},
+    "policy.plan": {"kasubbag_ti"},
+    "policy.propose": {"kasubbag_ti"},
+    "policy.set": {"ketua"},
+    "policy.send_back": {"ketua"},
+    "policy.supersede": {"ketua"},
+    "policy.withdraw": {"kasubbag_ti", "ketua"},
 }
 
 

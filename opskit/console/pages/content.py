@@ -95,6 +95,5 @@ STEPS = (
 )  # fmt: skip
 # One endpoint per step, each carrying its own action of the role table.
 STEP_PAGES = {
-    name: _step(name, f"content.{'submit' if name == 'submit_special' else name}")
-    for name in STEPS
+    name: _step(name, f"content.{'submit' if name == 'submit_special' else name}") for name in STEPS
 }

@@ -87,8 +87,18 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
             {"note": "Catatan", "body": "Naskah", "url": "https://www.pa-uji.example/berita"},
         )
         for step in (
-            "attach", "validate", "draft", "review", "submit", "submit_special", "approve",
-            "approve_special", "send_back", "publish", "archive", "withdraw",
+            "attach",
+            "validate",
+            "draft",
+            "review",
+            "submit",
+            "submit_special",
+            "approve",
+            "approve_special",
+            "send_back",
+            "publish",
+            "archive",
+            "withdraw",
         )
     },  # fmt: skip
     ("/policy", "GET"): ("/policy", {}),

@@ -49,14 +49,14 @@ def test_a_refused_file_stops_the_item_and_nothing_is_stored(
     desk: Any, files: dict[str, Path], tmp_path: Path
 ) -> None:
     office = desk()
-    for name in REFUSED:
+    for name, finding in REFUSED.items():
         refused = office.refused(
             "content", "new", "--by", "budi", "--kind", "news", "--title", "Sidang keliling",
             "--material", "Laporan panitera", "--attach", files["laporan.pdf"],
             "--attach", files[name],
         )  # fmt: skip
         assert refused.startswith("opskit: 1 berkas ditolak (SOP E2"), refused
-        assert REFUSED[name] in refused
+        assert finding in refused
         assert "Traceback" not in refused
 
     listed = office.ok("content", "list", "--state", "all")

@@ -141,8 +141,18 @@ def test_routine_content_goes_to_the_penanggung_jawab_not_the_ketua(
 ) -> None:
     office = desk()
     number = str(
-        office.ok("content", "new", "--by", "budi", "--kind", "announcement", "--title",
-                  "Jadwal libur", "--material", "Surat edaran")["id"]  # fmt: skip
+        office.ok(
+            "content",
+            "new",
+            "--by",
+            "budi",
+            "--kind",
+            "announcement",
+            "--title",
+            "Jadwal libur",
+            "--material",
+            "Surat edaran",
+        )["id"]  # fmt: skip
     )
     office.ok("content", "validate", number, "--by", "budi")
     office.ok("content", "edit", number, "--by", "rudi", "--body", "Kantor libur 25 Desember.")

@@ -33,8 +33,20 @@ def site() -> Iterator[WebServer]:
 
 def approved(office: Any, files: dict[str, Path]) -> str:
     number = str(
-        office.ok("content", "new", "--by", "budi", "--kind", "news", "--title", "Sidang",
-                  "--material", "Laporan", "--attach", files["laporan.pdf"])["id"]  # fmt: skip
+        office.ok(
+            "content",
+            "new",
+            "--by",
+            "budi",
+            "--kind",
+            "news",
+            "--title",
+            "Sidang",
+            "--material",
+            "Laporan",
+            "--attach",
+            files["laporan.pdf"],
+        )["id"]  # fmt: skip
     )
     office.ok("content", "validate", number, "--by", "budi")
     office.ok("content", "edit", number, "--by", "rudi", "--title", TITLE, "--body", BODY)
@@ -47,8 +59,7 @@ def approved(office: Any, files: dict[str, Path]) -> str:
 def serve(site: WebServer, files: dict[str, Path], paragraphs: list[str], pdf: str) -> str:
     blocks = "".join(f"<p>{text}</p>" for text in paragraphs)
     site.routes["/berita/1"] = Reply(
-        body=f"<html><body><h1>{TITLE}</h1>{blocks}"
-        f'<a href="{pdf}">Unduh laporan</a></body></html>'
+        body=f'<html><body><h1>{TITLE}</h1>{blocks}<a href="{pdf}">Unduh laporan</a></body></html>'
     )
     site.routes["/unggah/laporan.pdf"] = Reply(
         body=files["laporan.pdf"].read_bytes(), content_type="application/pdf"

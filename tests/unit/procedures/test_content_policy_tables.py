@@ -42,7 +42,11 @@ CONTENT: dict[str, tuple[set[str], set[str]]] = {
     "withdraw": (OPEN, {"operator", "penanggung_jawab", "ketua"}),
 }
 # Sent back at a review step by whoever holds that step.
-SEND_BACK = {"drafted": {"editor"}, "submitted": {"penanggung_jawab"}, "submitted_special": {"ketua"}}
+SEND_BACK = {
+    "drafted": {"editor"},
+    "submitted": {"penanggung_jawab"},
+    "submitted_special": {"ketua"},
+}
 
 POLICY_STATES = ("gathered", "drafted", "proposed", "set", "superseded", "withdrawn")
 POLICY: dict[str, tuple[set[str], set[str]]] = {
