@@ -34,7 +34,10 @@ def month_figures(
     """Everything the recap's content section shows for [start, end)."""
     cutoff = min(now, end)
     items = [item for item in records.listing(store, with_steps=True) if item.created_at < end]
-    published, sent_back, still_open, late = [], [], [], []
+    published: list[dict[str, Any]] = []
+    sent_back: list[dict[str, Any]] = []
+    still_open: list[records.Item] = []
+    late: list[Any] = []
     taken: dict[str, list[Took]] = {}
     for item in items:
         for entry in took(procedure, item.records, clock, item.created_at):
@@ -55,7 +58,9 @@ def month_figures(
         pending = waiting(procedure, state, entered, clock, cutoff)
         if pending is not None and pending.late:
             late.append((item, pending))
-    spans = [entry["draft_to_publish"] for entry in published if entry["draft_to_publish"]]
+    spans: list[float] = [
+        float(entry["draft_to_publish"]) for entry in published if entry["draft_to_publish"]
+    ]
     return {
         "published": published,
         "draft_to_publish_median": statistics.median(spans) if spans else None,
