@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -173,8 +173,14 @@ def take(
     if step == "validate":
         every = _stored(config, item) + files
         fields["files"] = [finding.to_dict() for finding in _accepted(every, config, language)]
+    found = None
     if step == "publish":
         url = _url(url)
+        found = _verify(config, replace(item, url=url))
+        fields["verification"] = {
+            "status": found.result.status.name,
+            "message": _message_dict(found.result.summary),
+        }
     if step == "archive":
         return _archive(context, chosen, item=item, actor=actor, note=note, now=now)
     changed = records.take_step(
@@ -193,8 +199,7 @@ def take(
     )
     messages = [_said(chosen, changed, step, actor)]
     outcome = _outcome(context, f"content {command}", changed, now, messages)
-    if step == "publish":
-        found = _verify(config, changed)
+    if found is not None:
         outcome.results.append(found.result)
         outcome.record = True
     return outcome
@@ -356,7 +361,10 @@ def _archive(
             fields={
                 "archive": relative,
                 "manifest_sha256": digest,
-                "verification": found.result.status.name,
+                "verification": {
+                    "status": found.result.status.name,
+                    "message": _message_dict(found.result.summary),
+                },
             },
         )
     except BaseException:
@@ -403,10 +411,24 @@ def _text(item: Item, step: str, title: str | None, body: str | None) -> tuple[s
     if step not in ("draft", "review"):
         raise UsageError("only the redaktur's draft (edit) and the editor's review change the text")
     current = item.current
-    return (
+    chosen = (
         title or (current.title if current else item.title),
         body if body is not None else (current.body if current else ""),
     )
+    # A form sent back unchanged (the console shows the current text) makes no new version.
+    same = current is not None and (" ".join(chosen[0].split()), chosen[1].strip()) == (
+        current.title,
+        current.body,
+    )
+    return None if same else chosen
+
+
+def _message_dict(summary: str) -> dict[str, Any]:
+    from opskit.text import Message
+
+    if isinstance(summary, Message):
+        return summary.to_dict()
+    return {"text": str(summary)}
 
 
 def _url(url: str | None) -> str:

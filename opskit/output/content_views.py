@@ -94,6 +94,8 @@ def _values(step: dict[str, Any]) -> str:
         parts.append(f"version {fields['version']}")
     if "files" in fields:
         parts.append(f"{len(fields['files'])} files checked")
+    if "verification" in fields:
+        parts.append(f"verified: {fields['verification']['status']}")
     if "archive" in fields:
         parts.append(f"archive: {fields['archive']}")
     if step["note"]:

@@ -129,7 +129,8 @@ def test_content_from_draft_to_archive_with_two_send_backs(
         body=f"<html><body><h1>{TITLE}</h1>{paragraphs}</body></html>"
     )
     sign_in(browser, server, "budi")
-    take(browser, server, item, "publish", url=f"{site.url}berita/sidang")
+    published = take(browser, server, item, "publish", url=f"{site.url}berita/sidang")
+    assert "judul dan 2 paragraf yang disetujui ada di halaman" in published
     page = take(browser, server, item, "archive")
     assert "Diarsipkan" in page
     screenshot(browser, "content-03-archived")
@@ -150,4 +151,6 @@ def test_content_from_draft_to_archive_with_two_send_backs(
         ("archive", "Budi Santoso", "console"),
     ]
     assert done.url == f"{site.url}berita/sidang"
+    # The redraft and the review sent the text unchanged: no new version for them.
+    assert [version.number for version in done.versions] == [1, 2, 3]
     assert (config.state_dir / "archive" / "content" / str(item) / "manifest.json").is_file()
