@@ -26,6 +26,7 @@ from opskit.procedures import engine, reminders, timing
 from opskit.procedures.clock import OfficeClock
 from opskit.procedures.definition import Procedure
 from opskit.result import Metric, Result, Status, utc_now
+from opskit.text import Message
 
 LATE_ID = "content.late"
 ARCHIVE_ID = "content.archive"
@@ -83,9 +84,14 @@ def verify_archive(context: AppContext, directory: Path | None = None) -> Outcom
             ARCHIVE_ID,
             f"content:{checked.item or checked.directory.name}",
             Status.OK if checked.ok else Status.CRITICAL,
-            f"{checked.files} files as in the manifest"
+            Message("content.archive.ok", files=checked.files)
             if checked.ok
-            else "; ".join(f"{path} {kind}" for kind, path in checked.problems),
+            else Message(
+                "content.archive.problems",
+                problems=[
+                    Message(f"content.archive.{kind}", path=path) for kind, path in checked.problems
+                ],
+            ),
             evidence=checked.to_dict(),
             sop_row="E7",
         )
@@ -102,7 +108,9 @@ def verify_archive(context: AppContext, directory: Path | None = None) -> Outcom
         for item in missing
     ]
     if not results:
-        results.append(Result(ARCHIVE_ID, str(base), Status.OK, "no archived items", sop_row="E7"))
+        results.append(
+            Result(ARCHIVE_ID, str(base), Status.OK, Message("content.archive.empty"), sop_row="E7")
+        )
     return Outcome(
         command="content archive verify",
         results=results,
