@@ -94,7 +94,8 @@ def content_item(store: Store, config: Config, now: datetime) -> int:
     from opskit.procedures.definition import procedure
 
     chosen = procedure(config, "content")
-    budi, nur = console_actor(config, "budi", None), console_actor(config, "nur", None)
+    budi = console_actor(config, "budi", "127.0.0.1")
+    nur = console_actor(config, "nur", "127.0.0.1")
     assert budi is not None and nur is not None
     item = content.create(
         store, config, chosen, actor=budi, kind="news", title="Sidang keliling",
