@@ -1,13 +1,14 @@
-"""Where opskit looks for things: config, state, and its shipped data."""
+"""Where opskit looks for things: config, state, and its shipped data.
+
+Every command line imports this (``opskit --help`` too), so platformdirs and
+importlib.resources are imported only by the functions that use them.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
-from importlib import resources
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "opskit"
 CONFIG_FILE_NAME = "opskit.yaml"
@@ -28,6 +29,8 @@ def make_directory(path: Path) -> None:
 
 
 def user_config_file() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
 
 
@@ -37,7 +40,11 @@ STATE_DIR_ENV = "OPSKIT_STATE_DIR"
 def default_state_dir() -> Path:
     """$OPSKIT_STATE_DIR (e.g. a CI cache), else the user's state directory."""
     from_env = os.environ.get(STATE_DIR_ENV)
-    return Path(from_env).expanduser() if from_env else Path(platformdirs.user_state_dir(APP_NAME))
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME))
 
 
 def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:
@@ -55,9 +62,13 @@ def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:
 
 def checks_dir() -> Path:
     """The shipped policy, rules, checklists and runbooks (``checks/``)."""
+    from importlib import resources
+
     return Path(str(resources.files("opskit.checks")))
 
 
 def playbooks_dir() -> Path:
     """The shipped Fabric playbooks (``playbooks/``)."""
+    from importlib import resources
+
     return Path(str(resources.files("opskit.playbooks")))

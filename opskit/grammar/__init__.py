@@ -127,7 +127,30 @@ def common_options(with_defaults: bool) -> argparse.ArgumentParser:
 
 
 # Common options that take a value, skipped when looking for the command's first word.
-_VALUED = ("-c", "--config", "--format")
+_VALUED = ("-c", "--config", "--format", "--lang")
+
+
+def _first_word(arguments: Sequence[str]) -> tuple[str | None, bool]:
+    """The command line's first word (None if it has none), and whether help is asked before it."""
+    index = 0
+    helped = False
+    while index < len(arguments):
+        word = arguments[index]
+        if word in _VALUED:
+            index += 2
+            continue
+        if not word.startswith("-"):
+            return word, helped
+        helped = helped or _asks_help(word)
+        index += 1
+    return None, helped
+
+
+def _asks_help(word: str) -> bool:
+    """``-h``, ``--help`` as argparse reads it (a prefix such as ``--he``, or ``-vh``)."""
+    if word.startswith("--"):
+        return len(word) > 3 and "--help".startswith(word)
+    return "h" in word[1:] and set(word[1:]) <= {"h", "v", "q"}
 
 
 def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
@@ -139,24 +162,30 @@ def modules_for(arguments: Sequence[str] | None) -> tuple[str, ...]:
     """
     import importlib
 
-    words = list(arguments or ())
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word in _VALUED:
-            index += 2
-            continue
-        if word.startswith("-"):
-            index += 1
-            continue
-        declared = {
-            name: getattr(importlib.import_module(f"opskit.grammar.{name}"), "WORDS", None)
-            for name in COMMAND_MODULES
-        }
-        if not any(word in (added or ()) for added in declared.values()):
-            return COMMAND_MODULES  # not a command: the whole grammar names the choices
-        return tuple(name for name, added in declared.items() if added is None or word in added)
-    return COMMAND_MODULES
+    word = _first_word(arguments or ())[0]
+    if word is None:
+        return COMMAND_MODULES
+    declared = {
+        name: getattr(importlib.import_module(f"opskit.grammar.{name}"), "WORDS", None)
+        for name in COMMAND_MODULES
+    }
+    if not any(word in (added or ()) for added in declared.values()):
+        return COMMAND_MODULES  # not a command: the whole grammar names the choices
+    return tuple(name for name, added in declared.items() if added is None or word in added)
+
+
+def top_level_only(arguments: Sequence[str] | None) -> bool:
+    """Whether parsing ``arguments`` never enters a command's own parser.
+
+    So it is with no command word at all (``opskit``, ``opskit --version``),
+    or with help asked before it (``opskit --help``, ``opskit -h history``):
+    argparse then reads only ``opskit``'s own options and the list of its
+    commands, so the commands' parsers need not exist.
+    """
+    if arguments is None:
+        return False
+    word, helped = _first_word(arguments)
+    return word is None or helped
 
 
 def build_parser(arguments: Sequence[str] | None = None) -> Parser:
@@ -174,10 +203,36 @@ def build_parser(arguments: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--version", action="version", version=f"opskit {__version__}")
     parser.set_defaults(command_name=None, help_parser=parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    listed_only = top_level_only(arguments)
+    subparsers.opskit_top_level_only = listed_only  # type: ignore[attr-defined]
     leaf_options = common_options(with_defaults=False)
-    for module_name in modules_for(arguments):
+    for module_name in COMMAND_MODULES if listed_only else modules_for(arguments):
         importlib.import_module(f"opskit.grammar.{module_name}").register(subparsers, leaf_options)
     return parser
+
+
+class _Unbuilt:
+    """A command's parser left unbuilt (see ``top_level_only``): it takes every call and
+    returns itself, so a grammar module registers into it unchanged."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._take
+
+    def _take(self, *args: Any, **kwargs: Any) -> _Unbuilt:
+        return self
+
+
+_UNBUILT = _Unbuilt()
+
+
+def _only_listed(subparsers: Any, name: str, help_text: str) -> bool:
+    """In a top-level-only grammar, list ``name`` among the commands and build nothing more."""
+    if isinstance(subparsers, _Unbuilt):
+        return True
+    if not getattr(subparsers, "opskit_top_level_only", False):
+        return False
+    subparsers.add_parser(name, help=help_text)
+    return True
 
 
 def add_group(subparsers: Any, name: str, help_text: str, description: str | None = None) -> Any:
@@ -187,9 +242,14 @@ def add_group(subparsers: Any, name: str, help_text: str, description: str | Non
     modules can each add their command to a shared group (``check web``,
     ``check backup``) without editing one another.
     """
-    groups: dict[str, Any] = subparsers.__dict__.setdefault("opskit_groups", {})
+    groups: dict[str, Any] = (
+        {} if isinstance(subparsers, _Unbuilt) else subparsers.__dict__.setdefault("opskit_groups", {})
+    )
     if name in groups:
         return groups[name]
+    if _only_listed(subparsers, name, help_text):
+        groups[name] = _UNBUILT
+        return _UNBUILT
     group = subparsers.add_parser(
         name,
         help=help_text,
@@ -214,6 +274,8 @@ def add_command(
     examples: Sequence[str] = (),
 ) -> argparse.ArgumentParser:
     """A runnable command with the common options and an examples section in its help."""
+    if _only_listed(subparsers, name, help_text):
+        return _UNBUILT  # type: ignore[return-value]
     epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples) if examples else None
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,

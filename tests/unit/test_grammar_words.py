@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import shlex
 from typing import Any
@@ -77,3 +78,27 @@ def test_each_example_parses_as_with_the_whole_grammar(arguments: list[str]) -> 
 )
 def test_options_before_the_command_and_mistakes_parse_alike(arguments: list[str]) -> None:
     assert parsed(arguments, whole=False) == parsed(arguments, whole=True)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [[], ["--help"], ["-h", "history"], ["-vh", "backup", "run"], ["--format", "json"]],
+    ids=repr,
+)
+def test_a_line_with_no_command_to_enter_lists_every_command_as_the_whole_does(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def shown(parser: Parser) -> str:
+        asks_help = any("h" in word for word in arguments)
+        with pytest.raises(SystemExit) if asks_help else contextlib.nullcontext():
+            parser.parse_args(arguments)
+        return capsys.readouterr().out + parser.format_help()
+
+    assert shown(build_parser(arguments)) == shown(build_parser())
+    assert "history" in build_parser(arguments).format_help()
+
+
+def test_options_taking_values_are_not_the_command_word() -> None:
+    assert modules_for(["--lang", "en", "history"]) == ("history",)
+    assert modules_for(["--format", "json", "-c", "x.yaml", "history"]) == ("history",)
+
