@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from opskit.commands import settings_only
 from opskit.context import AppContext
 from opskit.errors import OpskitError, StoreError, UsageError
 from opskit.grammar import build_parser
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--format {args.format} is for commands that list rows (opskit history)",
                 details=["use --format json for this command"],
             )
-        context = AppContext(args.config)
+        context = AppContext(args.config, settings_only=settings_only(command))
         outcome = dispatch(context, args)
         # Written while the store is open: listed rows are read from it as they are written.
         try:
@@ -137,12 +138,13 @@ def _write_outcome(command: str, outcome: Outcome, chosen: str, words: Words) ->
 
 
 def _words(context: AppContext, args: Any) -> Words:
-    """The reader's language: ``--lang``, else the organisation's (if its config was read), id."""
+    """The reader's language: ``--lang``, else the organisation's (if its settings were read),
+    id."""
     from datetime import UTC
 
-    config = context.__dict__.get("config")  # read only if the command already needed it
-    language = getattr(args, "lang", None) or (config.organisation.language if config else "id")
-    return Words(language, context.timezone if config else UTC)
+    settings = context.settings_read()  # read only if the command already needed them
+    language = getattr(args, "lang", None) or (settings.language if settings else "id")
+    return Words(language, settings.zone if settings else UTC)
 
 
 def _emit_error(command: str, error: OpskitError, json_output: bool) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from opskit.config.schema import Config
+    from opskit.config.settings import Settings
     from opskit.store import Store
 
 
@@ -17,7 +18,11 @@ class AppContext:
     """The config file, the history store and the terminal of one command.
 
     The config is located and validated on first use, so commands that do
-    not need it (``init``, ``--help``) never touch it.
+    not need it (``init``, ``--help``) never touch it. A command that reads
+    only the history store (``settings_only``) takes the store's place, the
+    time zone and the language from the config's last validation when the
+    file is unchanged since (``opskit.config.settings``), and so never
+    imports the schema.
     """
 
     def __init__(
@@ -25,8 +30,10 @@ class AppContext:
         config_path: str | None = None,
         interactive: bool | None = None,
         config: Config | None = None,
+        settings_only: bool = False,
     ) -> None:
         self.config_path = config_path
+        self.settings_only = settings_only
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self._store: Store | None = None
         if config is not None:
@@ -37,9 +44,9 @@ class AppContext:
 
     @cached_property
     def config_file(self) -> Path:
-        from opskit.config.load import locate
+        from opskit.paths import locate_config
 
-        return locate(self.config_path)
+        return locate_config(self.config_path)
 
     @cached_property
     def config(self) -> Config:
@@ -47,18 +54,33 @@ class AppContext:
 
         return load(self.config_file)
 
+    @cached_property
+    def settings(self) -> Settings:
+        """Where the store is, the time zone and the language, validated."""
+        if self.settings_only and "config" not in self.__dict__:
+            from opskit.config.settings import cached
+
+            found = cached(self.config_file)
+            if found is not None:
+                return found
+        return self.config.settings
+
+    def settings_read(self) -> Settings | None:
+        """The settings if this command has read them (or the whole config), else None."""
+        if "settings" in self.__dict__ or "config" in self.__dict__:
+            return self.settings
+        return None
+
     @property
     def timezone(self) -> tzinfo:
-        import zoneinfo
-
-        return zoneinfo.ZoneInfo(self.config.organisation.timezone)
+        return self.settings.zone
 
     def store(self) -> Store:
         """The history store, opened once per command."""
         if self._store is None:
             from opskit.store import Store
 
-            self._store = Store.open(self.config.history_db)
+            self._store = Store.open(self.settings.history_db)
         return self._store
 
     def close(self) -> None:

@@ -60,6 +60,26 @@ def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:
     return candidates
 
 
+def locate_config(explicit: str | None) -> Path:
+    """The config file to use; raises ConfigError listing where it looked."""
+    from opskit.errors import ConfigError
+
+    candidates = config_candidates(explicit)
+    for _, path in candidates:
+        if path.is_file():
+            return path
+    if explicit:
+        given = candidates[0][1]
+        if given.is_dir():
+            raise ConfigError(f"config file {given} is a directory; give the YAML file in it")
+        raise ConfigError(f"config file {given} does not exist")
+    looked = [f"{path} ({why})" for why, path in candidates]
+    raise ConfigError(
+        "no opskit.yaml found; run `opskit init` to create one, or pass --config PATH",
+        details=["looked in: " + "; ".join(looked)],
+    )
+
+
 def checks_dir() -> Path:
     """The shipped policy, rules, checklists and runbooks (``checks/``)."""
     from importlib import resources

@@ -32,6 +32,16 @@ def handler_for(command_name: str) -> Handler:
     raise KeyError(command_name)
 
 
+def settings_only(command_name: str) -> bool:
+    """Whether ``command_name`` reads only the history store: its module names it in
+    ``SETTINGS_ONLY``, and it then runs on ``AppContext.settings`` without the whole config."""
+    for module_name in modules_for(command_name.split()):
+        module = importlib.import_module(f"opskit.commands.{module_name}")
+        if command_name in getattr(module, "SETTINGS_ONLY", ()):
+            return True
+    return False
+
+
 @contextmanager
 def terminal_progress(args: argparse.Namespace, *, steps: bool = False) -> Iterator[Any]:
     """Progress on stderr when a person watches (a terminal, human output); else None.

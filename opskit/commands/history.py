@@ -30,6 +30,9 @@ def _history(context: AppContext, args: argparse.Namespace) -> Outcome:
     )
 
 
+# Commands that read only the store: where it is, the time zone and language (AppContext).
+SETTINGS_ONLY = frozenset({"history"})
+
 # What each command runs, by its name (the grammar is in opskit.grammar.history).
 HANDLERS: dict[str, Handler] = {
     "history": _history,

@@ -29,7 +29,6 @@ from opskit import bounded_yaml
 from opskit.config.schema import Config, field_extra
 from opskit.errors import ConfigError
 from opskit.masking import register_secret, register_url, url_tokens
-from opskit.paths import config_candidates
 
 Location = tuple[str | int, ...]
 
@@ -81,37 +80,20 @@ def format_location(location: Location) -> str:
     return text
 
 
-def locate(explicit: str | None) -> Path:
-    """The config file to use; raises ConfigError listing where it looked."""
-    candidates = config_candidates(explicit)
-    for _, path in candidates:
-        if path.is_file():
-            return path
-    if explicit:
-        given = candidates[0][1]
-        if given.is_dir():
-            raise ConfigError(f"config file {given} is a directory; give the YAML file in it")
-        raise ConfigError(f"config file {given} does not exist")
-    looked = [f"{path} ({why})" for why, path in candidates]
-    raise ConfigError(
-        "no opskit.yaml found; run `opskit init` to create one, or pass --config PATH",
-        details=["looked in: " + "; ".join(looked)],
-    )
-
-
 def load(path: Path) -> Config:
     """The validated config from ``path``; raises ConfigError with every problem.
 
     Warnings about this shell's environment are left to ``config validate``.
     A file read before with the same bytes skips YAML (``config.cache``).
     """
-    from opskit.config import cache
+    from opskit.config import cache, settings
 
     data = _read(path)
     written = cache.read(data)
     if isinstance(written, dict):
         config, problems = _check(written, path, environment_warnings=False)
         if config is not None and not any(p.severity == "error" for p in problems):
+            settings.keep(path, data, config.settings, interpolated_names(written))
             return config
     validation = validate_text(_decode(data, path), path, environment_warnings=False)
     if validation.config is None or validation.errors:
@@ -122,6 +104,7 @@ def load(path: Path) -> Config:
             details=[problem.render(path) for problem in errors],
         )
     cache.write(data, validation.written)
+    settings.keep(path, data, validation.config.settings, interpolated_names(validation.written))
     return validation.config
 
 
@@ -255,6 +238,24 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
         return node
 
     return walk(raw, ()), substituted, problems
+
+
+def interpolated_names(written: Any) -> set[str]:
+    """The environment variables ``${VAR}`` in the data as written would read, set or not."""
+    names: set[str] = set()
+    pending = [written]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            if "{" in node:
+                names.update(
+                    name for escaped, name, _ in INTERPOLATION.findall(node) if not escaped
+                )
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return names
 
 
 def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> list[Problem]:

@@ -243,7 +243,9 @@ def add_group(subparsers: Any, name: str, help_text: str, description: str | Non
     ``check backup``) without editing one another.
     """
     groups: dict[str, Any] = (
-        {} if isinstance(subparsers, _Unbuilt) else subparsers.__dict__.setdefault("opskit_groups", {})
+        {}
+        if isinstance(subparsers, _Unbuilt)
+        else subparsers.__dict__.setdefault("opskit_groups", {})
     )
     if name in groups:
         return groups[name]

@@ -101,4 +101,3 @@ def test_a_line_with_no_command_to_enter_lists_every_command_as_the_whole_does(
 def test_options_taking_values_are_not_the_command_word() -> None:
     assert modules_for(["--lang", "en", "history"]) == ("history",)
     assert modules_for(["--format", "json", "-c", "x.yaml", "history"]) == ("history",)
-

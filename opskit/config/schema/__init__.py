@@ -84,6 +84,7 @@ from opskit.config.schema.sites import (
     WebCheck,
     WebSettings,
 )
+from opskit.config.settings import Settings
 
 __all__ = [
     "SignerKey",
@@ -299,14 +300,22 @@ class Config(Section):
         return self._source
 
     @property
-    def state_dir(self) -> Path:
-        from opskit.paths import default_state_dir
+    def settings(self) -> Settings:
+        """What the store-reading commands need (see ``opskit.config.settings``)."""
+        return Settings(
+            timezone=self.organisation.timezone,
+            language=self.organisation.language,
+            state_dir_set=self.paths.state_dir,
+            history_db_set=self.paths.history_db,
+        )
 
-        return self.paths.state_dir or default_state_dir()
+    @property
+    def state_dir(self) -> Path:
+        return self.settings.state_dir
 
     @property
     def history_db(self) -> Path:
-        return self.paths.history_db or self.state_dir / "history.sqlite"
+        return self.settings.history_db
 
     def archive_dirs(self) -> list[Path]:
         """Where opskit keeps what must survive: signed documents and published content."""

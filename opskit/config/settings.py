@@ -1,0 +1,168 @@
+"""The few settings a command reading only the history store needs, without the schema.
+
+``opskit history`` needs to know where the store is (``paths.state_dir``,
+``paths.history_db``), the organisation's time zone and its language.
+Importing pydantic and building the schema costs several times the
+command's own work, so every successful validation of a config
+(``config.load.load``) also keeps these values, as validated, in
+``~/.cache/opskit/settings/``. A command that needs nothing more
+(``AppContext(settings_only=True)``) takes them from there when all of
+this is unchanged since that validation:
+
+- the file's bytes, its directory (relative paths are relative to it) and
+  ``$HOME`` (``~`` in paths);
+- opskit's version and its validation code (``opskit/config/``: a release,
+  or an edited checkout, is validated again);
+- the values of every environment variable the file interpolates. Some
+  hold secrets, so no value is kept: only a salted PBKDF2 digest of them
+  all, slow enough that the entry is no cheap way to test guesses.
+
+Anything else (no entry, a damaged one, a time zone this machine no longer
+knows) loads and validates the whole config as every other command does,
+with the same messages, and keeps the entry again. Validation was chosen
+over per-section laziness because the rules between sections (a site's
+host, a job's command) are what catches most mistakes. What an entry does
+not follow is the state of other files the config names (a secret file's
+mode, the emblem): the commands that use those files load the whole config,
+and check them, every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from opskit import __version__
+from opskit.paths import APP_NAME, default_state_dir
+
+# Entries kept: one per version of each config this user loads; old ones go.
+KEEP = 16
+DIGEST_ROUNDS = 10_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated values the store-reading commands need; paths already resolved."""
+
+    timezone: str
+    language: str
+    state_dir_set: Path | None = None  # paths.state_dir as written (None: the default)
+    history_db_set: Path | None = None  # paths.history_db as written (None: in the state dir)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.state_dir_set or default_state_dir()
+
+    @property
+    def history_db(self) -> Path:
+        return self.history_db_set or self.state_dir / "history.sqlite"
+
+    @property
+    def zone(self) -> tzinfo:
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def directory() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "settings"
+
+
+def cached(path: Path) -> Settings | None:
+    """The settings of the config at ``path`` as last validated, if nothing they depend on
+    changed since; None otherwise."""
+    try:
+        data = path.read_bytes()
+        entry = json.loads((directory() / f"{_key(path, data)}.json").read_bytes())
+        names = [str(name) for name in entry["variables"]]
+        if entry["environment"] != _environment_digest(data, names):
+            return None
+        values = entry["settings"]
+        settings = Settings(
+            timezone=str(values["timezone"]),
+            language=str(values["language"]),
+            state_dir_set=_path(values["state_dir"]),
+            history_db_set=_path(values["history_db"]),
+        )
+        settings.zone  # noqa: B018 - a zone this machine no longer knows is a miss
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return settings
+
+
+def keep(path: Path, data: bytes, settings: Settings, variables: Iterable[str]) -> None:
+    """Remember ``settings``, just validated from ``data`` (the bytes of ``path``), which
+    interpolates ``variables``; a failure to write only costs the next command a validation."""
+    names = sorted(set(variables))
+    entry = {
+        "variables": names,
+        "environment": _environment_digest(data, names),
+        "settings": {
+            "timezone": settings.timezone,
+            "language": settings.language,
+            "state_dir": _text(settings.state_dir_set),
+            "history_db": _text(settings.history_db_set),
+        },
+    }
+    place = directory()
+    target = place / f"{_key(path, data)}.json"
+    partial = place / f".{target.name}.{os.getpid()}"
+    try:
+        place.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial.write_text(json.dumps(entry), encoding="utf-8")
+        partial.chmod(0o600)
+        partial.replace(target)
+        entries = sorted(place.glob("*.json"), key=lambda item: item.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _key(path: Path, data: bytes) -> str:
+    """What the validated values depend on, but the environment's values: see the module."""
+    digest = hashlib.sha256()
+    for part in (_code_stamp(), str(path.parent.resolve()), os.environ.get("HOME", "")):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _code_stamp() -> str:
+    """opskit's version and the size and time of each file of its validation code."""
+    here = Path(__file__).parent
+    files = sorted((*here.glob("*.py"), *here.glob("schema/*.py")))
+    stamps = [__version__]
+    for file in files:
+        status = file.stat()
+        stamps.append(f"{file.name}:{status.st_size}:{status.st_mtime_ns}")
+    return " ".join(stamps)
+
+
+def _environment_digest(data: bytes, names: list[str]) -> str:
+    """A slow salted digest of the variables' values (set or not), never the values."""
+    if not names:
+        return ""
+    values = json.dumps([[name, os.environ.get(name)] for name in names])
+    salt = hashlib.sha256(data).digest()
+    return hashlib.pbkdf2_hmac("sha256", values.encode(), salt, DIGEST_ROUNDS).hex()
+
+
+def _path(value: Any) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("not a path")
+    return Path(value)
+
+
+def _text(value: Path | None) -> str | None:
+    return None if value is None else str(value)
