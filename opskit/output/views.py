@@ -1,11 +1,13 @@
 """Human renderers of command-specific data, chosen by ``Outcome.view``."""
 
+import sys
 from collections.abc import Callable
 from typing import IO, Any
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
 from opskit.output.content_views import render_diff, render_files, render_item, render_items
+from opskit.output.history_views import TABLES, plain_table, render_table
 from opskit.output.human import (
     PLAIN_ROWS,
     make_console,
@@ -58,36 +60,6 @@ def _render_hosts(console: Any, outcome: Outcome) -> None:
         for host in outcome.data["hosts"]
     ]
     console.print(simple_table(["Host", "Connects to", "Sudo", "Host key", "Description"], rows))
-
-
-def _render_runs(console: Any, outcome: Outcome) -> None:
-    rows = []
-    for run in outcome.data["runs"]:
-        counts = ", ".join(f"{count} {status}" for status, count in sorted(run["counts"].items()))
-        status = Status(run["status"]) if run["status"] else Status.UNKNOWN
-        shown = status_text(status)
-        if run.get("state", "finished") != "finished":
-            shown.append(f" ({run['state']})")  # interrupted: it never said how it ended
-        rows.append([str(run["id"]), run["started_at_local"], run["command"], shown, counts or "-"])
-    console.print(simple_table(["Run", "Started", "Command", "Status", "Results"], rows))
-    if not rows:
-        console.print("no runs recorded yet", highlight=False)
-
-
-def _render_history_results(console: Any, outcome: Outcome, words: Words) -> None:
-    rows = [
-        [
-            result["observed_at_local"],
-            status_text(Status(result["status"])),
-            result["check_id"],
-            words.target(result["target"]),
-            said(words, result),
-        ]
-        for result in outcome.data["results"]
-    ]
-    console.print(simple_table(["Time", "Status", "Check", "Target", "Summary"], rows))
-    if not rows:
-        console.print("no results match", highlight=False)
 
 
 def _render_steps(console: Any, outcome: Outcome) -> None:
@@ -250,7 +222,6 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "problems": _render_problems,
     "text": _render_text,
     "hosts": _render_hosts,
-    "runs": _render_runs,
     "steps": _render_steps,
     "security": _render_security,
     "snapshots": _render_snapshots,
@@ -261,7 +232,6 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
 # Views that show findings, said in the reader's language.
 SAYING_VIEWS: dict[str, Callable[[Any, Outcome, Words], None]] = {
     "incidents": _render_incidents,
-    "history-results": _render_history_results,
     "content-item": render_item,
     "content-files": render_files,
 }
@@ -272,9 +242,18 @@ def write_human(
 ) -> None:
     """The outcome for a person; findings in ``words``' language (English if none given)."""
     words = words or english()
-    console = make_console(stream)
+    stream = stream or sys.stdout
     view = outcome.view or ""
-    if view in SAYING_VIEWS:
+    table = TABLES[view](outcome, words) if view in TABLES else None
+    if table is not None and not (outcome.results or outcome.messages or stream.isatty()):
+        text = plain_table(table)
+        if text is not None:
+            stream.write(text)
+            return
+    console = make_console(stream)
+    if table is not None:
+        render_table(console, table)
+    elif view in SAYING_VIEWS:
         SAYING_VIEWS[view](console, outcome, words)
     elif view in VIEWS:
         VIEWS[view](console, outcome)
