@@ -9,7 +9,6 @@ what a crashed one left behind, and never what a live one still uses.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ def _start_ticks(pid: int) -> str | None:
 
 def this_process() -> dict[str, Any]:
     """This process, named so that ``still_running`` can judge it later."""
+    import socket
+
     return {
         "machine": socket.gethostname(),
         "boot_id": _boot_id(),
@@ -43,6 +44,8 @@ def this_process() -> dict[str, Any]:
 
 def still_running(identity: dict[str, Any]) -> bool | None:
     """Whether the named process runs; None when it is on another machine (cannot tell)."""
+    import socket
+
     if identity.get("machine") != socket.gethostname():
         return None
     if identity.get("boot_id") != _boot_id():

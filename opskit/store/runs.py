@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +78,9 @@ class RunHistory(Database):
 
     def start_run(self, command: str, started_at: datetime) -> int:
         """A run row for work that has begun; ``finish_run`` completes it."""
+        import socket
+        import uuid
+
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, machine, pid, opskit_version, uid,"
@@ -135,6 +136,9 @@ class RunHistory(Database):
         status: Status,
     ) -> int:
         """Store a finished run and all its results at once; returns the run id."""
+        import socket
+        import uuid
+
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
