@@ -1,13 +1,17 @@
 """Where opskit looks for things: config, state, and its shipped data.
 
 Every command line imports this (``opskit --help`` too), so platformdirs and
-importlib.resources are imported only by the functions that use them.
+importlib.resources are imported only by the functions that use them; on
+Linux, the user's directories come from the XDG variables as platformdirs
+reads them, and platformdirs (a fifth of ``opskit history``'s start) only
+where that reading has a subtlety (a relative ``HOME`` or XDG variable).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "opskit"
@@ -29,9 +33,28 @@ def make_directory(path: Path) -> None:
 
 
 def user_config_file() -> Path:
+    return user_dir("config") / CONFIG_FILE_NAME
+
+
+# platformdirs' user directories on Linux: the XDG variable, else this under $HOME.
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "state": ("XDG_STATE_HOME", ".local/state"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+}
+
+
+def user_dir(kind: str) -> Path:
+    """opskit's user ``config``, ``state`` or ``cache`` directory, as platformdirs names it."""
+    variable, under_home = _XDG[kind]
+    home = os.environ.get("HOME", "")
+    chosen = os.environ.get(variable, "")
+    if sys.platform == "linux" and home.startswith("/") and (not chosen or chosen.startswith("/")):
+        return (Path(chosen) if chosen else Path(home) / under_home) / APP_NAME
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
+    found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
+    return Path(found)
 
 
 STATE_DIR_ENV = "OPSKIT_STATE_DIR"
@@ -42,9 +65,7 @@ def default_state_dir() -> Path:
     from_env = os.environ.get(STATE_DIR_ENV)
     if from_env:
         return Path(from_env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir(APP_NAME))
+    return user_dir("state")
 
 
 def config_candidates(explicit: str | None) -> list[tuple[str, Path]]:

@@ -123,6 +123,6 @@ def _identity(program: str) -> tuple[str, int, int] | None:
 
 
 def _cache_file() -> Path:
-    import platformdirs
+    from opskit.paths import user_dir
 
-    return Path(platformdirs.user_cache_dir("opskit")) / "restic-versions.json"
+    return user_dir("cache") / "restic-versions.json"

@@ -19,16 +19,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from opskit.paths import APP_NAME
+from opskit.paths import user_dir
 
 # Entries kept: one per version of each config this user loads; old ones go.
 KEEP = 16
 
 
 def directory() -> Path:
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / "config"
+    return user_dir("cache") / "config"
 
 
 def key(data: bytes) -> str:

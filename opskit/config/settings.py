@@ -33,22 +33,24 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from opskit import __version__
-from opskit.paths import APP_NAME, default_state_dir
+from opskit.paths import default_state_dir, user_dir
 
 # Entries kept: one per version of each config this user loads; old ones go.
 KEEP = 16
 DIGEST_ROUNDS = 10_000
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The validated values the store-reading commands need; paths already resolved."""
+class Settings(NamedTuple):
+    """The validated values the store-reading commands need; paths already resolved.
+
+    A named tuple, not a dataclass: it is made on every start, where a dataclass costs
+    a millisecond of code generation.
+    """
 
     timezone: str
     language: str
@@ -71,9 +73,7 @@ class Settings:
 
 
 def directory() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME)) / "settings"
+    return user_dir("cache") / "settings"
 
 
 def cached(path: Path) -> Settings | None:

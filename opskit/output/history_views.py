@@ -2,15 +2,15 @@
 
 A short listing to a stream that is not a terminal (cron mail, a pipe) is
 laid out by ``plain_table`` in the very bytes Rich would write, without
-importing Rich, whose import costs more than the rest of the command.
+importing Rich, whose import costs more than the rest of the command (and
+with named tuples, made at no cost, where dataclasses generate code).
 Whatever Rich would do more than pad (colour on a terminal, wrapping a
 wide row, measuring text that is not ASCII) is left to Rich.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
@@ -21,8 +21,7 @@ from opskit.text import Words
 NOT_TERMINAL_WIDTH = 120
 
 
-@dataclass(frozen=True)
-class StatusCell:
+class StatusCell(NamedTuple):
     """A status in a table: coloured by Rich, its name and note as text otherwise."""
 
     status: Status
@@ -32,8 +31,7 @@ class StatusCell:
         return self.status.value + self.note
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A view's table as data: columns, rows, and what to say when there is no row."""
 
     columns: tuple[str, ...]
