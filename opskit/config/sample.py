@@ -93,7 +93,11 @@ def _field_lines(
 def _list_lines(
     name: str, model: type[BaseModel], items: list[dict[str, Any]], extra: dict[str, Any], pad: str
 ) -> list[str]:
-    commented = extra.get("commented_examples", [])
+    # An example given as YAML text is read only here, when a sample is written.
+    commented = [
+        yaml.safe_load(example) if isinstance(example, str) else example
+        for example in extra.get("commented_examples", [])
+    ]
     if not items and not commented:
         return [f"{pad}{name}: []"]
     lines = [f"{pad}{name}:" if items else f"{pad}{name}: []"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import yaml
 from pydantic import (
     Field,
     model_validator,
@@ -252,7 +251,8 @@ class BackupSet(Section):
         return self
 
 
-# Shown commented out in the sample config (written as YAML, as the admin will).
+# Shown commented out in the sample config (written as YAML, as the admin will); kept as
+# text and read by the sample writer, not by every start that imports the schema.
 SAMPLE_OFFSITE_REPOSITORY = """
 name: offsite
 type: s3
@@ -281,12 +281,12 @@ class Backup(Section):
         default_factory=list,
         description="restic repositories. `opskit init` creates one named local under the state "
         "directory; add an offsite one (S3) and run `opskit backup init`.",
-        json_schema_extra={"commented_examples": [yaml.safe_load(SAMPLE_OFFSITE_REPOSITORY)]},
+        json_schema_extra={"commented_examples": [SAMPLE_OFFSITE_REPOSITORY]},
     )
     sets: list[BackupSet] = Field(
         default_factory=list,
         description="What is backed up, from where, to where.",
-        json_schema_extra={"commented_examples": [yaml.safe_load(SAMPLE_WEBSITE_SET)]},
+        json_schema_extra={"commented_examples": [SAMPLE_WEBSITE_SET]},
     )
     restic: str = Field("restic", description="The restic program (a name on PATH or a path).")
     lock_wait_seconds: float = Field(
