@@ -113,9 +113,10 @@ def compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     loader = BoundedLoader(text)
     try:
         root = loader.get_single_node()
+        # Built from the tree just read: the text is not parsed a third time.
+        return root, loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
-    return root, _construct(text)
 
 
 def _construct(text: str) -> Any:

@@ -676,13 +676,8 @@ def _threshold_order(
 def _environment_warnings(config: Config) -> list[Problem]:
     """Secret references to variables unset here (they may be set by the scheduler)."""
     warnings = []
-    for location, value in _walk_model(config, ()):
-        if (
-            isinstance(location[-1], str)
-            and location[-1].endswith("_env")
-            and value
-            and value not in os.environ
-        ):
+    for location, value in _env_references(config):
+        if value not in os.environ:
             warnings.append(
                 Problem(
                     location,
@@ -739,15 +734,56 @@ def _delivery_warnings(config: Config) -> list[Problem]:
     return warnings
 
 
-def _walk_model(node: Any, location: Location) -> Iterator[tuple[Location, Any]]:
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk_model(getattr(node, name), (*location, name))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk_model(item, (*location, index))
-    else:
-        yield location, node
+def _env_references(config: Config) -> list[tuple[Location, str]]:
+    """Every ``*_env`` field set in ``config``, with its location.
+
+    Only the fields that can lead to one are entered (``_env_layout``): a
+    thousand sites hold tens of thousands of values and no ``*_env`` field.
+    """
+    found: list[tuple[Location, str]] = []
+
+    def visit(node: Any, location: Location) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                visit(item, (*location, index))
+        elif isinstance(node, BaseModel):
+            names, nested = _env_layout(type(node))
+            for name in names:
+                value = getattr(node, name)
+                if isinstance(value, str) and value:
+                    found.append(((*location, name), value))
+            for name in nested:
+                visit(getattr(node, name), (*location, name))
+
+    visit(config, ())
+    return found
+
+
+@functools.cache
+def _env_layout(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of ``model`` naming a variable, and those whose models may hold one."""
+    names = tuple(name for name in model.model_fields if name.endswith("_env"))
+    nested = tuple(
+        name
+        for name, field in model.model_fields.items()
+        if name not in names and _may_name_variables(field.annotation, set())
+    )
+    return names, nested
+
+
+def _may_name_variables(annotation: Any, seen: set[Any]) -> bool:
+    """Whether a value of ``annotation`` may hold a model with a ``*_env`` field."""
+    if annotation is Any or annotation is object or isinstance(annotation, typing.TypeVar):
+        return True  # could be anything: look
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return False
+        seen.add(annotation)
+        return any(
+            name.endswith("_env") or _may_name_variables(field.annotation, seen)
+            for name, field in annotation.model_fields.items()
+        )
+    return any(_may_name_variables(argument, seen) for argument in typing.get_args(annotation))
 
 
 def _problem_from_pydantic(error: Any, root: type[BaseModel] = Config) -> Problem:

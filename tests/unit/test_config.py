@@ -496,3 +496,39 @@ def test_job_commands_that_opskit_run_cannot_run_as_written_are_errors(make_conf
     assert errors["schedule.jobs[2].run"] == "'init' cannot be a scheduled job"
     assert errors["schedule.jobs[3].run"].startswith("not an opskit command")
     assert "schedule.jobs[4].run" not in errors
+
+
+def test_validate_warns_of_each_secret_variable_unset_in_this_shell(
+    make_config, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPSKIT_SET_HERE", "x")
+    monkeypatch.delenv("OPSKIT_UNSET_A", raising=False)
+    monkeypatch.delenv("OPSKIT_UNSET_B", raising=False)
+    path = make_config(
+        {
+            "hosts": [{"name": "web1", "address": "10.0.0.5", "password_env": "OPSKIT_UNSET_A"}],
+            "notifications": {"channels": [{"name": "chat", "url_env": "OPSKIT_SET_HERE"}]},
+            "backup": {
+                "repositories": [
+                    {"name": "offsite", "type": "s3", "endpoint": "https://s3.example",
+                     "bucket": "pa-uji-backup", "access_key_id_env": "OPSKIT_UNSET_B",
+                     "secret_access_key_env": "OPSKIT_SET_HERE",
+                     "password_env": "OPSKIT_SET_HERE"}
+                ]
+            },
+            "sites": [{"name": f"site{index}", "url": f"https://s{index}.example/"}
+                      for index in range(50)],
+        }
+    )  # fmt: skip
+
+    validation = validate_file(path)
+    warnings = {problem.path: problem.message for problem in validation.warnings}
+
+    assert not validation.errors
+    assert warnings["hosts[0].password_env"] == (
+        "environment variable OPSKIT_UNSET_A is not set in this shell"
+    )
+    assert "OPSKIT_UNSET_B" in warnings["backup.repositories[0].access_key_id_env"]
+    assert not [
+        path for path in warnings if path.endswith("_env") and "UNSET" not in warnings[path]
+    ]
