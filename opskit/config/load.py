@@ -19,16 +19,17 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from opskit import bounded_yaml
 from opskit.config.schema import Config, field_extra
 from opskit.errors import ConfigError
 from opskit.masking import register_secret, register_url, url_tokens
+
+if TYPE_CHECKING:
+    import yaml
 
 Location = tuple[str | int, ...]
 
@@ -136,9 +137,14 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -> Validation:
+    # YAML is imported here, not by every load: a file read before skips it (config.cache).
+    from yaml import YAMLError
+
+    from opskit import bounded_yaml
+
     try:
         root, raw = bounded_yaml.compose_and_load(text)
-    except yaml.YAMLError as error:
+    except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error)
@@ -856,6 +862,8 @@ def _is_secret_field(location: Location) -> bool:
 
 
 def _line_map(root: yaml.Node | None) -> dict[Location, int]:
+    import yaml
+
     lines: dict[Location, int] = {}
 
     def walk(node: yaml.Node, location: Location) -> None:
@@ -876,6 +884,8 @@ def _line_map(root: yaml.Node | None) -> dict[Location, int]:
 
 
 def _duplicates(root: yaml.Node | None) -> list[Location]:
+    import yaml
+
     found: list[Location] = []
 
     def walk(node: yaml.Node, location: Location) -> None:
