@@ -5,12 +5,12 @@ Run:  .venv/bin/python tests/bench/bench_cli.py [--runs 15]
 Interleaved runs of a bare ``python -c pass`` (the floor), ``opskit --help``
 (what every cron line and Nagios call pays at least), ``opskit history``
 with a config of one site and with one of 1,000 sites (each loaded once
-before, as a daily command finds it), ``opskit hosts list`` (a command that
-validates the whole config of 1,000 sites, its YAML already read once),
-``opskit config validate`` (which reads the YAML every time) and
+before, as a daily command finds it), the whole config of 1,000 sites
+loaded and validated as every other command loads it (a process doing only
+that), ``opskit config validate`` (which reads the YAML every time) and
 ``opskit check host``. Goals (issue 17): ``--help`` and ``history`` with
 1,000 sites both under 0.2 s with bytecode compiled; the config of 1,000
-sites loaded (``hosts list`` less ``--help``) in under 0.3 s.
+sites loaded in under 0.3 s.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import compare, environment, table  # noqa: E402
+
+
+# What every command needing the whole config does first: find, read and validate it.
+LOAD = "import sys; from opskit.config.load import load; from pathlib import Path; load(Path(sys.argv[1]))"
 
 
 def config(sites: int) -> str:
@@ -61,7 +65,7 @@ def main() -> None:
             "opskit --help": [*opskit, "--help"],
             "opskit history (1 site)": [*opskit, "--config", "one.yaml", "history"],
             "opskit history (1,000 sites)": [*opskit, "--config", "many.yaml", "history"],
-            "opskit hosts list (1,000 sites)": [*opskit, "--config", "many.yaml", "hosts", "list"],
+            "config loaded (1,000 sites)": [sys.executable, "-c", LOAD, "many.yaml"],
             "opskit config validate (1,000 sites)": [
                 *opskit, "--config", "many.yaml", "config", "validate",
             ],
@@ -70,7 +74,7 @@ def main() -> None:
         print("start-up of opskit commands, compiled bytecode")
         print(table(compare(cases, runs, cwd=workdir), "python -c pass"))
         print("  goals: opskit --help and opskit history (1,000 sites) under 0.2 s;")
-        print("         hosts list (1,000 sites) less --help (the whole config loaded) under 0.3 s")
+        print("         the config of 1,000 sites loaded in under 0.3 s")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from opskit.config.schema.common import (
     Seconds,
     SecretFile,
     Section,
+    shared_default,
 )
 
 
@@ -237,9 +238,11 @@ class BackupSet(Section):
     critical_intervals: float = Field(
         3, gt=0, description="Latest snapshot older than this many intervals: CRITICAL."
     )
-    retention: Retention = Field(default_factory=Retention, description="What prune keeps.")
+    retention: Retention = Field(
+        default_factory=shared_default(Retention), description="What prune keeps."
+    )
     verification: Verification = Field(
-        default_factory=Verification, description="How restores are proven."
+        default_factory=shared_default(Verification), description="How restores are proven."
     )
 
     @model_validator(mode="after")

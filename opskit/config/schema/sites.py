@@ -19,6 +19,7 @@ from opskit.config.schema.common import (
     Seconds,
     Section,
     ServerAddress,
+    shared_default,
 )
 
 WEB_CHECKS = (
@@ -164,7 +165,9 @@ class Site(Section):
     )
     domain_warning_days: Days = Field(45, description="Domain expiry WARNING at or below.")
     domain_critical_days: Days = Field(14, description="Domain expiry CRITICAL at or below.")
-    dns: SiteDns = Field(default_factory=SiteDns, description="DNS expectations (web.dns).")
+    dns: SiteDns = Field(
+        default_factory=shared_default(SiteDns), description="DNS expectations (web.dns)."
+    )
     pages: list[str] = Field(
         default_factory=list,
         description="More pages (paths or URLs) watched for defacement, spam, cloaking and "
@@ -213,7 +216,7 @@ class Site(Section):
         description="Access logs read by `opskit check logs` (only new lines each run).",
     )
     public_info: PublicInfo = Field(
-        default_factory=PublicInfo,
+        default_factory=shared_default(PublicInfo),
         description="Public-information audit (web.public-info): catalogue and crawl limits.",
     )
 
