@@ -13,11 +13,10 @@ import difflib
 import fnmatch
 import functools
 import os
-import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from opskit.config.schema import Config, field_extra
+from opskit.config.variables import names_in, substitute
 from opskit.errors import ConfigError
 from opskit.masking import register_secret, register_url, url_tokens
 
@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 
 Location = tuple[str | int, ...]
 
-INTERPOLATION = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# A secret to mask, as ``config.settings.register_masks`` redoes it: ("secret", where, the
+# text as written, whose variables' values are secrets) or ("url", where, a channel URL as
+# written, whose tokens are). Written text holds no secret: those come from the environment.
+Mask = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class Validation:
     problems: list[Problem]
     # The file's data as written (before interpolation), when it was a mapping.
     written: dict[str, Any] | None = None
+    # Where the secrets masked for this config came from (see ``Mask``).
+    masks: list[Mask] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -92,9 +97,9 @@ def load(path: Path) -> Config:
     data = _read(path)
     written = cache.read(data)
     if isinstance(written, dict):
-        config, problems = _check(written, path, environment_warnings=False)
+        config, problems, masks = _check(written, path, environment_warnings=False)
         if config is not None and not any(p.severity == "error" for p in problems):
-            settings.keep(path, data, config.settings, interpolated_names(written))
+            settings.keep(path, data, config.settings, names_in(written), masks)
             return config
     validation = validate_text(_decode(data, path), path, environment_warnings=False)
     if validation.config is None or validation.errors:
@@ -105,7 +110,13 @@ def load(path: Path) -> Config:
             details=[problem.render(path) for problem in errors],
         )
     cache.write(data, validation.written)
-    settings.keep(path, data, validation.config.settings, interpolated_names(validation.written))
+    settings.keep(
+        path,
+        data,
+        validation.config.settings,
+        names_in(validation.written),
+        validation.masks,
+    )
     return validation.config
 
 
@@ -160,7 +171,7 @@ def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -
             Problem((), "the file must be a mapping of sections (organisation:, hosts: ...)", 1)
         )
         return Validation(path, None, problems)
-    config, checked = _check(raw, path, environment_warnings=environment_warnings)
+    config, checked, masks = _check(raw, path, environment_warnings=environment_warnings)
     problems = [
         Problem(
             problem.location,
@@ -174,16 +185,17 @@ def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -
         key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path)
     )
     valid = config if not any(p.severity == "error" for p in problems) else None
-    return Validation(path, valid, problems, written=raw)
+    return Validation(path, valid, problems, written=raw, masks=masks)
 
 
 def _check(
     written: dict[str, Any], path: Path, *, environment_warnings: bool
-) -> tuple[Config | None, list[Problem]]:
+) -> tuple[Config | None, list[Problem], list[Mask]]:
     """Interpolation, the cross-field rules and the schema on the data as written.
 
     Registers every secret met (interpolated into a secret field, or in a
-    channel URL) for masking.
+    channel URL) for masking, and returns where each came from as written
+    (``Mask``), so that a command without the schema registers them too.
     """
     raw, interpolated, problems = interpolate(written)
     problems += cross_check(raw, written)
@@ -192,17 +204,30 @@ def _check(
         config = Config.model_validate(raw, context={"base_dir": path.parent.resolve()})
     except ValidationError as error:
         problems += [_problem_from_pydantic(item) for item in error.errors()]
+    masks: dict[Mask, None] = {}
     for location, value in interpolated:
         if _is_secret_field(location):
-            register_secret(value, format_location(location))
+            origin = format_location(location)
+            register_secret(value, origin)
+            masks[("secret", origin, _written_at(written, location))] = None
     if config is not None:
         config._source = path
         if environment_warnings:
             problems += _environment_warnings(config)
-        for channel in config.notifications.channels:
+        for index, channel in enumerate(config.notifications.channels):
             if channel.url:
-                register_url(channel.url, f"notifications.channels.{channel.name}.url")
-    return config, problems
+                origin = f"notifications.channels.{channel.name}.url"
+                register_url(channel.url, origin)
+                where = ("notifications", "channels", index, "url")
+                masks[("url", origin, _written_at(written, where))] = None
+    return config, problems, list(masks)
+
+
+def _written_at(written: Any, location: Location) -> str:
+    """The text at ``location`` in the data as written (before interpolation)."""
+    for part in location:
+        written = written[part]
+    return str(written)
 
 
 def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem]]:
@@ -214,29 +239,17 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
     substituted: list[tuple[Location, str]] = []
     problems: list[Problem] = []
 
-    def replace_in(text: str, location: Location) -> str:
-        def one(match: re.Match[str]) -> str:
-            escaped, name, default = match.groups()
-            if escaped:
-                return match.group(0)[1:]
-            value = os.environ.get(name)
-            if value is None:
-                if default is not None:
-                    return default
-                problems.append(
+    def walk(node: Any, location: Location) -> Any:
+        if isinstance(node, str):
+            return substitute(
+                node,
+                on_value=lambda name, value: substituted.append((location, value)),
+                on_unset=lambda name: problems.append(
                     Problem(
                         location, f"environment variable {name} is not set (used as ${{{name}}})"
                     )
-                )
-                return ""
-            substituted.append((location, value))
-            return value
-
-        return INTERPOLATION.sub(one, text)
-
-    def walk(node: Any, location: Location) -> Any:
-        if isinstance(node, str):
-            return replace_in(node, location)
+                ),
+            )
         if isinstance(node, dict):
             return {key: walk(value, (*location, key)) for key, value in node.items()}
         if isinstance(node, list):
@@ -244,24 +257,6 @@ def interpolate(raw: Any) -> tuple[Any, list[tuple[Location, str]], list[Problem
         return node
 
     return walk(raw, ()), substituted, problems
-
-
-def interpolated_names(written: Any) -> set[str]:
-    """The environment variables ``${VAR}`` in the data as written would read, set or not."""
-    names: set[str] = set()
-    pending = [written]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, str):
-            if "{" in node:
-                names.update(
-                    name for escaped, name, _ in INTERPOLATION.findall(node) if not escaped
-                )
-        elif isinstance(node, dict):
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return names
 
 
 def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> list[Problem]:
@@ -777,8 +772,8 @@ def _env_layout(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...
     names = tuple(name for name in model.model_fields if name.endswith("_env"))
     nested = tuple(
         name
-        for name, field in model.model_fields.items()
-        if name not in names and _may_name_variables(field.annotation, set())
+        for name, info in model.model_fields.items()
+        if name not in names and _may_name_variables(info.annotation, set())
     )
     return names, nested
 
@@ -792,8 +787,8 @@ def _may_name_variables(annotation: Any, seen: set[Any]) -> bool:
             return False
         seen.add(annotation)
         return any(
-            name.endswith("_env") or _may_name_variables(field.annotation, seen)
-            for name, field in annotation.model_fields.items()
+            name.endswith("_env") or _may_name_variables(info.annotation, seen)
+            for name, info in annotation.model_fields.items()
         )
     return any(_may_name_variables(argument, seen) for argument in typing.get_args(annotation))
 

@@ -17,6 +17,10 @@ this is unchanged since that validation:
   hold secrets, so no value is kept: only a salted PBKDF2 digest of them
   all, slow enough that the entry is no cheap way to test guesses.
 
+A hit also registers for masking the secrets validation registered (a
+secret field's variables, a channel URL's tokens), from the text as
+written and the environment, so output is masked as after a validation.
+
 Anything else (no entry, a damaged one, a time zone this machine no longer
 knows) loads and validates the whole config as every other command does,
 with the same messages, and keeps the entry again. Validation was chosen
@@ -78,7 +82,8 @@ def directory() -> Path:
 
 def cached(path: Path) -> Settings | None:
     """The settings of the config at ``path`` as last validated, if nothing they depend on
-    changed since; None otherwise."""
+    changed since; None otherwise. On a hit, the secrets that validation registered for
+    masking are registered again, from the environment (see ``register_masks``)."""
     try:
         data = path.read_bytes()
         entry = json.loads((directory() / f"{_key(path, data)}.json").read_bytes())
@@ -93,18 +98,44 @@ def cached(path: Path) -> Settings | None:
             history_db_set=_path(values["history_db"]),
         )
         settings.zone  # noqa: B018 - a zone this machine no longer knows is a miss
+        masks = [(str(kind), str(origin), str(text)) for kind, origin, text in entry["masks"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    register_masks(masks)
     return settings
 
 
-def keep(path: Path, data: bytes, settings: Settings, variables: Iterable[str]) -> None:
+def register_masks(masks: Iterable[tuple[str, str, str]]) -> None:
+    """Register for masking what validation registered, from the text as written: the values
+    of the variables of a secret field, the tokens of a channel URL (``config.load.Mask``)."""
+    from opskit.config.variables import names_in, substitute
+    from opskit.masking import register_secret, register_url
+
+    for kind, origin, text in masks:
+        if kind == "secret":
+            for name in sorted(names_in(text)):
+                value = os.environ.get(name)
+                if value is not None:
+                    register_secret(value, origin)
+        elif kind == "url":
+            register_url(substitute(text), origin)
+
+
+def keep(
+    path: Path,
+    data: bytes,
+    settings: Settings,
+    variables: Iterable[str],
+    masks: Iterable[tuple[str, str, str]] = (),
+) -> None:
     """Remember ``settings``, just validated from ``data`` (the bytes of ``path``), which
-    interpolates ``variables``; a failure to write only costs the next command a validation."""
+    interpolates ``variables`` and registered ``masks``; a failure to write only costs the
+    next command a validation."""
     names = sorted(set(variables))
     entry = {
         "variables": names,
         "environment": _environment_digest(data, names),
+        "masks": [list(mask) for mask in masks],
         "settings": {
             "timezone": settings.timezone,
             "language": settings.language,

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from opskit import bounded_yaml, execute
-from opskit.config.load import INTERPOLATION
 from opskit.config.secrets import check_secret_file
+from opskit.config.variables import INTERPOLATION
 from opskit.errors import CommandError, ConfigError, OpskitError
 from opskit.paths import make_directory
 from opskit.scheduling.emit import (

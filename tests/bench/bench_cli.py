@@ -25,9 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import compare, environment, table  # noqa: E402
 
-
 # What every command needing the whole config does first: find, read and validate it.
-LOAD = "import sys; from opskit.config.load import load; from pathlib import Path; load(Path(sys.argv[1]))"
+LOAD = (
+    "import sys; from pathlib import Path; from opskit.config.load import load; "
+    "load(Path(sys.argv[1]))"
+)
 
 
 def config(sites: int) -> str:

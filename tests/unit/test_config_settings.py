@@ -15,6 +15,7 @@ from opskit.config.load import load
 from opskit.config.schema import Organisation, Paths, field_extra
 from opskit.context import AppContext
 from opskit.errors import ConfigError
+from opskit.masking import forget_secrets, mask
 
 CONFIG = """\
 organisation: {name: Pengadilan Agama Uji, timezone: Asia/Makassar, language: en}
@@ -24,6 +25,7 @@ notifications:
     - name: chat
       url: "json://127.0.0.1:9/hook?token=${HOOK_TOKEN}"
 """
+CHANNEL_URL = "json://127.0.0.1:9/hook?token=${HOOK_TOKEN}"
 
 
 @pytest.fixture
@@ -133,6 +135,23 @@ def test_no_value_from_the_environment_is_on_disk(config: Path) -> None:
     assert json.loads(text)["variables"] == ["HOOK_TOKEN", "STATE_ROOT"]
     assert entry.stat().st_mode & 0o077 == 0
     assert settings.directory().stat().st_mode & 0o077 == 0
+
+
+def test_a_hit_masks_the_secrets_the_validation_masked(config: Path) -> None:
+    load(config)
+    forget_secrets()
+    assert mask("token Rahasia9Token") == "token Rahasia9Token"
+
+    assert store_only(config).settings.language == "en"  # from the entry, not the schema
+
+    assert "config" not in store_only(config).__dict__
+    assert mask("token Rahasia9Token") == "token ***"
+    assert mask("hook?token=Rahasia9Token") == "hook?token=***"
+    [entry] = settings.directory().glob("*.json")
+    assert json.loads(entry.read_text())["masks"] == [
+        ["secret", "notifications.channels[0].url", CHANNEL_URL],
+        ["url", "notifications.channels.chat.url", CHANNEL_URL],
+    ]
 
 
 def test_the_same_bytes_elsewhere_resolve_their_own_paths(config: Path, tmp_path: Path) -> None:
