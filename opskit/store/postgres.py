@@ -1,0 +1,140 @@
+"""The store's connection to PostgreSQL, speaking as the SQLite one does.
+
+The store's SQL is written once, in the subset both engines share (``?``
+parameters, ``ON CONFLICT``, ``RETURNING``, CTEs). This adapter lets that
+SQL run through psycopg unchanged: parameters become ``%s``, rows answer by
+name and by position like ``sqlite3.Row``, NUMERIC comes back as float,
+and values are bound on the client (psycopg's ``ClientCursor``).
+
+A write transaction first takes one advisory lock, so writers queue exactly
+as SQLite's ``BEGIN IMMEDIATE`` makes them queue: every "read, then decide,
+then write" of the store (an incident's opening, a register number, a job's
+slot) holds across processes and machines. Readers never wait.
+
+psycopg is imported here only, and this module only when a store is a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg.types.numeric import FloatLoader
+
+from opskit.errors import StoreError
+from opskit.store.location import StoreLocation
+
+# The advisory lock every write transaction takes (any fixed 64-bit number; "opskit" in ASCII).
+WRITE_LOCK = 0x6F70736B6974
+CONNECT_TIMEOUT_SECONDS = 15
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|%")
+
+
+@lru_cache(maxsize=512)
+def to_psycopg(query: str) -> str:
+    """``?`` placeholders as ``%s`` and a literal ``%`` doubled; string literals left alone."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return {"?": "%s", "%": "%%"}.get(token, token)
+
+    return _TOKENS.sub(replace, query)
+
+
+class Row(tuple[Any, ...]):
+    """A row read by name (``row["id"]``) or position (``row[0]``), like ``sqlite3.Row``."""
+
+    _index: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = [column.name for column in cursor.description or ()]
+    index = {name: position for position, name in enumerate(names)}
+    kind = type("Row", (Row,), {"_index": index})
+
+    def make(values: Sequence[Any]) -> Row:
+        return kind(values)
+
+    return make
+
+
+def _values(parameters: Sequence[Any]) -> tuple[Any, ...]:
+    # SQLite stores True as 1; the shared schema keeps flags as integers on both engines.
+    return tuple(int(value) if isinstance(value, bool) else value for value in parameters)
+
+
+class PostgresConnection:
+    """The part of ``sqlite3.Connection`` the store uses, over a psycopg connection."""
+
+    IntegrityError = psycopg.IntegrityError
+    engine = "postgresql"
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self._connection = connection
+
+    def execute(self, query: str, parameters: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        cursor = self._connection.cursor(row_factory=_row_factory)
+        return cursor.execute(to_psycopg(query), _values(parameters))
+
+    def executemany(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.executemany(to_psycopg(query), [_values(row) for row in rows])
+
+    def stream(self, query: str, parameters: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows as plain tuples, fetched as they are read (not all held at once)."""
+        with self._connection.cursor() as cursor:
+            yield from cursor.stream(to_psycopg(query), _values(parameters))
+
+    @contextmanager
+    def transaction(self, lock: int = WRITE_LOCK) -> Iterator[PostgresConnection]:
+        """A write transaction, queued behind every other writer by one advisory lock."""
+        with self._connection.transaction():
+            self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            yield self
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def connect(location: StoreLocation) -> PostgresConnection:
+    """Connect to the store's database; raises StoreError that never shows a password."""
+    password = location.password()
+    extra: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    if password is not None:
+        extra["password"] = password
+    try:
+        connection = psycopg.connect(
+            location.url or "",
+            autocommit=True,
+            application_name="opskit",
+            # Values bound on the client, as sqlite3 binds them: the server then never has to
+            # guess the type of a bare parameter (``? IS NULL``), and the SQL stays shared.
+            cursor_factory=psycopg.ClientCursor,
+            **extra,
+        )
+    except psycopg.Error as error:
+        reason = _reason(error, password)
+        raise StoreError(f"history database {location.shown}: {reason}") from None
+    connection.adapters.register_loader("numeric", FloatLoader)
+    return PostgresConnection(connection)
+
+
+def _reason(error: psycopg.Error, password: str | None) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text.replace(password, "***") if password else text
+
+
+def is_postgres_error(error: BaseException) -> bool:
+    return isinstance(error, psycopg.Error)
