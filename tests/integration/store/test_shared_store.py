@@ -14,7 +14,9 @@ from support.postgres import ROLE_PASSWORD, PostgreSQL
 def shared_config(
     make_config: Callable[..., Path], server: PostgreSQL, database: str, password_file: Path
 ) -> Path:
-    return make_config({"store": {"url": server.url(database), "password_file": str(password_file)}})
+    return make_config(
+        {"store": {"url": server.url(database), "password_file": str(password_file)}}
+    )
 
 
 def test_runs_are_recorded_in_the_shared_database_and_read_back(
@@ -63,9 +65,7 @@ def test_a_wrong_password_is_one_readable_error_that_never_shows_it(
 def test_a_password_written_into_the_url_is_refused_by_the_config_check(
     make_config: Callable[..., Path],
 ) -> None:
-    config = make_config(
-        {"store": {"url": "postgresql://opskit:Url-Secret-777@localhost/opskit"}}
-    )
+    config = make_config({"store": {"url": "postgresql://opskit:Url-Secret-777@localhost/opskit"}})
 
     checked = run_opskit("--config", config, "config", "validate")
 
@@ -101,7 +101,8 @@ def test_the_same_schema_on_both_engines(postgres_server: PostgreSQL, tmp_path: 
         for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
     triggers_sqlite = {
-        name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        name
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
     triggers_postgres = {
         str(name)
