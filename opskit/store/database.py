@@ -45,6 +45,8 @@ class Database:
         self._connection = connection
         self.location = location
         self.path: Path | str = location.path if location.path is not None else location.shown
+        # The organisation whose history this is (None: a single-court store without a code).
+        self.organisation = location.organisation
 
     @property
     def engine(self) -> str:

@@ -25,6 +25,14 @@ class StoreLocation:
     path: Path | None = None
     url: str | None = None
     password_file: Path | None = None
+    # The organisation whose part of a shared store this is (its code and name).
+    organisation: str | None = None
+    organisation_name: str | None = None
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema holding this organisation's tables (``public`` with none)."""
+        return f"org_{self.organisation}" if self.organisation else "public"
 
     @property
     def engine(self) -> str:
@@ -33,7 +41,10 @@ class StoreLocation:
     @property
     def shown(self) -> str:
         """The location as messages show it: a URL never with its password."""
-        return str(self.path) if self.url is None else without_password(self.url)
+        if self.url is None:
+            return str(self.path)
+        shown = without_password(self.url)
+        return f"{shown} ({self.organisation})" if self.organisation else shown
 
     def password(self) -> str | None:
         """The password read from ``password_file`` (its first line), or None for libpq's own."""

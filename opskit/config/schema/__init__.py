@@ -313,7 +313,12 @@ class Config(Section):
         from opskit.store.location import StoreLocation
 
         if self.store.url is not None:
-            return StoreLocation(url=self.store.url, password_file=self.store.password_file)
+            return StoreLocation(
+                url=self.store.url,
+                password_file=self.store.password_file,
+                organisation=self.organisation.code,
+                organisation_name=self.organisation.name,
+            )
         return StoreLocation(path=self.history_db)
 
     def archive_dirs(self) -> list[Path]:

@@ -37,11 +37,33 @@ Role = Literal[
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,31}$"
 
 
+# An organisation's short code: its own part of a shared store (PostgreSQL schema org_<code>).
+CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+
+
+class Overseen(Section):
+    code: Code = Field(description="The overseen court's code, as in its own config.")
+    name: str = Field(description="The overseen court's name.", min_length=1)
+
+
 class Organisation(Section):
     name: str = Field(
         description="Full name of the organisation, printed on every report.",
         examples=["Pengadilan Agama Penajam"],
         min_length=1,
+    )
+    code: Code | None = Field(
+        None,
+        description="Short code of the organisation (lower case letters, digits and _), "
+        "needed with a shared store (store.url): its runs, results, incidents, documents and "
+        "register numbers are kept under this code, apart from every other court's. "
+        "For example pa_penajam.",
+    )
+    oversees: list[Overseen] = Field(
+        default_factory=list,
+        description="For a supervising court (Pengadilan Tinggi Agama): the courts it "
+        "oversees in the shared store, read in the console by the pengawas role.",
     )
     short_name: str | None = Field(
         None, description="Short name for subjects and headers.", examples=["PA Penajam"]
