@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "schedule",
     "hosts",
     "history",
+    "store",
     "notify",
     "console",
     "users",

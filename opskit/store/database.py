@@ -84,15 +84,15 @@ class Database:
 
     @classmethod
     def _open_postgres(cls, location: StoreLocation) -> Self:
-        from opskit.store import postgres
+        from opskit.store.postgres import connect, is_postgres_error
 
-        connection = postgres.connect(location)
+        connection = connect(location)
         store = cls(connection, location)
         try:
             store._migrate()
         except BaseException as error:
             connection.close()
-            if postgres.is_postgres_error(error):
+            if is_postgres_error(error):
                 raise StoreError(f"history database {location.shown}: {error}") from None
             raise
         return store
