@@ -121,6 +121,26 @@ class Database:
             raise
         self._connection.execute("COMMIT")
 
+    @contextmanager
+    def claim(self, name: str) -> Iterator[bool]:
+        """Whether this process may do the work ``name`` (a job's slot) now, for the block.
+
+        In a shared store the claim is an advisory lock of the database, held by
+        this connection: runners on other machines see it taken (False), and the
+        database drops it if this process dies. SQLite's single machine has its
+        file locks (``opskit.locking``), so there the claim is always given.
+        """
+        if self.engine != "postgresql":
+            yield True
+            return
+        key = f"{self.location.schema}:{name}"
+        taken = self._connection.try_lock(key)
+        try:
+            yield taken
+        finally:
+            if taken:
+                self._connection.unlock(key)
+
     @property
     def schema_version(self) -> int:
         if self.engine == "postgresql":

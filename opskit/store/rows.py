@@ -65,9 +65,11 @@ _OBJECT = (
     """ || ',"sop_row":' || json_quote(sop_row)"""
     f""" || ',"observed_at":' || json_quote({_OBSERVED_AT}) || '}}'"""
 )
+# Named apart from the stored column: PostgreSQL would name the CASE after its ELSE
+# (observed_at) and then find ORDER BY observed_at ambiguous.
 _COLUMNS = (
     "check_id, target, status, summary, message, evidence, metrics,"
-    f" {_REMEDIATION}, sop_row, {_OBSERVED_AT}"
+    f" {_REMEDIATION} AS shown_remediation, sop_row, {_OBSERVED_AT} AS shown_at"
 )
 
 

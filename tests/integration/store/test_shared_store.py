@@ -15,7 +15,10 @@ def shared_config(
     make_config: Callable[..., Path], server: PostgreSQL, database: str, password_file: Path
 ) -> Path:
     return make_config(
-        {"store": {"url": server.url(database), "password_file": str(password_file)}}
+        {
+            "organisation": {"name": "Pengadilan Agama Uji", "code": "pa_uji"},
+            "store": {"url": server.url(database), "password_file": str(password_file)},
+        }
     )
 
 
@@ -33,7 +36,8 @@ def test_runs_are_recorded_in_the_shared_database_and_read_back(
     assert listed.exit_code == 0, listed.stderr
     assert [run["command"] for run in listed.json["data"]["runs"]] == ["check host"] * 2
     [(runs, results)] = postgres_server.sql(
-        "SELECT (SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM results)", database
+        "SELECT (SELECT COUNT(*) FROM org_pa_uji.runs), (SELECT COUNT(*) FROM org_pa_uji.results)",
+        database,
     )
     assert runs == 2
     assert results > 0
@@ -54,6 +58,7 @@ def test_a_wrong_password_is_one_readable_error_that_never_shows_it(
 
     assert checked.exit_code != 0
     assert "history database postgresql://opskit@/" in checked.stderr
+    assert "(pa_uji)" in checked.stderr
     assert "password authentication failed" in checked.stderr
     assert "Traceback" not in checked.stderr
     for output in (checked.stdout, checked.stderr, as_json.stdout, as_json.stderr):
@@ -113,3 +118,61 @@ def test_the_same_schema_on_both_engines(postgres_server: PostgreSQL, tmp_path: 
 
     assert on_postgres == on_sqlite
     assert triggers_postgres == triggers_sqlite
+
+
+def test_history_reads_the_same_from_both_engines(
+    make_config: Callable[..., Path], postgres_server: PostgreSQL, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from opskit.result import Metric, Result, Status
+    from opskit.store import Store
+    from opskit.store.location import StoreLocation
+
+    database = postgres_server.create_database()
+    shared = StoreLocation(
+        url=postgres_server.url(database),
+        password_file=postgres_server.password_file,
+        organisation="pa_uji",
+    )
+    start = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
+    for location in (shared, tmp_path / "state" / "history.sqlite"):
+        with Store.open(location) as store:
+            for minute in range(30):
+                at = start + timedelta(minutes=minute, microseconds=0 if minute % 2 else 5)
+                results = [
+                    Result(
+                        "web.http",
+                        f"situs-{index}",
+                        Status.OK if index else Status.CRITICAL,
+                        'tidak "menjawab"\tlagi, ü' if not index else "ok",
+                        evidence={"kode": index, "teks": "a,b\nc"},
+                        metrics=(Metric("response_ms", 100.5 + index, "ms", 800, 2000),),
+                        observed_at=at,
+                    )
+                    for index in range(3)
+                ]
+                store.record_run("check web", at, at, results, Status.CRITICAL)
+    organisation = {"name": "Pengadilan Agama Uji", "code": "pa_uji"}
+    local = make_config({"organisation": organisation}, name="local.yaml")
+    remote = make_config(
+        {
+            "organisation": organisation,
+            "store": {
+                "url": postgres_server.url(database),
+                "password_file": str(postgres_server.password_file),
+            },
+        },
+        name="remote.yaml",
+    )
+
+    for options in (
+        ("--results", "--format", "json", "--limit", "1000"),
+        ("--check", "web", "--format", "csv", "--limit", "1000"),
+        ("--status", "critical", "--format", "json"),
+        ("1",),
+    ):
+        from_file = run_opskit("--config", local, "history", *options)
+        from_postgres = run_opskit("--config", remote, "history", *options)
+        assert from_file.exit_code == from_postgres.exit_code == 0, from_postgres.stderr
+        assert from_postgres.stdout == from_file.stdout, options
