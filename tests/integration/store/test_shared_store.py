@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
+
 from support.cli import run_opskit
 from support.postgres import ROLE_PASSWORD, PostgreSQL
 
@@ -176,3 +179,48 @@ def test_history_reads_the_same_from_both_engines(
         from_postgres = run_opskit("--config", remote, "history", *options)
         assert from_file.exit_code == from_postgres.exit_code == 0, from_postgres.stderr
         assert from_postgres.stdout == from_file.stdout, options
+
+
+def test_a_runner_role_with_the_readme_rights_records_but_cannot_remove_history(
+    make_config: Callable[..., Path], postgres_server: PostgreSQL, tmp_path: Path
+) -> None:
+    database = postgres_server.create_database()
+    admin = shared_config(make_config, postgres_server, database, postgres_server.password_file)
+    assert run_opskit("--config", admin, "history").exit_code == 0  # makes org_pa_uji
+    secret = "Runner-Only-Password-99"
+    for statement in (
+        f"CREATE ROLE opskit_pa_uji LOGIN PASSWORD '{secret}'",
+        "GRANT USAGE ON SCHEMA org_pa_uji TO opskit_pa_uji",
+        "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA org_pa_uji TO opskit_pa_uji",
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA org_pa_uji TO opskit_pa_uji",
+        "GRANT SELECT ON public.opskit_organisations TO opskit_pa_uji",
+    ):
+        postgres_server.sql(statement, database)
+    password_file = tmp_path / "runner.password"
+    password_file.write_text(secret + "\n")
+    password_file.chmod(0o600)
+    url = postgres_server.url(database).replace(
+        "postgresql://opskit@", "postgresql://opskit_pa_uji@"
+    )
+    runner = make_config(
+        {
+            "organisation": {"name": "Pengadilan Agama Uji", "code": "pa_uji"},
+            "store": {"url": url, "password_file": str(password_file)},
+        },
+        name="runner.yaml",
+    )
+
+    checked = run_opskit("--config", runner, "check", "host", "--format", "json")
+    listed = run_opskit("--config", runner, "history", "--format", "json")
+
+    assert checked.exit_code in (0, 1, 2), checked.stderr
+    assert len(listed.json["data"]["runs"]) == 1
+    with psycopg.connect(url, password=secret) as connection:
+        for statement in (
+            "DELETE FROM org_pa_uji.results",
+            "DROP TABLE org_pa_uji.results",
+            "CREATE SCHEMA org_other",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute(statement.encode())
+            connection.rollback()
