@@ -49,6 +49,8 @@ RULES: dict[str, RoleRule] = {
     "requests.on_behalf": OPERATOR,
     "requests.export": MANAGEMENT,
     "requests.from_incident": OPERATOR,
+    # The supervising court's reader of the courts it oversees (organisation.oversees).
+    "supervision.view": frozenset({"pengawas"}),
     "documents.sign": lambda config: frozenset(
         role for roles in config.reports.signatures.values() for role in roles
     ),
@@ -70,6 +72,7 @@ WORDS = {
     "requests.export": "write the registers of IT service requests",
     "requests.from_incident": "turn incidents into IT service requests",
     "documents.sign": "sign documents",
+    "supervision.view": "see the courts this office oversees",
 }
 # Decisions a person takes in their own name: the terminal's trust does not stand in.
 # (A procedure's steps say so in their definition: ``decision: true``.)

@@ -19,6 +19,7 @@ ROLES = (
     "redaktur",
     "editor",
     "pegawai",
+    "pengawas",
 )
 
 
@@ -32,6 +33,7 @@ Role = Literal[
     "redaktur",
     "editor",
     "pegawai",
+    "pengawas",
 ]
 # A sign-in name: lower case letters, digits, dot, dash and underscore.
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,31}$"
@@ -121,7 +123,8 @@ class Person(Section):
     name: str = Field(description="Full name as it appears on signed documents.", min_length=1)
     roles: list[Role] = Field(
         description="SOP roles: " + ", ".join(ROLES) + " (pegawai: an employee with no SOP "
-        "duty, who may sign in to ask for IT services).",
+        "duty, who may sign in to ask for IT services; pengawas: at a supervising court, "
+        "reads the courts of organisation.oversees).",
         min_length=1,
     )
     position: str | None = Field(None, description="Job title (jabatan) for signature blocks.")
