@@ -56,6 +56,8 @@ EXPECTED: dict[str, set[str]] = {
     # Whoever holds the step a request waits for may reject it there.
     "requests.reject": {"sekretaris", "kasubbag_ti", "ketua", "operator", "provider"},
     "documents.sign": {"operator", "penanggung_jawab", "kasubbag_ti", "sekretaris", "ketua"},
+    # The supervising court's reader of the courts it oversees, and nobody else.
+    "supervision.view": {"pengawas"},
 }
 
 
