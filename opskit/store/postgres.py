@@ -39,11 +39,13 @@ _TOKENS = re.compile(r"'(?:[^']|'')*'|\?|%")
 
 @lru_cache(maxsize=512)
 def to_psycopg(query: str) -> str:
-    """``?`` placeholders as ``%s`` and a literal ``%`` doubled; string literals left alone."""
+    """``?`` placeholders as ``%s`` and every ``%`` doubled; a ``?`` in a string literal stays."""
 
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
-        return {"?": "%s", "%": "%%"}.get(token, token)
+        if token.startswith("'"):
+            return token.replace("%", "%%")  # psycopg reads % even inside a literal
+        return {"?": "%s", "%": "%%"}[token]
 
     return _TOKENS.sub(replace, query)
 
