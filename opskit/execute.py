@@ -312,6 +312,7 @@ class _Pipeline:
         self.timed_out = threading.Event()
         self.piped = 0
         self.producer_stopped = False
+        self.source_done = threading.Event()
 
     def _consumer_line(self, line: str) -> None:
         if self.on_consumer_line is not None:
@@ -339,6 +340,7 @@ class _Pipeline:
                 (consumer.stdout, self._consumer_line),
             )
         ]
+        readers.append(threading.Thread(target=self._watch, args=(producer, consumer), daemon=True))
         timer = threading.Timer(timeout_seconds, self._expire, args=(producer, consumer))
         timer.daemon = True
         timer.start()
@@ -398,6 +400,7 @@ class _Pipeline:
                 _kill_group(producer)
                 break
             self.piped += len(chunk)
+        self.source_done.set()
         producer.wait()
         if producer.returncode == 0 and self.piped > 0 and not self.timed_out.is_set():
             _close(sink)
@@ -405,6 +408,14 @@ class _Pipeline:
         if consumer.poll() is None:
             os.killpg(consumer.pid, signal.SIGINT)
         return True
+
+    def _watch(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> None:
+        """A consumer gone before the producer's end stops the producer at once: a dump waiting
+        on a locked table would otherwise learn of it only at its next write."""
+        consumer.wait()
+        if not self.source_done.is_set() and producer.poll() is None:
+            self.producer_stopped = True
+            _kill_group(producer)
 
     def _expire(self, producer: subprocess.Popen[bytes], consumer: subprocess.Popen[bytes]) -> None:
         self.timed_out.set()

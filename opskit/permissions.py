@@ -49,6 +49,14 @@ RULES: dict[str, RoleRule] = {
     "requests.on_behalf": OPERATOR,
     "requests.export": MANAGEMENT,
     "requests.from_incident": OPERATOR,
+    # Website content (SOP E): those who work on it see every item.
+    "content.view": frozenset(
+        {"operator", "redaktur", "editor", "penanggung_jawab", "ketua", "kasubbag_ti"}
+    ),
+    "content.verify": OPERATOR,
+    # The register of IT policy (SOP A) is the office's own: everyone reads it.
+    "policy.view": ANYONE,
+    "policy.regulations": MANAGEMENT,
     # The supervising court's reader of the courts it oversees (organisation.oversees).
     "supervision.view": frozenset({"pengawas"}),
     "documents.sign": lambda config: frozenset(
@@ -71,6 +79,10 @@ WORDS = {
     "requests.on_behalf": "register IT service requests for someone else",
     "requests.export": "write the registers of IT service requests",
     "requests.from_incident": "turn incidents into IT service requests",
+    "content.view": "see website content",
+    "content.verify": "verify published content and its archive",
+    "policy.view": "see the register of IT policy",
+    "policy.regulations": "keep the list of regulations that concern IT",
     "documents.sign": "sign documents",
     "supervision.view": "see the courts this office oversees",
 }

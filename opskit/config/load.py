@@ -765,10 +765,14 @@ def _walk_model(node: Any, location: Location) -> Iterator[tuple[Location, Any]]
 
 def _problem_from_pydantic(error: Any, root: type[BaseModel] = Config) -> Problem:
     """A pydantic error as a Problem; unknown keys list the keys ``root``'s model allows there."""
-    location: Location = tuple(
-        part for part in error["loc"] if isinstance(part, int) or "[" not in part
-    )
     kind = error["type"]
+    raw = tuple(error["loc"])
+    # pydantic names union members in the location ("function-after[...]"): left out, but
+    # an unknown key is the key as written, brackets and all.
+    keep = raw[:-1] if kind == "extra_forbidden" and raw else raw
+    location: Location = tuple(part for part in keep if isinstance(part, int) or "[" not in part)
+    if kind == "extra_forbidden" and raw:
+        location = (*location, raw[-1])
     message = error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
         model = _model_at(location[:-1], root)

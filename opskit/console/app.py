@@ -15,9 +15,11 @@ from opskit.console.pages import (
     account,
     audit_trail,
     auth,
+    content,
     dashboard,
     documents,
     incidents,
+    policy,
     public,
     requests,
     run,
@@ -76,6 +78,14 @@ def routes() -> list[Any]:
         Route("/requests/{request_id:int}/attachments/{attachment_id:int}", requests.attachment),
         Route("/requests/{request_id:int}/document", requests.document, methods=["POST"]),
         Route("/incidents/{incident_id:int}/request", requests.from_incident, methods=["POST"]),
+        Route("/content", content.listing),
+        Route("/content/{item_id:int}", content.show),
+        Route("/content/{item_id:int}/diff", content.difference),
+        *(
+            Route(f"/content/{{item_id:int}}/{name}", endpoint, methods=["POST"])
+            for name, endpoint in content.STEP_PAGES.items()
+        ),
+        Route("/policy", policy.register),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
         Route("/documents/{document_id:int}/sign", documents.sign, methods=["POST"]),

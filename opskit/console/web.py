@@ -33,6 +33,7 @@ from opskit.permissions import may, refusal
 from opskit.reports.i18n import LANGUAGES, Words
 from opskit.result import utc_now
 from opskit.store import Store
+from opskit.text import message_from
 
 SESSION_COOKIE = "opskit_session"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -397,6 +398,7 @@ def _environment() -> Any:
     )
     environment.filters["moment"] = _moment
     environment.filters["isodate"] = date.fromisoformat
+    environment.filters["message"] = message_from
     return environment
 
 

@@ -200,6 +200,7 @@ def exposure(evidence: dict[str, Any]) -> list[Facts]:
             Code(item.get("path") or "-"),
             f"HTTP {item.get('status')}",
             label("bytes", value=item.get("bytes") or 0),
+            ", ".join(item.get("keys") or []) or "-",
         )
         for item in evidence.get("exposed") or []
     ]
@@ -207,7 +208,7 @@ def exposure(evidence: dict[str, Any]) -> list[Facts]:
     headers = [(Code(name), Code(value)) for name, value in (evidence.get("headers") or {}).items()]
     return facts_only(
         [
-            table(("public_path", "answer", "size"), exposed),
+            table(("public_path", "answer", "size_label", "key_names"), exposed),
             table(("header_problem",), problems),
             table(("header", "value"), headers),
         ]

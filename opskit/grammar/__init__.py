@@ -31,6 +31,8 @@ COMMAND_MODULES = (
     "incidents",
     "uat",
     "request",
+    "content",
+    "policy",
     "procedures",
     "schedule",
     "hosts",

@@ -111,7 +111,14 @@ def store_files(
     uploads: list[Upload], config: Config, procedure: str
 ) -> tuple[list[Stored], list[Path]]:
     """Check then write every upload; returns what was stored and the files this call added."""
-    checked = check(uploads, config)
+    return write_files(check(uploads, config), config, procedure)
+
+
+def write_files(
+    checked: list[tuple[Upload, str, str]], config: Config, procedure: str
+) -> tuple[list[Stored], list[Path]]:
+    """Write uploads already checked (each with its clean name and type) by their SHA-256;
+    returns what was stored and the files this call added."""
     directory = config.state_dir / "attachments" / procedure
     stored: list[Stored] = []
     added: list[Path] = []
@@ -125,7 +132,7 @@ def store_files(
             stored.append(
                 Stored(
                     name,
-                    MEDIA_TYPES[kind],
+                    MEDIA_TYPES.get(kind, "application/octet-stream"),
                     len(upload.content),
                     digest,
                     str(path.relative_to(config.state_dir)),

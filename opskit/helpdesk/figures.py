@@ -74,7 +74,7 @@ def month_figures(
             if start <= item.taken < end:
                 taken.setdefault(item.step, []).append(item)
     steps = [
-        _step_figures(procedure, name, taken[name]) for name in procedure.steps if name in taken
+        step_figures(procedure, name, taken[name]) for name in procedure.steps if name in taken
     ]
     still_open, late = [], []
     for request in everything:
@@ -99,7 +99,7 @@ def month_figures(
     }
 
 
-def _step_figures(procedure: Procedure, name: str, items: list[Took]) -> StepFigures:
+def step_figures(procedure: Procedure, name: str, items: list[Took]) -> StepFigures:
     seconds = [item.elapsed.total_seconds() for item in items]
     return StepFigures(
         step=name,

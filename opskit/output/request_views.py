@@ -28,7 +28,7 @@ def render_request(console: Any, outcome: Outcome) -> None:
         ("priority", request["priority_title"] or "-"),
         ("disposed to", request["assignee"] or "-"),
         ("incident", str(request["incident_id"]) if request["incident_id"] else "-"),
-        ("waiting for", _waiting(request["waiting"])),
+        ("waiting for", render_waiting(request["waiting"])),
     ]
     for name, value in facts:
         console.print(f"{name}: {value}", markup=False, highlight=False)
@@ -44,7 +44,7 @@ def render_requests(console: Any, outcome: Outcome) -> None:
             request["subject"],
             request["priority"] or "-",
             request["state_title"],
-            _waiting(request["waiting"]),
+            render_waiting(request["waiting"]),
         ]
         for request in outcome.data["requests"]
     ]
@@ -58,14 +58,15 @@ def render_requests(console: Any, outcome: Outcome) -> None:
         console.print("no requests here (opskit request list --state all)", highlight=False)
 
 
-def _waiting(waiting: dict[str, Any] | None) -> str:
+def render_waiting(waiting: dict[str, Any] | None) -> str:
+    """Which step an instance waits for, by whom, and its clock."""
     if waiting is None:
         return "-"
     minutes = round(waiting["late_by_seconds"] / 60)
     clock = (
         f"LATE by {_minutes(minutes)}"
         if waiting["late"]
-        else f"due {waiting['due_local']} ({waiting['standard']})"
+        else f"due {waiting.get('due_local') or waiting['due'][:16]} ({waiting['standard']})"
     )
     holders = ", ".join(waiting["holders"]) or "nobody"
     return f"{waiting['title']} by {holders}: {clock}"

@@ -5,6 +5,7 @@ from typing import IO, Any
 
 from opskit.masking import mask
 from opskit.outcome import Outcome
+from opskit.output.content_views import render_diff, render_files, render_item, render_items
 from opskit.output.human import (
     PLAIN_ROWS,
     make_console,
@@ -16,6 +17,7 @@ from opskit.output.human import (
     write_plain_results,
 )
 from opskit.output.logs_view import render_logs
+from opskit.output.policy_views import render_document, render_register
 from opskit.output.public_info_view import render_public_info
 from opskit.output.request_views import render_request, render_requests
 from opskit.output.signing_view import render_signatures
@@ -235,6 +237,10 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
     "uat-runs": render_uat_runs,
     "uat-checklists": render_uat_checklists,
     "request": render_request,
+    "content-items": render_items,
+    "content-diff": render_diff,
+    "policy-register": render_register,
+    "policy-document": render_document,
     "requests": render_requests,
     "jobs": _render_jobs,
     "schedule": _render_schedule,
@@ -256,6 +262,8 @@ VIEWS: dict[str, Callable[[Any, Outcome], None]] = {
 SAYING_VIEWS: dict[str, Callable[[Any, Outcome, Words], None]] = {
     "incidents": _render_incidents,
     "history-results": _render_history_results,
+    "content-item": render_item,
+    "content-files": render_files,
 }
 
 

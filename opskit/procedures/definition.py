@@ -187,7 +187,8 @@ class Procedure:
         return f"{self.definition.action}.{self.steps[step].permission or step}"
 
     def due(self, state: str) -> str | None:
-        """The step an instance in ``state`` waits for: the timed one leaving it."""
+        """The step an instance in ``state`` waits for: the timed one leaving it (the first of
+        alternatives of one SOP row, which share their standard)."""
         return next(
             (
                 name
@@ -290,11 +291,14 @@ def _step_problems(definition: Definition) -> list[Problem]:
 
 
 def _state_problems(definition: Definition) -> list[Problem]:
-    """A state waits for one timed step at most, and a state nothing leaves is final."""
+    """A state waits for one timed step at most (or for alternatives of one SOP row with one
+    standard, such as E5's submission to the penanggung jawab or to the ketua), and a state
+    nothing leaves is final."""
     problems = []
     for state, details in definition.states.items():
         timed = _timed(definition, state)
-        if len(timed) > 1:
+        standards = {(definition.steps[name].sop, definition.steps[name].time) for name in timed}
+        if len(timed) > 1 and (len(standards) > 1 or None in {sop for sop, _ in standards}):
             problems.append(
                 Problem(("states", state), f"waits for one timed step, not {', '.join(timed)}")
             )

@@ -43,7 +43,16 @@ TABLES = (
     "requests",
     "register_counters",
     "register_entries",
+    "content_items",
+    "content_versions",
+    "policy_documents",
+    "policy_versions",
+    "regulations",
+    "regulation_reviews",
 )
+# Columns naming a row of their own table, perhaps a later one: copied empty first, then
+# set once every row is there.
+SELF_REFERENCES = {"policy_documents": ("supersedes", "superseded_by")}
 # Sign-in sessions and failed sign-ins belong to one console: people sign in again.
 NOT_COPIED = ("sessions", "signin_failures")
 BATCH_ROWS = 500
@@ -119,12 +128,13 @@ def _copy_table(
         missing = [row for row in rows if tuple(row[index] for index in positions) not in have]
         present += len(rows) - len(missing)
         if missing:
-            _insert(target, table, columns, missing)
+            _insert(target, table, columns, _without_references(table, columns, missing))
             copied += len(missing)
         if key == ["id"]:
             have = None
         if on_batch is not None:
             on_batch(table, copied)
+    _set_references(source, target, table)
     if target.engine == "postgresql" and "id" in columns and key == ["id"]:
         with target.transaction() as connection:
             connection.execute(
@@ -132,6 +142,31 @@ def _copy_table(
                 f" GREATEST((SELECT MAX(id) FROM {table}), 1))"
             )
     return Copied(table, copied, present)
+
+
+def _without_references(
+    table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    emptied = [columns.index(name) for name in SELF_REFERENCES.get(table, ())]
+    if not emptied:
+        return rows
+    return [
+        tuple(None if index in emptied else value for index, value in enumerate(row))
+        for row in rows
+    ]
+
+
+def _set_references(source: Database, target: Database, table: str) -> None:
+    for column in SELF_REFERENCES.get(table, ()):
+        rows = source.read(
+            f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608  # nosec B608 - known names
+        )
+        if rows:
+            with target.transaction() as connection:
+                connection.executemany(
+                    f"UPDATE {table} SET {column} = ? WHERE id = ?",  # noqa: S608  # nosec B608
+                    [(row[1], row[0]) for row in rows],
+                )
 
 
 def _pk(row: Any) -> int:

@@ -500,6 +500,87 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX results_target_observed ON results (target, observed_at);
     CREATE INDEX results_status_observed ON results (status, observed_at);
     """,
+    # Website content (SOP E) and the register of IT policy (SOP A), on the procedure
+    # engine: a content item's own facts beside its state, every version of its text
+    # (append-only), policy documents with their versions (append-only) and decree, and
+    # the regulations that concern IT with each review of them (append-only).
+    """
+    CREATE TABLE content_items (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        material TEXT NOT NULL,
+        url TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX content_items_created ON content_items (created_at);
+    CREATE TABLE content_versions (
+        id INTEGER PRIMARY KEY,
+        item INTEGER NOT NULL REFERENCES content_items (id),
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        login TEXT,
+        edge TEXT NOT NULL,
+        step TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (item, version)
+    );
+    CREATE TRIGGER content_versions_append_only_update BEFORE UPDATE ON content_versions
+    BEGIN SELECT RAISE(ABORT, 'content versions are append-only'); END;
+    CREATE TRIGGER content_versions_append_only_delete BEFORE DELETE ON content_versions
+    BEGIN SELECT RAISE(ABORT, 'content versions are append-only'); END;
+    CREATE TABLE policy_documents (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        decree_number TEXT,
+        decree_date TEXT,
+        supersedes INTEGER REFERENCES policy_documents (id),
+        superseded_by INTEGER REFERENCES policy_documents (id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE policy_versions (
+        id INTEGER PRIMARY KEY,
+        document INTEGER NOT NULL REFERENCES policy_documents (id),
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        login TEXT,
+        edge TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (document, version)
+    );
+    CREATE TRIGGER policy_versions_append_only_update BEFORE UPDATE ON policy_versions
+    BEGIN SELECT RAISE(ABORT, 'policy versions are append-only'); END;
+    CREATE TRIGGER policy_versions_append_only_delete BEFORE DELETE ON policy_versions
+    BEGIN SELECT RAISE(ABORT, 'policy versions are append-only'); END;
+    CREATE TABLE regulations (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        number TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        link TEXT,
+        summary TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+    );
+    CREATE TABLE regulation_reviews (
+        id INTEGER PRIMARY KEY,
+        regulation INTEGER NOT NULL REFERENCES regulations (id),
+        actor TEXT NOT NULL,
+        edge TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE INDEX regulation_reviews_regulation ON regulation_reviews (regulation, at);
+    CREATE TRIGGER regulation_reviews_append_only_update BEFORE UPDATE ON regulation_reviews
+    BEGIN SELECT RAISE(ABORT, 'regulation reviews are append-only'); END;
+    CREATE TRIGGER regulation_reviews_append_only_delete BEFORE DELETE ON regulation_reviews
+    BEGIN SELECT RAISE(ABORT, 'regulation reviews are append-only'); END;
+    """,
 )
 
 

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from opskit.text import Message
 from opskit.web.fetch import CHUNK_BYTES, MAX_BODY_BYTES, Page
 
 MAX_CONNECTIONS = 512
@@ -140,7 +141,7 @@ async def _read(response: Any, max_bytes: int, deadline: float) -> tuple[bytes, 
             if size >= max_bytes:
                 return b"".join(parts)[:max_bytes], True, None
             if time.monotonic() > deadline:
-                return b"".join(parts), True, "the body was still arriving at the time limit"
+                return b"".join(parts), True, Message("web.error.body_late")
     except (TimeoutError, aiohttp.ClientError, OSError) as error:
         return b"".join(parts), True, describe_error(error, reading=True)
     return b"".join(parts), False, None
@@ -156,38 +157,37 @@ def _headers(response: Any) -> dict[str, str]:
 
 
 def describe_error(error: BaseException, reading: bool = False) -> str:
-    """The reason ``fetch.describe_error`` gives for the same failure, in the same words."""
+    """The reason ``fetch.describe_error`` gives for the same failure, the same Message."""
     import aiohttp
 
     text = str(error)
     if isinstance(error, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
-        reason = "TLS handshake or certificate verification failed"
+        reason = Message("web.error.tls")
         text = str(
             getattr(error, "certificate_error", "") or getattr(error, "os_error", "") or text
         )
     elif isinstance(error, aiohttp.ConnectionTimeoutError):
-        reason, text = "timed out while connecting", ""
+        reason, text = Message("web.error.connect_timeout"), ""
     elif isinstance(error, aiohttp.SocketTimeoutError | TimeoutError):
-        reason, text = "timed out waiting for the answer", ""
+        reason, text = Message("web.error.read_timeout"), ""
     elif isinstance(error, aiohttp.TooManyRedirects):
-        reason = "too many redirects"
+        reason = Message("web.error.redirects")
     elif isinstance(error, aiohttp.ClientConnectorDNSError):
-        reason = "the name does not resolve"
+        reason = Message("web.error.unresolved")
     elif isinstance(error, aiohttp.ClientConnectorError):
         os_error = error.os_error
-        reason = (
-            "connection refused"
-            if isinstance(os_error, ConnectionRefusedError) or "refused" in text.lower()
-            else "connection failed"
-        )
+        refused = isinstance(os_error, ConnectionRefusedError) or "refused" in text.lower()
+        reason = Message("web.error.refused" if refused else "web.error.connection")
         # asyncio words it "Connect call failed (address)"; the system's words are requests'.
         text = os.strerror(os_error.errno) if os_error.errno else str(os_error)
     elif isinstance(error, aiohttp.ClientError | OSError):
-        reason = "connection failed"
+        reason = Message("web.error.connection")
     else:
-        reason = error.__class__.__name__
+        reason = Message("web.error.other", kind=error.__class__.__name__)
     detail = _innermost(text)
-    return f"{reason} ({detail})" if detail and detail.lower() not in reason.lower() else reason
+    if detail and detail.lower() not in reason.lower():
+        return Message("web.error.with_detail", reason=reason, detail=detail)
+    return reason
 
 
 def _innermost(text: str) -> str:

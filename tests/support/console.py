@@ -84,7 +84,30 @@ def seed(config: Config, now: datetime = NOW) -> dict[str, int]:
             "document": document_id,
             "request": request.id,
             "attachment": request.records[0].attachments[0].id,
+            "content": content_item(store, config, now),
         }
+
+
+def content_item(store: Store, config: Config, now: datetime) -> int:
+    """A news item Budi (operator) gathered, with a text Nur (redaktur) drafted."""
+    from opskit.content import records as content
+    from opskit.identity import console_actor
+    from opskit.procedures.definition import procedure
+
+    chosen = procedure(config, "content")
+    budi = console_actor(config, "budi", "127.0.0.1")
+    nur = console_actor(config, "nur", "127.0.0.1")
+    assert budi is not None and nur is not None
+    item = content.create(
+        store, config, chosen, actor=budi, kind="news", title="Sidang keliling",
+        material="Laporan panitera", files=[], now=now,
+    )  # fmt: skip
+    content.take_step(store, config, chosen, item.id, step="validate", actor=budi, now=now)
+    content.take_step(
+        store, config, chosen, item.id, step="draft", actor=nur, now=now,
+        text=("Sidang keliling di Babulu", "Sidang keliling digelar di Babulu."),
+    )  # fmt: skip
+    return item.id
 
 
 def service_request(store: Store, config: Config, now: datetime) -> Any:

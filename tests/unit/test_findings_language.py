@@ -289,3 +289,20 @@ def test_findings_and_their_evidence_are_said_in_one_language(language, other) -
     }
 
     assert flagged == {}
+
+
+def test_every_view_reads_the_evidence_its_check_writes() -> None:
+    """A view that fails shows no evidence at all (facts_for hides it), so none may fail here."""
+    from opskit.evidence import view_for
+
+    failed = {}
+    for result in RESULTS:
+        view = view_for(result.check_id)
+        if view is None or not result.evidence:
+            continue
+        try:
+            view(result.evidence)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            failed[f"{result.check_id} {result.status.value}"] = repr(error)
+
+    assert failed == {}

@@ -51,6 +51,7 @@ from opskit.config.schema.common import (
     split_address,
 )
 from opskit.config.schema.console import Console, StatusPage
+from opskit.config.schema.content import Content, Policy
 from opskit.config.schema.hosts import DEFAULT_HOST_CHECKS, LOCAL_HOST, Host, HostChecks
 from opskit.config.schema.logs import LogChecks, Resolver
 from opskit.config.schema.notifications import (
@@ -279,6 +280,15 @@ class Config(Section):
     requests: Requests = Field(
         default_factory=Requests,
         description="IT service requests (SOP B, `opskit request`).",
+    )
+    content: Content = Field(
+        default_factory=Content,
+        description="Website content (SOP E, `opskit content`): what attachments must be, "
+        "how a publication is verified.",
+    )
+    policy: Policy = Field(
+        default_factory=Policy,
+        description="The register of IT policy (SOP A, `opskit policy`).",
     )
 
     _source: Path | None = PrivateAttr(default=None)

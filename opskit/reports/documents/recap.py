@@ -287,6 +287,19 @@ def service_requests(config: Config, store: Store, period: Period, now: datetime
     return {**figures, "procedure": chosen, "settings": request_settings(chosen)}
 
 
+def website_content(config: Config, store: Store, period: Period, now: datetime) -> dict[str, Any]:
+    """The month's website content (SOP E): see ``opskit.content.figures``."""
+    from opskit.content.figures import month_figures
+    from opskit.procedures.clock import OfficeClock
+    from opskit.procedures.definition import procedure
+
+    chosen = procedure(config, config.content.procedure)
+    figures = month_figures(
+        store, chosen, OfficeClock.of(config), start=period.start, end=period.end, now=now
+    )
+    return {**figures, "procedure": chosen}
+
+
 def _section_name(section: str, words: Words) -> str:
     """A chart legend's name of an SOP section ("C. Monitoring dan Pemeliharaan ...")."""
     return words(f"recap.section_{section}" if section in SECTIONS else "recap.section_other")
@@ -361,6 +374,7 @@ def build(
             "audit": audit_of_month(store, period),
             "check_title": lambda check_id: check_title(check_id, words),
             "service_requests": service_requests(config, store, period, now),
+            "website_content": website_content(config, store, period, now),
         },
         signatures=signatures(config, "recap", words),
         charts=chart_images,

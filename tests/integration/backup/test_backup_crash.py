@@ -235,7 +235,10 @@ def test_restic_killed_during_a_dump_is_named_as_what_failed(
 
         wait_for(lambda: started("mariadb-dump") and started("restic"), what="dump and restic")
         os.kill(started("restic")[0], signal.SIGKILL)
-    output, _ = process.communicate(timeout=120)  # the dump goes on once the table is free
+        # The table stays locked until opskit has stopped the waiting dump: freed earlier, the
+        # dump could end on its own first and the order this test is about would be lost.
+        wait_for(lambda: not started("mariadb-dump"), timeout_seconds=60, what="dump stopped")
+    output, _ = process.communicate(timeout=120)
 
     [result] = json.loads(output)["results"]
     assert result["status"] == "CRITICAL"

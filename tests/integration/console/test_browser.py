@@ -57,12 +57,21 @@ def sign_in(browser: Any, server: Background, login: str, password: str = PASSWO
 
 def submit_and_wait(browser: Any, button: Any) -> None:
     """Click and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+
+    def replaced(_: Any) -> bool:
+        # Chromium answers "stale" or, mid-navigation, "node does not belong to the document".
+        try:
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(browser, 15).until(replaced)
 
 
 def text(browser: Any) -> str:

@@ -78,6 +78,30 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         "/incidents/{incident}/request",
         {"description": "Website tidak dapat diakses"},
     ),
+    ("/content", "GET"): ("/content", {}),
+    ("/content/{item_id:int}", "GET"): ("/content/{content}", {}),
+    ("/content/{item_id:int}/diff", "GET"): ("/content/{content}/diff", {}),
+    **{
+        (f"/content/{{item_id:int}}/{step}", "POST"): (
+            f"/content/{{content}}/{step}",
+            {"note": "Catatan", "body": "Naskah", "url": "https://www.pa-uji.example/berita"},
+        )
+        for step in (
+            "attach",
+            "validate",
+            "draft",
+            "review",
+            "submit",
+            "submit_special",
+            "approve",
+            "approve_special",
+            "send_back",
+            "publish",
+            "archive",
+            "withdraw",
+        )
+    },  # fmt: skip
+    ("/policy", "GET"): ("/policy", {}),
     ("/run", "GET"): ("/run", {}),
     ("/run", "POST"): ("/run", {"job": "no-such-job"}),
     ("/documents", "GET"): ("/documents", {}),

@@ -40,7 +40,7 @@ def test_a_site_that_does_not_resolve_is_one_cause_said_once(make_config, tmp_pa
         )
 
     as_json = offline_run("--format", "json")
-    as_text = offline_run()
+    as_text = offline_run("--lang", "en")
 
     results = {item["check_id"]: item for item in json.loads(as_json.stdout)["results"]}
     down = results["web.http"]["summary"]

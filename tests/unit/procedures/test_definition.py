@@ -55,7 +55,7 @@ def office(make_config, tmp_path: Path, files: dict[str, str]):  # type: ignore[
 def test_the_built_in_procedures_are_valid(make_config) -> None:
     config = load(make_config())
 
-    assert set(available(config)) == {"service-request", "uat"}
+    assert set(available(config)) == {"content", "policy", "service-request", "uat"}
     requests = procedure(config, "service-request")
     assert [step.sop for step in requests.steps.values()][:9] == [
         "B1",

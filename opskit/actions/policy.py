@@ -1,0 +1,216 @@
+"""``opskit policy ...`` and ``opskit check policy``: the register of IT policy (SOP A).
+
+Documents (programme plans, policy proposals, decrees of the IT team) move
+through the ``policy`` procedure (``checks/procedures/policy.yaml``): drafted,
+proposed, set by the ketua with the decree's number and date, superseded by a
+newer one. The regulations that concern IT are listed with their last review;
+`opskit check policy` finds those not reviewed within
+``policy.regulation_review_days`` and reminds whoever keeps the list. The
+security baseline (``checks/security.yaml``, and the office's own policy file)
+is shown as the machine-checked part of the policy, with when it last changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from opskit import notify
+from opskit.config.schema import Config
+from opskit.context import AppContext
+from opskit.errors import UsageError
+from opskit.identity import Actor
+from opskit.outcome import Outcome
+from opskit.paths import checks_dir
+from opskit.policy import records
+from opskit.procedures.definition import Procedure, procedure
+from opskit.result import Result, Status, utc_now
+
+COMMAND_STEPS = {"revise": "revise", "plan": "plan", "propose": "propose", "set": "set",
+                 "send-back": "send_back", "withdraw": "withdraw"}  # fmt: skip
+REVIEW_ID = "policy.regulations"
+
+
+def procedure_for(config: Config) -> Procedure:
+    return procedure(config, config.policy.procedure)
+
+
+def new(
+    context: AppContext, actor: Actor, *, kind: str, title: str, body: str,
+    now: datetime | None = None,
+) -> Outcome:  # fmt: skip
+    config = context.config
+    chosen = procedure_for(config)
+    kinds = chosen.definition.settings.get("kinds", {})
+    if kind not in kinds:
+        raise UsageError(f"--kind {kind!r}: choose one of {', '.join(kinds)}")
+    document = records.create(
+        context.store(), config, chosen, actor=actor, kind=kind, title=title, body=body,
+        now=now or utc_now(),
+    )  # fmt: skip
+    return _outcome(context, "policy new", document, [f"policy document {document.id} started"])
+
+
+def take(
+    context: AppContext, document_id: int, command: str, actor: Actor, *,
+    note: str | None = None, title: str | None = None, body: str | None = None,
+    number: str | None = None, dated: str | None = None, supersedes: int | None = None,
+    now: datetime | None = None,
+) -> Outcome:  # fmt: skip
+    config = context.config
+    chosen = procedure_for(config)
+    step = COMMAND_STEPS.get(command, command)
+    decree = None
+    if number is not None or dated is not None:
+        try:
+            decree = (number or "", date.fromisoformat(dated or ""))
+        except ValueError:
+            raise UsageError(f"--date {dated!r}: write the decree's date as YYYY-MM-DD") from None
+    text = None
+    if body is not None or title is not None:
+        current = records.get(context.store(), document_id)
+        last = current.versions[-1] if current.versions else {"title": current.title, "body": ""}
+        text = (title or last["title"], body if body is not None else last["body"])
+    document = records.take_step(
+        context.store(), config, chosen, document_id, step=step, actor=actor,
+        now=now or utc_now(), note=note, text=text, decree=decree, supersedes=supersedes,
+    )  # fmt: skip
+    state = chosen.states[document.state].title.en.lower()
+    messages = [f"policy document {document.id}: '{chosen.steps[step].title.en}' by "
+                f"{actor.name}; now {state}"]  # fmt: skip
+    if supersedes is not None:
+        messages.append(f"policy document {supersedes} is superseded")
+    return _outcome(context, f"policy {command}", document, messages)
+
+
+def show(context: AppContext, document_id: int) -> Outcome:
+    return _outcome(context, "policy show", records.get(context.store(), document_id), [])
+
+
+def register(context: AppContext, now: datetime | None = None) -> Outcome:
+    """The whole register: documents, regulations with their review, the checked baseline."""
+    config, store, now = context.config, context.store(), now or utc_now()
+    chosen = procedure_for(config)
+    kinds = chosen.definition.settings.get("kinds", {})
+    documents = []
+    for document in records.listing(store):
+        data = document.to_dict()
+        data["state_title"] = chosen.states[document.state].title.en
+        data["kind_title"] = kinds.get(document.kind, {}).get("en", document.kind)
+        documents.append(data)
+    due = timedelta(days=config.policy.regulation_review_days)
+    regulations = []
+    for regulation in records.regulations(store):
+        data = regulation.to_dict()
+        data["review_due"] = (regulation.reviewed_at + due).isoformat()
+        data["review_overdue"] = now >= regulation.reviewed_at + due
+        regulations.append(data)
+    return Outcome(
+        command="policy list",
+        data={"documents": documents, "regulations": regulations, "baseline": baseline(config)},
+        view="policy-register",
+    )
+
+
+def baseline(config: Config) -> list[dict[str, Any]]:
+    """The files of the machine-checked policy, each with its hash and last change."""
+    files = [checks_dir() / "security.yaml"]
+    if config.security.policy_file is not None:
+        files.append(Path(config.security.policy_file))
+    found = []
+    for path in files:
+        try:
+            content, changed = path.read_bytes(), path.stat().st_mtime
+        except OSError as error:
+            found.append({"path": str(path), "error": error.strerror or str(error)})
+            continue
+        found.append({
+            "path": str(path),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "changed_at": datetime.fromtimestamp(changed, UTC).isoformat(),
+        })  # fmt: skip
+    return found
+
+
+def add_regulation(
+    context: AppContext, actor: Actor, *, title: str, number: str, year: int, link: str | None,
+    summary: str, now: datetime | None = None,
+) -> Outcome:  # fmt: skip
+    records.add_regulation(
+        context.store(), context.config, actor=actor, title=title, number=number, year=year,
+        link=link, summary=summary, now=now or utc_now(),
+    )  # fmt: skip
+    outcome = register(context, now)
+    outcome.messages.append(f"regulation {number} added")
+    return outcome
+
+
+def review_regulations(
+    context: AppContext, actor: Actor, *, ids: list[int] | None, note: str | None,
+    now: datetime | None = None,
+) -> Outcome:  # fmt: skip
+    reviewed = records.review_regulations(
+        context.store(), context.config, actor=actor, ids=ids, note=note, now=now or utc_now()
+    )
+    outcome = register(context, now)
+    outcome.messages.append(f"{len(ids or reviewed)} regulations marked as reviewed")
+    return outcome
+
+
+def check_policy(context: AppContext, now: datetime | None = None) -> Outcome:
+    """A5's yearly review: WARNING for each regulation not reviewed within the period, with a
+    reminder to those who keep the list (once per regulation and period)."""
+    config, store, now = context.config, context.store(), now or utc_now()
+    due = timedelta(days=config.policy.regulation_review_days)
+    results, overdue = [], []
+    for regulation in records.regulations(store):
+        late = now >= regulation.reviewed_at + due
+        summary = (
+            f"not reviewed since {regulation.reviewed_at.date().isoformat()} "
+            f"(every {due.days} days)"
+            if late
+            else f"reviewed {regulation.reviewed_at.date().isoformat()}"
+        )
+        results.append(Result(
+            REVIEW_ID, f"regulation:{regulation.number}", Status.WARNING if late else Status.OK,
+            summary, evidence=regulation.to_dict(), sop_row="A5", observed_at=now,
+        ))  # fmt: skip
+        if late:
+            overdue.append(regulation)
+    messages = []
+    if overdue:
+        names = [person.name for person in config.people
+                 if {"kasubbag_ti", "operator"} & set(person.roles)]  # fmt: skip
+        reference = "regulations:" + ",".join(
+            f"{item.id}@{item.reviewed_at.date().isoformat()}" for item in overdue
+        )
+        sent = store.read(
+            "SELECT 1 FROM deliveries WHERE document = 'policy-reminder' AND reference = ?",
+            (reference,),
+        )
+        if not sent:
+            subject = f"[{config.organisation.display_name}] Peninjauan tahunan peraturan TI"
+            body = "Peraturan yang perlu ditinjau kembali (SOP A5):\n" + "\n".join(
+                f"- {item.title} ({item.number}/{item.year}), terakhir ditinjau "
+                f"{item.reviewed_at.date().isoformat()}"
+                for item in overdue
+            )
+            queued = notify.queue_message(store, config, names, kind="policy-reminder",
+                                          subject=subject, body=body, reference=reference,
+                                          now=now)  # fmt: skip
+            messages.append(f"review reminder to {', '.join(names) or 'nobody'} ({queued} queued)")
+    if not results:
+        messages.append("no regulations in the register (opskit policy regulation add)")
+    return Outcome(command="check policy", results=results, messages=messages, record=True)
+
+
+def _outcome(
+    context: AppContext, command: str, document: records.Document, messages: list[str]
+) -> Outcome:
+    chosen = procedure_for(context.config)
+    data = document.to_dict()
+    data["state_title"] = chosen.states[document.state].title.en
+    data["possible"] = chosen.possible(document.state)
+    return Outcome(command=command, data=data, view="policy-document", messages=messages)
