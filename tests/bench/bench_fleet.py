@@ -113,6 +113,11 @@ def write_throughput(where: str, password_file: str, courts: int, runners: int) 
     """Results a second recorded by ``runners`` processes, each for its share of the courts."""
     slots = 12  # an hour of 5-minute runs per court
     share = courts // runners
+    # Each court's schema made and migrated first: that is once per court, not per run.
+    subprocess.run(
+        [sys.executable, "-c", WRITER, where, password_file, "0", str(share * runners), "0"],
+        check=True,
+    )
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
