@@ -80,7 +80,7 @@ class AppContext:
         if self._store is None:
             from opskit.store import Store
 
-            self._store = Store.open(self.settings.history_db)
+            self._store = Store.open(self.settings.store_location)
         return self._store
 
     def close(self) -> None:

@@ -57,6 +57,8 @@ RULES: dict[str, RoleRule] = {
     # The register of IT policy (SOP A) is the office's own: everyone reads it.
     "policy.view": ANYONE,
     "policy.regulations": MANAGEMENT,
+    # The supervising court's reader of the courts it oversees (organisation.oversees).
+    "supervision.view": frozenset({"pengawas"}),
     "documents.sign": lambda config: frozenset(
         role for roles in config.reports.signatures.values() for role in roles
     ),
@@ -82,6 +84,7 @@ WORDS = {
     "policy.view": "see the register of IT policy",
     "policy.regulations": "keep the list of regulations that concern IT",
     "documents.sign": "sign documents",
+    "supervision.view": "see the courts this office oversees",
 }
 # Decisions a person takes in their own name: the terminal's trust does not stand in.
 # (A procedure's steps say so in their definition: ``decision: true``.)

@@ -39,10 +39,14 @@ import os
 from collections.abc import Iterable
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from opskit import __version__
+from opskit.config.secrets import check_secret_file
 from opskit.paths import default_state_dir, user_dir
+
+if TYPE_CHECKING:
+    from opskit.store.location import StoreLocation
 
 # Entries kept: one per version of each config this user loads; old ones go.
 KEEP = 16
@@ -60,6 +64,10 @@ class Settings(NamedTuple):
     language: str
     state_dir_set: Path | None = None  # paths.state_dir as written (None: the default)
     history_db_set: Path | None = None  # paths.history_db as written (None: in the state dir)
+    organisation: str = ""  # organisation.name
+    organisation_code: str | None = None
+    store_url: str | None = None  # store.url (a shared PostgreSQL store), never with a password
+    store_password_file: Path | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -68,6 +76,20 @@ class Settings(NamedTuple):
     @property
     def history_db(self) -> Path:
         return self.history_db_set or self.state_dir / "history.sqlite"
+
+    @property
+    def store_location(self) -> StoreLocation:
+        """Where ``Store.open`` finds the history: the shared database, else the SQLite file."""
+        from opskit.store.location import StoreLocation
+
+        if self.store_url is not None:
+            return StoreLocation(
+                url=self.store_url,
+                password_file=self.store_password_file,
+                organisation=self.organisation_code,
+                organisation_name=self.organisation,
+            )
+        return StoreLocation(path=self.history_db)
 
     @property
     def zone(self) -> tzinfo:
@@ -96,8 +118,14 @@ def cached(path: Path) -> Settings | None:
             language=str(values["language"]),
             state_dir_set=_path(values["state_dir"]),
             history_db_set=_path(values["history_db"]),
+            organisation=str(values["organisation"]),
+            organisation_code=_text_or_none(values["organisation_code"]),
+            store_url=_text_or_none(values["store_url"]),
+            store_password_file=_path(values["store_password_file"]),
         )
         settings.zone  # noqa: B018 - a zone this machine no longer knows is a miss
+        if settings.store_password_file and check_secret_file(settings.store_password_file):
+            return None  # no longer a proper secret file: validation says so, and why
         masks = [(str(kind), str(origin), str(text)) for kind, origin, text in entry["masks"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -141,6 +169,10 @@ def keep(
             "language": settings.language,
             "state_dir": _text(settings.state_dir_set),
             "history_db": _text(settings.history_db_set),
+            "organisation": settings.organisation,
+            "organisation_code": settings.organisation_code,
+            "store_url": settings.store_url,
+            "store_password_file": _text(settings.store_password_file),
         },
     }
     place = directory()
@@ -193,6 +225,12 @@ def _path(value: Any) -> Path | None:
     if not isinstance(value, str):
         raise TypeError("not a path")
     return Path(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError("not text")
+    return value
 
 
 def _text(value: Path | None) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,7 +83,7 @@ class RunHistory(Database):
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, machine, pid, opskit_version, uid,"
-                " process) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " process) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     command,
                     to_text(started_at),
@@ -95,7 +94,7 @@ class RunHistory(Database):
                     json.dumps(this_process()),
                 ),
             )
-            return int(cursor.lastrowid or 0)
+            return int(cursor.fetchone()[0])
 
     def add_results(self, run_id: int, results: Sequence[Result]) -> None:
         """Results of a run still going, recorded now in case it never finishes."""
@@ -142,7 +141,7 @@ class RunHistory(Database):
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
-                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     command,
                     to_text(started_at),
@@ -155,14 +154,12 @@ class RunHistory(Database):
                     uuid.uuid4().hex,
                 ),
             )
-            run_id = int(cursor.lastrowid or 0)
+            run_id = int(cursor.fetchone()[0])
             self.insert_results(connection, run_id, results)
         return run_id
 
     @staticmethod
-    def insert_results(
-        connection: sqlite3.Connection, run_id: int, results: Sequence[Result]
-    ) -> None:
+    def insert_results(connection: Any, run_id: int, results: Sequence[Result]) -> None:
         """Add a run's results inside the caller's transaction (secrets masked).
 
         The current status of each (check, target) moves with them; a result
@@ -284,11 +281,11 @@ class RunHistory(Database):
 
     def _counts(self, run_ids: list[int]) -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {}
-        for row in self._connection.execute(
-            "SELECT run_id, status, COUNT(*) AS n FROM results"
-            " WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status",
-            (json.dumps(run_ids),),
-        ):
+        if not run_ids:
+            return counts
+        marks = ", ".join("?" * len(run_ids))
+        query = f"SELECT run_id, status, COUNT(*) AS n FROM results WHERE run_id IN ({marks})"  # noqa: S608  # nosec B608 - only ? marks
+        for row in self._connection.execute(query + " GROUP BY run_id, status", run_ids):
             counts.setdefault(row["run_id"], {})[row["status"]] = row["n"]
         return counts
 
@@ -309,7 +306,7 @@ def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
     )
 
 
-def _result(row: sqlite3.Row) -> Result:
+def _result(row: Any) -> Result:
     return Result.from_dict(
         {
             "check_id": row["check_id"],
@@ -326,7 +323,7 @@ def _result(row: sqlite3.Row) -> Result:
     )
 
 
-def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
+def _run_record(row: Any, counts: dict[str, int]) -> RunRecord:
     state, status = "finished", Status(row["status"]) if row["status"] else None
     if row["finished_at"] is None:
         state = "running"

@@ -154,6 +154,31 @@ def test_a_hit_masks_the_secrets_the_validation_masked(config: Path) -> None:
     ]
 
 
+def test_a_shared_store_is_found_as_validated_and_its_password_file_checked_again(
+    tmp_path: Path,
+) -> None:
+    password = tmp_path / "store.password"
+    password.write_text("Rahasia9Store\n")
+    password.chmod(0o600)
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        "organisation: {name: Pengadilan Agama Uji, code: pa_uji, timezone: Asia/Makassar}\n"
+        "store: {url: 'postgresql://opskit@db.example/opskit', "
+        f"password_file: {password}}}\n"
+    )
+    whole = load(path)
+
+    assert settings.cached(path) == whole.settings
+    assert store_only(path).settings.store_location == whole.store_location
+    assert whole.store_location.schema == "org_pa_uji"
+
+    password.chmod(0o644)
+    assert settings.cached(path) is None
+    with pytest.raises(ConfigError) as refused:
+        store_only(path).settings  # noqa: B018 - validated again, and refused
+    assert "store.password_file" in " ".join(refused.value.details)
+
+
 def test_the_same_bytes_elsewhere_resolve_their_own_paths(config: Path, tmp_path: Path) -> None:
     load(config)
     elsewhere = tmp_path / "lain" / "opskit.yaml"
