@@ -1,7 +1,8 @@
 """The few settings a command reading only the history store needs, without the schema.
 
 ``opskit history`` needs to know where the store is (``paths.state_dir``,
-``paths.history_db``), the organisation's time zone and its language.
+``paths.history_db``, or the shared ``store.url`` with its password file and
+the organisation's code), the organisation's time zone and its language.
 Importing pydantic and building the schema costs several times the
 command's own work, so every successful validation of a config
 (``config.load.load``) also keeps these values, as validated, in
@@ -25,10 +26,10 @@ Anything else (no entry, a damaged one, a time zone this machine no longer
 knows) loads and validates the whole config as every other command does,
 with the same messages, and keeps the entry again. Validation was chosen
 over per-section laziness because the rules between sections (a site's
-host, a job's command) are what catches most mistakes. What an entry does
-not follow is the state of other files the config names (a secret file's
-mode, the emblem): the commands that use those files load the whole config,
-and check them, every time.
+host, a job's command) are what catches most mistakes. Of the other files
+the config names, the one these commands use (the store's password file)
+is checked again on every hit; the rest (a secret file's mode, the emblem)
+are checked by the commands that use them, which load the whole config.
 """
 
 from __future__ import annotations
