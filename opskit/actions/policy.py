@@ -25,6 +25,7 @@ from opskit.identity import Actor
 from opskit.outcome import Outcome
 from opskit.paths import checks_dir
 from opskit.policy import records
+from opskit.procedures import engine
 from opskit.procedures.definition import Procedure, procedure
 from opskit.result import Result, Status, utc_now
 
@@ -87,6 +88,27 @@ def take(
 
 def show(context: AppContext, document_id: int) -> Outcome:
     return _outcome(context, "policy show", records.get(context.store(), document_id), [])
+
+
+def possible_for(
+    config: Config, chosen: Procedure, document: records.Document, actor: Actor
+) -> list[str]:
+    """The steps ``actor`` may take on ``document`` now, as the role table and the state say.
+
+    ``supersede`` is never offered on its own: a newer document set with ``supersedes``
+    takes it, so a register never loses its decree in force without a successor."""
+    offered = set(COMMAND_STEPS.values())
+    return [
+        step
+        for step in chosen.possible(document.state)
+        if step in offered
+        and engine.may_take(config, chosen, document.state, step, actor, relations={})
+    ]
+
+
+def in_force(context: AppContext) -> list[records.Document]:
+    """The documents set by the ketua and not superseded: what a newer one may replace."""
+    return [item for item in records.listing(context.store()) if item.state == "set"]
 
 
 def register(context: AppContext, now: datetime | None = None) -> Outcome:

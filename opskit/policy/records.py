@@ -118,8 +118,7 @@ def take_step(
         if older is not None:
             engine.take(
                 connection, config, procedure, older.id, step="supersede", actor=actor, now=now,
-                label=older.label, note=f"superseded by {document.label}",
-                fields={"superseded_by": document_id},
+                label=older.label, fields={"superseded_by": document_id},
             )  # fmt: skip
             connection.execute(
                 "UPDATE policy_documents SET superseded_by = ? WHERE id = ?",
