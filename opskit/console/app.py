@@ -80,6 +80,7 @@ def routes() -> list[Any]:
         Route("/content", content.listing),
         Route("/content/{item_id:int}", content.show),
         Route("/content/{item_id:int}/diff", content.difference),
+        Route("/content/{item_id:int}/attachments/{attachment_id:int}", content.attachment),
         *(
             Route(f"/content/{{item_id:int}}/{name}", endpoint, methods=["POST"])
             for name, endpoint in content.STEP_PAGES.items()

@@ -81,6 +81,10 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/content", "GET"): ("/content", {}),
     ("/content/{item_id:int}", "GET"): ("/content/{content}", {}),
     ("/content/{item_id:int}/diff", "GET"): ("/content/{content}/diff", {}),
+    ("/content/{item_id:int}/attachments/{attachment_id:int}", "GET"): (
+        "/content/{content_photo}/attachments/{content_attachment}",
+        {},
+    ),
     **{
         (f"/content/{{item_id:int}}/{step}", "POST"): (
             f"/content/{{content}}/{step}",
