@@ -55,9 +55,9 @@ def check_content(context: AppContext, now: datetime | None = None) -> Outcome:
         results.append(_late_result(chosen, item, waiting, limit, now))
         if waiting.late:
             late.append((item, waiting))
-    messages = _remind(context, late, now)
+    messages: list[str] = list(_remind(context, late, now))
     if not items:
-        messages.append("no content items")
+        messages.append(Message("content.said.none"))
     return Outcome(command="check content", results=results, messages=messages, record=True)
 
 
@@ -132,12 +132,18 @@ def _late_result(
         "due": waiting.due.isoformat(),
         "standard": str(waiting.standard),
     }
+    title = step.title.model_dump()
+    summary: Message
     if not waiting.late:
-        status, summary = Status.OK, f"waits for '{step.title.en}' within its standard"
+        status, summary = Status.OK, Message("content.late.within", step=title)
     else:
         status = Status.CRITICAL if waiting.late_by > limit else Status.WARNING
-        minutes = round(waiting.late_by.total_seconds() / 60)
-        summary = f"'{step.title.en}' is late by {minutes} min of office time ({waiting.standard})"
+        summary = Message(
+            "content.late.late",
+            step=title,
+            late=round(waiting.late_by.total_seconds()),
+            standard=engine.standard_said(waiting.standard),
+        )
     return Result(
         LATE_ID,
         f"content:{item.id}",
@@ -152,7 +158,7 @@ def _late_result(
 
 def _remind(
     context: AppContext, late: list[tuple[Item, timing.Waiting]], now: datetime
-) -> list[str]:
+) -> list[Message]:
     from opskit.reports.documents.common import words_for
 
     config, store = context.config, context.store()
@@ -199,9 +205,8 @@ def _remind(
             reference=str(item.id),
             now=now,
         )
-        whom = ", ".join(names) or "nobody (no person in people[] may take the step)"
+        key = "reminder" if queued else "reminder_no_channel" if names else "reminder_nobody"
         messages.append(
-            f"content item {item.id}: reminder {due[item.id]} to {whom}"
-            + ("" if queued else " (none of them has a notification channel)")
+            Message(f"content.said.{key}", label=item.label, number=due[item.id], names=names)
         )
     return messages

@@ -102,7 +102,6 @@ def _step(name: str, action: str) -> Callable[[Request], Any]:
             url=form.get("url") if name == "publish" else None,
             special=name == "submit_special",
             uploads=[Upload(file, content) for file, content in view.uploads],
-            language=view.language,
             now=view.now,
         )
         return view.redirect(f"/content/{item_id}", "console.content.done_step")
