@@ -11,11 +11,13 @@ handled by the incident machinery like any other check.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from opskit import notify
 from opskit.actions.content import procedure_for, view_of
+from opskit.config.schema import Config
 from opskit.content import archive as archives
 from opskit.content import publication, records
 from opskit.content.records import PROCEDURE, Item
@@ -26,27 +28,28 @@ from opskit.procedures import engine, reminders, timing
 from opskit.procedures.clock import OfficeClock
 from opskit.procedures.definition import Procedure
 from opskit.result import Metric, Result, Status, utc_now
+from opskit.store import Store
 from opskit.text import Message
 
 LATE_ID = "content.late"
 ARCHIVE_ID = "content.archive"
 
 
-def check_content(context: AppContext, now: datetime | None = None) -> Outcome:
-    """One result per open item and per published item; reminders for late steps."""
+def check_content(context: AppContext, now: datetime | None = None, jobs: int = 8) -> Outcome:
+    """One result per open item and per published item; reminders for late steps.
+
+    The published pages (and their documents) are fetched ``jobs`` at a time: a court's
+    site answers slowly, and three hundred pages one after another would take minutes."""
     config, store, now = context.config, context.store(), now or utc_now()
     chosen = procedure_for(config)
     limit = timedelta(hours=config.procedures.critical_after_hours)
     results: list[Result] = []
     late: list[tuple[Item, timing.Waiting]] = []
     items = records.listing(store)
+    published = _verify_published(config, store, items, jobs)
     for item in items:
-        if item.state in ("published", "archived"):
-            full = records.get(store, item.id)
-            version = full.approved_version()
-            if version is not None:
-                found = publication.verify(full, version, full.files(), publication.getter(config))
-                results.append(found.result)
+        if item.id in published:
+            results.append(published[item.id])
         if chosen.states[item.state].final:
             continue
         waiting = view_of(config, chosen, item, now).waiting
@@ -59,6 +62,31 @@ def check_content(context: AppContext, now: datetime | None = None) -> Outcome:
     if not items:
         messages.append(Message("content.said.none"))
     return Outcome(command="check content", results=results, messages=messages, record=True)
+
+
+def _verify_published(
+    config: Config, store: Store, items: list[Item], jobs: int
+) -> dict[int, Result]:
+    """Each published or archived item's page verified again, by item; the store is read
+    here (its connection belongs to this thread), only the fetching runs in the pool."""
+    targets = []
+    for item in items:
+        if item.state in ("published", "archived"):
+            full = records.get(store, item.id)
+            version = full.approved_version()
+            if version is not None:
+                targets.append((full, version, full.files()))
+    if not targets:
+        return {}
+    get = publication.getter(config)
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(jobs, len(targets))), thread_name_prefix="content"
+    ) as pool:
+        found = pool.map(
+            lambda target: publication.verify(target[0], target[1], target[2], get).result,
+            targets,
+        )
+        return {target[0].id: result for target, result in zip(targets, found, strict=True)}
 
 
 def verify_archive(context: AppContext, directory: Path | None = None) -> Outcome:

@@ -102,7 +102,7 @@ def _diff(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.content_check import check_content
 
-    return check_content(context)
+    return check_content(context, jobs=args.jobs)
 
 
 # What each command runs, by its name (the grammar is in opskit.grammar.content).
