@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opskit.text import Message
-from opskit.web.fetch import CHUNK_BYTES, MAX_BODY_BYTES, Page
+from opskit.web.fetch import CHUNK_BYTES, MAX_BODY_BYTES, Page, with_detail
 
 MAX_CONNECTIONS = 512
 CONNECTIONS_PER_HOST = 4
@@ -184,16 +184,7 @@ def describe_error(error: BaseException, reading: bool = False) -> str:
         reason = Message("web.error.connection")
     else:
         reason = Message("web.error.other", kind=error.__class__.__name__)
-    detail = _innermost(text)
-    if detail and detail.lower() not in reason.lower():
-        return Message("web.error.with_detail", reason=reason, detail=detail)
-    return reason
-
-
-def _innermost(text: str) -> str:
-    from opskit.web.fetch import _innermost as innermost
-
-    return innermost(text) if text else ""
+    return with_detail(reason, text)
 
 
 def _elapsed(started: float) -> float:

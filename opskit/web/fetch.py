@@ -180,7 +180,12 @@ def describe_error(error: Exception) -> str:
         reason = Message("web.error.redirects")
     else:
         reason = Message("web.error.other", kind=error.__class__.__name__)
-    detail = _innermost(text)
+    return with_detail(reason, text)
+
+
+def with_detail(reason: Message, text: str) -> Message:
+    """``reason`` with the useful end of the library's own words, when they add something."""
+    detail = _innermost(text) if text else ""
     if detail and detail.lower() not in reason.lower():
         return Message("web.error.with_detail", reason=reason, detail=detail)
     return reason
