@@ -58,7 +58,7 @@ class AppContext:
         if self._store is None:
             from opskit.store import Store
 
-            self._store = Store.open(self.config.history_db)
+            self._store = Store.open(self.config.store_location)
         return self._store
 
     def close(self) -> None:

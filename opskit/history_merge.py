@@ -144,9 +144,9 @@ def import_runs(store: Store, runs: Iterable[ImportedRun]) -> tuple[int, int]:
                 continue
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
-                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 run.row,
             )
-            store.insert_results(connection, int(cursor.lastrowid or 0), run.results)
+            store.insert_results(connection, int(cursor.fetchone()[0]), run.results)
             added += 1
     return added, skipped

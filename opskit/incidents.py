@@ -11,7 +11,6 @@ come at their own, longer, interval): the people on it know already.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from opskit.identity import Actor
 from opskit.masking import mask
 from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 from opskit.text import Message, message_from, message_json
 
 EventKind = Literal["opened", "reminder", "resolved"]
@@ -122,8 +122,8 @@ def process(
 
 
 def _apply(
-    connection: sqlite3.Connection,
-    row: sqlite3.Row | None,
+    connection: Connection,
+    row: Row | None,
     result: Result,
     *,
     now: datetime,
@@ -136,7 +136,7 @@ def _apply(
         cursor = connection.execute(
             "INSERT INTO incidents (check_id, target, state, status, summary, problem, sop_row,"
             " opened_at, last_seen_at, last_notified_at, summary_message, problem_message)"
-            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 result.check_id,
                 result.target,
@@ -151,7 +151,7 @@ def _apply(
                 message_json(result.summary),
             ),
         )
-        return "opened", int(cursor.lastrowid or 0)
+        return "opened", int(cursor.fetchone()[0])
     incident_id = int(row["id"])
     if result.status is Status.OK:
         connection.execute(
@@ -203,7 +203,7 @@ def _apply(
     return None
 
 
-def _acknowledged_unchanged(connection: sqlite3.Connection, incident_id: int) -> datetime | None:
+def _acknowledged_unchanged(connection: Connection, incident_id: int) -> datetime | None:
     """When the incident was last acknowledged, if its status has not changed since."""
     latest = {
         row["kind"]: row["at"]
@@ -280,7 +280,7 @@ def notes(store: Store, incident_id: int) -> list[Note]:
 
 
 def _note(
-    connection: sqlite3.Connection,
+    connection: Connection,
     incident_id: int,
     *,
     at: datetime,
@@ -294,7 +294,7 @@ def _note(
     )
 
 
-def _incident(row: sqlite3.Row) -> Incident:
+def _incident(row: Row) -> Incident:
     return Incident(
         id=row["id"],
         check_id=row["check_id"],

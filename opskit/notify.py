@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=5)
 LAST_RETRY = timedelta(hours=6)
+# How long a delivery taken by one runner stays its own: far past any delivery's timeout.
+CLAIM_SECONDS = 600
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
 
@@ -171,6 +173,26 @@ def queue_message(
     return len(pairs)
 
 
+def _claim(store: Store, row: Any, until: datetime) -> bool:
+    """Take a delivery for this process by moving its next attempt past ``until``, unless
+    another process changed it since it was read: each message goes out once, however many
+    runners flush the outbox at once. A runner that dies while sending leaves it to be tried
+    again once ``until`` has passed."""
+    with store.transaction() as connection:
+        cursor = connection.execute(
+            "UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = ?"
+            " AND attempts = ? AND COALESCE(next_attempt_at, '') = ?",
+            (
+                to_text(until),
+                row["id"],
+                row["state"],
+                row["attempts"],
+                row["next_attempt_at"] or "",
+            ),
+        )
+        return bool(cursor.rowcount == 1)
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait 5 minutes after the first failure, doubling up to 6 hours."""
     return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LAST_RETRY)
@@ -193,8 +215,8 @@ def flush(
     oldest = now - timedelta(hours=config.notifications.retry_hours)
     rows = store.read(
         "SELECT * FROM deliveries WHERE state IN ('pending', 'failed') AND created_at >= ?"
-        " AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
-        (to_text(oldest), waiting_too, to_text(now)),
+        " AND (? = 1 OR next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        (to_text(oldest), int(waiting_too), to_text(now)),
     )
     people = {person.name: person for person in config.people}
     channels = {channel.name: channel for channel in config.notifications.channels}
@@ -204,6 +226,8 @@ def flush(
     for row in rows:
         if time.monotonic() >= deadline:
             break
+        if not _claim(store, row, now + timedelta(seconds=CLAIM_SECONDS)):
+            continue  # another runner (on this machine or another) is sending it
         error = _deliver(row, people.get(row["recipient"]), channels.get(row["channel"]), timeout)
         attempts = row["attempts"] + 1
         state = "failed" if error else "sent"

@@ -58,6 +58,8 @@ RULES: dict[str, RoleRule] = {
     # The register of IT policy (SOP A) is the office's own: everyone reads it.
     "policy.view": ANYONE,
     "policy.regulations": MANAGEMENT,
+    # The supervising court's reader of the courts it oversees (organisation.oversees).
+    "supervision.view": frozenset({"pengawas"}),
     "documents.sign": lambda config: frozenset(
         role for roles in config.reports.signatures.values() for role in roles
     ),

@@ -62,3 +62,26 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
         return CliRun(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One private PostgreSQL server for the session (Debian's binaries, a Unix socket)."""
+    from support.postgres import PostgreSQL
+
+    server = PostgreSQL().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_location(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Where a test's history lives: an SQLite file, or a fresh database of the test server."""
+    if request.param == "sqlite":
+        return tmp_path / "history.sqlite"
+    from opskit.store.location import StoreLocation
+
+    server = request.getfixturevalue("postgres_server")
+    return StoreLocation(
+        url=server.url(server.create_database()), password_file=server.password_file
+    )

@@ -285,6 +285,7 @@ def cross_check(raw: dict[str, Any], before: dict[str, Any] | None = None) -> li
     rules.security()
     rules.logs()
     rules.console(sites)
+    rules.store()
     rules.problems += _uat_roles(raw.get("uat"))
     return rules.problems
 
@@ -304,6 +305,19 @@ class _Rules:
             for index, item in enumerate(node):
                 if isinstance(item, dict):
                     yield index, item
+
+    def store(self) -> None:
+        """A shared store keeps each court apart by its code: one is needed."""
+        store, organisation = self.raw.get("store"), self.raw.get("organisation")
+        if not isinstance(store, dict) or not store.get("url"):
+            return
+        if isinstance(organisation, dict) and not organisation.get("code"):
+            self.problems.append(
+                Problem(
+                    ("organisation", "code"),
+                    "a shared store (store.url) needs the organisation's code, e.g. pa_penajam",
+                )
+            )
 
     def names(self, *keys: str | int) -> set[str]:
         """The names in a list of mappings, reporting duplicates."""

@@ -23,6 +23,7 @@ from opskit.console.pages import (
     public,
     requests,
     run,
+    supervision,
     uat,
 )
 from opskit.console.web import Console
@@ -100,6 +101,8 @@ def routes() -> list[Any]:
         Route("/documents/{document_id:int}/signed.pdf", documents.signed_copy),
         Route("/documents/{document_id:int}/{kind}", documents.download),
         Route("/audit", audit_trail.listing),
+        Route("/supervision", supervision.overview),
+        Route("/supervision/{code}", supervision.one_court),
         Route("/account", account.show),
         Route("/account/language", account.language, methods=["POST"]),
         Route("/status", public.status),

@@ -93,7 +93,7 @@ class Console:
     def store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store.open(self.config.history_db)
+            store = Store.open(self.config.store_location)
             self._local.store = store
         return store
 

@@ -10,7 +10,6 @@ transaction fails.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +24,7 @@ from opskit.permissions import require
 from opskit.procedures import engine
 from opskit.procedures.definition import Procedure
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 from opskit.text import Message
 
 PROCEDURE = "content"
@@ -125,10 +125,11 @@ def create(
     try:
         with store.transaction() as connection:
             cursor = connection.execute(
-                "INSERT INTO content_items (kind, title, material, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO content_items (kind, title, material, created_at) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
                 (kind, title, material, to_text(now)),
             )
-            item_id = int(cursor.lastrowid or 0)
+            item_id = int(cursor.fetchone()[0])
             record = engine.open_instance(
                 connection,
                 procedure,
@@ -228,7 +229,7 @@ def listing(
 
 
 def _add_version(
-    connection: sqlite3.Connection,
+    connection: Connection,
     item_id: int,
     *,
     title: str,
@@ -262,7 +263,7 @@ def _store(
 
 
 def _attach(
-    connection: sqlite3.Connection,
+    connection: Connection,
     item_id: int,
     position: int,
     stored: list[attachments.Stored],
@@ -293,7 +294,7 @@ def _text(name: str, value: str) -> str:
     return mask(cleaned)
 
 
-def _rows(store: Store, *, item_id: int | None = None, limit: int = 10_000) -> list[sqlite3.Row]:
+def _rows(store: Store, *, item_id: int | None = None, limit: int = 10_000) -> list[Row]:
     return store.read(
         "SELECT c.*, p.state, p.entered_at, p.entered_position FROM content_items c"
         " JOIN procedure_instances p ON p.procedure = ? AND p.instance = c.id"
@@ -319,9 +320,7 @@ def _versions(store: Store, item_id: int) -> tuple[Version, ...]:
     )
 
 
-def _item(
-    row: sqlite3.Row, versions: tuple[Version, ...], records: tuple[engine.Record, ...]
-) -> Item:
+def _item(row: Row, versions: tuple[Version, ...], records: tuple[engine.Record, ...]) -> Item:
     return Item(
         id=row["id"],
         kind=row["kind"],

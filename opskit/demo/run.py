@@ -388,7 +388,7 @@ def demo_console(config_path: Path, passwords_file: Path) -> dict[str, Any]:
 
     config = load(config_path)
     passwords = {login: f"demo-{secrets.token_urlsafe(9)}" for login in CONSOLE_LOGINS}
-    with Store.open(config.history_db) as store:
+    with Store.open(config.store_location) as store:
         for login, password in passwords.items():
             accounts.set_password(store, login, password, utc_now())
     descriptor = os.open(passwords_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "schedule",
     "hosts",
     "history",
+    "store",
     "notify",
     "console",
     "users",

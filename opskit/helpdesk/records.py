@@ -9,7 +9,6 @@ when that transaction fails, so nothing is ever half there.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from opskit.procedures import engine
 from opskit.procedures.definition import Procedure
 from opskit.reports.i18n import roman_month
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 
 REGISTER_CODE = "PLTI"
 # The values a step sets on the request, by step.
@@ -227,7 +227,7 @@ def _rows(
     until: datetime | None = None,
     incident_id: int | None = None,
     limit: int = 10_000,
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     """Requests joined with their state, newest first, each filter applied when given."""
     bounds = (
         request_id,
@@ -246,7 +246,7 @@ def _rows(
 
 
 def _insert(
-    connection: sqlite3.Connection,
+    connection: Connection,
     config: Config,
     given: dict[str, str],
     *,
@@ -270,7 +270,7 @@ def _insert(
     cursor = connection.execute(
         "INSERT INTO requests (year, sequence, number, requester, requester_login, unit,"
         " contact, subject, description, incident_id, arrived_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             local.year,
             sequence,
@@ -286,7 +286,7 @@ def _insert(
             to_text(now),
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0])
 
 
 def _cleaned(new: NewRequest) -> dict[str, str]:
@@ -316,7 +316,7 @@ def _person_name(config: Config, name: str) -> str:
     return " ".join(name.split())
 
 
-def _request(row: sqlite3.Row, records: tuple[engine.Record, ...]) -> ServiceRequest:
+def _request(row: Row, records: tuple[engine.Record, ...]) -> ServiceRequest:
     return ServiceRequest(
         id=row["id"],
         number=row["number"],

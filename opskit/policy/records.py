@@ -10,7 +10,6 @@ replaced the other. Regulations are kept with every review (append-only).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from opskit.permissions import require
 from opskit.procedures import engine
 from opskit.procedures.definition import Procedure
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 from opskit.text import Message
 
 PROCEDURE = "policy"
@@ -65,10 +65,10 @@ def create(
     title, body = _clean(title, 300), _clean(body, 200_000)
     with store.transaction() as connection:
         cursor = connection.execute(
-            "INSERT INTO policy_documents (kind, title, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO policy_documents (kind, title, created_at) VALUES (?, ?, ?) RETURNING id",
             (kind, title, to_text(now)),
         )
-        document_id = int(cursor.lastrowid or 0)
+        document_id = int(cursor.fetchone()[0])
         version = _version(connection, document_id, title=title, body=body, actor=actor, now=now)
         engine.open_instance(
             connection, procedure, document_id, actor, now, fields={"version": version},
@@ -181,11 +181,11 @@ def add_regulation(
     with store.transaction() as connection:
         cursor = connection.execute(
             "INSERT INTO regulations (title, number, year, link, summary, added_at, added_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (_clean(title, 300), _clean(number, 100), year, link, _clean(summary, 4000),
              to_text(now), actor.name),
         )  # fmt: skip
-        regulation = int(cursor.lastrowid or 0)
+        regulation = int(cursor.fetchone()[0])
         _review(connection, regulation, actor, now, "added")
     return next(item for item in regulations(store) if item.id == regulation)
 
@@ -224,7 +224,7 @@ def regulations(store: Store) -> list[Regulation]:
 
 
 def _review(
-    connection: sqlite3.Connection, regulation: int, actor: Actor, now: datetime, note: str | None
+    connection: Connection, regulation: int, actor: Actor, now: datetime, note: str | None
 ) -> None:
     connection.execute(
         "INSERT INTO regulation_reviews (regulation, actor, edge, at, note) VALUES (?, ?, ?, ?, ?)",
@@ -233,7 +233,7 @@ def _review(
 
 
 def _version(
-    connection: sqlite3.Connection, document_id: int,
+    connection: Connection, document_id: int,
     *, title: str, body: str, actor: Actor,
     now: datetime,
 ) -> int:  # fmt: skip
@@ -260,7 +260,7 @@ def _clean(value: str, limit: int) -> str:
     return mask(cleaned)
 
 
-def _rows(store: Store, document_id: int | None) -> list[sqlite3.Row]:
+def _rows(store: Store, document_id: int | None) -> list[Row]:
     return store.read(
         "SELECT d.*, p.state FROM policy_documents d JOIN procedure_instances p"
         " ON p.procedure = ? AND p.instance = d.id WHERE (? IS NULL OR d.id = ?)"
@@ -270,7 +270,7 @@ def _rows(store: Store, document_id: int | None) -> list[sqlite3.Row]:
 
 
 def _document(
-    row: sqlite3.Row, versions: tuple[dict[str, Any], ...], records: tuple[engine.Record, ...]
+    row: Row, versions: tuple[dict[str, Any], ...], records: tuple[engine.Record, ...]
 ) -> Document:
     return Document(
         id=row["id"], kind=row["kind"], title=row["title"], state=row["state"],

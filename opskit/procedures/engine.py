@@ -12,7 +12,6 @@ a step from the same state.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from opskit.masking import mask
 from opskit.permissions import may, require, role_words
 from opskit.procedures.definition import ANYONE, ASSIGNEE, PENDING, REQUESTER, Procedure
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 from opskit.text import Message
 
 Relations = Mapping[str, frozenset[str]]  # relation -> names and logins, case-folded
@@ -103,7 +103,7 @@ class Instance:
 
 
 def open_instance(
-    connection: sqlite3.Connection,
+    connection: Connection,
     procedure: Procedure,
     instance_id: int,
     actor: Actor,
@@ -146,7 +146,7 @@ def open_instance(
 
 
 def take(
-    connection: sqlite3.Connection,
+    connection: Connection,
     config: Config,
     procedure: Procedure,
     instance_id: int,
@@ -180,7 +180,7 @@ def take(
 
 
 def advance(
-    connection: sqlite3.Connection,
+    connection: Connection,
     procedure: Procedure,
     instance_id: int,
     *,
@@ -247,7 +247,7 @@ def advance(
 
 
 def current_state(
-    connection: sqlite3.Connection, procedure: Procedure, instance_id: int, label: str
+    connection: Connection, procedure: Procedure, instance_id: int, label: str
 ) -> str:
     row = connection.execute(
         "SELECT state FROM procedure_instances WHERE procedure = ? AND instance = ?",
@@ -381,7 +381,7 @@ def steps_of(store: Store, procedure: str, ids: list[int]) -> dict[int, list[Rec
 
 
 def attach(
-    connection: sqlite3.Connection,
+    connection: Connection,
     procedure: str,
     instance_id: int,
     *,
@@ -471,7 +471,7 @@ def identities(*names: str | None) -> frozenset[str]:
 
 
 def _append(
-    connection: sqlite3.Connection,
+    connection: Connection,
     procedure: Procedure,
     instance_id: int,
     *,
@@ -505,7 +505,7 @@ def _append(
                 json.dumps(fields, ensure_ascii=False, sort_keys=True),
             ),
         )
-    except sqlite3.IntegrityError as error:
+    except connection.IntegrityError as error:
         raise StoreError(f"cannot record the step {step}: {error}") from None
     return Record(
         position,
@@ -522,7 +522,7 @@ def _append(
     )
 
 
-def _record(row: sqlite3.Row, files: list[Attachment]) -> Record:
+def _record(row: Row, files: list[Attachment]) -> Record:
     return Record(
         position=row["position"],
         step=row["step"],
@@ -539,7 +539,7 @@ def _record(row: sqlite3.Row, files: list[Attachment]) -> Record:
     )
 
 
-def _attachment(row: sqlite3.Row) -> Attachment:
+def _attachment(row: Row) -> Attachment:
     return Attachment(
         id=row["id"],
         position=row["position"],
@@ -552,7 +552,7 @@ def _attachment(row: sqlite3.Row) -> Attachment:
     )
 
 
-def _instance(row: sqlite3.Row, records: tuple[Record, ...]) -> Instance:
+def _instance(row: Row, records: tuple[Record, ...]) -> Instance:
     return Instance(
         procedure=row["procedure"],
         id=row["instance"],

@@ -80,7 +80,7 @@ def assign(
         local = moment.astimezone(zone)
         connection.execute(
             "INSERT INTO register_counters (register, year, last) VALUES (?, ?, 1)"
-            " ON CONFLICT (register, year) DO UPDATE SET last = last + 1",
+            " ON CONFLICT (register, year) DO UPDATE SET last = register_counters.last + 1",
             (kind, local.year),
         )
         sequence = int(

@@ -56,16 +56,20 @@ class JobRun:
         }
 
 
-def job_states(store: Store, jobs: list[Job], now: datetime) -> dict[str, JobState]:
-    """Each job's state; a job seen for the first time is remembered from now."""
+def job_states(
+    store: Store, jobs: list[Job], now: datetime, part: Any = None
+) -> dict[str, JobState]:
+    """Each job's state (of this shard's runner, see ``slot_key``), by the job's name; a job
+    seen for the first time is remembered from now."""
     saved = store.state_items(STATE_NAMESPACE)
     states = {}
     for job in jobs:
-        if job.name in saved:
-            states[job.name] = JobState.from_dict(saved[job.name])
+        key = slot_key(store, job, part)
+        if key in saved:
+            states[job.name] = JobState.from_dict(saved[key])
         else:
             states[job.name] = JobState(first_seen=now)
-            store.put_state(STATE_NAMESPACE, job.name, states[job.name].to_dict())
+            store.put_state(STATE_NAMESPACE, key, states[job.name].to_dict())
     return states
 
 
@@ -81,7 +85,7 @@ def run_jobs(
     config, store, now = context.config, context.store(), utc_now()
     part = parse_shard(shard)
     jobs = config.schedule.jobs
-    states = job_states(store, jobs, now)
+    states = job_states(store, jobs, now, part)
     if only is not None:
         chosen = [job for job in jobs if job.name == only]
         if not chosen:
@@ -101,23 +105,30 @@ def run_jobs(
             continue
         if no_checks and job.run.startswith(SHARDABLE_PREFIX):
             continue
+        key = slot_key(store, job, part)
         try:
-            with hold(
-                config.state_dir / "locks" / f"job-{job.name}.lock", f"job {job.name}"
-            ) as held:
+            with (
+                hold(
+                    config.state_dir / "locks" / f"job-{job.name}.lock", f"job {job.name}"
+                ) as held,
+                store.claim(f"job:{key}") as claimed,
+            ):
+                if not claimed:
+                    messages.append(f"skipped {job.name}: a runner on another machine runs it now")
+                    continue
                 if held.took_over:
                     pid = (held.previous or {}).get("pid")
                     messages.append(
                         f"{job.name}: took over the lock of pid {pid}, which died holding it"
                     )
                 # Another `opskit run` may have run it while this one worked on earlier jobs.
-                state = JobState.from_dict(store.get_state(STATE_NAMESPACE, job.name))
+                state = JobState.from_dict(store.get_state(STATE_NAMESPACE, key))
                 if only is None and not is_due(job, state, utc_now(), context.timezone, catch_up):
                     messages.append(f"skipped {job.name}: another `opskit run` already ran it")
                     continue
                 # The job's processes hold the lock too: it outlives this run if it is killed.
                 with execute.handing_down(held.descriptor):
-                    runs.append(_run_one(context, job, state, part, held))
+                    runs.append(_run_one(context, job, state, part, held, key=key))
         except LockBusy as busy:
             messages.append(f"skipped {job.name}: {busy.message}")
     target = metrics_file or (
@@ -160,12 +171,20 @@ def job_argv(config: Config, job: Job, shard: Any) -> list[str]:
     ]
 
 
-def _run_one(context: AppContext, job: Job, state: JobState, shard: Any, held: Held) -> JobRun:
+def slot_key(store: Store, job: Job, part: Any) -> str:
+    """Where a job's state is kept: per shard in a shared store, where every shard's runner
+    keeps its own schedule in the same table; by the job's name alone in a court's own file."""
+    if store.engine == "postgresql" and part is not None and job.run.startswith(SHARDABLE_PREFIX):
+        return f"{job.name}@{part}"
+    return job.name
+
+
+def _run_one(
+    context: AppContext, job: Job, state: JobState, shard: Any, held: Held, *, key: str
+) -> JobRun:
     store = context.store()
     started = utc_now()
-    store.put_state(
-        STATE_NAMESPACE, job.name, {**state.to_dict(), "last_started": started.isoformat()}
-    )
+    store.put_state(STATE_NAMESPACE, key, {**state.to_dict(), "last_started": started.isoformat()})
     clock = time.monotonic()
     try:
         completed = execute.run(
@@ -193,7 +212,7 @@ def _run_one(context: AppContext, job: Job, state: JobState, shard: Any, held: H
         last_exit_code=exit_code,
         last_duration_seconds=duration,
     )
-    store.put_state(STATE_NAMESPACE, job.name, finished.to_dict())
+    store.put_state(STATE_NAMESPACE, key, finished.to_dict())
     return JobRun(job.name, job.run, status, exit_code, duration, note)
 
 

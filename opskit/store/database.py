@@ -1,10 +1,11 @@
-"""The connection to the SQLite history: opening, migrating, write transactions.
+"""The connection to the history: opening, migrating, write transactions.
 
-WAL mode and ``BEGIN IMMEDIATE`` transactions let several opskit processes
-(cron, a CI job, an admin at the terminal) write at once without losing
-anything; ``busy_timeout`` makes a writer wait its turn instead of failing.
-Migrations run in order, inside a write transaction, so two processes never
-migrate twice.
+SQLite (the default) runs in WAL mode with ``BEGIN IMMEDIATE`` transactions,
+so several opskit processes on one machine (cron, a CI job, an admin at the
+terminal) write at once without losing anything; ``busy_timeout`` makes a
+writer wait its turn instead of failing. A shared PostgreSQL store gives
+writers on many machines the same queue (``postgres``). Migrations run in
+order, inside a write transaction, so two processes never migrate twice.
 """
 
 from __future__ import annotations
@@ -15,25 +16,50 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 
 from opskit import __version__
 from opskit.errors import StoreError
+from opskit.store.location import StoreLocation, location_of
 from opskit.store.migrations import MIGRATIONS, statements
 
 BUSY_TIMEOUT_MILLISECONDS = 30_000
 
+# An ``sqlite3.Connection`` or a ``postgres.PostgresConnection`` (the same calls), and a row
+# of either (read by name or position). Either raises its own ``connection.IntegrityError``.
+Connection: TypeAlias = Any
+Row: TypeAlias = Any
+
+# PostgreSQL has no user_version: the schema version is this table's one row.
+_PG_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS opskit_schema (version BIGINT NOT NULL)"
+
 
 class Database:
-    """An open history database; the feature mixins of ``Store`` build on it."""
+    """An open history database; the feature mixins of ``Store`` build on it.
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    ``_connection`` is an ``sqlite3.Connection`` or a ``PostgresConnection``
+    answering the same calls, so feature modules write their SQL once.
+    """
+
+    def __init__(self, connection: Any, location: StoreLocation) -> None:
         self._connection = connection
-        self.path = path
+        self.location = location
+        self.path: Path | str = location.path if location.path is not None else location.shown
+        # The organisation whose history this is (None: a single-court store without a code).
+        self.organisation = location.organisation
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.location.engine
 
     @classmethod
-    def open(cls, path: Path) -> Self:
-        """Open (creating and migrating as needed); raises StoreError with the path."""
+    def open(cls, target: Path | str | StoreLocation) -> Self:
+        """Open (creating and migrating as needed); raises StoreError naming the store."""
+        location = location_of(target)
+        if location.url is not None:
+            return cls._open_postgres(location)
+        path = location.path or Path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             connection = sqlite3.connect(
@@ -47,13 +73,28 @@ class Database:
             retry_locked(lambda: connection.execute("PRAGMA journal_mode = WAL"))
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            store = cls(connection, path)
+            store = cls(connection, location)
             store._migrate()
             path.chmod(0o600)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"history database {path}: {error}") from None
         except OSError as error:
             raise StoreError(f"history database {path}: {error.strerror or error}") from None
+        return store
+
+    @classmethod
+    def _open_postgres(cls, location: StoreLocation) -> Self:
+        from opskit.store.postgres import connect, is_postgres_error
+
+        connection = connect(location)
+        store = cls(connection, location)
+        try:
+            store._migrate()
+        except BaseException as error:
+            connection.close()
+            if is_postgres_error(error):
+                raise StoreError(f"history database {location.shown}: {error}") from None
+            raise
         return store
 
     def close(self) -> None:
@@ -66,8 +107,12 @@ class Database:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
+        if self.engine == "postgresql":
+            with self._connection.transaction() as connection:
+                yield connection
+            return
         retry_locked(lambda: self._connection.execute("BEGIN IMMEDIATE"))
         try:
             yield self._connection
@@ -76,14 +121,42 @@ class Database:
             raise
         self._connection.execute("COMMIT")
 
+    @contextmanager
+    def claim(self, name: str) -> Iterator[bool]:
+        """Whether this process may do the work ``name`` (a job's slot) now, for the block.
+
+        In a shared store the claim is an advisory lock of the database, held by
+        this connection: runners on other machines see it taken (False), and the
+        database drops it if this process dies. SQLite's single machine has its
+        file locks (``opskit.locking``), so there the claim is always given.
+        """
+        if self.engine != "postgresql":
+            yield True
+            return
+        key = f"{self.location.schema}:{name}"
+        taken = self._connection.try_lock(key)
+        try:
+            yield taken
+        finally:
+            if taken:
+                self._connection.unlock(key)
+
     @property
     def schema_version(self) -> int:
+        if self.engine == "postgresql":
+            found = self._connection.execute("SELECT to_regclass('opskit_schema')").fetchone()
+            if found[0] is None:
+                return 0
+            row = self._connection.execute("SELECT MAX(version) FROM opskit_schema").fetchone()
+            return int(row[0] or 0)
         return int(self._connection.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
         if self.schema_version == len(MIGRATIONS):
             return
         with self.transaction() as connection:
+            if self.engine == "postgresql":
+                connection.execute(_PG_VERSION_TABLE)
             current = (
                 self.schema_version
             )  # re-read under the lock: another process may have migrated
@@ -93,13 +166,27 @@ class Database:
                     f"opskit ({__version__}) understands ({len(MIGRATIONS)}); upgrade opskit"
                 )
             for version in range(current, len(MIGRATIONS)):
-                for statement in statements(MIGRATIONS[version]):
+                for statement in self._statements(MIGRATIONS[version]):
                     connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {version + 1}")
+                self._set_schema_version(connection, version + 1)
 
-    def read(self, query: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _statements(self, script: str) -> list[str]:
+        if self.engine == "sqlite":
+            return statements(script)
+        from opskit.store.dialect import for_postgres
+
+        return [rendered for each in statements(script) for rendered in for_postgres(each)]
+
+    def _set_schema_version(self, connection: Any, version: int) -> None:
+        if self.engine == "sqlite":
+            connection.execute(f"PRAGMA user_version = {version}")
+            return
+        connection.execute("DELETE FROM opskit_schema")
+        connection.execute("INSERT INTO opskit_schema (version) VALUES (?)", (version,))
+
+    def read(self, query: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """Rows of a read-only query, for feature modules that own their tables."""
-        return self._connection.execute(query, parameters).fetchall()
+        return list(self._connection.execute(query, parameters).fetchall())
 
     def count(self, table: str) -> int:
         """Rows in ``runs`` or ``results`` (for tests and diagnostics)."""

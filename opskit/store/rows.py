@@ -11,14 +11,14 @@ and a missing remediation is the check id.
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from opskit.result import Status
-from opskit.store.database import to_text
+from opskit.store.database import Connection, to_text
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,11 @@ _OBJECT = (
     """ || ',"sop_row":' || json_quote(sop_row)"""
     f""" || ',"observed_at":' || json_quote({_OBSERVED_AT}) || '}}'"""
 )
+# Named apart from the stored column: PostgreSQL would name the CASE after its ELSE
+# (observed_at) and then find ORDER BY observed_at ambiguous.
 _COLUMNS = (
     "check_id, target, status, summary, message, evidence, metrics,"
-    f" {_REMEDIATION}, sop_row, {_OBSERVED_AT}"
+    f" {_REMEDIATION} AS shown_remediation, sop_row, {_OBSERVED_AT} AS shown_at"
 )
 
 
@@ -107,10 +109,11 @@ def filter_clause(where: ResultFilter) -> tuple[str, list[Any]]:
     return query, parameters
 
 
-def result_objects(
-    connection: sqlite3.Connection, where: ResultFilter
-) -> Iterator[tuple[str, str]]:
+def result_objects(connection: Connection, where: ResultFilter) -> Iterator[tuple[str, str]]:
     """Each matching result as (its JSON object, its stored UTC time), newest first."""
+    if _on_postgres(connection):
+        yield from _objects_made_here(connection, where)
+        return
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
         f"SELECT {_OBJECT}, observed_at FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound
@@ -120,18 +123,41 @@ def result_objects(
     yield from cursor
 
 
-def result_records(
-    connection: sqlite3.Connection, where: ResultFilter
-) -> Iterator[tuple[Any, ...]]:
+def result_records(connection: Connection, where: ResultFilter) -> Iterator[tuple[Any, ...]]:
     """Each matching result as a tuple in ``RESULT_COLUMNS`` order (evidence and metrics as
     JSON text), then its stored UTC time; newest first."""
     clause, parameters = filter_clause(where)
-    cursor = connection.execute(
-        f"SELECT {_COLUMNS}, observed_at FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound
-        parameters,
-    )
+    query = f"SELECT {_COLUMNS}, observed_at FROM results{clause}"  # noqa: S608  # nosec B608 - fixed SQL, values bound
+    if _on_postgres(connection):
+        yield from connection.stream(query, parameters)
+        return
+    cursor = connection.execute(query, parameters)
     cursor.row_factory = None
     yield from cursor
+
+
+def _on_postgres(connection: Connection) -> bool:
+    return getattr(connection, "engine", "sqlite") == "postgresql"
+
+
+def _objects_made_here(connection: Connection, where: ResultFilter) -> Iterator[tuple[str, str]]:
+    """``result_objects`` on PostgreSQL: the same text, spliced in Python (evidence, metrics
+    and message are JSON text already and go in as stored)."""
+    for record in result_records(connection, where):
+        check_id, target, status, summary, message, evidence, metrics = record[:7]
+        remediation, sop_row, observed_at, stored = record[7:]
+        text = (
+            f'{{"check_id":{_quote(check_id)},"target":{_quote(target)},'
+            f'"status":{_quote(status)},"summary":{_quote(summary)},'
+            f'"message":{message or "null"},"evidence":{evidence},"metrics":{metrics},'
+            f'"remediation":{_quote(remediation)},"sop_row":{_quote(sop_row)},'
+            f'"observed_at":{_quote(observed_at)}}}'
+        )
+        yield text, stored
+
+
+def _quote(value: str | None) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 # The row's fields joined by NUL (which stored text does not hold), NULL as empty text:
@@ -149,12 +175,18 @@ _ONE_ROW_FIELDS = f"SELECT {_JOINED.replace(' || char(0) || ', ', ')} FROM resul
 
 
 def result_fields(
-    connection: sqlite3.Connection, where: ResultFilter
+    connection: Connection, where: ResultFilter
 ) -> Iterator[tuple[str | list[str], str]]:
     """Each matching result as (its ``RESULT_COLUMNS`` joined by NUL, its stored UTC time).
 
     A row whose own text holds a NUL comes as the list of its fields instead.
     """
+    if _on_postgres(connection):
+        # PostgreSQL text never holds a NUL, so every row joins cleanly.
+        for record in result_records(connection, where):
+            fields = ("" if field is None else str(field) for field in record[:-1])
+            yield "\0".join(fields), record[-1]
+        return
     clause, parameters = filter_clause(where)
     cursor = connection.execute(
         f"SELECT {_JOINED}, observed_at, id FROM results{clause}",  # noqa: S608  # nosec B608 - fixed SQL, values bound

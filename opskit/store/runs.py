@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -83,7 +82,7 @@ class RunHistory(Database):
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, machine, pid, opskit_version, uid,"
-                " process) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " process) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     command,
                     to_text(started_at),
@@ -94,7 +93,7 @@ class RunHistory(Database):
                     json.dumps(this_process()),
                 ),
             )
-            return int(cursor.lastrowid or 0)
+            return int(cursor.fetchone()[0])
 
     def add_results(self, run_id: int, results: Sequence[Result]) -> None:
         """Results of a run still going, recorded now in case it never finishes."""
@@ -138,7 +137,7 @@ class RunHistory(Database):
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
-                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " pid, opskit_version, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     command,
                     to_text(started_at),
@@ -151,14 +150,12 @@ class RunHistory(Database):
                     uuid.uuid4().hex,
                 ),
             )
-            run_id = int(cursor.lastrowid or 0)
+            run_id = int(cursor.fetchone()[0])
             self.insert_results(connection, run_id, results)
         return run_id
 
     @staticmethod
-    def insert_results(
-        connection: sqlite3.Connection, run_id: int, results: Sequence[Result]
-    ) -> None:
+    def insert_results(connection: Any, run_id: int, results: Sequence[Result]) -> None:
         """Add a run's results inside the caller's transaction (secrets masked).
 
         The current status of each (check, target) moves with them; a result
@@ -280,11 +277,11 @@ class RunHistory(Database):
 
     def _counts(self, run_ids: list[int]) -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {}
-        for row in self._connection.execute(
-            "SELECT run_id, status, COUNT(*) AS n FROM results"
-            " WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status",
-            (json.dumps(run_ids),),
-        ):
+        if not run_ids:
+            return counts
+        marks = ", ".join("?" * len(run_ids))
+        query = f"SELECT run_id, status, COUNT(*) AS n FROM results WHERE run_id IN ({marks})"  # noqa: S608  # nosec B608 - only ? marks
+        for row in self._connection.execute(query + " GROUP BY run_id, status", run_ids):
             counts.setdefault(row["run_id"], {})[row["status"]] = row["n"]
         return counts
 
@@ -305,7 +302,7 @@ def _result_row(run_id: int, result: Result) -> tuple[Any, ...]:
     )
 
 
-def _result(row: sqlite3.Row) -> Result:
+def _result(row: Any) -> Result:
     return Result.from_dict(
         {
             "check_id": row["check_id"],
@@ -322,7 +319,7 @@ def _result(row: sqlite3.Row) -> Result:
     )
 
 
-def _run_record(row: sqlite3.Row, counts: dict[str, int]) -> RunRecord:
+def _run_record(row: Any, counts: dict[str, int]) -> RunRecord:
     state, status = "finished", Status(row["status"]) if row["status"] else None
     if row["finished_at"] is None:
         state = "running"

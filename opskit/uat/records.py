@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import uuid
 from datetime import datetime
 from typing import Any, cast
@@ -28,6 +27,7 @@ from opskit.masking import mask, mask_data
 from opskit.procedures import engine
 from opskit.procedures.definition import Procedure, builtin, procedure
 from opskit.store import Store, from_text, to_text
+from opskit.store.database import Connection, Row
 from opskit.text import message_from, message_json
 from opskit.uat.model import (
     Decision,
@@ -53,7 +53,8 @@ def save(store: Store, run: NewRun, actor: Actor | None = None) -> int:
         cursor = connection.execute(
             "INSERT INTO uat_runs (uid, checklist, checklist_title, checklist_source,"
             " checklist_sha256, application, version, target, tester, started_at, finished_at,"
-            " result, machine, opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " result, machine, opskit_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (
                 uuid.uuid4().hex,
                 run.checklist,
@@ -71,7 +72,7 @@ def save(store: Store, run: NewRun, actor: Actor | None = None) -> int:
                 __version__,
             ),
         )
-        run_id = int(cursor.lastrowid or 0)
+        run_id = int(cursor.fetchone()[0])
         connection.executemany(
             "INSERT INTO uat_steps (run_id, position, step_id, title, kind, required, definition,"
             " outcome, summary, note, tester, evidence, at, duration_ms, message)"
@@ -255,7 +256,7 @@ def uat_procedure(config: Config | None) -> Procedure:
 
 
 def _procedure_step(
-    connection: sqlite3.Connection,
+    connection: Connection,
     config: Config | None,
     run_id: int,
     *,
@@ -297,16 +298,16 @@ def _procedure_step(
     )
 
 
-def _row(connection: sqlite3.Connection, store: Store, run_id: int) -> sqlite3.Row:
+def _row(connection: Connection, store: Store, run_id: int) -> Row:
     row = connection.execute("SELECT * FROM uat_runs WHERE id = ?", (run_id,)).fetchone()
     if row is None:
         raise NotFoundError(
             f"no UAT run {run_id} in history ({store.path})", details=["see `opskit uat list`"]
         )
-    return cast(sqlite3.Row, row)
+    return row
 
 
-def _refuse_if_decided(connection: sqlite3.Connection, run_id: int) -> None:
+def _refuse_if_decided(connection: Connection, run_id: int) -> None:
     row = connection.execute(
         "SELECT decision, approver, at FROM uat_decisions WHERE run_id = ?", (run_id,)
     ).fetchone()
@@ -319,12 +320,12 @@ def _refuse_if_decided(connection: sqlite3.Connection, run_id: int) -> None:
         )
 
 
-def _write(connection: sqlite3.Connection, query: str, parameters: tuple[Any, ...]) -> None:
+def _write(connection: Connection, query: str, parameters: tuple[Any, ...]) -> None:
     """One insert; the immutability triggers' refusal becomes a readable error."""
     try:
         connection.execute(query, parameters)
-    except sqlite3.IntegrityError as error:
-        if "decided" in str(error) or "final" in str(error) or "UNIQUE" in str(error):
+    except connection.IntegrityError as error:
+        if "decided" in str(error) or "final" in str(error) or "unique" in str(error).lower():
             raise RefusedError(
                 f"the UAT run is already decided and cannot change ({error})", code="uat-decided"
             ) from None
@@ -363,7 +364,7 @@ def _step_row(run_id: int, step: StepRecord) -> tuple[Any, ...]:
     )
 
 
-def _step(row: sqlite3.Row) -> StepRecord:
+def _step(row: Row) -> StepRecord:
     return StepRecord(
         position=row["position"],
         step_id=row["step_id"],
@@ -382,7 +383,7 @@ def _step(row: sqlite3.Row) -> StepRecord:
 
 
 def _run(
-    row: sqlite3.Row,
+    row: Row,
     steps: tuple[StepRecord, ...],
     reviews: tuple[Review, ...],
     ruling: Ruling | None,
@@ -406,7 +407,7 @@ def _run(
     )
 
 
-def _ruling(row: sqlite3.Row) -> Ruling:
+def _ruling(row: Row) -> Ruling:
     return Ruling(
         decision=cast(Decision, row["decision"]),
         approver=row["approver"],

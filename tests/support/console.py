@@ -47,6 +47,7 @@ PEOPLE = [
         "login": "rina",
         "position": "Staf Kepaniteraan",
     },
+    {"name": "Hakim Tinggi Pengawas", "roles": ["pengawas"], "login": "pengawas"},
 ]
 ROLE_LOGINS = {person["roles"][0]: person["login"] for person in PEOPLE}
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

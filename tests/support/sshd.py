@@ -53,6 +53,9 @@ class SshServer:
         directory.mkdir(parents=True, exist_ok=True)
         self.host_key = keygen(directory / "ssh_host_ed25519_key")
         self.log = directory / "sshd.log"
+        # The sessions' own temporary directory: what a command leaves behind on the "host"
+        # is found here, not among other processes' files in the machine's /tmp.
+        self.tmp = directory / "tmp"
 
     @property
     def fingerprint(self) -> str:
@@ -64,6 +67,7 @@ class SshServer:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation directory
         authorized = self.directory / "authorized_keys"
         authorized.write_text(Path(f"{self.client_key}.pub").read_text())
+        self.tmp.mkdir(mode=0o700, exist_ok=True)
         config = self.directory / "sshd_config"
         config.write_text(
             f"Port {self.port}\n"
@@ -76,7 +80,8 @@ class SshServer:
             "PasswordAuthentication no\n"
             "KbdInteractiveAuthentication no\n"
             "PermitRootLogin prohibit-password\n"
-            "LogLevel ERROR\n" + self.extra_config
+            "LogLevel ERROR\n"
+            f"SetEnv TMPDIR={self.tmp}\n" + self.extra_config
         )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -113,6 +118,18 @@ class SshServer:
         self.stop()
         self.host_key = keygen(self.directory / "ssh_host_ed25519_key")
         self.start()
+
+    def run(self, command: str) -> subprocess.CompletedProcess[str]:
+        """``command`` in a session of this server, through the real ssh client."""
+        return subprocess.run(
+            [
+                "ssh", "-i", str(self.client_key), "-p", str(self.port),
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                f"{self.user}@127.0.0.1", command,
+            ],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
 
     def host_entry(self, name: str, **extra: object) -> dict[str, object]:
         """An opskit.yaml hosts[] entry for this server."""

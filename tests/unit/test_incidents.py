@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,8 +39,8 @@ def run(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "history.sqlite")
+def store(history_location: Any) -> Store:
+    return Store.open(history_location)
 
 
 def test_critical_opens_once_reminds_at_the_interval_and_resolves_with_duration(

@@ -88,6 +88,8 @@ EXPECTED: dict[str, set[str]] = {
     "policy.send_back": {"ketua"},
     "policy.supersede": {"ketua"},
     "policy.withdraw": {"kasubbag_ti", "ketua"},
+    # The supervising court's reader of the courts it oversees, and nobody else.
+    "supervision.view": {"pengawas"},
 }
 
 

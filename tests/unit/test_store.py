@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,8 +22,14 @@ from datetime import UTC, datetime
 from opskit.result import Result, Status
 from opskit.store import Store
 
-path, tag, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with Store.open(__import__("pathlib").Path(path)) as store:
+from opskit.store.location import StoreLocation
+
+where, tag, runs, password_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+location = (
+    StoreLocation(url=where, password_file=__import__("pathlib").Path(password_file))
+    if where.startswith("postgresql") else StoreLocation(path=__import__("pathlib").Path(where))
+)
+with Store.open(location) as store:
     for number in range(runs):
         now = datetime.now(UTC)
         results = [Result("host.disk", f"{tag}-{number}-{index}", Status.OK, "fine")
@@ -43,8 +50,8 @@ def result(check_id: str = "host.disk", target: str = "web1", status: Status = S
     )
 
 
-def test_a_run_and_its_results_round_trip(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def test_a_run_and_its_results_round_trip(history_location: Any) -> None:
+    with Store.open(history_location) as store:
         started = datetime.now(UTC)
         run_id = store.record_run(
             "check host",
@@ -98,12 +105,13 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
         Store.open(path)
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "history.sqlite"
+def test_two_processes_writing_at_once_lose_nothing(history_location: Any) -> None:
+    path = history_location
+    where, password_file = _argv(history_location)
     runs = 150
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), tag, str(runs)],
+            [sys.executable, "-c", WRITER, where, tag, str(runs), password_file],
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -137,8 +145,15 @@ def test_two_opskit_commands_at_once_both_record(make_config) -> None:
     assert len(listed.json["data"]["runs"]) == 4
 
 
-def test_recent_and_latest_results(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def _argv(location: Any) -> tuple[str, str]:
+    """The store as a writer process is told it: no password on its command line."""
+    if isinstance(location, Path):
+        return str(location), "-"
+    return location.url, str(location.password_file)
+
+
+def test_recent_and_latest_results(history_location: Any) -> None:
+    with Store.open(history_location) as store:
         for status in (Status.OK, Status.CRITICAL, Status.WARNING):
             now = datetime.now(UTC)
             store.record_run(
@@ -157,8 +172,8 @@ def test_recent_and_latest_results(tmp_path: Path) -> None:
     assert [item.check_id for item in only_disk] == ["host.disk"]
 
 
-def test_state_values_round_trip_and_update(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def test_state_values_round_trip_and_update(history_location: Any) -> None:
+    with Store.open(history_location) as store:
         assert store.get_state("logs.offsets", "/var/log/nginx/access.log") is None
         store.put_state("logs.offsets", "/var/log/nginx/access.log", {"inode": 5, "offset": 10})
         store.put_state("logs.offsets", "/var/log/nginx/access.log", {"inode": 5, "offset": 99})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr
 
@@ -72,6 +72,10 @@ from opskit.config.schema.schedule import (
     Schedule,
 )
 from opskit.config.schema.security import CodeTarget, Security
+from opskit.config.schema.store import Store
+
+if TYPE_CHECKING:
+    from opskit.store.location import StoreLocation
 from opskit.config.schema.signing import SignerKey, Signing
 from opskit.config.schema.sites import (
     WEB_CHECKS,
@@ -203,6 +207,11 @@ class Config(Section):
         default_factory=Notifications, description="How reports and alerts are delivered."
     )
     paths: Paths = Field(default_factory=Paths, description="Where opskit keeps its files.")
+    store: Store = Field(
+        default_factory=Store,
+        description="A shared history in PostgreSQL (courts, central runners); "
+        "default: an SQLite file.",
+    )
     host_checks: HostChecks = Field(
         default_factory=HostChecks, description="Thresholds for host checks (disk, memory, load)."
     )
@@ -307,6 +316,20 @@ class Config(Section):
     @property
     def history_db(self) -> Path:
         return self.paths.history_db or self.state_dir / "history.sqlite"
+
+    @property
+    def store_location(self) -> StoreLocation:
+        """Where ``Store.open`` finds the history: the shared database, else the SQLite file."""
+        from opskit.store.location import StoreLocation
+
+        if self.store.url is not None:
+            return StoreLocation(
+                url=self.store.url,
+                password_file=self.store.password_file,
+                organisation=self.organisation.code,
+                organisation_name=self.organisation.name,
+            )
+        return StoreLocation(path=self.history_db)
 
     def archive_dirs(self) -> list[Path]:
         """Where opskit keeps what must survive: signed documents and published content."""

@@ -19,6 +19,7 @@ ROLES = (
     "redaktur",
     "editor",
     "pegawai",
+    "pengawas",
 )
 
 
@@ -32,9 +33,20 @@ Role = Literal[
     "redaktur",
     "editor",
     "pegawai",
+    "pengawas",
 ]
 # A sign-in name: lower case letters, digits, dot, dash and underscore.
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{1,31}$"
+
+
+# An organisation's short code: its own part of a shared store (PostgreSQL schema org_<code>).
+CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+
+
+class Overseen(Section):
+    code: Code = Field(description="The overseen court's code, as in its own config.")
+    name: str = Field(description="The overseen court's name.", min_length=1)
 
 
 class Organisation(Section):
@@ -42,6 +54,18 @@ class Organisation(Section):
         description="Full name of the organisation, printed on every report.",
         examples=["Pengadilan Agama Penajam"],
         min_length=1,
+    )
+    code: Code | None = Field(
+        None,
+        description="Short code of the organisation (lower case letters, digits and _), "
+        "needed with a shared store (store.url): its runs, results, incidents, documents and "
+        "register numbers are kept under this code, apart from every other court's. "
+        "For example pa_penajam.",
+    )
+    oversees: list[Overseen] = Field(
+        default_factory=list,
+        description="For a supervising court (Pengadilan Tinggi Agama): the courts it "
+        "oversees in the shared store, read in the console by the pengawas role.",
     )
     short_name: str | None = Field(
         None, description="Short name for subjects and headers.", examples=["PA Penajam"]
@@ -99,7 +123,8 @@ class Person(Section):
     name: str = Field(description="Full name as it appears on signed documents.", min_length=1)
     roles: list[Role] = Field(
         description="SOP roles: " + ", ".join(ROLES) + " (pegawai: an employee with no SOP "
-        "duty, who may sign in to ask for IT services).",
+        "duty, who may sign in to ask for IT services; pengawas: at a supervising court, "
+        "reads the courts of organisation.oversees).",
         min_length=1,
     )
     position: str | None = Field(None, description="Job title (jabatan) for signature blocks.")

@@ -111,13 +111,15 @@ def trend(
 ) -> list[dict[str, Any]]:
     """Per site: the mean score per week of the month, the last score, last month's, and losses."""
     from opskit.store import to_text
+    from opskit.store.functions import functions_for
 
+    sql = functions_for(store.engine)
     rows: dict[str, dict[str, Any]] = {}
     for row in store.read(
-        "SELECT r.target, (CAST(strftime('%d', r.observed_at, ?) AS INTEGER) - 1) / 7 AS week,"
-        " AVG(json_extract(m.value, '$.value')) AS score FROM results r, json_each(r.metrics) m"
+        f"SELECT r.target, ({sql.day_of_month('r.observed_at')} - 1) / 7 AS week,"  # noqa: S608  # nosec B608 - fixed SQL
+        f" AVG({sql.metric_value}) AS score FROM results r, {sql.metric_rows}"
         " WHERE r.check_id = ? AND r.observed_at >= ? AND r.observed_at < ?"
-        " AND json_extract(m.value, '$.name') = ? GROUP BY 1, 2",
+        f" AND {sql.metric_name} = ? GROUP BY 1, 2",
         (modifier, CHECK_ID, to_text(start), to_text(end), SCORE_METRIC),
     ):
         entry = rows.setdefault(row["target"], {"target": row["target"], "weeks": [None] * weeks})
@@ -139,11 +141,13 @@ def month_weeks(year: int, month: int) -> int:
 
 def _last_score(store: Store, target: str, before: datetime) -> float | None:
     from opskit.store import to_text
+    from opskit.store.functions import functions_for
 
+    sql = functions_for(store.engine)
     found = store.read(
-        "SELECT json_extract(m.value, '$.value') AS score FROM results r, json_each(r.metrics) m"
+        f"SELECT {sql.metric_value} AS score FROM results r, {sql.metric_rows}"  # noqa: S608  # nosec B608 - fixed SQL
         " WHERE r.check_id = ? AND r.target = ? AND r.observed_at < ?"
-        " AND json_extract(m.value, '$.name') = ? ORDER BY r.observed_at DESC, r.id DESC LIMIT 1",
+        f" AND {sql.metric_name} = ? ORDER BY r.observed_at DESC, r.id DESC LIMIT 1",
         (CHECK_ID, target, to_text(before), SCORE_METRIC),
     )
     return found[0]["score"] if found else None

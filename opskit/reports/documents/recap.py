@@ -15,7 +15,6 @@ numbers can be checked by hand:
 from __future__ import annotations
 
 import calendar
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,6 +28,7 @@ from opskit.reports.documents.common import check_title, signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store, to_text
+from opskit.store.functions import functions_for
 from opskit.uat import records
 
 AVAILABILITY_CHECK = "web.http"
@@ -114,13 +114,14 @@ def availability(store: Store, period: Period) -> list[dict[str, Any]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         counts[row["target"]][row["status"]] += row["n"]
+    sql = functions_for(store.engine)
     response = {
         row["target"]: row["mean"]
         for row in store.read(
-            "SELECT r.target, AVG(json_extract(m.value, '$.value')) AS mean FROM results r,"
-            " json_each(r.metrics) m WHERE r.check_id = ?"
+            f"SELECT r.target, AVG({sql.metric_value}) AS mean FROM results r,"  # noqa: S608  # nosec B608 - fixed SQL
+            f" {sql.metric_rows} WHERE r.check_id = ?"
             " AND r.observed_at >= ? AND r.observed_at < ?"
-            " AND json_extract(m.value, '$.name') = ? GROUP BY r.target",
+            f" AND {sql.metric_name} = ? GROUP BY r.target",
             (AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
         )
     }
@@ -145,11 +146,12 @@ def daily_series(
 ) -> tuple[dict[str, dict[date, float]], dict[str, dict[date, float]]]:
     """Per site and local day: uptime % and mean response time."""
     modifier = period.local_day_modifier()
+    sql = functions_for(store.engine)
     uptime: dict[str, dict[date, float]] = defaultdict(dict)
     for row in store.read(
-        "SELECT target, date(observed_at, ?) AS day,"
-        " SUM(status != 'CRITICAL' AND status != 'UNKNOWN') AS up,"
-        " SUM(status != 'UNKNOWN') AS judged"
+        f"SELECT target, {sql.local_day('observed_at')} AS day,"  # noqa: S608  # nosec B608 - fixed SQL
+        " SUM(CASE WHEN status NOT IN ('CRITICAL', 'UNKNOWN') THEN 1 ELSE 0 END) AS up,"
+        " SUM(CASE WHEN status != 'UNKNOWN' THEN 1 ELSE 0 END) AS judged"
         " FROM results WHERE check_id = ? AND observed_at >= ? AND observed_at < ? GROUP BY 1, 2",
         (modifier, AVAILABILITY_CHECK, *period.bounds()),
     ):
@@ -157,10 +159,10 @@ def daily_series(
             uptime[row["target"]][date.fromisoformat(row["day"])] = 100 * row["up"] / row["judged"]
     response: dict[str, dict[date, float]] = defaultdict(dict)
     for row in store.read(
-        "SELECT r.target, date(r.observed_at, ?) AS day,"
-        " AVG(json_extract(m.value, '$.value')) AS mean"
-        " FROM results r, json_each(r.metrics) m WHERE r.check_id = ? AND r.observed_at >= ?"
-        " AND r.observed_at < ? AND json_extract(m.value, '$.name') = ? GROUP BY 1, 2",
+        f"SELECT r.target, {sql.local_day('r.observed_at')} AS day,"  # noqa: S608  # nosec B608 - fixed SQL
+        f" AVG({sql.metric_value}) AS mean"
+        f" FROM results r, {sql.metric_rows} WHERE r.check_id = ? AND r.observed_at >= ?"
+        f" AND r.observed_at < ? AND {sql.metric_name} = ? GROUP BY 1, 2",
         (modifier, AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
     ):
         response[row["target"]][date.fromisoformat(row["day"])] = row["mean"]
@@ -172,9 +174,10 @@ def findings_per_week(store: Store, period: Period) -> tuple[list[str], dict[str
     modifier = period.local_day_modifier()
     weeks = (calendar.monthrange(period.year, period.month)[1] + 6) // 7
     stacks: dict[str, list[int]] = {}
+    sql = functions_for(store.engine)
     for row in store.read(
-        "SELECT substr(COALESCE(sop_row, '?'), 1, 1) AS section,"
-        " (CAST(strftime('%d', observed_at, ?) AS INTEGER) - 1) / 7 AS week, COUNT(*) AS n"
+        "SELECT substr(COALESCE(sop_row, '?'), 1, 1) AS section,"  # noqa: S608  # nosec B608 - fixed SQL
+        f" ({sql.day_of_month('observed_at')} - 1) / 7 AS week, COUNT(*) AS n"
         " FROM results WHERE status IN ('WARNING', 'CRITICAL')"
         " AND observed_at >= ? AND observed_at < ?"
         " GROUP BY 1, 2",
@@ -185,12 +188,13 @@ def findings_per_week(store: Store, period: Period) -> tuple[list[str], dict[str
 
 
 def prefix_counts(store: Store, period: Period, prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not prefixes:
+        return []
+    matches = " OR ".join("check_id = ? OR check_id LIKE ?" for _ in prefixes)
     rows = store.read(
-        "SELECT check_id, status, COUNT(*) AS n FROM results"
-        " WHERE EXISTS (SELECT 1 FROM json_each(?) p"
-        " WHERE check_id = p.value OR check_id LIKE p.value || '.%')"
+        f"SELECT check_id, status, COUNT(*) AS n FROM results WHERE ({matches})"  # noqa: S608  # nosec B608 - only ? marks
         " AND observed_at >= ? AND observed_at < ? GROUP BY check_id, status",
-        (json.dumps(prefixes), *period.bounds()),
+        (*(text for prefix in prefixes for text in (prefix, f"{prefix}.%")), *period.bounds()),
     )
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -206,11 +210,12 @@ def score_trend(store: Store, period: Period) -> dict[str, list[float | None]]:
     modifier = period.local_day_modifier()
     weeks = (calendar.monthrange(period.year, period.month)[1] + 6) // 7
     trend: dict[str, list[float | None]] = {}
+    sql = functions_for(store.engine)
     for row in store.read(
-        "SELECT r.target, (CAST(strftime('%d', r.observed_at, ?) AS INTEGER) - 1) / 7 AS week,"
-        " AVG(json_extract(m.value, '$.value')) AS score FROM results r, json_each(r.metrics) m"
+        f"SELECT r.target, ({sql.day_of_month('r.observed_at')} - 1) / 7 AS week,"  # noqa: S608  # nosec B608 - fixed SQL
+        f" AVG({sql.metric_value}) AS score FROM results r, {sql.metric_rows}"
         " WHERE r.check_id = ? AND r.observed_at >= ? AND r.observed_at < ?"
-        " AND json_extract(m.value, '$.name') = ? GROUP BY 1, 2",
+        f" AND {sql.metric_name} = ? GROUP BY 1, 2",
         (modifier, SCORE_CHECK, *period.bounds(), SCORE_METRIC),
     ):
         trend.setdefault(row["target"], [None] * weeks)[row["week"]] = row["score"]
@@ -219,11 +224,13 @@ def score_trend(store: Store, period: Period) -> dict[str, list[float | None]]:
 
 def top_offenders(store: Store, period: Period, limit: int = 10) -> list[dict[str, Any]]:
     """The addresses with the most visitor-log detections, and which rules they tripped."""
+    sql = functions_for(store.engine)
+    client = sql.json_text("evidence", "client")
     rows = store.read(
-        "SELECT json_extract(evidence, '$.client') AS client, COUNT(*) AS detections,"
-        " group_concat(DISTINCT substr(check_id, 6)) AS rules FROM results"
+        f"SELECT {client} AS client, COUNT(*) AS detections,"  # noqa: S608  # nosec B608 - fixed SQL
+        f" {sql.distinct_list('substr(check_id, 6)')} AS rules FROM results"
         " WHERE check_id LIKE 'logs.%' AND status IN ('WARNING', 'CRITICAL')"
-        " AND json_extract(evidence, '$.client') IS NOT NULL"
+        f" AND {client} IS NOT NULL"
         " AND observed_at >= ? AND observed_at < ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
         (*period.bounds(), limit),
     )

@@ -83,10 +83,9 @@ def test_remote_set_backs_up_on_the_host_and_results_come_back_as_data(
     assert "the include pattern /no/such/path matched nothing" in empty["summary"]
     snapshots = restic_direct(tmp_path / "web1-repo", repository_password, "snapshots", "--json")
     assert len(json.loads(snapshots.stdout)) == 1
-    leftovers = list(Path("/tmp").glob("opskit-backup.*"))
-    assert not [
-        path for path in leftovers if path.stat().st_mtime > target.stat().st_mtime - 120
-    ], "the secrets directory on the host is removed"
+    assert sshd.run("echo $TMPDIR").stdout.strip() == str(sshd.tmp)  # where it would be left
+    leftovers = list(sshd.tmp.glob("opskit-backup.*"))
+    assert not leftovers, "the secrets directory on the host is removed"
 
 
 def test_host_without_restic_is_told_clearly(

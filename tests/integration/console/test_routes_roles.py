@@ -146,6 +146,8 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/documents/{document_id:int}/signed.pdf", "GET"): ("/documents/{document}/signed.pdf", {}),
     ("/verify/{code}", "GET"): ("/verify/no-such-code", {}),
     ("/audit", "GET"): ("/audit", {}),
+    ("/supervision", "GET"): ("/supervision", {}),
+    ("/supervision/{code}", "GET"): ("/supervision/pa_lain", {}),
     ("/account", "GET"): ("/account", {}),
     ("/account/language", "POST"): ("/account/language", {"language": "en"}),
     ("/status", "GET"): ("/status", {}),

@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,9 +34,10 @@ def availability(target: str, at: datetime, status: Status, response_ms: float) 
 
 
 @pytest.fixture
-def month(tmp_path: Path) -> Store:
-    """November 2026: two sites checked hourly, outages, two resolved incidents and one open."""
-    store = Store.open(tmp_path / "history.sqlite")
+def month(history_location: Any) -> Store:
+    """November 2026: two sites checked hourly, outages, two resolved incidents and one open
+    (in an SQLite file and in PostgreSQL: the figures are the same on both engines)."""
+    store = Store.open(history_location)
     results = []
     for hour in range(30 * 24):
         at = MONTH_START + timedelta(hours=hour)
@@ -150,8 +152,8 @@ def test_recap_document_shows_the_figures_and_charts(
     assert "F. Pemeliharaan Website" in html
 
 
-def test_hardening_score_trend_per_week(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "history.sqlite")
+def test_hardening_score_trend_per_week(history_location: Any) -> None:
+    store = Store.open(history_location)
     for day, score in ((2, 60.0), (3, 70.0), (9, 80.0), (23, 90.0)):
         at = MONTH_START + timedelta(days=day - 1, hours=9)
         store.record_run(
@@ -176,8 +178,8 @@ def test_hardening_score_trend_per_week(tmp_path: Path) -> None:
     assert trend == {"web1": [65.0, 80.0, None, 90.0, None]}
 
 
-def test_top_offenders_from_visitor_log_detections(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "history.sqlite")
+def test_top_offenders_from_visitor_log_detections(history_location: Any) -> None:
+    store = Store.open(history_location)
     at = MONTH_START + timedelta(days=3)
     detections = [
         ("logs.sqli", "203.0.113.77"),
@@ -239,11 +241,11 @@ def test_manual_activities_never_fall_on_a_weekend() -> None:
     )  # last day -> Friday
 
 
-def test_the_months_decisions_come_from_the_audit_trail(tmp_path: Path) -> None:
+def test_the_months_decisions_come_from_the_audit_trail(history_location: Any) -> None:
     from opskit import audit
     from opskit.identity import Actor
 
-    store = Store.open(tmp_path / "history.sqlite")
+    store = Store.open(history_location)
     ketua = Actor("Ahmad Fauzi", frozenset({"ketua"}), "console", login="ahmad")
     operator = Actor("Budi Santoso", frozenset({"operator"}), "terminal")
     inside = MONTH_START + timedelta(days=3)

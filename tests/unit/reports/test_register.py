@@ -7,6 +7,7 @@ import sys
 import zoneinfo
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,8 +46,10 @@ def ask(
     return register.assign(store, kind=kind, key=key, moment=moment, zone=MAKASSAR, pattern=PATTERN)
 
 
-def test_numbers_follow_the_pattern_and_a_rerendering_keeps_its_number(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def test_numbers_follow_the_pattern_and_a_rerendering_keeps_its_number(
+    history_location: Any,
+) -> None:
+    with Store.open(history_location) as store:
         first = ask(store, "incident-1-opened")
         second = ask(store, "incident-2-opened")
         again = ask(store, "incident-1-opened", moment=datetime(2027, 2, 1, tzinfo=UTC))
@@ -58,8 +61,8 @@ def test_numbers_follow_the_pattern_and_a_rerendering_keeps_its_number(tmp_path:
     assert other_kind.sequence == 1  # each kind has its own run of numbers
 
 
-def test_a_new_year_starts_at_one_in_the_organisations_time_zone(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def test_a_new_year_starts_at_one_in_the_organisations_time_zone(history_location: Any) -> None:
+    with Store.open(history_location) as store:
         ask(store, "a")
         last_of_2026 = ask(store, "b", moment=datetime(2026, 12, 31, 15, 59, tzinfo=UTC))
         # 16.00 UTC on 31 December is already 1 January 2027 in Makassar (WITA, UTC+8).
@@ -71,8 +74,8 @@ def test_a_new_year_starts_at_one_in_the_organisations_time_zone(tmp_path: Path)
     assert next_of_2027.sequence == 2
 
 
-def test_a_number_is_never_given_again_even_when_its_entry_is_gone(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "history.sqlite") as store:
+def test_a_number_is_never_given_again_even_when_its_entry_is_gone(history_location: Any) -> None:
+    with Store.open(history_location) as store:
         ask(store, "a")
         ask(store, "b")
         with store.transaction() as connection:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from opskit.errors import RefusedError
@@ -19,8 +20,8 @@ NOW = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "history.sqlite") as opened:
+def store(history_location: Any) -> Iterator[Store]:
+    with Store.open(history_location) as opened:
         yield opened
 
 
@@ -177,7 +178,8 @@ def test_the_database_itself_refuses_to_change_a_decided_run(store: Store, state
     review(store, run_id)
     decide(store, run_id)
 
-    with pytest.raises(sqlite3.IntegrityError, match="decided|final"), store.transaction() as db:
+    refused = (sqlite3.IntegrityError, psycopg.IntegrityError)
+    with pytest.raises(refused, match="decided|final"), store.transaction() as db:
         db.execute(statement, (run_id,))
     assert records.get(store, run_id).version == "1.0"
 
