@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from opskit.console.server import Background, Listen
 from opskit.content import records
 from opskit.helpdesk.attachments import path_of
 from opskit.store import Store
-from support.browser import chromium, screenshot
+from support.browser import screenshot
 from support.console import console_for, seed
 
 from .test_requests_browser import sign_in
@@ -47,12 +46,6 @@ def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
     console = Background(court[0], Listen("127.0.0.1", 0)).start()
     yield console
     console.stop()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    with chromium(tmp_path / "profile") as driver:
-        yield driver
 
 
 def stored(config: Config, item_id: int) -> tuple[str, str]:

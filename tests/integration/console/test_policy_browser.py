@@ -8,7 +8,6 @@ test-artifacts/console/ (policy-*.png)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from opskit.config.schema import Config
 from opskit.console.server import Background, Listen
 from opskit.policy import records
 from opskit.store import Store
-from support.browser import chromium, screenshot
+from support.browser import screenshot
 from support.console import seed
 
 from .test_requests_browser import shows, sign_in, submit_and_wait, text
@@ -39,12 +38,6 @@ def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
     console = Background(court[0], Listen("127.0.0.1", 0)).start()
     yield console
     console.stop()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    with chromium(tmp_path / "profile") as driver:
-        yield driver
 
 
 def forms(browser: Any, server: Background, document: int) -> set[str]:
