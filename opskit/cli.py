@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (| head); nothing more to say
     except OpskitError as error:
-        _emit_error(command, error, json_output)
+        _emit_error(command, error, json_output, _error_words(context, arguments))
         return error.status.exit_code
     except KeyboardInterrupt:
         _emit_error(command, OpskitError("interrupted"), json_output)
@@ -147,12 +147,30 @@ def _words(context: AppContext, args: Any) -> Words:
     return Words(language, settings.zone if settings else UTC)
 
 
-def _emit_error(command: str, error: OpskitError, json_output: bool) -> None:
+def _error_words(context: AppContext | None, arguments: list[str]) -> Words:
+    """The language an error is said in: ``--lang``, else the organisation's (if its config
+    was read before the error), else Bahasa Indonesia."""
+    from datetime import UTC
+
+    from opskit.text import LANGUAGES
+
+    wanted = next(
+        (arguments[index + 1] for index, word in enumerate(arguments[:-1]) if word == "--lang"),
+        next((word.split("=", 1)[1] for word in arguments if word.startswith("--lang=")), None),
+    )
+    config = context.__dict__.get("config") if context is not None else None
+    language = wanted if wanted in LANGUAGES else (config.organisation.language if config else "id")
+    return Words(language, context.timezone if config and context else UTC)
+
+
+def _emit_error(
+    command: str, error: OpskitError, json_output: bool, words: Words | None = None
+) -> None:
     from opskit import output
 
     if json_output:
         output.write_json(output.envelope(command, None, error))
-    output.write_error(error)
+    output.write_error(error, words=words)
 
 
 def _wants_json(arguments: list[str]) -> bool:

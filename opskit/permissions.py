@@ -16,9 +16,10 @@ console.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opskit.errors import RefusedError
+from opskit.text import Message
 
 if TYPE_CHECKING:
     from opskit.config.schema import Config
@@ -63,29 +64,7 @@ RULES: dict[str, RoleRule] = {
         role for roles in config.reports.signatures.values() for role in roles
     ),
 }
-# How a refusal names each action.
-WORDS = {
-    "dashboard.view": "see the dashboard",
-    "history.view": "see the history",
-    "incidents.view": "see incidents",
-    "audit.view": "see the audit trail",
-    "uat.view": "see UAT runs",
-    "incidents.acknowledge": "acknowledge incidents",
-    "incidents.annotate": "annotate incidents",
-    "checks.run": "run checks",
-    "jobs.run": "run jobs",
-    "requests.view": "see IT service requests",
-    "requests.view_all": "see every IT service request",
-    "requests.on_behalf": "register IT service requests for someone else",
-    "requests.export": "write the registers of IT service requests",
-    "requests.from_incident": "turn incidents into IT service requests",
-    "content.view": "see website content",
-    "content.verify": "verify published content and its archive",
-    "policy.view": "see the register of IT policy",
-    "policy.regulations": "keep the list of regulations that concern IT",
-    "documents.sign": "sign documents",
-    "supervision.view": "see the courts this office oversees",
-}
+# How a refusal names each action: ``refusal.actions.<action>`` in the catalogues.
 # Decisions a person takes in their own name: the terminal's trust does not stand in.
 # (A procedure's steps say so in their definition: ``decision: true``.)
 DECISIONS = frozenset({"documents.sign"})
@@ -106,23 +85,20 @@ def roles_for(config: Config, action: str) -> frozenset[str]:
     return _step(config, action).roles
 
 
-def refusal(config: Config, actor: Actor, action: str) -> str | None:
-    """Why ``actor`` may not take ``action``, or None when they may."""
+def refusal(config: Config, actor: Actor, action: str) -> Message | None:
+    """Why ``actor`` may not take ``action`` (a message in the reader's words), or None."""
     allowed = roles_for(config, action)
     step = None if action in RULES else _step(config, action)
     decision = step.decision if step is not None else action in DECISIONS
     if decision and actor.edge == "terminal" and config.console.require_console_approval:
-        return (
-            "this office takes decisions in the console only "
-            "(console.require_console_approval); sign in there"
-        )
+        return Message("refusal.console_only")
     if step is not None or decision:
         if actor.edge == "scheduler":
-            return "the scheduler takes no decisions"
+            return Message("refusal.scheduler")
     elif actor.edge == "terminal" and allowed <= MANAGEMENT:
         return None
     elif actor.edge == "scheduler":
-        return None if allowed <= OPERATOR else "the scheduler takes no decisions"
+        return None if allowed <= OPERATOR else Message("refusal.scheduler")
     if allowed and not allowed & actor.roles:
         return _lacks(actor, allowed, step.setting if step else None)
     return None
@@ -139,18 +115,45 @@ def require(config: Config, actor: Actor, action: str) -> None:
         return
     allowed = roles_for(config, action)
     holders = [person.name for person in config.people if allowed & set(person.roles)]
-    details = (
+    details: list[str] = (
         [
-            f"people with the role {' or '.join(sorted(allowed))} in {config.source}: "
-            + (", ".join(holders) or "nobody (add them to people[])")
+            Message(
+                "refusal.holders",
+                roles=[role_words(role) for role in sorted(allowed)],
+                source=str(config.source),
+                names=", ".join(holders) if holders else Message("refusal.nobody"),
+            )
         ]
         if allowed
         else []
     )
-    words = WORDS[action] if action in RULES else _step(config, action).words
     raise RefusedError(
-        f"{actor.name} may not {words}: {reason}", details=details, code="not-allowed"
+        Message("refusal.may_not", name=actor.name, action=action_words(config, action),
+                reason=reason),
+        details=details,
+        code="not-allowed",
+    )  # fmt: skip
+
+
+def action_words(config: Config, action: str) -> Message | dict[str, str]:
+    """How a refusal names ``action``: the table's own words, or the step's in both languages
+    (its ``words:`` in English, its title in Bahasa Indonesia)."""
+    if action in RULES:
+        return Message(f"refusal.actions.{action.replace('.', '_')}")
+    from datetime import UTC
+
+    from opskit.procedures.definition import procedures
+    from opskit.text import Words
+
+    step = _step(config, action)
+    chosen = next(item for item in procedures(config) if item.name == step.procedure)
+    title = chosen.steps[step.step].title
+    said = Message(
+        "refusal.take_step",
+        step=title.model_dump(),
+        procedure=chosen.definition.title.model_dump(),
     )
+    return {"en": step.words or str(said), "id": Words("id", UTC).say(said)}
 
 
 def document_roles(config: Config, kind: str) -> frozenset[str]:
@@ -171,10 +174,25 @@ def _step(config: Config, action: str) -> StepAction:
     return step_actions(config)[action]
 
 
-def _lacks(actor: Actor, allowed: frozenset[str], setting: str | None) -> str:
-    needed = " or ".join(sorted(allowed))
-    rule = f"{setting} is {needed}" if setting else f"it needs the role {needed}"
+def _lacks(actor: Actor, allowed: frozenset[str], setting: str | None) -> Message:
+    roles = [role_words(role) for role in sorted(allowed)]
+    rule = (
+        Message("refusal.setting_is", setting=setting, roles=roles)
+        if setting
+        else Message("refusal.needs_role", roles=roles)
+    )
     if not actor.roles and actor.edge == "terminal":
-        return f"{actor.name} is not in people[], and {rule}"
-    held = ", ".join(sorted(actor.roles)) or "no SOP role"
-    return f"{actor.name} has the roles {held}, and {rule}"
+        return Message("refusal.not_in_people", name=actor.name, rule=rule)
+    held: list[Any] = [role_words(role) for role in sorted(actor.roles)]
+    held = held or [Message("refusal.no_role")]
+    return Message("refusal.has_roles", name=actor.name, held=held, rule=rule)
+
+
+def role_words(role: str) -> dict[str, str]:
+    """A role as the reader knows it: its name in Bahasa Indonesia, its key in English (the
+    key is what people[] holds in opskit.yaml)."""
+    from datetime import UTC
+
+    from opskit.text import Words
+
+    return {"en": role, "id": Words("id", UTC).role(role)}

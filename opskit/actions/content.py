@@ -33,6 +33,7 @@ from opskit.procedures.clock import OfficeClock
 from opskit.procedures.definition import Procedure, procedure
 from opskit.result import Status, utc_now, worst
 from opskit.store import Store
+from opskit.text import Message
 
 # What `opskit content ...` says -> the step it takes (by the item's state where two serve).
 COMMAND_STEPS = {
@@ -99,7 +100,6 @@ def new(
     material: str,
     attach: list[str] | None = None,
     uploads: list[Upload] | None = None,
-    language: str | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """E1: gather the material (with its files, judged by E2's rules first)."""
@@ -107,11 +107,11 @@ def new(
     chosen = procedure_for(config)
     kinds = chosen.definition.settings.get("kinds", {})
     if kind not in kinds:
-        raise UsageError(f"--kind {kind!r}: choose one of {', '.join(kinds)}")
+        raise UsageError(Message("content.refused.kind", kind=kind, kinds=list(kinds)))
     files = read_uploads(attach or [], config) + list(uploads or [])
-    findings = _accepted(files, config, language)
+    findings = _accepted(files, config)
     if len(files) > config.content.max_files:
-        raise UsageError(f"at most {config.content.max_files} files per item (content.max_files)")
+        raise UsageError(Message("content.refused.max_files", count=config.content.max_files))
     item = records.create(
         context.store(),
         config,
@@ -123,7 +123,14 @@ def new(
         files=list(zip(files, findings, strict=True)),
         now=now or utc_now(),
     )
-    messages = [f"content item {item.id} gathered ({len(files)} files)" + _edge(actor)]
+    messages: list[str] = [
+        Message(
+            "content.said.gathered",
+            label=item.label,
+            files=len(files),
+            edge=Message("procedure.from_terminal") if actor.edge == "terminal" else "",
+        )
+    ]
     return _outcome(context, "content new", item, now, messages)
 
 
@@ -140,7 +147,6 @@ def take(
     special: bool = False,
     attach: list[str] | None = None,
     uploads: list[Upload] | None = None,
-    language: str | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """One step of an item, as its command names it (edit, review, approve, publish ...)."""
@@ -162,17 +168,17 @@ def take(
         raise refused
     files = read_uploads(attach or [], config) + list(uploads or [])
     if files and step not in FILE_STEPS:
-        raise UsageError("files are added while the material is gathered (E1, E2)")
+        raise UsageError(Message("content.refused.files_at_gathering"))
     if len(files) + len(item.files()) > config.content.max_files:
-        raise UsageError(f"at most {config.content.max_files} files per item (content.max_files)")
+        raise UsageError(Message("content.refused.max_files", count=config.content.max_files))
     fields: dict[str, Any] = {}
-    findings = _accepted(files, config, language)
+    findings = _accepted(files, config)
     if files:
         fields["files"] = [finding.to_dict() for finding in findings]
     text = _text(item, step, title, body)
     if step == "validate":
         every = _stored(config, item) + files
-        fields["files"] = [finding.to_dict() for finding in _accepted(every, config, language)]
+        fields["files"] = [finding.to_dict() for finding in _accepted(every, config)]
     found = None
     if step == "publish":
         url = _url(url)
@@ -197,7 +203,7 @@ def take(
         url=url,
         files=list(zip(files, findings, strict=True)),
     )
-    messages = [_said(chosen, changed, step, actor)]
+    messages: list[str] = [_said(chosen, changed, step, actor)]
     outcome = _outcome(context, f"content {command}", changed, now, messages)
     if found is not None:
         outcome.results.append(found.result)
@@ -254,7 +260,7 @@ def diff(item: Item, older: int | None = None, newer: int | None = None) -> dict
     """What changed between two versions (default: the last two), line by line, side by side."""
     numbers = [version.number for version in item.versions]
     if not numbers:
-        raise UsageError(f"{item.label} has no text yet")
+        raise UsageError(Message("content.refused.no_text", label=item.label))
     newer = newer or numbers[-1]
     older = older or (numbers[-2] if len(numbers) > 1 else newer)
     chosen = {version.number: version for version in item.versions}
@@ -339,9 +345,8 @@ def _archive(
     found = _verify(config, item)
     if found.page is None or found.result.status is Status.CRITICAL or version is None:
         raise RefusedError(
-            f"{item.label} cannot be archived: the publication is not as approved "
-            f"({found.result.summary})",
-            details=["correct the page, then `opskit content archive` again"],
+            Message("content.refused.not_published", label=item.label, found=found.result.summary),
+            details=[Message("content.refused.correct_page")],
             code="not-published",
         )
     files = [(attached, file_bytes(config, attached)) for attached in item.files()]
@@ -370,7 +375,10 @@ def _archive(
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    messages = [_said(chosen, changed, "archive", actor), f"archived in {directory}"]
+    messages: list[str] = [
+        _said(chosen, changed, "archive", actor),
+        Message("content.said.archived_in", directory=str(directory)),
+    ]
     outcome = _outcome(context, "content archive", changed, now, messages)
     outcome.results.append(found.result)
     outcome.record = True
@@ -380,21 +388,23 @@ def _archive(
 def _verify(config: Config, item: Item) -> publication.Verification:
     version = item.approved_version() or item.current
     if version is None:
-        raise UsageError(f"{item.label} has no approved text to verify")
+        raise UsageError(Message("content.refused.no_approved_text", label=item.label))
     return publication.verify(item, version, item.files(), publication.getter(config))
 
 
-def _accepted(files: list[Upload], config: Config, language: str | None) -> list[judged.Finding]:
-    """Every file's finding; refused (in the reader's language) when any file is not valid."""
-    from opskit.reports.documents.common import words_for
-
+def _accepted(files: list[Upload], config: Config) -> list[judged.Finding]:
+    """Every file's finding; refused (each edge says it in its reader's language) when any
+    file is not valid."""
     findings = judged.judge_all(files, config)
     refused = [finding for finding in findings if not finding.accepted]
     if refused:
-        words = words_for(config, language)
-        said = "; ".join(words.say(finding.message) for finding in refused)
         raise UsageError(
-            f"{words('content.file.refused', count=len(refused))} {said}", code="content-file"
+            Message(
+                "content.refused.files",
+                head=Message("content.file.refused", count=len(refused)),
+                findings=[finding.message for finding in refused],
+            ),
+            code="content-file",
         )
     return findings
 
@@ -405,11 +415,11 @@ def _stored(config: Config, item: Item) -> list[Upload]:
 
 def _text(item: Item, step: str, title: str | None, body: str | None) -> tuple[str, str] | None:
     if step == "draft" and body is None:
-        raise UsageError("the draft needs its text (--body-file FILE, or --body TEXT)")
+        raise UsageError(Message("content.refused.needs_text"))
     if body is None and title is None:
         return None
     if step not in ("draft", "review"):
-        raise UsageError("only the redaktur's draft (edit) and the editor's review change the text")
+        raise UsageError(Message("content.refused.text_steps"))
     current = item.current
     chosen = (
         title or (current.title if current else item.title),
@@ -434,14 +444,12 @@ def _message_dict(summary: str) -> dict[str, Any]:
 def _url(url: str | None) -> str:
     parts = urlsplit((url or "").strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError("publishing needs the page's address: --url https://...")
+        raise UsageError(Message("content.refused.needs_url"))
     return (url or "").strip()
 
 
-def _said(chosen: Procedure, item: Item, step: str, actor: Actor) -> str:
-    title = chosen.steps[step].title.en
-    state = chosen.states[item.state].title.en.lower()
-    return f"content item {item.id}: '{title}' by {actor.name}{_edge(actor)}; now {state}"
+def _said(chosen: Procedure, item: Item, step: str, actor: Actor) -> Message:
+    return engine.step_taken(chosen, item.label, step, actor, item.state)
 
 
 def _in_group(chosen: Procedure, view: View, wanted: str) -> bool:
@@ -469,7 +477,3 @@ def _local(config: Config, moment: datetime) -> str:
 
     zone = zoneinfo.ZoneInfo(config.organisation.timezone)
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-def _edge(actor: Actor) -> str:
-    return " (from the terminal, not a signed-in person)" if actor.edge == "terminal" else ""

@@ -11,11 +11,13 @@ handled by the incident machinery like any other check.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from opskit import notify
 from opskit.actions.content import procedure_for, view_of
+from opskit.config.schema import Config
 from opskit.content import archive as archives
 from opskit.content import publication, records
 from opskit.content.records import PROCEDURE, Item
@@ -26,27 +28,28 @@ from opskit.procedures import engine, reminders, timing
 from opskit.procedures.clock import OfficeClock
 from opskit.procedures.definition import Procedure
 from opskit.result import Metric, Result, Status, utc_now
+from opskit.store import Store
 from opskit.text import Message
 
 LATE_ID = "content.late"
 ARCHIVE_ID = "content.archive"
 
 
-def check_content(context: AppContext, now: datetime | None = None) -> Outcome:
-    """One result per open item and per published item; reminders for late steps."""
+def check_content(context: AppContext, now: datetime | None = None, jobs: int = 8) -> Outcome:
+    """One result per open item and per published item; reminders for late steps.
+
+    The published pages (and their documents) are fetched ``jobs`` at a time: a court's
+    site answers slowly, and three hundred pages one after another would take minutes."""
     config, store, now = context.config, context.store(), now or utc_now()
     chosen = procedure_for(config)
     limit = timedelta(hours=config.procedures.critical_after_hours)
     results: list[Result] = []
     late: list[tuple[Item, timing.Waiting]] = []
     items = records.listing(store)
+    published = _verify_published(config, store, items, jobs)
     for item in items:
-        if item.state in ("published", "archived"):
-            full = records.get(store, item.id)
-            version = full.approved_version()
-            if version is not None:
-                found = publication.verify(full, version, full.files(), publication.getter(config))
-                results.append(found.result)
+        if item.id in published:
+            results.append(published[item.id])
         if chosen.states[item.state].final:
             continue
         waiting = view_of(config, chosen, item, now).waiting
@@ -55,10 +58,35 @@ def check_content(context: AppContext, now: datetime | None = None) -> Outcome:
         results.append(_late_result(chosen, item, waiting, limit, now))
         if waiting.late:
             late.append((item, waiting))
-    messages = _remind(context, late, now)
+    messages: list[str] = list(_remind(context, late, now))
     if not items:
-        messages.append("no content items")
+        messages.append(Message("content.said.none"))
     return Outcome(command="check content", results=results, messages=messages, record=True)
+
+
+def _verify_published(
+    config: Config, store: Store, items: list[Item], jobs: int
+) -> dict[int, Result]:
+    """Each published or archived item's page verified again, by item; the store is read
+    here (its connection belongs to this thread), only the fetching runs in the pool."""
+    targets = []
+    for item in items:
+        if item.state in ("published", "archived"):
+            full = records.get(store, item.id)
+            version = full.approved_version()
+            if version is not None:
+                targets.append((full, version, full.files()))
+    if not targets:
+        return {}
+    get = publication.getter(config)
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(jobs, len(targets))), thread_name_prefix="content"
+    ) as pool:
+        found = pool.map(
+            lambda target: publication.verify(target[0], target[1], target[2], get).result,
+            targets,
+        )
+        return {target[0].id: result for target, result in zip(targets, found, strict=True)}
 
 
 def verify_archive(context: AppContext, directory: Path | None = None) -> Outcome:
@@ -132,12 +160,18 @@ def _late_result(
         "due": waiting.due.isoformat(),
         "standard": str(waiting.standard),
     }
+    title = step.title.model_dump()
+    summary: Message
     if not waiting.late:
-        status, summary = Status.OK, f"waits for '{step.title.en}' within its standard"
+        status, summary = Status.OK, Message("content.late.within", step=title)
     else:
         status = Status.CRITICAL if waiting.late_by > limit else Status.WARNING
-        minutes = round(waiting.late_by.total_seconds() / 60)
-        summary = f"'{step.title.en}' is late by {minutes} min of office time ({waiting.standard})"
+        summary = Message(
+            "content.late.late",
+            step=title,
+            late=round(waiting.late_by.total_seconds()),
+            standard=engine.standard_said(waiting.standard),
+        )
     return Result(
         LATE_ID,
         f"content:{item.id}",
@@ -152,7 +186,7 @@ def _late_result(
 
 def _remind(
     context: AppContext, late: list[tuple[Item, timing.Waiting]], now: datetime
-) -> list[str]:
+) -> list[Message]:
     from opskit.reports.documents.common import words_for
 
     config, store = context.config, context.store()
@@ -199,9 +233,8 @@ def _remind(
             reference=str(item.id),
             now=now,
         )
-        whom = ", ".join(names) or "nobody (no person in people[] may take the step)"
+        key = "reminder" if queued else "reminder_no_channel" if names else "reminder_nobody"
         messages.append(
-            f"content item {item.id}: reminder {due[item.id]} to {whom}"
-            + ("" if queued else " (none of them has a notification channel)")
+            Message(f"content.said.{key}", label=item.label, number=due[item.id], names=names)
         )
     return messages

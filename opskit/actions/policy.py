@@ -25,8 +25,10 @@ from opskit.identity import Actor
 from opskit.outcome import Outcome
 from opskit.paths import checks_dir
 from opskit.policy import records
+from opskit.procedures import engine
 from opskit.procedures.definition import Procedure, procedure
 from opskit.result import Result, Status, utc_now
+from opskit.text import Message
 
 COMMAND_STEPS = {"revise": "revise", "plan": "plan", "propose": "propose", "set": "set",
                  "send-back": "send_back", "withdraw": "withdraw"}  # fmt: skip
@@ -45,12 +47,14 @@ def new(
     chosen = procedure_for(config)
     kinds = chosen.definition.settings.get("kinds", {})
     if kind not in kinds:
-        raise UsageError(f"--kind {kind!r}: choose one of {', '.join(kinds)}")
+        raise UsageError(Message("policy.refused.kind", kind=kind, kinds=list(kinds)))
     document = records.create(
         context.store(), config, chosen, actor=actor, kind=kind, title=title, body=body,
         now=now or utc_now(),
     )  # fmt: skip
-    return _outcome(context, "policy new", document, [f"policy document {document.id} started"])
+    return _outcome(
+        context, "policy new", document, [Message("policy.said.started", label=document.label)]
+    )
 
 
 def take(
@@ -67,7 +71,7 @@ def take(
         try:
             decree = (number or "", date.fromisoformat(dated or ""))
         except ValueError:
-            raise UsageError(f"--date {dated!r}: write the decree's date as YYYY-MM-DD") from None
+            raise UsageError(Message("policy.refused.date", date=dated or "")) from None
     text = None
     if body is not None or title is not None:
         current = records.get(context.store(), document_id)
@@ -77,16 +81,37 @@ def take(
         context.store(), config, chosen, document_id, step=step, actor=actor,
         now=now or utc_now(), note=note, text=text, decree=decree, supersedes=supersedes,
     )  # fmt: skip
-    state = chosen.states[document.state].title.en.lower()
-    messages = [f"policy document {document.id}: '{chosen.steps[step].title.en}' by "
-                f"{actor.name}; now {state}"]  # fmt: skip
+    messages: list[str] = [engine.step_taken(chosen, document.label, step, actor, document.state)]
     if supersedes is not None:
-        messages.append(f"policy document {supersedes} is superseded")
+        messages.append(
+            Message("policy.said.superseded", label=records.get(context.store(), supersedes).label)
+        )
     return _outcome(context, f"policy {command}", document, messages)
 
 
 def show(context: AppContext, document_id: int) -> Outcome:
     return _outcome(context, "policy show", records.get(context.store(), document_id), [])
+
+
+def possible_for(
+    config: Config, chosen: Procedure, document: records.Document, actor: Actor
+) -> list[str]:
+    """The steps ``actor`` may take on ``document`` now, as the role table and the state say.
+
+    ``supersede`` is never offered on its own: a newer document set with ``supersedes``
+    takes it, so a register never loses its decree in force without a successor."""
+    offered = set(COMMAND_STEPS.values())
+    return [
+        step
+        for step in chosen.possible(document.state)
+        if step in offered
+        and engine.may_take(config, chosen, document.state, step, actor, relations={})
+    ]
+
+
+def in_force(context: AppContext) -> list[records.Document]:
+    """The documents set by the ketua and not superseded: what a newer one may replace."""
+    return [item for item in records.listing(context.store()) if item.state == "set"]
 
 
 def register(context: AppContext, now: datetime | None = None) -> Outcome:
@@ -143,7 +168,7 @@ def add_regulation(
         link=link, summary=summary, now=now or utc_now(),
     )  # fmt: skip
     outcome = register(context, now)
-    outcome.messages.append(f"regulation {number} added")
+    outcome.messages.append(Message("policy.said.added", number=number))
     return outcome
 
 
@@ -155,8 +180,23 @@ def review_regulations(
         context.store(), context.config, actor=actor, ids=ids, note=note, now=now or utc_now()
     )
     outcome = register(context, now)
-    outcome.messages.append(f"{len(ids or reviewed)} regulations marked as reviewed")
+    outcome.messages.append(Message("policy.said.reviewed", count=len(ids or reviewed)))
     return outcome
+
+
+def review_result(regulation: records.Regulation, due: timedelta, now: datetime) -> Result:
+    """One regulation against its yearly review: OK with the next date, WARNING once due."""
+    late = now >= regulation.reviewed_at + due
+    reviewed = regulation.reviewed_at.date()
+    summary = (
+        Message("policy.review.overdue", date=reviewed, days=due.days)
+        if late
+        else Message("policy.review.done", date=reviewed, due=(regulation.reviewed_at + due).date())
+    )
+    return Result(
+        REVIEW_ID, f"regulation:{regulation.number}", Status.WARNING if late else Status.OK,
+        summary, evidence=regulation.to_dict(), sop_row="A5", observed_at=now,
+    )  # fmt: skip
 
 
 def check_policy(context: AppContext, now: datetime | None = None) -> Outcome:
@@ -164,22 +204,14 @@ def check_policy(context: AppContext, now: datetime | None = None) -> Outcome:
     reminder to those who keep the list (once per regulation and period)."""
     config, store, now = context.config, context.store(), now or utc_now()
     due = timedelta(days=config.policy.regulation_review_days)
-    results, overdue = [], []
-    for regulation in records.regulations(store):
-        late = now >= regulation.reviewed_at + due
-        summary = (
-            f"not reviewed since {regulation.reviewed_at.date().isoformat()} "
-            f"(every {due.days} days)"
-            if late
-            else f"reviewed {regulation.reviewed_at.date().isoformat()}"
-        )
-        results.append(Result(
-            REVIEW_ID, f"regulation:{regulation.number}", Status.WARNING if late else Status.OK,
-            summary, evidence=regulation.to_dict(), sop_row="A5", observed_at=now,
-        ))  # fmt: skip
-        if late:
-            overdue.append(regulation)
-    messages = []
+    regulations = records.regulations(store)
+    results = [review_result(item, due, now) for item in regulations]
+    overdue = [
+        item
+        for item, result in zip(regulations, results, strict=True)
+        if result.status is Status.WARNING
+    ]
+    messages: list[str] = []
     if overdue:
         names = [person.name for person in config.people
                  if {"kasubbag_ti", "operator"} & set(person.roles)]  # fmt: skip
@@ -191,18 +223,24 @@ def check_policy(context: AppContext, now: datetime | None = None) -> Outcome:
             (reference,),
         )
         if not sent:
-            subject = f"[{config.organisation.display_name}] Peninjauan tahunan peraturan TI"
-            body = "Peraturan yang perlu ditinjau kembali (SOP A5):\n" + "\n".join(
-                f"- {item.title} ({item.number}/{item.year}), terakhir ditinjau "
-                f"{item.reviewed_at.date().isoformat()}"
-                for item in overdue
-            )
+            from opskit.reports.documents.common import words_for
+
+            words = words_for(config)
+            subject = words("policy.reminder.subject",
+                            organisation=config.organisation.display_name)  # fmt: skip
+            body = "\n".join([
+                words("policy.reminder.body"),
+                *(words("policy.reminder.line", title=item.title, number=item.number,
+                        year=str(item.year), date=item.reviewed_at.date())
+                  for item in overdue),
+            ])  # fmt: skip
             queued = notify.queue_message(store, config, names, kind="policy-reminder",
                                           subject=subject, body=body, reference=reference,
                                           now=now)  # fmt: skip
-            messages.append(f"review reminder to {', '.join(names) or 'nobody'} ({queued} queued)")
+            messages.append(Message("policy.said.reminded", names=names or
+                                    [Message("policy.said.nobody")], queued=queued))  # fmt: skip
     if not results:
-        messages.append("no regulations in the register (opskit policy regulation add)")
+        messages.append(Message("policy.said.none"))
     return Outcome(command="check policy", results=results, messages=messages, record=True)
 
 

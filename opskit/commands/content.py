@@ -22,7 +22,6 @@ def _new(context: AppContext, args: argparse.Namespace) -> Outcome:
         title=args.title,
         material=args.material,
         attach=args.attach,
-        language=args.lang,
     )
 
 
@@ -42,7 +41,6 @@ def _step(context: AppContext, args: argparse.Namespace) -> Outcome:
         url=getattr(args, "url", None),
         special=getattr(args, "special", False),
         attach=getattr(args, "attach", None),
-        language=args.lang,
     )
 
 
@@ -57,7 +55,7 @@ def _archive(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.identity import terminal_actor
 
     actor = terminal_actor(context.config, args.by)
-    return take(context, args.item, "archive", actor, note=args.note, language=args.lang)
+    return take(context, args.item, "archive", actor, note=args.note)
 
 
 def _body(args: argparse.Namespace) -> str | None:
@@ -104,7 +102,7 @@ def _diff(context: AppContext, args: argparse.Namespace) -> Outcome:
 def _check(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.actions.content_check import check_content
 
-    return check_content(context)
+    return check_content(context, jobs=args.jobs)
 
 
 # What each command runs, by its name (the grammar is in opskit.grammar.content).

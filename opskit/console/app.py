@@ -81,11 +81,20 @@ def routes() -> list[Any]:
         Route("/content", content.listing),
         Route("/content/{item_id:int}", content.show),
         Route("/content/{item_id:int}/diff", content.difference),
+        Route("/content/{item_id:int}/attachments/{attachment_id:int}", content.attachment),
         *(
             Route(f"/content/{{item_id:int}}/{name}", endpoint, methods=["POST"])
             for name, endpoint in content.STEP_PAGES.items()
         ),
         Route("/policy", policy.register),
+        Route("/policy/new", policy.new, methods=["POST"]),
+        Route("/policy/regulations", policy.add_regulation, methods=["POST"]),
+        Route("/policy/regulations/review", policy.review_regulations, methods=["POST"]),
+        Route("/policy/{document_id:int}", policy.show),
+        *(
+            Route(f"/policy/{{document_id:int}}/{name}", endpoint, methods=["POST"])
+            for name, endpoint in policy.STEP_PAGES.items()
+        ),
         Route("/run", run.page_run, methods=["GET", "POST"]),
         Route("/documents", documents.listing),
         Route("/documents/{document_id:int}/sign", documents.sign, methods=["POST"]),

@@ -33,7 +33,7 @@ from opskit.permissions import may, refusal
 from opskit.reports.i18n import LANGUAGES, Words
 from opskit.result import utc_now
 from opskit.store import Store
-from opskit.text import message_from
+from opskit.text import Message, message_from
 
 SESSION_COOKIE = "opskit_session"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -200,7 +200,10 @@ class View:
         return self.words("console.errors.codes.not_allowed", roles=roles)
 
     def explain(self, error: OpskitError) -> str:
-        """An action's refusal in the reader's language where its code is known."""
+        """An action's refusal in the reader's language: its message where it carries one (a
+        catalogue id), else the text its code names."""
+        if isinstance(error.message, Message):
+            return self.words.say(error.message)
         if error.code == "not-allowed":
             return self.words("console.errors.forbidden")
         if error.code:

@@ -25,6 +25,7 @@ from opskit.procedures import engine
 from opskit.procedures.definition import Procedure
 from opskit.store import Store, from_text, to_text
 from opskit.store.database import Connection, Row
+from opskit.text import Message
 
 PROCEDURE = "content"
 LIMITS = {"title": 300, "material": 8000, "body": 100_000, "url": 2000}
@@ -69,8 +70,8 @@ class Item:
     records: tuple[engine.Record, ...]
 
     @property
-    def label(self) -> str:
-        return f"content item {self.id}"
+    def label(self) -> Message:
+        return Message("content.label", id=self.id)
 
     @property
     def current(self) -> Version | None:
@@ -281,9 +282,15 @@ def _attach(
 def _text(name: str, value: str) -> str:
     cleaned = value.strip() if name in {"body", "material"} else " ".join(value.split())
     if not cleaned:
-        raise UsageError(f"content needs a {name}", code="content-incomplete")
+        field = Message(f"content.fields.{name}")
+        raise UsageError(
+            Message("content.refused.incomplete", field=field), code="content-incomplete"
+        )
     if len(cleaned) > LIMITS[name]:
-        raise UsageError(f"the {name} is too long (at most {LIMITS[name]} characters)")
+        raise UsageError(
+            Message("content.refused.too_long", field=Message(f"content.fields.{name}"),
+                    limit=LIMITS[name])
+        )  # fmt: skip
     return mask(cleaned)
 
 

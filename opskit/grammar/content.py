@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from opskit.errors import UsageError
-from opskit.grammar import add_command, add_group, check_group, positive_int
+from opskit.grammar import add_command, add_group, add_jobs_option, check_group, positive_int
 
 # The first words of a command line this module adds (see opskit.grammar.modules_for).
 WORDS = ("check", "content")
@@ -239,12 +239,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="older", type=positive_int, metavar="N", help="version")
     parser.add_argument("--to", dest="newer", type=positive_int, metavar="N", help="version")
 
-    add_command(
+    parser = add_command(
         check_group(subparsers),
         common,
         "content",
         command_name="check content",
         help_text="content late on the SOP's time standards (reminds who holds the step), and "
         "every published item's page verified again (gone or changed: CRITICAL, WARNING)",
-        examples=["opskit check content"],
+        examples=["opskit check content", "opskit check content --jobs 4"],
     )
+    add_jobs_option(parser)

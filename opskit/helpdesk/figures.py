@@ -39,6 +39,9 @@ class StepFigures:
     within: int
     median_seconds: float
     p90_seconds: float
+    # The standard as a document says it: working days, else minutes of office time.
+    standard_days: int = 0
+    standard_minutes: int = 0
 
     @property
     def within_percent(self) -> float:
@@ -109,6 +112,8 @@ def step_figures(procedure: Procedure, name: str, items: list[Took]) -> StepFigu
         within=sum(1 for item in items if item.within),
         median_seconds=statistics.median(seconds),
         p90_seconds=nearest_rank(seconds, 90),
+        standard_days=items[0].standard.days,
+        standard_minutes=items[0].standard.minutes,
     )
 
 

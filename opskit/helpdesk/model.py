@@ -8,6 +8,7 @@ from typing import Any
 
 from opskit.procedures.definition import ASSIGNEE, REQUESTER
 from opskit.procedures.engine import Record, Relations, identities
+from opskit.text import Message
 
 PROCEDURE = "service-request"
 
@@ -39,9 +40,9 @@ class ServiceRequest:
     records: tuple[Record, ...] = ()
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         """How messages name it: ``request 7 (007/PLTI/XII/2026)``."""
-        return f"request {self.id} ({self.number})"
+        return Message("requests.label", id=self.id, number=self.number)
 
     @property
     def relations(self) -> Relations:

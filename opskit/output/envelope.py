@@ -1,14 +1,19 @@
 """The JSON envelope: one versioned document on stdout, also when a command failed."""
 
+from __future__ import annotations
+
 import json
 import sys
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from opskit import __version__
 from opskit.errors import OpskitError
 from opskit.masking import mask, mask_data
 from opskit.outcome import Outcome
 from opskit.result import Status
+
+if TYPE_CHECKING:
+    from opskit.text import Words
 
 ENVELOPE_SCHEMA = "opskit/v1"
 
@@ -42,12 +47,16 @@ def write_json(document: dict[str, Any], stream: IO[str] | None = None) -> None:
     stream.flush()
 
 
-def write_error(error: OpskitError, stream: IO[str] | None = None) -> None:
-    """One readable message (and its details) on stderr, never a traceback."""
+def write_error(
+    error: OpskitError, stream: IO[str] | None = None, words: Words | None = None
+) -> None:
+    """One readable message (and its details) on stderr, never a traceback; a message from
+    the catalogues is said in the reader's language (``words``)."""
     stream = stream or sys.stderr
-    stream.write(f"opskit: {mask(error.message)}\n")
+    say = words.say if words is not None else str
+    stream.write(f"opskit: {mask(say(error.message))}\n")
     for line in error.details:
-        stream.write(f"  {mask(line)}\n")
+        stream.write(f"  {mask(say(line))}\n")
     stream.flush()
 
 

@@ -265,4 +265,4 @@ def write_human(
         console.print(results_table(outcome.results, words))
         console.print(summary_line(outcome, words))
     for message in outcome.messages:
-        console.print(mask(message), markup=False, highlight=False)
+        console.print(mask(words.say(message)), markup=False, highlight=False)

@@ -23,6 +23,7 @@ from opskit.procedures import engine
 from opskit.procedures.definition import Procedure
 from opskit.store import Store, from_text, to_text
 from opskit.store.database import Connection, Row
+from opskit.text import Message
 
 PROCEDURE = "policy"
 
@@ -42,8 +43,8 @@ class Document:
     records: tuple[engine.Record, ...] = ()
 
     @property
-    def label(self) -> str:
-        return f"policy document {self.id}"
+    def label(self) -> Message:
+        return Message("policy.label", id=self.id)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,10 +90,10 @@ def take_step(
     if refused is not None:
         raise refused
     if step == "set" and decree is None:
-        raise UsageError("setting a document needs the decree's --number and --date")
+        raise UsageError(Message("policy.refused.needs_decree"))
     older = get(store, supersedes) if supersedes is not None else None
     if older is not None and (older.state != "set" or older.id == document_id):
-        raise RefusedError(f"{older.label} is not in force, so nothing supersedes it")
+        raise RefusedError(Message("policy.refused.not_in_force", label=older.label))
     fields: dict[str, Any] = {}
     with store.transaction() as connection:
         if text is not None:
@@ -118,8 +119,7 @@ def take_step(
         if older is not None:
             engine.take(
                 connection, config, procedure, older.id, step="supersede", actor=actor, now=now,
-                label=older.label, note=f"superseded by {document.label}",
-                fields={"superseded_by": document_id},
+                label=older.label, fields={"superseded_by": document_id},
             )  # fmt: skip
             connection.execute(
                 "UPDATE policy_documents SET superseded_by = ? WHERE id = ?",
@@ -175,9 +175,9 @@ def add_regulation(
     """A5: a regulation that concerns IT; adding it is its first review."""
     require(config, actor, "policy.regulations")
     if not 1945 <= year <= now.year + 1:
-        raise UsageError(f"--year {year}: not a year a regulation was made in")
+        raise UsageError(Message("policy.refused.year", year=str(year)))
     if link and not link.startswith(("http://", "https://")):
-        raise UsageError("--link: give the regulation's address (https://...)")
+        raise UsageError(Message("policy.refused.link"))
     with store.transaction() as connection:
         cursor = connection.execute(
             "INSERT INTO regulations (title, number, year, link, summary, added_at, added_by)"
@@ -200,7 +200,7 @@ def review_regulations(
     wanted = sorted(known) if ids is None else ids
     unknown = [str(item) for item in wanted if item not in known]
     if unknown:
-        raise NotFoundError(f"no regulation {', '.join(unknown)} in the register")
+        raise NotFoundError(Message("policy.refused.no_regulation", ids=unknown))
     with store.transaction() as connection:
         for regulation in wanted:
             _review(connection, regulation, actor, now, note)
@@ -254,9 +254,9 @@ def _version(
 def _clean(value: str, limit: int) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
-        raise UsageError("a policy document needs a title and a text", code="policy-incomplete")
+        raise UsageError(Message("policy.refused.incomplete"), code="policy-incomplete")
     if len(cleaned) > limit:
-        raise UsageError(f"too long (at most {limit} characters)")
+        raise UsageError(Message("policy.refused.too_long", limit=limit))
     return mask(cleaned)
 
 

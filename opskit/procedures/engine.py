@@ -22,10 +22,11 @@ from opskit.config.schema import Config
 from opskit.errors import NotFoundError, RefusedError, StoreError, UsageError
 from opskit.identity import Actor
 from opskit.masking import mask
-from opskit.permissions import may, require
+from opskit.permissions import may, require, role_words
 from opskit.procedures.definition import ANYONE, ASSIGNEE, PENDING, REQUESTER, Procedure
 from opskit.store import Store, from_text, to_text
 from opskit.store.database import Connection, Row
+from opskit.text import Message
 
 Relations = Mapping[str, frozenset[str]]  # relation -> names and logins, case-folded
 
@@ -200,7 +201,10 @@ def advance(
     note = (note or "").strip() or None
     for need in chosen.needs:
         if note is None:
-            raise UsageError(f"'{chosen.title.en}' needs a {need}", code=f"needs-{need}")
+            raise UsageError(
+                Message("refusal.needs", step=_said(chosen.title), need=Message(f"refusal.{need}")),
+                code=f"needs-{need}",
+            )
     last = connection.execute(
         "SELECT MAX(position) FROM procedure_steps WHERE procedure = ? AND instance = ?",
         (procedure.name, instance_id),
@@ -291,8 +295,13 @@ def refusal(
         ):
             return None
     return RefusedError(
-        f"{actor.name} may not take '{chosen.title.en}' on {label}: "
-        + _who_may(config, procedure, state, step),
+        Message(
+            "refusal.not_yours",
+            name=actor.name,
+            step=_said(chosen.title),
+            label=label,
+            who=_who_may(config, procedure, state, step),
+        ),
         code="not-yours",
     )
 
@@ -391,24 +400,62 @@ def attach(
 def _out_of_turn(procedure: Procedure, state: str, step: str, label: str) -> RefusedError:
     chosen = procedure.steps[step]
     waiting = procedure.due(state)
-    now_text = f"; it waits for '{procedure.steps[waiting].title.en}'" if waiting else ""
-    allowed = " or ".join(procedure.states[name].title.en for name in chosen.from_) or "-"
     return RefusedError(
-        f"{label} is {procedure.states[state].title.en.lower()}{now_text}: "
-        f"'{chosen.title.en}' is taken only when it is {allowed.lower()}",
+        Message(
+            "refusal.out_of_turn",
+            label=label,
+            state=_said(procedure.states[state].title, lower=True),
+            waiting=Message("refusal.waits_for", step=_said(procedure.steps[waiting].title))
+            if waiting
+            else "",
+            step=_said(chosen.title),
+            allowed=[_said(procedure.states[name].title, lower=True) for name in chosen.from_]
+            or "-",
+        ),
         code="wrong-state",
     )
 
 
-def _who_may(config: Config, procedure: Procedure, state: str, step: str) -> str:
-    written = sorted(procedure.roles(config, step))
-    words = {
-        REQUESTER: "the requester",
-        ASSIGNEE: "the person it was passed to",
-        PENDING: "whoever holds the step it waits for"
-        + (f" ('{procedure.steps[due].title.en}')" if (due := procedure.due(state)) else ""),
+def _who_may(config: Config, procedure: Procedure, state: str, step: str) -> list[Any]:
+    """Who may take ``step``: roles by their key, the instance's relations in words."""
+    due = procedure.due(state)
+    words: dict[str, Any] = {
+        REQUESTER: Message("refusal.requester"),
+        ASSIGNEE: Message("refusal.assignee"),
+        PENDING: Message("refusal.pending_step", step=_said(procedure.steps[due].title))
+        if due
+        else Message("refusal.pending"),
     }
-    return "only " + " or ".join(words.get(role, role) for role in written) + " may"
+    return [
+        words[role] if role in words else role_words(role)
+        for role in sorted(procedure.roles(config, step))
+    ]
+
+
+def step_taken(procedure: Procedure, label: str, step: str, actor: Actor, state: str) -> Message:
+    """What a step taken says: ``content item 3: 'Approve' by Rahmat; now approved``."""
+    return Message(
+        "procedure.step_taken",
+        label=label,
+        step=_said(procedure.steps[step].title),
+        name=actor.name,
+        edge=Message("procedure.from_terminal") if actor.edge == "terminal" else "",
+        state=_said(procedure.states[state].title, lower=True),
+    )
+
+
+def standard_said(standard: Any) -> Message:
+    """A time standard as people say it: working days, or hours and minutes of office time."""
+    if standard.days:
+        return Message("requests.days", count=standard.days)
+    return Message("procedure.office_time", seconds=standard.minutes * 60)
+
+
+def _said(title: Any, lower: bool = False) -> dict[str, str]:
+    """A procedure's text (a state, a step) as a message parameter in both languages."""
+    return {
+        language: text.lower() if lower else text for language, text in title.model_dump().items()
+    }
 
 
 def _identities(actor: Actor) -> frozenset[str]:

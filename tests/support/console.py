@@ -85,6 +85,8 @@ def seed(config: Config, now: datetime = NOW) -> dict[str, int]:
             "request": request.id,
             "attachment": request.records[0].attachments[0].id,
             "content": content_item(store, config, now),
+            **content_with_photo(store, config, now),
+            "policy": policy_document(store, config, now),
         }
 
 
@@ -108,6 +110,50 @@ def content_item(store: Store, config: Config, now: datetime) -> int:
         text=("Sidang keliling di Babulu", "Sidang keliling digelar di Babulu."),
     )  # fmt: skip
     return item.id
+
+
+def content_with_photo(store: Store, config: Config, now: datetime) -> dict[str, int]:
+    """An announcement Budi (operator) gathered with a photo: ``content_photo`` is the item,
+    ``content_attachment`` the photo's id."""
+    import io
+
+    from PIL import Image
+
+    from opskit.content import files
+    from opskit.content import records as content
+    from opskit.helpdesk.attachments import Upload
+    from opskit.identity import console_actor
+    from opskit.procedures.definition import procedure
+
+    budi = console_actor(config, "budi", "127.0.0.1")
+    assert budi is not None
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), (30, 90, 160)).save(picture, format="PNG")
+    photo = Upload("pelantikan.png", picture.getvalue())
+    item = content.create(
+        store, config, procedure(config, "content"), actor=budi, kind="news",
+        title="Pelantikan pegawai", material="Foto pelantikan",
+        files=[(photo, files.judge(photo, config))], now=now,
+    )  # fmt: skip
+    return {"content_photo": item.id, "content_attachment": item.files()[0].id}
+
+
+def policy_document(store: Store, config: Config, now: datetime) -> int:
+    """A decree of the IT team Siti (kasubbag TI) drafted, planned and proposed to the ketua."""
+    from opskit.identity import console_actor
+    from opskit.policy import records as policy
+    from opskit.procedures.definition import procedure
+
+    chosen = procedure(config, "policy")
+    siti = console_actor(config, "siti", "127.0.0.1")
+    assert siti is not None
+    document = policy.create(
+        store, config, chosen, actor=siti, kind="decree", title="SK Tim IT 2027",
+        body="Menetapkan susunan Tim IT.", now=now,
+    )  # fmt: skip
+    for step in ("plan", "propose"):
+        policy.take_step(store, config, chosen, document.id, step=step, actor=siti, now=now)
+    return document.id
 
 
 def service_request(store: Store, config: Config, now: datetime) -> Any:

@@ -20,6 +20,7 @@ from opskit.backup.exitcodes import SENTENCES, explain
 from opskit.config.schema import HostChecks, Site
 from opskit.evidence import Code, facts_for
 from opskit.hosts import facts as host_facts
+from opskit.policy.records import Regulation
 from opskit.result import Result, Status
 from opskit.security.antivirus import evaluate_antivirus
 from opskit.security.code import evaluate_code, parse_report
@@ -232,6 +233,40 @@ def security_results() -> list[Result]:
     return found
 
 
+def procedure_results() -> list[Result]:
+    """SOP E's clock (an item within its standard, late, very late) and SOP A's yearly review
+    of the regulations (reviewed, overdue), as ``check content`` and ``check policy`` say them."""
+    from opskit.actions.content_check import _late_result
+    from opskit.content.records import Item
+    from opskit.procedures.definition import builtin
+    from opskit.procedures.timing import Waiting
+
+    content = builtin("content")
+    item = Item(
+        id=3, kind="news", title="Sidang keliling", material="", url=None, created_at=NOW,
+        state="drafted", entered_at=NOW, entered_position=3, versions=(), records=(),
+    )  # fmt: skip
+    found = []
+    for late_minutes in (0, 30, 600):
+        waiting = Waiting(
+            step="review", since=NOW, due=NOW + timedelta(hours=1), elapsed=timedelta(hours=1),
+            late_by=timedelta(minutes=late_minutes), standard=content.steps["review"].standard,
+        )  # fmt: skip
+        found.append(_late_result(content, item, waiting, timedelta(hours=2), NOW))
+    regulation = Regulation(
+        id=1, title="Keterbukaan Informasi Publik", number="UU 14", year=2008, link=None,
+        summary="", added_at=NOW, reviewed_at=NOW, reviewed_by="Siti Aminah",
+    )  # fmt: skip
+    found += [policy_result(regulation, NOW + timedelta(days=days)) for days in (30, 400)]
+    return found
+
+
+def policy_result(regulation: Regulation, now: datetime) -> Result:
+    from opskit.actions.policy import review_result
+
+    return review_result(regulation, timedelta(days=365), now)
+
+
 def backup_results() -> list[Result]:
     return [
         Result("backup.run", "website:local", Status.CRITICAL, explain(kind, "local", ""))
@@ -256,6 +291,7 @@ RESULTS = [
     *security_results(),
     *backup_results(),
     *operations_results(),
+    *procedure_results(),
 ]
 
 

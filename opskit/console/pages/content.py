@@ -1,6 +1,7 @@
 """Website content (SOP E) in the console: the inbox of what waits for the signed-in person
-(with the SOP's clock running), an item's page with its text, files, timeline and the forms
-of the steps they may take now, and what changed between two versions of its text."""
+(with the SOP's clock running), an item's page with its text, files (each a download),
+timeline and the forms of the steps they may take now, and what changed between two versions
+of its text."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from opskit.actions import content as actions
 from opskit.console.web import View, page
 from opskit.content import records
-from opskit.errors import UsageError
-from opskit.helpdesk.attachments import Upload
+from opskit.errors import NotFoundError, UsageError
+from opskit.helpdesk.attachments import Upload, path_of
 
 # What each step's form asks for besides its note or reason.
 TEXT_STEPS = ("draft", "review")
@@ -63,6 +64,27 @@ def difference(view: View) -> Response:
     return view.render("content_diff.html.j2", item=item, diff=actions.diff(item, older, newer))
 
 
+@page("content.view")
+def attachment(view: View) -> Response:
+    """One of the item's files, as it was stored when E2 accepted it (a download, never shown
+    inline: a document from outside is not rendered in the console's own origin)."""
+    item = records.get(view.console.store(), view.request.path_params["item_id"])
+    wanted = view.request.path_params["attachment_id"]
+    found = next((file for file in item.files() if file.id == wanted), None)
+    if found is None:
+        raise NotFoundError("no such attachment")
+    path = path_of(view.config, found.stored)
+    if not path.is_file():
+        raise NotFoundError("no such attachment")
+    response = FileResponse(
+        path,
+        media_type=found.media_type,
+        filename=found.name,
+        content_disposition_type="attachment",
+    )
+    return view.finish(response)
+
+
 def _step(name: str, action: str) -> Callable[[Request], Any]:
     @page(action, files=name in FILE_STEPS)
     def step(view: View) -> Response:
@@ -80,7 +102,6 @@ def _step(name: str, action: str) -> Callable[[Request], Any]:
             url=form.get("url") if name == "publish" else None,
             special=name == "submit_special",
             uploads=[Upload(file, content) for file, content in view.uploads],
-            language=view.language,
             now=view.now,
         )
         return view.redirect(f"/content/{item_id}", "console.content.done_step")

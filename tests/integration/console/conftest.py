@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +45,12 @@ def write_config(directory: Path, data: dict[str, Any]) -> Path:
     path = directory / "opskit.yaml"
     path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
     return path
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """A real headless Chromium with its own profile."""
+    from support.browser import chromium
+
+    with chromium(tmp_path / "profile") as driver:
+        yield driver

@@ -36,12 +36,6 @@ def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
     console.stop()
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    with chromium(tmp_path / "profile") as driver:
-        yield driver
-
-
 def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:
     """Fill in and send the sign-in form, once the sign-in page has fully replaced the last."""
     from selenium.webdriver.support import expected_conditions

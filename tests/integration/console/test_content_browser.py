@@ -7,7 +7,6 @@ no form for it. Screenshots go to test-artifacts/console/ (content-*.png)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from opskit.config.schema import Config
 from opskit.console.server import Background, Listen
 from opskit.content import records
 from opskit.store import Store
-from support.browser import chromium, screenshot
+from support.browser import screenshot
 from support.console import seed
 from support.web import Reply, WebServer
 
@@ -46,12 +45,6 @@ def site() -> Iterator[WebServer]:
     web = WebServer().start()
     yield web
     web.stop()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    with chromium(tmp_path / "profile") as driver:
-        yield driver
 
 
 def forms(browser: Any, server: Background, item: int) -> set[str]:

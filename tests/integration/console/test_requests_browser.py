@@ -43,12 +43,6 @@ def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
     console.stop()
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    with chromium(tmp_path / "profile") as driver:
-        yield driver
-
-
 def sign_in(browser: Any, server: Background, login: str) -> None:
     browser.delete_all_cookies()
     browser.get(server.url + "signin")

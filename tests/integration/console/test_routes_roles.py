@@ -19,7 +19,7 @@ from opskit.permissions import may
 from support.console import ROLE_LOGINS, Browserless, console_for
 
 # path template -> (method, concrete path, form) ; {incident}, {uat}, {document}, {request},
-# {attachment} from the seed
+# {attachment}, {content}, {policy} ... from the seed
 CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/", "GET"): ("/", {}),
     ("/signin", "GET"): ("/signin", {}),
@@ -81,6 +81,10 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/content", "GET"): ("/content", {}),
     ("/content/{item_id:int}", "GET"): ("/content/{content}", {}),
     ("/content/{item_id:int}/diff", "GET"): ("/content/{content}/diff", {}),
+    ("/content/{item_id:int}/attachments/{attachment_id:int}", "GET"): (
+        "/content/{content_photo}/attachments/{content_attachment}",
+        {},
+    ),
     **{
         (f"/content/{{item_id:int}}/{step}", "POST"): (
             f"/content/{{content}}/{step}",
@@ -102,6 +106,38 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         )
     },  # fmt: skip
     ("/policy", "GET"): ("/policy", {}),
+    ("/policy/new", "POST"): (
+        "/policy/new",
+        {"kind": "programme", "title": "Rencana Program TI 2027", "body": "Sasaran program."},
+    ),
+    ("/policy/regulations", "POST"): (
+        "/policy/regulations",
+        {
+            "title": "Keterbukaan Informasi Publik",
+            "number": "UU 14",
+            "year": "2008",
+            "summary": "Informasi publik di situs",
+        },
+    ),  # fmt: skip
+    ("/policy/regulations/review", "POST"): (
+        "/policy/regulations/review",
+        {"regulation": "all", "note": "Masih berlaku"},
+    ),
+    ("/policy/{document_id:int}", "GET"): ("/policy/{policy}", {}),
+    **{
+        (f"/policy/{{document_id:int}}/{step}", "POST"): (
+            f"/policy/{{policy}}/{step}",
+            {
+                "note": "Catatan",
+                "reason": "Perbaiki",
+                "title": "SK Tim IT 2027",
+                "body": "Menetapkan susunan Tim IT.",
+                "number": "W20-A/1/OT.01/XII/2026",
+                "date": "2026-12-01",
+            },
+        )
+        for step in ("revise", "plan", "propose", "set", "send_back", "withdraw")
+    },  # fmt: skip
     ("/run", "GET"): ("/run", {}),
     ("/run", "POST"): ("/run", {"job": "no-such-job"}),
     ("/documents", "GET"): ("/documents", {}),

@@ -150,3 +150,7 @@ def test_the_clock_reminds_and_the_recap_counts(
     assert "13. Pengelolaan Konten Website (E1-E7)" in text
     assert "Sidang keliling di Babulu" in text and "Sebutkan tanggalnya" in text
     assert "Konsep konten Eka Putri" in text
+    # Time standards in words, the page's address under its title (no column of its own).
+    assert "E2 Menjadikan dokumen elektronik yang valid 1 jam" in text
+    assert not re.search(r"\b\d+[hmd]\b", text), re.findall(r"\b\d+[hmd]\b", text)
+    assert f"Sidang keliling di Babulu {site.url}berita/1" in text

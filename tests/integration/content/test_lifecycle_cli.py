@@ -43,9 +43,20 @@ def only(office: Any, holder: str, *arguments: str | Path) -> dict[str, Any]:
         if login == holder:
             continue
         refused = office.refused(*arguments, "--by", login)
-        assert "may not" in refused, (login, refused)
-        assert f"needs the role {ROLE_OF[holder]}" in refused or "may" in refused
+        assert "tidak berwenang" in refused or "tidak dapat mengambil" in refused, (login, refused)
+        assert ("memerlukan peran" in refused and role_name(holder) in refused) or (
+            "hanya" in refused
+        ), (login, refused)
     return office.ok(*arguments, "--by", holder)
+
+
+def role_name(login: str) -> str:
+    """The role of ``login`` as an Indonesian refusal names it."""
+    from datetime import UTC
+
+    from opskit.text import Words
+
+    return Words("id", UTC).role(ROLE_OF[login])
 
 
 def test_every_step_by_its_role_with_two_send_backs(
@@ -70,7 +81,7 @@ def test_every_step_by_its_role_with_two_send_backs(
     validated = only(office, "budi", "content", "validate", number)
     assert [file["status"] for file in validated["steps"][-1]["fields"]["files"]] == ["OK", "OK"]
     wrong = office.refused("content", "review", number, "--by", "eka")
-    assert "it waits for 'Draft the article'" in wrong
+    assert "yang ditunggu adalah “Menyusun konsep berita, artikel atau laporan”" in wrong
     title = ("--title", "Sidang keliling di Babulu")
     only(office, "rudi", "content", "edit", number, *title, "--body-file", body_1)
     sent = only(office, "eka", "content", "send-back", number, "--reason", "Hari belum disebut")
@@ -80,7 +91,7 @@ def test_every_step_by_its_role_with_two_send_backs(
     submitted = only(office, "rudi", "content", "submit", number, "--special")
     assert submitted["state"] == "submitted_special"
     refused = office.refused("content", "approve", number, "--by", "nur")
-    assert "it needs the role ketua" in refused
+    assert "tindakan ini memerlukan peran Ketua" in refused
     sent = only(office, "ahmad", "content", "send-back", number, "--reason", "Tambah jumlah hari")
     assert sent["state"] == "returned"
     only(office, "rudi", "content", "edit", number, *title, "--body-file", body_2)
@@ -159,7 +170,7 @@ def test_routine_content_goes_to_the_penanggung_jawab_not_the_ketua(
     office.ok("content", "review", number, "--by", "eka")
     office.ok("content", "submit", number, "--by", "rudi")
 
-    assert "it needs the role penanggung_jawab" in office.refused(
+    assert "tindakan ini memerlukan peran Penanggung Jawab Website" in office.refused(
         "content", "approve", number, "--by", "ahmad"
     )
     assert office.ok("content", "approve", number, "--by", "nur")["state"] == "approved"

@@ -121,7 +121,8 @@ def test_a_broken_attachment_link_is_critical(
     assert "attachment laporan.pdf is linked" in found["summary"]
     assert "does not download: HTTP 404" in found["summary"]
     refused = office.refused("content", "archive", number, "--by", "budi")
-    assert "cannot be archived: the publication is not as approved" in refused
+    assert "belum dapat diarsipkan: halaman yang dipublikasi belum sesuai" in refused
+    assert "tidak dapat diunduh: HTTP 404" in refused
 
 
 def test_an_item_that_disappears_later_is_critical_and_opens_an_incident(

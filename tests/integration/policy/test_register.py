@@ -19,6 +19,7 @@ from opskit.context import AppContext
 from opskit.errors import RefusedError
 from opskit.identity import console_actor, terminal_actor
 from opskit.result import Status
+from opskit.text import Words
 from support.smtp import SmtpServer
 
 PEOPLE = [
@@ -78,7 +79,12 @@ def test_a_decree_set_by_the_ketua_is_superseded_by_a_newer_one(
     for login in ("budi", "siti", "nur", "rudi", "rina"):
         refused = cli("-c", config, "policy", "set", first, "--by", login, "--number", "1",
                       "--date", "2026-01-05")  # fmt: skip
-        assert refused.exit_code == 3 and "it needs the role ketua" in refused.stderr, login
+        said = " ".join(refused.stderr.split())
+        assert refused.exit_code == 3 and "tindakan ini memerlukan peran Ketua" in said, login
+    english = cli("-c", config, "policy", "set", first, "--by", "budi", "--number", "1",
+                  "--date", "2026-01-05", "--lang", "en")  # fmt: skip
+    assert "Budi Santoso may not set IT policy documents" in english.stderr
+    assert "it needs the role ketua" in english.stderr
     sent = cli("-c", config, "policy", "send-back", first, "--by", "ahmad", "--reason",
                "Tambahkan admin SIPP", "--format", "json")  # fmt: skip
     assert sent.json["data"]["state"] == "drafted"
@@ -114,7 +120,9 @@ def test_the_yearly_review_reminder_fires_after_a_year_and_not_before(
     assert [result.status for result in early.results] == [Status.OK]
     late = policy.check_policy(office, now=START + timedelta(days=366))
     assert [result.status for result in late.results] == [Status.WARNING]
-    assert "not reviewed since 2026-01-05" in late.results[0].summary
+    assert "not reviewed since 5 January 2026" in late.results[0].summary
+    said = Words("id", UTC).say(late.results[0].summary)
+    assert said == "belum ditinjau sejak 5 Januari 2026 (setiap 365 hari)"
     notify.flush(office.store(), office.config, START + timedelta(days=366))
     [mail] = smtp.messages
     assert "Peninjauan tahunan peraturan TI" in str(mail.message["subject"])

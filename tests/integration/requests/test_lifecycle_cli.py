@@ -23,7 +23,9 @@ def json_of(cli: Any, config: Config, *arguments: str) -> dict[str, Any]:
 
 
 def refused(cli: Any, config: Config, *arguments: str) -> str:
-    result = cli("-c", config.source, *arguments)
+    """The refusal as the terminal says it in English (``--lang en``; Indonesian is tested
+    in tests/unit/procedures/test_refusals_language.py)."""
+    result = cli("-c", config.source, *arguments, "--lang", "en")
     assert result.exit_code == 3, result.stdout
     return " ".join(result.stderr.split())
 

@@ -126,7 +126,7 @@ def test_nearest_rank_percentile() -> None:
             "id",
             [
                 "12. Permintaan Layanan TI (B1-B9)",
-                "B2 Mendisposisikan surat permintaan 10m 11 4 36,4% 15 menit 30 menit",
+                "B2 Mendisposisikan surat permintaan 10 menit 11 4 36,4% 15 menit 30 menit",
                 "Permintaan nomor 9",
                 "103,3 jam kerja",
                 "Perangkat keras 0 0 3 0 3",
@@ -136,7 +136,7 @@ def test_nearest_rank_percentile() -> None:
             "en",
             [
                 "12. IT service requests (B1-B9)",
-                "B2 Dispose the request letter 10m 11 4 36.4% 15 min 30 min",
+                "B2 Dispose the request letter 10 min 11 4 36.4% 15 min 30 min",
                 "103.3 office hours",
                 "Hardware 0 0 3 0 3",
             ],

@@ -38,8 +38,9 @@ def test_only_a_person_with_the_approving_role_may_approve(passed_run, cli) -> N
     config = passed_run()
     assert review(cli, config, "1", "Siti Aminah", "--recommend", "approve").exit_code == 0
 
-    by_operator = approve(cli, config, "Budi Santoso")
-    by_stranger = approve(cli, config, "Orang Lain")
+    by_operator = approve(cli, config, "Budi Santoso", "--lang", "en")
+    by_stranger = approve(cli, config, "Orang Lain", "--lang", "en")
+    in_indonesian = approve(cli, config, "Budi Santoso")
     by_ketua = approve(cli, config, "ahmad fauzi", "--format", "json")
 
     assert by_operator.exit_code == 3
@@ -48,6 +49,7 @@ def test_only_a_person_with_the_approving_role_may_approve(passed_run, cli) -> N
     assert "people with the role ketua" in by_operator.stderr
     assert "Ahmad Fauzi" in by_operator.stderr
     assert "Orang Lain is not in people[]" in by_stranger.stderr
+    assert "uat.approver_role menetapkan peran Ketua" in " ".join(in_indonesian.stderr.split())
     assert by_ketua.exit_code == 0, by_ketua.stderr
     decision = by_ketua.json["data"]["decision"]
     assert (decision["decision"], decision["approver"], decision["role"]) == (
@@ -69,7 +71,7 @@ def test_the_approving_role_is_configurable(passed_run, cli) -> None:
 def test_a_reviewer_role_when_configured_is_enforced(passed_run, cli) -> None:
     config = passed_run(uat={"reviewer_role": "kasubbag_ti"})
 
-    refused = review(cli, config, "1", "Budi Santoso")
+    refused = review(cli, config, "1", "Budi Santoso", "--lang", "en")
     accepted = review(cli, config, "1", "siti aminah", "--format", "json")
 
     assert refused.exit_code == 3

@@ -18,7 +18,8 @@ from support.languages import english_words, indonesian_words
 # The catalogues of findings and evidence (the documents' own words are judged in the PDF test).
 AREAS = (
     "hosts", "web", "security", "backup", "logs", "uat_step", "schedule_check",
-    "notify_check", "command", "evidence", "words", "terminal",
+    "notify_check", "command", "evidence", "words", "terminal", "content", "policy", "refusal",
+    "procedure",
 )  # fmt: skip
 MAKASSAR = zoneinfo.ZoneInfo("Asia/Makassar")
 MOMENT = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
