@@ -148,8 +148,8 @@ def _words(context: AppContext, args: Any) -> Words:
 
 
 def _error_words(context: AppContext | None, arguments: list[str]) -> Words:
-    """The language an error is said in: ``--lang``, else the organisation's (if its config
-    was read before the error), else Bahasa Indonesia."""
+    """The language an error is said in: ``--lang``, else the organisation's (if its settings
+    were read before the error), else Bahasa Indonesia."""
     from datetime import UTC
 
     from opskit.text import LANGUAGES
@@ -158,9 +158,9 @@ def _error_words(context: AppContext | None, arguments: list[str]) -> Words:
         (arguments[index + 1] for index, word in enumerate(arguments[:-1]) if word == "--lang"),
         next((word.split("=", 1)[1] for word in arguments if word.startswith("--lang=")), None),
     )
-    config = context.__dict__.get("config") if context is not None else None
-    language = wanted if wanted in LANGUAGES else (config.organisation.language if config else "id")
-    return Words(language, context.timezone if config and context else UTC)
+    settings = context.settings_read() if context is not None else None
+    language = wanted if wanted in LANGUAGES else (settings.language if settings else "id")
+    return Words(language, settings.zone if settings else UTC)
 
 
 def _emit_error(
