@@ -5,11 +5,13 @@ laid out by ``plain_table`` in the very bytes Rich would write, without
 importing Rich, whose import costs more than the rest of the command (and
 with named tuples, made at no cost, where dataclasses generate code).
 Whatever Rich would do more than pad (colour on a terminal, wrapping a
-wide row, measuring text that is not ASCII) is left to Rich.
+wide row, measuring text that is not ASCII, markup in brackets, emoji
+codes) is left to Rich.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from opskit.masking import mask
@@ -101,7 +103,7 @@ def plain_table(table: Table) -> str | None:
          for value in row]
         for row in table.rows
     ]  # fmt: skip
-    if not all(text.isascii() and text.isprintable() for row in cells for text in row):
+    if not all(_only_padded(text) for row in cells for text in row):
         return None
     widths = [max(len(row[column]) for row in cells) for column in range(len(table.columns))]
     width = sum(widths) + 3 * (len(widths) - 1)
@@ -113,6 +115,18 @@ def plain_table(table: Table) -> str | None:
     if not table.rows:
         lines.append(table.empty)
     return "\n".join(lines) + "\n"
+
+
+# Rich's emoji codes (``:smile:``, ``:100:``); a name of digits only is a time (``08:30:00``).
+_EMOJI_CODE = re.compile(r"(:(\S*?)(?:(?:\-)(emoji|text))?:)")
+
+
+def _only_padded(text: str) -> bool:
+    """Whether Rich writes ``text`` as it is: ASCII, printable, no markup, no emoji code."""
+    if not (text.isascii() and text.isprintable()) or "[" in text:
+        return False
+    names = [match.group(2) for match in _EMOJI_CODE.finditer(text)]
+    return all(name.isdigit() and name not in ("100", "1234") for name in names)
 
 
 def _text(value: Any) -> str:
