@@ -63,8 +63,8 @@ class Settings(NamedTuple):
 
     timezone: str
     language: str
-    state_dir_set: Path | None = None  # paths.state_dir as written (None: the default)
-    history_db_set: Path | None = None  # paths.history_db as written (None: in the state dir)
+    state_dir_set: Path | None = None  # paths.state_dir as validated (None: the default)
+    history_db_set: Path | None = None  # paths.history_db as validated (None: in state_dir)
     organisation: str = ""  # organisation.name
     organisation_code: str | None = None
     store_url: str | None = None  # store.url (a shared PostgreSQL store), never with a password
