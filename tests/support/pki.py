@@ -70,6 +70,28 @@ class Authority:
         valid_days: float = 365,
     ) -> tuple[Path, Path]:
         """A PKCS#12 file for ``name`` and its 0600 password file."""
+        key, certificate = self.issue(name, valid_from_days=valid_from_days, valid_days=valid_days)
+        stem = name.replace(" ", "-").lower()
+        p12 = self.directory / f"{stem}.p12"
+        p12.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                name.encode(),
+                key,
+                certificate,
+                [self.certificate],
+                serialization.BestAvailableEncryption(password.encode()),
+            )
+        )
+        p12.chmod(0o600)
+        secret = self.directory / f"{stem}.password"
+        secret.write_text(password + "\n")
+        secret.chmod(0o600)
+        return p12, secret
+
+    def issue(
+        self, name: str, *, valid_from_days: float = -1, valid_days: float = 365
+    ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        """A new key for ``name`` and its signing certificate from this authority."""
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         certificate = (
@@ -100,22 +122,7 @@ class Authority:
             )
             .sign(self.key, hashes.SHA256())
         )
-        stem = name.replace(" ", "-").lower()
-        p12 = self.directory / f"{stem}.p12"
-        p12.write_bytes(
-            pkcs12.serialize_key_and_certificates(
-                name.encode(),
-                key,
-                certificate,
-                [self.certificate],
-                serialization.BestAvailableEncryption(password.encode()),
-            )
-        )
-        p12.chmod(0o600)
-        secret = self.directory / f"{stem}.password"
-        secret.write_text(password + "\n")
-        secret.chmod(0o600)
-        return p12, secret
+        return key, certificate
 
 
 class TimestampAuthority:

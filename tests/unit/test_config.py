@@ -496,3 +496,43 @@ def test_job_commands_that_opskit_run_cannot_run_as_written_are_errors(make_conf
     assert errors["schedule.jobs[2].run"] == "'init' cannot be a scheduled job"
     assert errors["schedule.jobs[3].run"].startswith("not an opskit command")
     assert "schedule.jobs[4].run" not in errors
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ({}, "give either pkcs12_file or pkcs11_module"),
+        (
+            {"pkcs12_file": "ketua.p12", "pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so"},
+            "give either pkcs12_file or pkcs11_module",
+        ),
+        (
+            {"pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "KETUA"},
+            "a key on a token needs token_label and key_label",
+        ),
+        ({"pkcs12_file": "ketua.p12", "key_label": "ketua"}, "for a key on a token"),
+    ],
+    ids=["neither", "both", "token-without-key-label", "labels-without-token"],
+)
+def test_a_signing_key_is_a_pkcs12_file_or_a_key_on_a_token(
+    tmp_path: Path, key: dict[str, str], expected: str
+) -> None:
+    secret = tmp_path / "ketua.password"
+    secret.write_text("rahasia\n")
+    secret.chmod(0o600)
+    (tmp_path / "ketua.p12").write_bytes(b"not read: the config is refused first")
+    (tmp_path / "ketua.p12").chmod(0o600)
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        "organisation: {name: Pengadilan Agama Uji}\npeople:\n"
+        "  - name: Ahmad Fauzi\n    roles: [ketua]\n    login: ahmad\n    signing:\n"
+        + "".join(f"      {name}: {value}\n" for name, value in key.items())
+        + f"      password_file: {secret}\n"
+    )
+
+    validation = validate_file(path)
+
+    messages = [(problem.path, problem.message) for problem in validation.errors]
+    assert any(
+        where == "people[0].signing" and expected in message for where, message in messages
+    ), messages

@@ -232,7 +232,7 @@ def test_a_wrong_key_password_is_a_clear_error_and_signs_nothing(
         assert records.get(store, document.id) is None
     refused = sign_as(config, "siti", document.id)
     assert refused.status_code == 400
-    assert "tidak dapat dibuka dengan kata sandinya" in html.unescape(refused.text)
+    assert "tidak dapat dibuka dengan kata sandi atau PIN-nya" in html.unescape(refused.text)
     assert not config.signed_dir.exists() or not any(config.signed_dir.rglob("*.pdf"))
 
 
