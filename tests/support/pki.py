@@ -126,9 +126,10 @@ class Authority:
 
 
 class TimestampAuthority:
-    """An RFC 3161 timestamp authority on loopback, its certificate issued by ``authority``."""
+    """An RFC 3161 timestamp authority on loopback, its certificate issued by ``authority``;
+    with ``at``, every token it gives carries that time (a clock the test controls)."""
 
-    def __init__(self, authority: Authority) -> None:
+    def __init__(self, authority: Authority, at: dt.datetime | None = None) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -145,7 +146,7 @@ class TimestampAuthority:
             .issuer_name(authority.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_before(min(now, at or now) - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=365))
             .add_extension(
                 x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
@@ -167,6 +168,7 @@ class TimestampAuthority:
                     serialization.NoEncryption(),
                 )
             ),
+            fixed_dt=at,
         )
         self.requests = 0
         outer = self
