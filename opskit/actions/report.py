@@ -60,6 +60,7 @@ class Request:
     month: str | None = None
     uat_run_id: int | None = None
     site: str | None = None
+    court: str | None = None
 
 
 def _incident(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
@@ -79,6 +80,18 @@ def _daily(context: AppContext, words: Words, now: datetime, request: Request) -
 
 def _recap(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
     year, month = parse_month(request.month, now, context)
+    if request.court is not None:
+        from opskit.reports.documents import courts_recap
+
+        return courts_recap.build(
+            context.config,
+            context.store(),
+            courts=courts_recap.chosen_courts(context.config, request.court),
+            year=year,
+            month=month,
+            words=words,
+            now=now,
+        )
     return recap.build(
         context.config, context.store(), year=year, month=month, words=words, now=now
     )

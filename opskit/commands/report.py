@@ -20,6 +20,7 @@ def _report(kind: str) -> Any:
             day=getattr(args, "date", None),
             month=getattr(args, "month", None),
             site=getattr(args, "site", None),
+            court=getattr(args, "court", None),
         )
         return produce(
             context,

@@ -79,6 +79,7 @@ def routes() -> list[Any]:
         Route("/requests/{request_id:int}/document", requests.document, methods=["POST"]),
         Route("/incidents/{incident_id:int}/request", requests.from_incident, methods=["POST"]),
         Route("/content", content.listing),
+        Route("/content/new", content.new, methods=["GET", "POST"]),
         Route("/content/{item_id:int}", content.show),
         Route("/content/{item_id:int}/diff", content.difference),
         Route("/content/{item_id:int}/attachments/{attachment_id:int}", content.attachment),

@@ -53,7 +53,11 @@ DOCUMENTS: tuple[tuple[str, str, list[str], str, dict[str, Any]], ...] = (
     (
         "recap",
         "monthly Rekap Hasil Monitoring dan Pemeliharaan with charts (SOP C8-C11)",
-        ["opskit report recap --month 2026-11 --send", "opskit report recap --month previous"],
+        [
+            "opskit report recap --month 2026-11 --send",
+            "opskit report recap --month previous",
+            "opskit report recap --month previous --court all",
+        ],
         "--month",
         MONTH,
     ),
@@ -95,6 +99,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             examples=examples,
         )
         parser.add_argument(selector, **options)
+        if name == "recap":
+            parser.add_argument(
+                "--court",
+                metavar="CODE",
+                help="at a supervising court: the recap of one overseen court (its code), or "
+                "all for a table per court (organisation.oversees, read from the shared store)",
+            )
         document_options(parser)
     parser = add_command(
         group,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from opskit import bounded_yaml
 from opskit.config.load import Problem, _line_map, _nearest_line, _problem_from_pydantic
 from opskit.config.schema import Name, Section
 from opskit.errors import ConfigError
@@ -70,8 +71,8 @@ def request_settings(procedure: Procedure) -> RequestSettings:
     except ValidationError as error:
         problems = [_problem_from_pydantic(item, RequestSettings) for item in error.errors()]
     try:
-        lines = _line_map(yaml.compose(procedure.path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError):
+        lines = _line_map(bounded_yaml.compose_and_load(procedure.path.read_text("utf-8"))[0])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         lines = {}
     located = [Problem(("settings", *item.location), item.message) for item in problems]
     details = [

@@ -233,13 +233,15 @@ def load_catalog(
     """
     import yaml
 
+    from opskit import bounded_yaml
+
     if not isinstance(name, str) or "/" in name:
         problems.append(f"{where}: must name a file next to the rules file, e.g. cves.yaml")
         return ()
     path = folder / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        data = bounded_yaml.load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         problems.append(f"{where}: cannot read {path}: {error}")
         return ()
     entries = data.get("entries") if isinstance(data, dict) else None

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from opskit import bounded_yaml
 from opskit.config.load import (
     Problem,
     _duplicates,
@@ -216,8 +217,7 @@ class Procedure:
 def validate_text(text: str, path: Path) -> tuple[Definition | None, list[Problem]]:
     """The definition in ``text`` and every problem found, each with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

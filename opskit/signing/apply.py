@@ -18,7 +18,7 @@ from opskit.identity import Actor
 from opskit.reports import written
 from opskit.reports.i18n import Words
 from opskit.signing import records, sheet
-from opskit.signing.keys import SigningError, signer_for
+from opskit.signing.keys import SigningError, opened_signer
 from opskit.store import Store
 
 STAMP_FONT_SIZE = 9
@@ -65,7 +65,6 @@ def sign(config: Config, store: Store, document_id: int, actor: Actor, now: date
     person = config.person_with_login(actor.login)
     if person is None:
         raise SigningError(f"{actor.name} is not in people[]", code="no-signing-key")
-    signer = signer_for(person)
     words = Words(document.language, _zone(config))
     signed = records.get(store, document_id)
     if signed is None:
@@ -79,16 +78,17 @@ def sign(config: Config, store: Store, document_id: int, actor: Actor, now: date
                 code="signed-file-changed",
             )
     slot = sheet.slots(_captions(config, document.kind, words))[turn.position]
-    result = _apply(
-        source,
-        signer=signer,
-        slot=slot,
-        person=person,
-        turn=turn,
-        words=words,
-        timestamp_url=config.signing.timestamp_url,
-        now=now,
-    )
+    with opened_signer(person) as signer:
+        result = _apply(
+            source,
+            signer=signer,
+            slot=slot,
+            person=person,
+            turn=turn,
+            words=words,
+            timestamp_url=config.signing.timestamp_url,
+            now=now,
+        )
     digest = hashlib.sha256(result).hexdigest()
     _write(path, result)
     with store.transaction() as connection:

@@ -89,13 +89,21 @@ def _check(number: int, signature: Any, roots: list[Any]) -> SignatureCheck:
     claimed = signature.self_reported_timestamp
     stamp = None
     moment = claimed
-    context = ValidationContext(
-        trust_roots=roots, allow_fetching=False, moment=moment, best_signature_time=moment
-    )
+
+    def validate(moment: datetime | None) -> Any:
+        context = ValidationContext(
+            trust_roots=roots, allow_fetching=False, moment=moment, best_signature_time=moment
+        )
+        return validate_pdf_signature(signature, context)
+
     problems: list[str] = []
     try:
-        status = validate_pdf_signature(signature, context)
+        status = validate(claimed)
         stamp = _timestamp(status)
+        if stamp is not None and stamp != claimed:
+            # A trusted timestamp, not the signer's own clock, says when it was signed.
+            moment = stamp
+            status = validate(moment)
         intact, trusted = bool(status.intact and status.valid), bool(status.trusted)
         coverage = status.coverage
         modification = str(getattr(status.modification_level, "name", ""))

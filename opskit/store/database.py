@@ -107,6 +107,14 @@ class Database:
         self.close()
 
     @contextmanager
+    def reading_schema(self, schema: str) -> Iterator[None]:
+        """Queries read another schema of a shared store, read-only, inside the block."""
+        if self.engine != "postgresql":
+            raise StoreError(f"history database {self.path}: only a shared store has schemas")
+        with self._connection.reading(schema):
+            yield
+
+    @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
         if self.engine == "postgresql":

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -80,3 +81,29 @@ def _court_states(store: Database, codes: Sequence[str]) -> dict[str, CourtState
             (check_id, target, Status(status), figures, datetime.fromisoformat(observed_at))
         )
     return states
+
+
+@contextmanager
+def reading_court(store: Database, code: str) -> Iterator[bool]:
+    """Inside the block the store's queries read court ``code``'s schema, read-only.
+
+    Yields False (and reads nothing) when the court has no history in the
+    shared store yet. The store's own schema and read-write mode come back
+    when the block ends, also after an error.
+    """
+    import psycopg
+
+    if store.engine != "postgresql":
+        raise StoreError("a recap of the overseen courts needs a shared store (store.url)")
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise StoreError(f"not an organisation code: {code!r}")
+    try:
+        found = store.read("SELECT to_regclass(?) AS found", (f"org_{code}.results",))
+        if not found or found[0]["found"] is None:
+            yield False
+            return
+        with store.reading_schema(f"org_{code}"):
+            yield True
+    except psycopg.Error as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StoreError(f"cannot read court {code} in {store.path}: {reason}") from None

@@ -110,6 +110,20 @@ class PostgresConnection:
             self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
             yield self
 
+    @contextmanager
+    def reading(self, schema: str) -> Iterator[None]:
+        """Inside the block, queries read ``schema`` and nothing can be written; after it, this
+        connection's own schema again."""
+        own = self._connection.execute("SHOW search_path").fetchone()[0]  # type: ignore[index]
+        self._connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        try:
+            into = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+            self._connection.execute(into)
+            yield
+        finally:
+            self._connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+            self._connection.execute(sql.SQL("SET search_path TO {}").format(sql.SQL(own)))
+
     def try_lock(self, name: str) -> bool:
         """Take the session lock ``name`` if free (held until ``unlock`` or disconnection)."""
         row = self._connection.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),))

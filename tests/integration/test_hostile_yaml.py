@@ -108,3 +108,63 @@ def test_hostile_answers_a_policy_and_rules_file_are_refused(tmp_path: Path) -> 
 
     for run in (answers, policy, rules):
         assert_refused(run, "expands to more than 200,000 values")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (BOMB, "expands to more than 200,000 values"),
+        ("title: Uji\nsteps: " + DEEP + "\n", "nested more than 64 levels deep"),
+    ],
+    ids=["alias-bomb", "deep"],
+)
+def test_a_hostile_procedure_definition_is_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    procedures = tmp_path / "procedures"
+    procedures.mkdir()
+    definition = procedures / "service-request.yaml"  # in place of the built-in one
+    definition.write_text(text)
+    config = tmp_path / "opskit.yaml"
+    config.write_text(
+        organisation()
+        + f"paths: {{state_dir: {tmp_path / 'state'}}}\n"
+        + f"procedures: {{directory: {procedures}}}\n"
+    )
+
+    validated = run_bounded("-c", config, "procedures", "validate", definition)
+    listed = run_bounded("-c", config, "request", "list")
+
+    assert_refused(validated, expected, f"{definition}:")
+    assert_refused(listed, expected)
+
+
+def test_a_hostile_public_information_catalogue_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "katalog.yaml"
+    bomb.write_text(BOMB)
+    config = tmp_path / "opskit.yaml"
+    config.write_text(
+        organisation()
+        + f"paths: {{state_dir: {tmp_path / 'state'}}}\n"
+        + "sites:\n  - name: website\n    url: https://127.0.0.1:9/\n"
+        + f"    public_info: {{catalogue: {bomb}}}\n"
+    )
+
+    run = run_bounded("-c", config, "check", "web", "--only", "public-info")
+
+    assert_refused(run, "expands to more than 200,000 values", f"{bomb}:")
+
+
+def test_a_hostile_catalog_named_by_a_rules_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cves.yaml").write_text(BOMB)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - id: cve-probe\n    description: {id: Uji, en: Test}\n"
+        "    catalog: cves.yaml\n    threshold: 1\n    window: 1s\n    severity: medium\n"
+    )
+    log = tmp_path / "access.log"
+    log.write_text("")
+
+    run = run_bounded("logs", "analyze", log, "--rules", rules)
+
+    assert_refused(run, "expands to more than 200,000 values", "cves.yaml")

@@ -70,6 +70,28 @@ class Authority:
         valid_days: float = 365,
     ) -> tuple[Path, Path]:
         """A PKCS#12 file for ``name`` and its 0600 password file."""
+        key, certificate = self.issue(name, valid_from_days=valid_from_days, valid_days=valid_days)
+        stem = name.replace(" ", "-").lower()
+        p12 = self.directory / f"{stem}.p12"
+        p12.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                name.encode(),
+                key,
+                certificate,
+                [self.certificate],
+                serialization.BestAvailableEncryption(password.encode()),
+            )
+        )
+        p12.chmod(0o600)
+        secret = self.directory / f"{stem}.password"
+        secret.write_text(password + "\n")
+        secret.chmod(0o600)
+        return p12, secret
+
+    def issue(
+        self, name: str, *, valid_from_days: float = -1, valid_days: float = 365
+    ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        """A new key for ``name`` and its signing certificate from this authority."""
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         certificate = (
@@ -100,28 +122,14 @@ class Authority:
             )
             .sign(self.key, hashes.SHA256())
         )
-        stem = name.replace(" ", "-").lower()
-        p12 = self.directory / f"{stem}.p12"
-        p12.write_bytes(
-            pkcs12.serialize_key_and_certificates(
-                name.encode(),
-                key,
-                certificate,
-                [self.certificate],
-                serialization.BestAvailableEncryption(password.encode()),
-            )
-        )
-        p12.chmod(0o600)
-        secret = self.directory / f"{stem}.password"
-        secret.write_text(password + "\n")
-        secret.chmod(0o600)
-        return p12, secret
+        return key, certificate
 
 
 class TimestampAuthority:
-    """An RFC 3161 timestamp authority on loopback, its certificate issued by ``authority``."""
+    """An RFC 3161 timestamp authority on loopback, its certificate issued by ``authority``;
+    with ``at``, every token it gives carries that time (a clock the test controls)."""
 
-    def __init__(self, authority: Authority) -> None:
+    def __init__(self, authority: Authority, at: dt.datetime | None = None) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -138,7 +146,7 @@ class TimestampAuthority:
             .issuer_name(authority.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_before(min(now, at or now) - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=365))
             .add_extension(
                 x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
@@ -160,6 +168,7 @@ class TimestampAuthority:
                     serialization.NoEncryption(),
                 )
             ),
+            fixed_dt=at,
         )
         self.requests = 0
         outer = self

@@ -532,3 +532,43 @@ def test_validate_warns_of_each_secret_variable_unset_in_this_shell(
     assert not [
         path for path in warnings if path.endswith("_env") and "UNSET" not in warnings[path]
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ({}, "give either pkcs12_file or pkcs11_module"),
+        (
+            {"pkcs12_file": "ketua.p12", "pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so"},
+            "give either pkcs12_file or pkcs11_module",
+        ),
+        (
+            {"pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "KETUA"},
+            "a key on a token needs token_label and key_label",
+        ),
+        ({"pkcs12_file": "ketua.p12", "key_label": "ketua"}, "for a key on a token"),
+    ],
+    ids=["neither", "both", "token-without-key-label", "labels-without-token"],
+)
+def test_a_signing_key_is_a_pkcs12_file_or_a_key_on_a_token(
+    tmp_path: Path, key: dict[str, str], expected: str
+) -> None:
+    secret = tmp_path / "ketua.password"
+    secret.write_text("rahasia\n")
+    secret.chmod(0o600)
+    (tmp_path / "ketua.p12").write_bytes(b"not read: the config is refused first")
+    (tmp_path / "ketua.p12").chmod(0o600)
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        "organisation: {name: Pengadilan Agama Uji}\npeople:\n"
+        "  - name: Ahmad Fauzi\n    roles: [ketua]\n    login: ahmad\n    signing:\n"
+        + "".join(f"      {name}: {value}\n" for name, value in key.items())
+        + f"      password_file: {secret}\n"
+    )
+
+    validation = validate_file(path)
+
+    messages = [(problem.path, problem.message) for problem in validation.errors]
+    assert any(
+        where == "people[0].signing" and expected in message for where, message in messages
+    ), messages

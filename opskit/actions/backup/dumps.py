@@ -10,6 +10,7 @@ up only after it succeeded.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 
 from opskit.actions.backup.common import HostAccess, ProgressCallback, result, target_name
@@ -30,7 +31,7 @@ from opskit.backup.restic import (
 from opskit.config.schema import BackupSet, Database
 from opskit.context import AppContext
 from opskit.errors import OpskitError
-from opskit.execute import Completed, Piped, display, ended, pipe
+from opskit.execute import Completed, Piped, display, pipe
 from opskit.memory_file import MemoryFile
 from opskit.result import Result, Status
 from opskit.text import Message
@@ -144,9 +145,14 @@ def _local_dump(
             # restic kept a snapshot of nothing: take it back out of the repository.
             if summary.snapshot_id:
                 call(access.runner, target, forget_ids_argv(target.restic, [summary.snapshot_id]))
-            return answer, "the dump was empty (its empty snapshot was removed)"
+            return answer, Message("backup.database.empty_removed")
         if answer.kind is Kind.FAILED:  # restic keeps no snapshot when the dump command fails
-            return answer, failure_reason(answer.stderr) or "the dump program failed"
+            reason = failure_reason(answer.stderr)
+            return answer, (
+                Message("backup.database.tool", detail=reason)
+                if reason
+                else Message("backup.database.program_failed")
+            )
         return answer, None
     argv = backup_stdin_argv(target.restic, file_name, tags=tags)
     piped = pipe(
@@ -161,19 +167,37 @@ def _local_dump(
     return _answer(piped.consumer, target), _pipe_failure(piped, dump[0])
 
 
-def _pipe_failure(piped: Piped, program: str) -> str | None:
+def _pipe_failure(piped: Piped, program: str) -> Message | None:
     """Why dump | restic kept nothing, naming the side that failed first; None when it worked."""
     if piped.producer_stopped:
         # restic went away first; the dump was stopped because nobody read it any more.
-        return (
-            f"restic {ended(piped.consumer.exit_code)} during the dump "
-            f"({_last_line(piped.consumer)}); {program} was stopped"
+        return Message(
+            "backup.database.restic_stopped",
+            how=_how(piped.consumer.exit_code),
+            detail=_last_line(piped.consumer),
+            program=program,
         )
     if piped.producer.exit_code != 0:
-        return f"{program} {ended(piped.producer.exit_code)}: {_last_line(piped.producer)}"
+        return Message(
+            "backup.database.ended",
+            program=program,
+            how=_how(piped.producer.exit_code),
+            detail=_last_line(piped.producer),
+        )
     if piped.bytes_piped == 0:
-        return "the dump was empty"
+        return Message("backup.database.empty")
     return None
+
+
+def _how(exit_code: int) -> Message:
+    """How a program ended, in words: ``exited 2`` or ``was killed by SIGKILL``."""
+    if exit_code >= 0:
+        return Message("backup.database.how_exited", code=exit_code)
+    try:
+        name = signal.Signals(-exit_code).name
+    except ValueError:
+        name = f"signal {-exit_code}"
+    return Message("backup.database.how_killed", signal=name)
 
 
 def _last_line(completed: Completed) -> str:
@@ -221,9 +245,14 @@ def _remote_dump(
     try:
         if dumped["exit_code"] != 0:
             reason = (dumped["stderr"].strip().splitlines() or ["no message"])[-1]
-            return empty, f"dump exited {dumped['exit_code']} on {runner.where}: {reason}"
+            return empty, Message(
+                "backup.database.exited_on",
+                code=dumped["exit_code"],
+                where=runner.where,
+                detail=reason,
+            )
         if dumped["bytes"] == 0:
-            return empty, "the dump was empty"
+            return empty, Message("backup.database.empty")
         completed = runner.run(
             argv, target.env, timeout_seconds=database.timeout_seconds, stdin_file=dump_path
         )

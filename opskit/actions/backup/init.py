@@ -141,17 +141,12 @@ def _bucket(context: AppContext, repository: Repository, create: bool) -> Result
         )
     protection.accept(context.store(), repository, state, utc_now())
     evidence = {"endpoint": repository.endpoint, **state.to_dict()}
-    made = "created bucket" if state.created else "bucket"
     described = protection.describe(state.to_dict())
+    made = "created" if state.created else "found"
     if state.versioning != "Enabled" and not state.object_lock:
-        return result(
-            "backup.repository",
-            target,
-            Status.WARNING,
-            f"{made} {state.bucket} is reachable but unprotected ({described}): "
-            + protection.ENABLE_PROTECTION,
-            evidence,
+        summary = Message(
+            f"backup.protection.{made}_unprotected", bucket=state.bucket, state=described
         )
-    return result(
-        "backup.repository", target, Status.OK, f"{made} {state.bucket}: {described}", evidence
-    )
+        return result("backup.repository", target, Status.WARNING, summary, evidence)
+    summary = Message(f"backup.protection.{made}", bucket=state.bucket, state=described)
+    return result("backup.repository", target, Status.OK, summary, evidence)

@@ -21,23 +21,40 @@ from opskit.config.schema import Repository
 from opskit.errors import OpskitError
 from opskit.result import Result, Status
 from opskit.store import Store
+from opskit.text import Message
 
 CHECK_ID = "backup.protection"
 NAMESPACE = "backup.bucket-protection"
 MODES = {None: 0, "GOVERNANCE": 1, "COMPLIANCE": 2}
-ENABLE_PROTECTION = (
-    "turn on bucket versioning (and, if the provider offers it, Object Lock with a retention "
-    "period) so backups deleted or overwritten with stolen keys can be recovered"
-)
+VERSIONING_WORDS = ("enabled", "suspended", "off")
 
 
-def describe(state: dict[str, Any]) -> str:
-    """``versioning enabled, Object Lock on (GOVERNANCE 30 days)``."""
-    lock = "off"
+def describe(state: dict[str, Any]) -> Message:
+    """``versioning enabled, Object Lock on (GOVERNANCE 30 days)``, in the reader's language."""
+    lock = Message("backup.protection.lock_off")
     if state.get("object_lock"):
-        retention = f"{state.get('object_lock_mode')} {state.get('object_lock_days')} days"
-        lock = f"on ({retention if state.get('object_lock_mode') else 'no default retention'})"
-    return f"versioning {str(state.get('versioning', 'Off')).lower()}, Object Lock {lock}"
+        lock = (
+            Message(
+                "backup.protection.lock_on",
+                mode=state.get("object_lock_mode"),
+                days=state.get("object_lock_days") or 0,
+            )
+            if state.get("object_lock_mode")
+            else Message("backup.protection.lock_on_no_retention")
+        )
+    return Message(
+        "backup.protection.state", versioning=_versioning(state.get("versioning")), lock=lock
+    )
+
+
+def _versioning(value: Any) -> Message:
+    return Message("backup.protection.versioning", state=_word(value))
+
+
+def _word(versioning: Any) -> Message:
+    """S3's versioning status (``Enabled``, ``Suspended``, none) as a word."""
+    word = str(versioning or "Off").lower()
+    return Message(f"backup.protection.word.{word if word in VERSIONING_WORDS else 'off'}")
 
 
 def strongest(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -58,19 +75,33 @@ def strongest(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def weakened(baseline: dict[str, Any], now: dict[str, Any]) -> list[str]:
+def weakened(baseline: dict[str, Any], now: dict[str, Any]) -> list[Message]:
     """How the protection now falls short of the baseline, in words (empty: it does not)."""
     found = []
     if baseline.get("versioning") == "Enabled" and now.get("versioning") != "Enabled":
-        found.append(f"versioning was switched off (now {str(now.get('versioning')).lower()})")
+        word = str(now.get("versioning") or "Off").lower()
+        found.append(
+            Message(
+                "backup.protection.switched_off",
+                now=Message(
+                    f"backup.protection.word.{word if word in VERSIONING_WORDS else 'off'}"
+                ),
+            )
+        )
     if baseline.get("object_lock") and not now.get("object_lock"):
-        found.append("Object Lock was turned off")
+        found.append(Message("backup.protection.lock_removed"))
     was_days, days = baseline.get("object_lock_days") or 0, now.get("object_lock_days") or 0
     if was_days and days < was_days:
-        found.append(f"Object Lock retention was shortened from {was_days} to {days} days")
+        found.append(Message("backup.protection.shortened", was=was_days, days=days))
     was_mode, mode = baseline.get("object_lock_mode"), now.get("object_lock_mode")
     if MODES.get(mode, 0) < MODES.get(was_mode, 0):
-        found.append(f"Object Lock mode was weakened from {was_mode} to {mode or 'none'}")
+        found.append(
+            Message(
+                "backup.protection.weakened",
+                was=was_mode,
+                mode=mode or Message("backup.protection.word.none"),
+            )
+        )
     return found
 
 
@@ -111,34 +142,27 @@ def check_protection(store: Store, repository: Repository, now: datetime) -> Res
         repository.name,
         {"baseline": {**strongest(baseline, last), "at": baseline["at"]}, "last": last},
     )
-    when = "" if not cached else f"; checked {_hours(now, last['at'])} ago"
+    when: Message | str = ""
+    if cached:
+        age = (now - datetime.fromisoformat(last["at"])).total_seconds()
+        when = Message("backup.protection.checked", seconds=round(age))
+    bucket = repository.bucket
     if problems:
-        return result(
-            CHECK_ID,
-            target,
-            Status.CRITICAL,
-            f"bucket {repository.bucket} protects its backups less than before: "
-            f"{'; '.join(problems)} (was {describe(baseline)}){when}",
-            evidence,
+        summary = Message(
+            "backup.protection.less",
+            bucket=bucket,
+            problems=problems,
+            was=describe(baseline),
+            when=when,
         )
+        return result(CHECK_ID, target, Status.CRITICAL, summary, evidence)
     if last.get("versioning") != "Enabled" and not last.get("object_lock"):
-        return result(
-            CHECK_ID,
-            target,
-            Status.WARNING,
-            f"bucket {repository.bucket} is unprotected ({describe(last)}): {ENABLE_PROTECTION}",
-            evidence,
-        )
-    return result(
-        CHECK_ID, target, Status.OK, f"bucket {repository.bucket}: {describe(last)}{when}", evidence
-    )
+        summary = Message("backup.protection.unprotected", bucket=bucket, state=describe(last))
+        return result(CHECK_ID, target, Status.WARNING, summary, evidence)
+    summary = Message("backup.protection.ok", bucket=bucket, state=describe(last), when=when)
+    return result(CHECK_ID, target, Status.OK, summary, evidence)
 
 
 def _protection(state: dict[str, Any]) -> dict[str, Any]:
     keys = ("versioning", "object_lock", "object_lock_mode", "object_lock_days")
     return {key: state.get(key) for key in keys}
-
-
-def _hours(now: datetime, at: str) -> str:
-    hours = (now - datetime.fromisoformat(at)).total_seconds() / 3600
-    return f"{hours:.1f} h"

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
-    local_time,
     pairs,
     result,
     select_sets,
@@ -28,6 +27,7 @@ from opskit.errors import OpskitError
 from opskit.outcome import Outcome
 from opskit.result import Metric, Result, Status, utc_now
 from opskit.sharding import parse_shard
+from opskit.text import Message
 
 
 def check_backups(
@@ -57,7 +57,7 @@ def check_backups(
                         "backup.freshness",
                         target_name(backup_set.name, repository),
                         Status.UNKNOWN,
-                        f"cannot read the snapshots: {error.message}",
+                        Message("backup.freshness.unreadable", reason=error.message),
                     )
                 )
             continue
@@ -124,12 +124,21 @@ def _component(
         "last_run": last_run,
         "not_counted": not_counted,
     }
-    note = "".join(
-        f"; snapshot {item['snapshot']} of run {item['run']}, which was interrupted, is not counted"
-        for item in not_counted
-    )
+    note: Message | str = ""
+    if not_counted:
+        note = Message(
+            "backup.freshness.not_counted",
+            items=[
+                Message(
+                    "backup.freshness.not_counted_one", snapshot=item["snapshot"], run=item["run"]
+                )
+                for item in not_counted
+            ],
+        )
     if not mine:
-        return result("backup.freshness", name, Status.CRITICAL, f"no snapshot yet{note}", evidence)
+        empty = Message("backup.freshness.none")
+        summary = Message("backup.freshness.noted", summary=empty, note=note) if note else empty
+        return result("backup.freshness", name, Status.CRITICAL, summary, evidence)
     latest = mine[-1]
     age = now - latest.time
     status = Status.OK
@@ -137,18 +146,23 @@ def _component(
         status = Status.CRITICAL
     elif age > interval * backup_set.warning_intervals:
         status = Status.WARNING
-    summary = (
-        f"latest snapshot {latest.short_id} is {_age_text(age)} old "
-        f"({local_time(latest.time, context.timezone)}; every {backup_set.interval_hours:g} h)"
-    )
-    failures = []
+    failures: list[Message] = []
     if last_run and last_run["status"] in ("CRITICAL", "UNKNOWN"):
-        failures.append(f"last run failed: {last_run['summary']}")
+        failures.append(
+            Message("backup.freshness.run_failed", summary=_last_summary(context, name))
+        )
     if any(item.id in left.snapshots and item.time > latest.time for item in component):
-        failures.append("the last backup run was interrupted")  # its newest attempt never ended
+        failures.append(Message("backup.freshness.interrupted"))  # its newest attempt never ended
     if failures:
-        summary += "; " + "; ".join(failures)
         status = Status.CRITICAL if status is Status.CRITICAL else Status.WARNING
+    summary = Message(
+        "backup.freshness.age",
+        snapshot=latest.short_id,
+        age=_age_text(age),
+        at=latest.time,
+        hours=float(backup_set.interval_hours),
+        failed=Message("backup.freshness.problems", items=failures) if failures else "",
+    )
     evidence.update({"snapshot_id": latest.short_id, "snapshot_time": latest.time.isoformat()})
     metrics = (
         Metric(
@@ -159,7 +173,9 @@ def _component(
             backup_set.interval_hours * backup_set.critical_intervals,
         ),
     )
-    return result("backup.freshness", name, status, summary + note, evidence, metrics=metrics)
+    if note:
+        summary = Message("backup.freshness.noted", summary=summary, note=note)
+    return result("backup.freshness", name, status, summary, evidence, metrics=metrics)
 
 
 def _last_run(context: AppContext, name: str) -> dict[str, str] | None:
@@ -168,10 +184,19 @@ def _last_run(context: AppContext, name: str) -> dict[str, str] | None:
         if found:
             return {
                 "status": found[0].status.value,
-                "summary": found[0].summary,
+                "summary": str(found[0].summary),
                 "at": found[0].observed_at.isoformat(),
             }
     return None
+
+
+def _last_summary(context: AppContext, name: str) -> str:
+    """The summary of the newest backup of ``name``, as recorded (a Message when it is one)."""
+    for check_id in ("backup.run", "backup.database"):
+        found = context.store().recent(check_id, name, limit=1)
+        if found:
+            return found[0].summary
+    return ""
 
 
 def _locks(label: str, access: HostAccess, locks: list[Lock], now: datetime) -> Result:
@@ -181,20 +206,15 @@ def _locks(label: str, access: HostAccess, locks: list[Lock], now: datetime) -> 
     ]
     evidence = {"locks": [describe(item, now) for item in locks]}
     if stale:
-        who = ", ".join(f"pid {item.pid} on {item.hostname}" for item in stale[:3])
+        who = [Message("backup.locks.who", pid=item.pid, host=item.hostname) for item in stale[:3]]
         return result(
             "backup.locks",
             label,
             Status.WARNING,
-            f"{len(stale)} stale restic lock{'s' if len(stale) > 1 else ''} ({who}); "
-            "remove with `opskit backup unlock`",
+            Message("backup.locks.stale", count=len(stale), who=who),
             evidence,
         )
-    text = (
-        f"{len(locks)} lock{'s' if len(locks) != 1 else ''} held by running restic"
-        if locks
-        else "no locks"
-    )
+    text = Message("backup.locks.held", count=len(locks)) if locks else Message("backup.locks.none")
     return result("backup.locks", label, Status.OK, text, evidence)
 
 
@@ -216,7 +236,7 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
             "backup.verify.age",
             name,
             Status.WARNING,
-            "never verified: run `opskit backup verify` to prove a restore works",
+            Message("backup.verify.never"),
         )
     latest = found[0]
     age = now - latest.observed_at
@@ -225,7 +245,12 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
         status = Status.CRITICAL
     elif age > interval * 1.5:
         status = Status.WARNING
-    summary = f"last verification {_age_text(age)} ago was {latest.status.value}: {latest.summary}"
+    summary = Message(
+        "backup.verify.age",
+        age=_age_text(age),
+        status=latest.status.value,
+        summary=latest.summary,
+    )
     if latest.status is not Status.OK:
         status = Status.CRITICAL if latest.status is Status.CRITICAL else Status.WARNING
     return result(
@@ -238,10 +263,10 @@ def _verification_age(context: AppContext, backup_set: BackupSet, now: datetime)
     )
 
 
-def _age_text(age: timedelta) -> str:
+def _age_text(age: timedelta) -> Message:
     seconds = max(0, int(age.total_seconds()))
     if seconds < 3600:
-        return f"{seconds // 60} min"
+        return Message("backup.age.minutes", count=seconds // 60)
     if seconds < 86400 * 2:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
+        return Message("backup.age.hours", count=seconds / 3600)
+    return Message("backup.age.days", count=seconds / 86400)

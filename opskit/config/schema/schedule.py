@@ -76,7 +76,9 @@ class MaintenanceWindow(Section):
 # The SOP's frequencies: website and visitors daily (F1-F3; websites every 15
 # minutes so an outage is seen the same morning), backups daily (D7, F2) and
 # verified weekly (D5), network and security weekly (C2, D1), servers hourly
-# (C5), the daily report on working days (F5), the recap monthly (C11).
+# (C5), the daily report on working days (F5), the recap monthly (C11); the
+# procedures' late steps are looked for in office hours: service requests every
+# 15 minutes (B), website content hourly (E), the IT policy register daily (A).
 DEFAULT_JOBS: list[dict[str, str]] = [
     {"name": "website", "cron": "*/15 * * * *", "run": "check web"},
     {"name": "host-checks", "cron": "0 * * * *", "run": "check host"},
@@ -86,6 +88,8 @@ DEFAULT_JOBS: list[dict[str, str]] = [
     {"name": "visitor-logs", "cron": "0 6 * * *", "run": "check logs"},
     {"name": "security", "cron": "0 7 * * 1", "run": "check security"},
     {"name": "service-requests", "cron": "*/15 7-17 * * 1-5", "run": "check requests"},
+    {"name": "website-content", "cron": "5 7-17 * * 1-5", "run": "check content"},
+    {"name": "it-policy", "cron": "0 8 * * 1-5", "run": "check policy"},
     {"name": "daily-report", "cron": "0 16 * * 1-5", "run": "report daily --send"},
     {"name": "monthly-recap", "cron": "0 8 1 * *", "run": "report recap --send --month previous"},
     {

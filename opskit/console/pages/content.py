@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from opskit.actions import content as actions
 from opskit.console.web import View, page
 from opskit.content import records
-from opskit.errors import NotFoundError, UsageError
+from opskit.errors import NotFoundError, OpskitError, UsageError
 from opskit.helpdesk.attachments import Upload, path_of
 
 # What each step's form asks for besides its note or reason.
@@ -36,6 +36,35 @@ def listing(view: View) -> Response:
         inbox=actions.inbox(config, store, view.signed, view.now),
         items=items,
     )
+
+
+@page("content.gather", files=True)
+def new(view: View) -> Response:
+    """E1: the operator gathers the material (what it is, its title, a description, its files)."""
+    kinds = actions.procedure_for(view.config).definition.settings.get("kinds", {})
+    values = {"kind": next(iter(kinds), ""), "title": "", "material": ""}
+    if view.request.method == "GET":
+        return view.render("content_new.html.j2", kinds=kinds, values=values, error=None)
+    values = {name: view.form.get(name, default) for name, default in values.items()}
+    try:
+        outcome = actions.new(
+            view.context(),
+            view.signed,
+            kind=values["kind"],
+            title=values["title"].strip()[:200],
+            material=values["material"][:8000],
+            uploads=[Upload(file, content) for file, content in view.uploads],
+            now=view.now,
+        )
+    except OpskitError as error:
+        return view.render(
+            "content_new.html.j2",
+            status_code=400,
+            kinds=kinds,
+            values=values,
+            error=view.explain(error),
+        )
+    return view.redirect(f"/content/{outcome.data['id']}", "console.content.done_new")
 
 
 @page("content.view")

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
+from opskit import bounded_yaml
 from opskit.config.load import (
     Problem,
     _duplicates,
@@ -196,14 +197,9 @@ def _load(path_text: str, stamp: int) -> Catalogue:
 
 def validate_text(text: str) -> tuple[Catalogue | None, list[Problem]]:
     """The catalogue in ``text`` and every problem, each with its line."""
-    # libyaml's loader when present: the catalogue is long and read at every audit.
+    # Within bounds, as every file people write (libyaml's parser there when present).
     try:
-        if yaml.__with_libyaml__:
-            root = yaml.compose(text, Loader=yaml.CSafeLoader)
-            raw = yaml.load(text, Loader=yaml.CSafeLoader)
-        else:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            raw = yaml.safe_load(text)
+        root, raw = bounded_yaml.compose_and_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

@@ -187,7 +187,8 @@ def test_check_backup_goes_critical_when_versioning_is_switched_off(
     assert protection(before)["summary"] == "bucket pa-backup: versioning enabled, Object Lock off"
     # Within protection_check_hours the last answer stands, and says how old it is.
     assert protection(cached)["status"] == "OK" and protection(cached)["evidence"]["cached"]
-    assert "checked 0.0 h ago" in protection(cached)["summary"]
+    assert "; checked " in protection(cached)["summary"]
+    assert protection(cached)["message"]["id"] == "backup.protection.ok"
     weakened = protection(after)
     assert weakened["status"] == "CRITICAL", weakened
     assert weakened["target"] == "offsite:bucket"

@@ -1,4 +1,5 @@
-"""A website content item in a real browser, from the redaktur's draft to the archive: the
+"""A website content item in a real browser, from the operator's gathering (a bad file refused
+with the whole form) and from the redaktur's draft to the archive: the
 editor sends it back once, the ketua sends it back once at approval, the penanggung jawab
 approves it, the operator publishes it (verified against a real page on loopback) and
 archives it; the diff between versions side by side; a person without the step's role sees
@@ -6,11 +7,15 @@ no form for it. Screenshots go to test-artifacts/console/ (content-*.png)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from opskit.config.schema import Config
 from opskit.console.server import Background, Listen
@@ -147,3 +152,54 @@ def test_content_from_draft_to_archive_with_two_send_backs(
     # The redraft and the review sent the text unchanged: no new version for them.
     assert [version.number for version in done.versions] == [1, 2, 3]
     assert (config.state_dir / "archive" / "content" / str(item) / "manifest.json").is_file()
+
+
+def test_the_operator_gathers_material_in_the_browser_and_a_bad_file_is_refused_whole(
+    court: tuple[Config, dict[str, int]], server: Background, browser: Any, tmp_path: Path
+) -> None:
+    config, _ = court
+    photo = tmp_path / "sidang keliling.jpg"
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 800), (30, 90, 160)).save(picture, format="JPEG")
+    photo.write_bytes(picture.getvalue())
+    program = tmp_path / "pembaruan.exe"
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 512)
+
+    sign_in(browser, server, "nur")  # the redaktur does not gather (E1 is the operator's)
+    browser.get(server.url + "content")
+    assert not browser.find_elements(By.LINK_TEXT, "Konten baru")
+
+    sign_in(browser, server, "budi")
+    browser.get(server.url + "content")
+    submit_and_wait(browser, browser.find_element(By.LINK_TEXT, "Konten baru"))
+    Select(browser.find_element(By.ID, "kind")).select_by_value("announcement")
+    browser.find_element(By.ID, "title").send_keys("Jadwal sidang keliling Desember")
+    browser.find_element(By.ID, "material").send_keys("Jadwal dari kepaniteraan.")
+    browser.find_element(By.ID, "files").send_keys(f"{photo}\n{program}")
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.primary"))
+    refused = shows(browser, "pembaruan.exe")
+    screenshot(browser, "content-04-new-refused")
+    assert browser.find_element(By.ID, "title").get_attribute("value") == (
+        "Jadwal sidang keliling Desember"
+    )
+    with Store.open(config.history_db) as store:
+        before = len(records.listing(store, limit=300))
+
+    browser.find_element(By.ID, "files").send_keys(str(photo))
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.primary"))
+    page = shows(browser, "Bahan konten dicatat.")
+    screenshot(browser, "content-05-gathered")
+    item = int(browser.current_url.split("/content/")[1].split("?")[0])
+    assert "Jadwal sidang keliling Desember" in page and "sidang keliling.jpg" in page
+    assert "step-validate" in forms(browser, server, item)
+
+    with Store.open(config.history_db) as store:
+        gathered = records.get(store, item)
+        after = len(records.listing(store, limit=300))
+    assert "pembaruan.exe" in refused
+    assert after == before + 1  # the refused form recorded nothing
+    assert (gathered.kind, gathered.state) == ("announcement", "gathered")
+    assert [(record.step, record.actor, record.edge) for record in gathered.records] == [
+        ("gather", "Budi Santoso", "console")
+    ]
+    assert [file.name for file in gathered.files()] == ["sidang keliling.jpg"]

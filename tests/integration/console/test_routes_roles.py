@@ -79,6 +79,11 @@ CASES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         {"description": "Website tidak dapat diakses"},
     ),
     ("/content", "GET"): ("/content", {}),
+    ("/content/new", "GET"): ("/content/new", {}),
+    ("/content/new", "POST"): (
+        "/content/new",
+        {"kind": "news", "title": "Sidang keliling", "material": "Laporan kegiatan"},
+    ),
     ("/content/{item_id:int}", "GET"): ("/content/{content}", {}),
     ("/content/{item_id:int}/diff", "GET"): ("/content/{content}/diff", {}),
     ("/content/{item_id:int}/attachments/{attachment_id:int}", "GET"): (

@@ -7,6 +7,7 @@ import hashlib
 import html
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +233,7 @@ def test_a_wrong_key_password_is_a_clear_error_and_signs_nothing(
         assert records.get(store, document.id) is None
     refused = sign_as(config, "siti", document.id)
     assert refused.status_code == 400
-    assert "tidak dapat dibuka dengan kata sandinya" in html.unescape(refused.text)
+    assert "tidak dapat dibuka dengan kata sandi atau PIN-nya" in html.unescape(refused.text)
     assert not config.signed_dir.exists() or not any(config.signed_dir.rglob("*.pdf"))
 
 
@@ -287,3 +288,35 @@ def test_with_a_timestamp_authority_each_signature_carries_its_trusted_time(
     assert tsa.requests >= 1  # pyHanko also asks once to size the signature
     assert checked.json["data"]["signatures"][0]["timestamped_at"] is not None
     assert "Cap waktu tepercaya" in human.stdout
+
+
+def test_the_trusted_timestamp_not_the_signers_clock_says_whether_the_certificate_was_valid(
+    signing_court: Any, authority: Authority, cli: Any
+) -> None:
+    """Siti's certificate expired three days ago; the timestamp authority says she signed five
+    days ago, while it was valid. Her own clock (now) would make it invalid."""
+    signed_at = datetime.now(UTC) - timedelta(days=5)
+    tsa = TimestampAuthority(authority, at=signed_at)
+    try:
+        config, ids = signing_court(
+            keys={
+                "siti": authority.signer(
+                    "Siti Aminah", "sandi-siti-rahasia", valid_from_days=-100, valid_days=97
+                )
+            },
+            timestamp_url=tsa.url,
+        )
+        document = approved_uat_document(config, ids)
+        assert sign_as(config, "siti", document.id).status_code == 303
+    finally:
+        tsa.stop()
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, document.id)
+    assert signed is not None
+
+    checked = opskit_verify(cli, signed.path, "-c", config.source, "--format", "json")
+
+    first = checked.json["data"]["signatures"][0]
+    assert first["timestamped_at"] is not None
+    assert datetime.fromisoformat(first["timestamped_at"]) < datetime.now(UTC) - timedelta(days=4)
+    assert first["valid_then"] and "invalid_then" not in first["problems"], first

@@ -131,6 +131,7 @@ def test_the_approver_cannot_be_the_only_reviewer(store: Store) -> None:
 
 
 def test_a_failed_run_cannot_be_recommended_for_approval_but_can_be_rejected(store: Store) -> None:
+    """The decision, either way, comes after the consideration (D3 before D6)."""
     run_id = save(store, "failed")
 
     with pytest.raises(RefusedError, match="cannot be recommended for approval"):
@@ -142,6 +143,16 @@ def test_a_failed_run_cannot_be_recommended_for_approval_but_can_be_rejected(sto
             recommendation="approve",
             now=NOW,
         )
+    with pytest.raises(RefusedError, match="taken only when it is reviewed"):
+        decide(store, run_id, "rejected")
+    records.add_review(
+        store,
+        run_id,
+        reviewer=person("Siti", "kasubbag_ti"),
+        note="gagal di langkah 3",
+        recommendation="reject",
+        now=NOW,
+    )
     assert decide(store, run_id, "rejected").state == "rejected"
 
 
