@@ -132,6 +132,12 @@ class PostgresConnection:
     def unlock(self, name: str) -> None:
         self._connection.execute("SELECT pg_advisory_unlock(%s)", (lock_key(name),))
 
+    @property
+    def usable(self) -> bool:
+        """False once the server dropped the connection (a restart, a failover, a terminated
+        backend): psycopg marks it broken, and a new one must be made."""
+        return not (self._connection.closed or self._connection.broken)
+
     def close(self) -> None:
         self._connection.close()
 
