@@ -8,6 +8,7 @@ worker thread so the store's blocking calls never stall the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import zoneinfo
@@ -91,7 +92,12 @@ class Console:
             self._cache.clear()
 
     def store(self) -> Store:
+        """This thread's store, opened again when a shared store's server dropped it."""
         store: Store | None = getattr(self._local, "store", None)
+        if store is not None and not store.usable():
+            with contextlib.suppress(Exception):
+                store.close()
+            store = None
         if store is None:
             store = Store.open(self.config.store_location)
             self._local.store = store

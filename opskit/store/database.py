@@ -100,6 +100,10 @@ class Database:
     def close(self) -> None:
         self._connection.close()
 
+    def usable(self) -> bool:
+        """Whether the connection still works (a SQLite file's always does)."""
+        return bool(getattr(self._connection, "usable", True))
+
     def __enter__(self) -> Self:
         return self
 

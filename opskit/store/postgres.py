@@ -77,7 +77,16 @@ def _row_factory(cursor: Any) -> Any:
 
 def _values(parameters: Sequence[Any]) -> tuple[Any, ...]:
     # SQLite stores True as 1; the shared schema keeps flags as integers on both engines.
-    return tuple(int(value) if isinstance(value, bool) else value for value in parameters)
+    # PostgreSQL's text cannot hold NUL, which a hostile page or log can put in a finding:
+    # it is kept as U+FFFD (the replacement character) rather than the row being refused.
+    return tuple(
+        int(value)
+        if isinstance(value, bool)
+        else value.replace("\x00", "\ufffd")
+        if isinstance(value, str) and "\x00" in value
+        else value
+        for value in parameters
+    )
 
 
 class PostgresConnection:
@@ -131,6 +140,12 @@ class PostgresConnection:
 
     def unlock(self, name: str) -> None:
         self._connection.execute("SELECT pg_advisory_unlock(%s)", (lock_key(name),))
+
+    @property
+    def usable(self) -> bool:
+        """False once the server dropped the connection (a restart, a failover, a terminated
+        backend): psycopg marks it broken, and a new one must be made."""
+        return not (self._connection.closed or self._connection.broken)
 
     def close(self) -> None:
         self._connection.close()

@@ -77,6 +77,24 @@ def test_a_run_and_its_results_round_trip(history_location: Any) -> None:
     assert disk.observed_at.tzinfo is not None
 
 
+def test_text_with_a_nul_byte_from_a_hostile_site_is_stored_on_both_engines(
+    history_location: Any,
+) -> None:
+    """PostgreSQL's text cannot hold NUL: it is kept as U+FFFD there, never refused."""
+    found = Result(
+        "web.integrity", "situs\x00", Status.CRITICAL, "judul berubah: slot\x00gacor",
+        evidence={"title": "slot\x00gacor"},
+    )  # fmt: skip
+    with Store.open(history_location) as store:
+        now = datetime.now(UTC)
+        run_id = store.record_run("check web", now, now, [found], Status.CRITICAL)
+        [stored] = store.results(ResultFilter(run_id=run_id))
+
+    assert stored.summary.replace("\ufffd", "\x00") == "judul berubah: slot\x00gacor"
+    assert stored.target.replace("\ufffd", "\x00") == "situs\x00"
+    assert stored.evidence == {"title": "slot\x00gacor"}  # JSON keeps its own escape
+
+
 def test_schema_version_is_recorded_and_store_is_private(tmp_path: Path) -> None:
     path = tmp_path / "state" / "history.sqlite"
     with Store.open(path) as store:

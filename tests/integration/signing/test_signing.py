@@ -320,3 +320,37 @@ def test_the_trusted_timestamp_not_the_signers_clock_says_whether_the_certificat
     assert first["timestamped_at"] is not None
     assert datetime.fromisoformat(first["timestamped_at"]) < datetime.now(UTC) - timedelta(days=4)
     assert first["valid_then"] and "invalid_then" not in first["problems"], first
+
+
+def test_the_monthly_recap_is_signed_by_the_kasubbag_then_known_by_the_sekretaris(
+    signing_court: Any, authority: Authority, cli: Any
+) -> None:
+    config, _ = signing_court(
+        keys={
+            "siti": authority.signer("Siti Aminah", "sandi-siti-rahasia"),
+            "dewi": authority.signer("Dewi Lestari", "sandi-dewi-rahasia"),
+        }
+    )
+    context = AppContext(str(config.source))
+    try:
+        produce(context, "recap", Request(month="this"), formats=("pdf",))
+    finally:
+        context.close()
+    with Store.open(config.history_db) as store:
+        [recap] = written.listing(store, {"recap"})
+
+    early = sign_as(config, "dewi", recap.id)  # the sekretaris acknowledges what was made
+    first = sign_as(config, "siti", recap.id)
+    second = sign_as(config, "dewi", recap.id)
+
+    assert early.status_code == 400
+    assert first.status_code == 303 and second.status_code == 303, second.text
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, recap.id)
+    assert signed is not None and signed.complete
+    checked = opskit_verify(cli, signed.path, "--format", "json", "-c", config.source)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert [item["signer"] for item in checked.json["data"]["signatures"]] == [
+        "Siti Aminah",
+        "Dewi Lestari",
+    ]

@@ -266,3 +266,43 @@ def test_a_recap_of_courts_is_refused_clearly_where_it_cannot_be_made(
     assert "oversees no courts" in oversees_none.stderr
     for run in (stranger, not_shared, oversees_none):
         assert "Traceback" not in run.stderr
+
+
+def test_the_console_opens_its_store_again_after_the_server_dropped_it(
+    province: dict[str, Config], postgres_server: PostgreSQL
+) -> None:
+    with console_for(province["pa_penajam"], "operator") as console:
+        before = console.client.get("/incidents")
+        postgres_server.sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'opskit' AND pid <> pg_backend_pid()"
+        )
+        dropped = console.client.get("/incidents")
+        after = console.client.get("/incidents")
+
+    assert before.status_code == 200
+    assert dropped.status_code in (200, 503), dropped.text
+    assert "Traceback" not in dropped.text
+    assert after.status_code == 200 and "situs-penajam" in after.text
+
+
+def test_a_dropped_connection_is_replaced_not_reused(
+    province: dict[str, Config], postgres_server: PostgreSQL
+) -> None:
+    from opskit.console.web import Console
+
+    console = Console(province["pa_penajam"], https=False)
+    first = console.store()
+    assert first.read("SELECT 1 AS one")[0]["one"] == 1
+    postgres_server.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE application_name = 'opskit' AND pid <> pg_backend_pid()"
+    )
+    with pytest.raises(Exception):  # noqa: B017, PT011 - psycopg's, as the server said it
+        first.read("SELECT 1 AS one")
+
+    second = console.store()
+
+    assert second is not first and not first.usable()
+    assert second.read("SELECT 1 AS one")[0]["one"] == 1
+    second.close()
