@@ -21,12 +21,14 @@ LABEL_POINTS = 11
 
 
 def _figure() -> tuple[Any, Any]:
-    import matplotlib
+    # A Figure of its own on the Agg canvas, without pyplot: no global state to close (and
+    # no pyplot to import).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=130)
+    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=130)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
     axes.grid(True, alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=TICK_POINTS)
@@ -34,12 +36,9 @@ def _figure() -> tuple[Any, Any]:
 
 
 def _png(figure: Any) -> bytes:
-    from matplotlib import pyplot
-
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png")
-    pyplot.close(figure)
     return buffer.getvalue()
 
 
