@@ -61,6 +61,7 @@ class Request:
     uat_run_id: int | None = None
     site: str | None = None
     court: str | None = None
+    policy_id: int | None = None
 
 
 def _incident(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
@@ -126,6 +127,17 @@ def _public_info(context: AppContext, words: Words, now: datetime, request: Requ
     return public_info.build(context.config, result, catalogue, words=words)
 
 
+def _policy(context: AppContext, words: Words, now: datetime, request: Request) -> Document:
+    from opskit.policy import records as policy_records
+    from opskit.reports.documents import policy
+
+    if request.policy_id is None:
+        raise UsageError("report policy needs a document number (see `opskit policy list`)")
+    return policy.build(
+        context.config, policy_records.get(context.store(), request.policy_id), words
+    )
+
+
 BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] = {
     "incident": _incident,
     "daily": _daily,
@@ -134,6 +146,7 @@ BUILDERS: dict[str, Callable[[AppContext, Words, datetime, Request], Document]] 
     "handoff": _handoff,
     "uat": _uat,
     "public-info": _public_info,
+    "policy": _policy,
 }
 
 
@@ -169,6 +182,7 @@ def produce(
         or request.day
         or request.month
         or request.site
+        or request.policy_id
         or ""
     )
     written.record(

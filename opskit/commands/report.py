@@ -21,6 +21,7 @@ def _report(kind: str) -> Any:
             month=getattr(args, "month", None),
             site=getattr(args, "site", None),
             court=getattr(args, "court", None),
+            policy_id=getattr(args, "policy", None),
         )
         return produce(
             context,

@@ -1,4 +1,4 @@
-"""Options and help of ``opskit report incident|daily|recap|handoff|schedule|public-info``."""
+"""Options and help of ``opskit report ...``: every document the SOP asks for."""
 
 from __future__ import annotations
 
@@ -74,6 +74,17 @@ DOCUMENTS: tuple[tuple[str, str, list[str], str, dict[str, Any]], ...] = (
         ["opskit report schedule --month next"],
         "--month",
         MONTH,
+    ),
+    (
+        "policy",
+        "a programme plan, policy or SK Tim IT from the register of IT policy (SOP A4)",
+        ["opskit report policy 3", "opskit report policy 3 --formats pdf"],
+        "policy",
+        {
+            "type": positive_int,
+            "metavar": "ID",
+            "help": "document number (see `opskit policy list`)",
+        },
     ),
     (
         "public-info",

@@ -27,6 +27,7 @@ CODES = {
     "schedule": "JP",
     "uat": "BA-UAT",
     "public-info": "LKIP",
+    "policy": "KTI",
 }
 DEFAULT_PATTERN = "{seq:03}/{code}/{month_roman}/{year}"
 

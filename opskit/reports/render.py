@@ -57,6 +57,9 @@ class Document:
     raw: list[tuple[str, Any]] = field(default_factory=list)
     # The letter's date, from the register when the document has a number there.
     dated_at: datetime | None = None
+    # False for a document numbered by whoever issues it (a decree's own number and date),
+    # or not at all while it is a draft: the agenda register does not number it.
+    registered: bool = True
 
 
 @dataclass(frozen=True)

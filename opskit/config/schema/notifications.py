@@ -44,6 +44,7 @@ DocumentKind = Literal[
     "request-form",
     "disposition",
     "requests",
+    "policy",
 ]
 
 
@@ -68,6 +69,7 @@ DEFAULT_SIGNATURES: dict[DocumentKind, list[Role]] = {
     "public-info": ["operator", "penanggung_jawab"],
     "disposition": ["sekretaris"],
     "requests": ["kasubbag_ti", "sekretaris"],
+    "policy": ["ketua"],
 }
 
 

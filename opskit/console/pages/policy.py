@@ -15,9 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from opskit.actions import policy as actions
+from opskit.actions.report import Request as ReportRequest
+from opskit.actions.report import produce
 from opskit.console.web import View, page
 from opskit.errors import UsageError
+from opskit.permissions import may_read_document
 from opskit.policy import records
+from opskit.reports import written
 
 # One endpoint per step a person takes on a document (``supersede`` comes with ``set``).
 STEPS = ("revise", "plan", "propose", "set", "send_back", "withdraw")
@@ -39,11 +43,19 @@ def register(view: View) -> Response:
 
 @page("policy.view")
 def show(view: View) -> Response:
-    document = records.get(view.console.store(), view.request.path_params["document_id"])
+    store = view.console.store()
+    document = records.get(store, view.request.path_params["document_id"])
     chosen = actions.procedure_for(view.config)
+    printed = [
+        item
+        for item in written.listing(store, {"policy"})
+        if item.reference == str(document.id)
+        and may_read_document(view.config, view.signed, item.kind)
+    ]
     return view.render(
         "policy_document.html.j2",
         procedure=chosen,
+        printed=printed,
         kinds=chosen.definition.settings.get("kinds", {}),
         document=document,
         possible=actions.possible_for(view.config, chosen, document, view.signed),
@@ -83,6 +95,10 @@ def _step(name: str) -> Callable[[Request], Any]:
             supersedes=_number(form.get("supersedes", "")) if name == "set" else None,
             now=view.now,
         )
+        if name == "set":
+            # The document as set is written now, so the ketua finds it among the documents
+            # to sign (with signing keys), or prints it.
+            produce(view.context(), "policy", ReportRequest(policy_id=document_id))
         return view.redirect(f"/policy/{document_id}", "console.policy.done_step")
 
     step.__name__ = name

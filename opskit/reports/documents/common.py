@@ -28,6 +28,8 @@ def stationery(config: Config, language: str | None = None, appendix: bool = Fal
 
 def file_in_register(config: Config, store: Store, document: Document, now: datetime) -> None:
     """Give ``document`` its register number and letter date (the ones it has if filed before)."""
+    if not document.registered:
+        return  # a decree keeps the number and date the ketua gave it
     reports = config.reports
     entry = register.assign(
         store,
@@ -55,7 +57,13 @@ def signatures(config: Config, kind: str, words: Words) -> list[Signature]:
         person = people[0] if people else None
         blocks.append(
             Signature(
-                caption=words("document.prepared_by" if index == 0 else "document.approved_by"),
+                caption=words(
+                    "document.set_by"
+                    if kind == "policy"
+                    else "document.prepared_by"
+                    if index == 0
+                    else "document.approved_by"
+                ),
                 role_title=(person.position if person and person.position else words.role(role)),
                 name=person.name if person else None,
                 nip=person.nip if person else None,

@@ -354,3 +354,41 @@ def test_the_monthly_recap_is_signed_by_the_kasubbag_then_known_by_the_sekretari
         "Siti Aminah",
         "Dewi Lestari",
     ]
+
+
+def test_a_decree_set_by_the_ketua_in_the_console_is_signed_by_him(
+    signing_court: Any, cli: Any
+) -> None:
+    config, _ = signing_court()
+    with console_for(config, "siti") as kasubbag:
+        made = kasubbag.post(
+            "/policy/new",
+            {"kind": "decree", "title": "Susunan Tim IT 2027", "body": "Menetapkan Tim IT."},
+        )
+        assert made.status_code == 303, made.text
+        document_id = int(made.headers["location"].split("/policy/")[1].split("?")[0])
+        for step in ("plan", "propose"):
+            assert kasubbag.post(f"/policy/{document_id}/{step}", {}).status_code == 303
+    with console_for(config, "ahmad") as ketua:
+        set_it = ketua.post(
+            f"/policy/{document_id}/set",
+            {"number": "W17-A5/3/OT.01/I/2027", "date": "2027-01-04"},
+        )
+        page = ketua.client.get(f"/policy/{document_id}")
+    assert set_it.status_code == 303, set_it.text
+    assert 'id="printed"' in page.text
+    with Store.open(config.history_db) as store:
+        [decree] = written.listing(store, {"policy"})
+    assert decree.number == "W17-A5/3/OT.01/I/2027"
+
+    early = sign_as(config, "siti", decree.id)  # only the ketua sets, and signs, a decree
+    signed_now = sign_as(config, "ahmad", decree.id)
+
+    assert early.status_code in (400, 403)
+    assert signed_now.status_code == 303, signed_now.text
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, decree.id)
+    assert signed is not None and signed.complete
+    checked = opskit_verify(cli, signed.path, "--format", "json", "-c", config.source)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert [item["signer"] for item in checked.json["data"]["signatures"]] == ["Ahmad Fauzi"]
