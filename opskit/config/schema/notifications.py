@@ -70,6 +70,7 @@ DEFAULT_SIGNATURES: dict[DocumentKind, list[Role]] = {
     "disposition": ["sekretaris"],
     "requests": ["kasubbag_ti", "sekretaris"],
     "policy": ["ketua"],
+    "request-form": ["ketua"],
 }
 
 

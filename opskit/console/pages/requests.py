@@ -124,6 +124,16 @@ def _step(name: str) -> Callable[[Request], Any]:
             uploads=uploads,
             now=view.now,
         )
+        if name == "approve":
+            # The form with the ketua's approval is written now, so he finds it among the
+            # documents to sign (with a signing key), as a UAT record or a decree.
+            request_documents.write(
+                view.context(),
+                "request-form",
+                request_id=request_id,
+                language=view.language,
+                formats=["html", "pdf"],
+            )
         return view.redirect(f"/requests/{request_id}", "console.requests.done_step")
 
     step.__name__ = name

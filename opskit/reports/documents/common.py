@@ -49,6 +49,11 @@ def file_in_register(config: Config, store: Store, document: Document, now: date
     document.dated_at = entry.dated_at
 
 
+# Documents whose signers do more than prepare and acknowledge: the ketua sets a decree (A4)
+# and approves a service request (B8).
+CAPTIONS = {"policy": "document.set_by", "request-form": "document.agreed_by"}
+
+
 def signatures(config: Config, kind: str, words: Words) -> list[Signature]:
     """Signature blocks by role: the first prepares, the others acknowledge."""
     blocks = []
@@ -58,11 +63,8 @@ def signatures(config: Config, kind: str, words: Words) -> list[Signature]:
         blocks.append(
             Signature(
                 caption=words(
-                    "document.set_by"
-                    if kind == "policy"
-                    else "document.prepared_by"
-                    if index == 0
-                    else "document.approved_by"
+                    CAPTIONS.get(kind)
+                    or ("document.prepared_by" if index == 0 else "document.approved_by")
                 ),
                 role_title=(person.position if person and person.position else words.role(role)),
                 name=person.name if person else None,

@@ -392,3 +392,46 @@ def test_a_decree_set_by_the_ketua_in_the_console_is_signed_by_him(
     checked = opskit_verify(cli, signed.path, "--format", "json", "-c", config.source)
     assert checked.exit_code == 0, checked.stdout + checked.stderr
     assert [item["signer"] for item in checked.json["data"]["signatures"]] == ["Ahmad Fauzi"]
+
+
+def test_a_service_request_approved_by_the_ketua_in_the_console_is_signed_by_him(
+    signing_court: Any, cli: Any
+) -> None:
+    config, _ = signing_court()
+
+    def step(*arguments: str) -> dict[str, Any]:
+        done = cli("-c", config.source, "request", *arguments, "--format", "json")
+        assert done.exit_code == 0, done.stdout + done.stderr
+        return dict(done.json["data"])
+
+    request = str(
+        step("new", "--by", "budi", "--requester", "Rina Wulandari", "--unit", "Kepaniteraan",
+             "--contact", "0812-5555-0101", "--subject", "Printer macet",
+             "--description", "Printer ruang sidang 2 tidak menarik kertas")["id"]
+    )  # fmt: skip
+    step("dispose", request, "--by", "Dewi Lestari", "--to", "siti", "--note", "Mohon ditelaah")
+    step("study", request, "--by", "Siti Aminah", "--note", "Roller aus")
+    step("classify", request, "--by", "Siti Aminah", "--category", "hardware")
+    step("verify", request, "--by", "Siti Aminah")
+    step("prioritise", request, "--by", "Siti Aminah", "--urgency", "high", "--impact", "medium")
+    step("consider", request, "--by", "Siti Aminah", "--note", "Ganti roller")
+    with console_for(config, "ahmad") as ketua:
+        approved = ketua.post(f"/requests/{request}/approve", {"note": "Setuju"})
+    assert approved.status_code == 303, approved.text
+    with Store.open(config.history_db) as store:
+        [form] = written.listing(store, {"request-form"})
+
+    signed_now = sign_as(config, "ahmad", form.id)
+
+    assert signed_now.status_code == 303, signed_now.text
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, form.id)
+    assert signed is not None and signed.complete
+    checked = opskit_verify(cli, signed.path, "--format", "json", "-c", config.source)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert [item["signer"] for item in checked.json["data"]["signatures"]] == ["Ahmad Fauzi"]
+    text = subprocess.run(
+        [require("pdftotext", "poppler-utils"), str(signed.path), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert "Menyetujui" in text and "Setuju" in text
