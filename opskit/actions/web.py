@@ -58,7 +58,8 @@ def check_web(
         settings=settings,
         zone=context.timezone,
         cache_dir=config.state_dir / "web",
-        recent={site.name: store.recent("web.http", site.name, 5) for site in chosen},
+        # Flap control reads the newest availability result only (its failure count).
+        recent={site.name: store.recent("web.http", site.name, 1) for site in chosen},
         state={
             namespace: store.state_items(namespace)
             for namespace in (BASELINES, SITEMAPS, DOMAIN_CACHE)
