@@ -86,6 +86,16 @@ def approved_uat_document(config: Config, ids: dict[str, int]) -> written.Writte
         return written.listing(store, {"uat"})[0]
 
 
+def kasubbag_signs_the_uat_record(config: Config, ids: dict[str, int]) -> Any:
+    """The UAT record approved in the console and signed by the kasubbag: its signed copy."""
+    document = approved_uat_document(config, ids)
+    assert sign_as(config, "siti", document.id).status_code == 303
+    with Store.open(config.history_db) as store:
+        signed = records.get(store, document.id)
+    assert signed is not None
+    return signed
+
+
 def sign_as(config: Config, login: str, document_id: int) -> Any:
     with console_for(config, login) as console:
         return console.post(f"/documents/{document_id}/sign")
@@ -274,13 +284,9 @@ def test_with_a_timestamp_authority_each_signature_carries_its_trusted_time(
     tsa = TimestampAuthority(authority)
     try:
         config, ids = signing_court(timestamp_url=tsa.url)
-        document = approved_uat_document(config, ids)
-        assert sign_as(config, "siti", document.id).status_code == 303
+        signed = kasubbag_signs_the_uat_record(config, ids)
     finally:
         tsa.stop()
-    with Store.open(config.history_db) as store:
-        signed = records.get(store, document.id)
-    assert signed is not None
 
     checked = opskit_verify(cli, signed.path, "-c", config.source, "--format", "json")
     human = opskit_verify(cli, signed.path, "-c", config.source)
@@ -306,13 +312,9 @@ def test_the_trusted_timestamp_not_the_signers_clock_says_whether_the_certificat
             },
             timestamp_url=tsa.url,
         )
-        document = approved_uat_document(config, ids)
-        assert sign_as(config, "siti", document.id).status_code == 303
+        signed = kasubbag_signs_the_uat_record(config, ids)
     finally:
         tsa.stop()
-    with Store.open(config.history_db) as store:
-        signed = records.get(store, document.id)
-    assert signed is not None
 
     checked = opskit_verify(cli, signed.path, "-c", config.source, "--format", "json")
 
