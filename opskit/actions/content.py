@@ -285,13 +285,11 @@ def view_of(
     config: Config, chosen: Procedure, item: Item, now: datetime, actor: Actor | None = None
 ) -> View:
     clock = OfficeClock.of(config)
-    possible = []
-    if actor is not None:
-        possible = [
-            step
-            for step in chosen.possible(item.state)
-            if engine.may_take(config, chosen, item.state, step, actor, relations={})
-        ]
+    possible = (
+        engine.steps_open_to(config, chosen, item.state, actor, relations={})
+        if actor is not None
+        else []
+    )
     return View(
         item=item,
         waiting=timing.waiting(chosen, item.state, item.entered_at, clock, now),

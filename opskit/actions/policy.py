@@ -101,12 +101,8 @@ def possible_for(
     ``supersede`` is never offered on its own: a newer document set with ``supersedes``
     takes it, so a register never loses its decree in force without a successor."""
     offered = set(COMMAND_STEPS.values())
-    return [
-        step
-        for step in chosen.possible(document.state)
-        if step in offered
-        and engine.may_take(config, chosen, document.state, step, actor, relations={})
-    ]
+    open_to = engine.steps_open_to(config, chosen, document.state, actor, relations={})
+    return [step for step in open_to if step in offered]
 
 
 def in_force(context: AppContext) -> list[records.Document]:

@@ -66,15 +66,11 @@ def view_of(
     actor: Actor | None = None,
 ) -> RequestView:
     clock = OfficeClock.of(config)
-    possible = []
-    if actor is not None:
-        possible = [
-            step
-            for step in chosen.possible(request.state)
-            if engine.may_take(
-                config, chosen, request.state, step, actor, relations=request.relations
-            )
-        ]
+    possible = (
+        engine.steps_open_to(config, chosen, request.state, actor, relations=request.relations)
+        if actor is not None
+        else []
+    )
     return RequestView(
         request=request,
         waiting=timing.waiting(chosen, request.state, request.entered_at, clock, now),

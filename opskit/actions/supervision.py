@@ -18,11 +18,9 @@ from opskit.config.schema import Config
 from opskit.errors import NotFoundError
 from opskit.result import Status, worst
 from opskit.store import Store
-from opskit.store.fleet import CourtState, court_states
+from opskit.store.fleet import HARDENING_SCORE, PUBLIC_INFO_SCORE, CourtState, court_states
 
 STALE_AFTER = timedelta(hours=48)
-PUBLIC_INFO = ("web.public-info", "public_info_score_percent")
-HARDENING = ("security.score", "hardening_score_percent")
 
 
 def supervision(config: Config, store: Store, now: datetime) -> dict[str, Any]:
@@ -87,8 +85,8 @@ def _summary(name: str, state: CourtState, now: datetime) -> dict[str, Any]:
             if check_id in ("web.tls", "web.domain")
             and figures.get("days_left", EXPIRY_HORIZON_DAYS + 1) <= EXPIRY_HORIZON_DAYS
         ),
-        "public_info_percent": _lowest(checks, *PUBLIC_INFO),
-        "hardening_percent": _lowest(checks, *HARDENING),
+        "public_info_percent": _lowest(checks, *PUBLIC_INFO_SCORE),
+        "hardening_percent": _lowest(checks, *HARDENING_SCORE),
     }  # fmt: skip
 
 

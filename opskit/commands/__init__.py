@@ -57,3 +57,19 @@ def terminal_progress(args: argparse.Namespace, *, steps: bool = False) -> Itera
 
     with steps_reporter() if steps else progress_reporter() as report:
         yield report
+
+
+def body_text(args: argparse.Namespace) -> str | None:
+    """A text given with ``--body TEXT`` or read from ``--body-file FILE`` (UTF-8)."""
+    from pathlib import Path
+
+    from opskit.errors import UsageError
+
+    path = getattr(args, "body_file", None)
+    if path is None:
+        return getattr(args, "body", None)
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise UsageError(f"--body-file {path}: {reason}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from opskit.commands import Handler
+from opskit.commands import Handler, body_text
 from opskit.context import AppContext
 from opskit.errors import UsageError
 from opskit.outcome import Outcome
@@ -37,7 +37,7 @@ def _step(context: AppContext, args: argparse.Namespace) -> Outcome:
         terminal_actor(context.config, args.by),
         note=getattr(args, "reason", None) or getattr(args, "note", None),
         title=getattr(args, "title", None),
-        body=_body(args),
+        body=body_text(args),
         url=getattr(args, "url", None),
         special=getattr(args, "special", False),
         attach=getattr(args, "attach", None),
@@ -56,17 +56,6 @@ def _archive(context: AppContext, args: argparse.Namespace) -> Outcome:
 
     actor = terminal_actor(context.config, args.by)
     return take(context, args.item, "archive", actor, note=args.note)
-
-
-def _body(args: argparse.Namespace) -> str | None:
-    path = getattr(args, "body_file", None)
-    if path is None:
-        return getattr(args, "body", None)
-    try:
-        return Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise UsageError(f"--body-file {path}: {reason}") from None
 
 
 def _check_files(context: AppContext, args: argparse.Namespace) -> Outcome:

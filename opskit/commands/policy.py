@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from opskit.commands import Handler
+from opskit.commands import Handler, body_text
 from opskit.context import AppContext
-from opskit.errors import UsageError
 from opskit.outcome import Outcome
-
-
-def _body(args: argparse.Namespace) -> str | None:
-    path = getattr(args, "body_file", None)
-    if path is None:
-        return getattr(args, "body", None)
-    try:
-        return Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise UsageError(f"--body-file {path}: {reason}") from None
 
 
 def _new(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -27,7 +14,7 @@ def _new(context: AppContext, args: argparse.Namespace) -> Outcome:
     from opskit.identity import terminal_actor
 
     actor = terminal_actor(context.config, args.by)
-    return new(context, actor, kind=args.kind, title=args.title, body=_body(args) or "")
+    return new(context, actor, kind=args.kind, title=args.title, body=body_text(args) or "")
 
 
 def _step(context: AppContext, args: argparse.Namespace) -> Outcome:
@@ -41,7 +28,7 @@ def _step(context: AppContext, args: argparse.Namespace) -> Outcome:
         terminal_actor(context.config, args.by),
         note=getattr(args, "reason", None) or getattr(args, "note", None),
         title=getattr(args, "title", None),
-        body=_body(args),
+        body=body_text(args),
         number=getattr(args, "number", None),
         dated=getattr(args, "date", None),
         supersedes=getattr(args, "supersedes", None),

@@ -262,6 +262,24 @@ class View:
     def refuse(self, reason: str, status_code: int = 403) -> Response:
         return self.render("error.html.j2", status_code=status_code, reason=reason)
 
+    def attachment(self, found: Any) -> Response:
+        """A stored attachment (``found``: its record, or None) as a download, never shown
+        inline: a file from outside is not rendered in the console's own origin."""
+        from starlette.responses import FileResponse
+
+        from opskit.helpdesk.attachments import path_of
+
+        path = path_of(self.config, found.stored) if found is not None else None
+        if path is None or not path.is_file():
+            raise NotFoundError("no such attachment")
+        response = FileResponse(
+            path,
+            media_type=found.media_type,
+            filename=found.name,
+            content_disposition_type="attachment",
+        )
+        return self.finish(response)
+
     def finish(self, response: Response) -> Response:
         for name, value, options in self.cookies_out:
             if value:

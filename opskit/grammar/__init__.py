@@ -303,6 +303,16 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def by_option(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool = True,
+    help_text: str = "who takes the step (a person in people[])",
+) -> None:
+    """``--by NAME``: the person a procedure step is taken as, at the terminal."""
+    parser.add_argument("--by", required=required, metavar="NAME", help=help_text)
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)

@@ -6,7 +6,14 @@ import argparse
 from typing import Any
 
 from opskit.errors import UsageError
-from opskit.grammar import add_command, add_group, add_jobs_option, check_group, positive_int
+from opskit.grammar import (
+    add_command,
+    add_group,
+    add_jobs_option,
+    by_option,
+    check_group,
+    positive_int,
+)
 
 # The first words of a command line this module adds (see opskit.grammar.modules_for).
 WORDS = ("check", "content")
@@ -93,12 +100,6 @@ def _item(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f"{text!r} is neither an item number nor verify") from None
 
 
-def _by(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument(
-        "--by", required=required, metavar="NAME", help="who takes the step (a person in people[])"
-    )
-
-
 def _attach(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--attach",
@@ -127,7 +128,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             "--material 'Laporan kegiatan dan foto' --attach laporan.pdf --attach foto.jpg"
         ],
     )
-    _by(parser)
+    by_option(parser)
     parser.add_argument(
         "--kind", required=True, metavar="KIND", help="news, announcement or document"
     )
@@ -147,7 +148,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             examples=[example],
         )
         parser.add_argument("item", type=positive_int, metavar="ITEM", help="item number")
-        _by(parser)
+        by_option(parser)
         if name in ("send-back", "withdraw"):
             parser.add_argument("--reason", required=True, metavar="TEXT", help="why")
         else:
@@ -181,7 +182,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "item", type=_item, metavar="ITEM|verify", help="the item to archive, or verify"
     )
-    _by(parser, required=False)
+    by_option(parser, required=False)
     parser.add_argument("--note", metavar="TEXT", help="the step's note")
     parser.add_argument(
         "--dir", metavar="DIR", help="with verify: an archive elsewhere (restored from a backup)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opskit.grammar import add_command, add_group, check_group, positive_int
+from opskit.grammar import add_command, add_group, by_option, check_group, positive_int
 
 # The first words of a command line this module adds (see opskit.grammar.modules_for).
 WORDS = ("check", "report", "request")
@@ -104,12 +104,6 @@ def _request_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _by(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--by", required=True, metavar="NAME", help="who takes the step (a person in people[])"
-    )
-
-
 def _attach(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--attach",
@@ -139,7 +133,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             "--description 'Printer ruang sidang 2 tidak menarik kertas' --attach foto.jpg",
         ],
     )
-    _by(parser)
+    by_option(parser)
     parser.add_argument("--requester", metavar="NAME", help="who asks (default: --by)")
     parser.add_argument("--unit", required=True, metavar="UNIT", help="the requester's unit")
     parser.add_argument("--contact", required=True, metavar="TEXT", help="phone or e-mail")
@@ -164,7 +158,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         examples=["opskit request from-incident 12 --by 'Budi Santoso'"],
     )
     parser.add_argument("incident", type=positive_int, metavar="INCIDENT", help="incident id")
-    _by(parser)
+    by_option(parser)
     parser.add_argument("--description", metavar="TEXT", help="the work asked for")
 
     for name, help_text, examples in STEPS:
@@ -177,7 +171,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             examples=examples,
         )
         _request_argument(parser)
-        _by(parser)
+        by_option(parser)
         if name in ("reject", "reopen"):
             parser.add_argument("--reason", required=True, metavar="TEXT", help="why")
         else:

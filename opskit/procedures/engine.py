@@ -321,6 +321,17 @@ def may_take(
     return refusal(config, procedure, state, step, actor, relations=relations, label="") is None
 
 
+def steps_open_to(
+    config: Config, procedure: Procedure, state: str, actor: Actor, *, relations: Relations
+) -> list[str]:
+    """The steps ``actor`` may take now in ``state`` (the forms a page offers them)."""
+    return [
+        step
+        for step in procedure.possible(state)
+        if may_take(config, procedure, state, step, actor, relations=relations)
+    ]
+
+
 def holders(
     config: Config, procedure: Procedure, state: str, step: str, *, relations: Relations
 ) -> list[str]:

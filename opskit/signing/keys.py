@@ -63,7 +63,7 @@ def _file_signer(person: Person, key: SignerKey, password: str) -> Any:
 def _token_signer(person: Person, key: SignerKey, pin: str) -> Iterator[Any]:
     import pkcs11
     from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+    from pyhanko.sign.pkcs11 import open_pkcs11_session
 
     where = f"token {key.token_label!r} ({key.pkcs11_module})"
     try:
@@ -89,22 +89,27 @@ def _token_signer(person: Person, key: SignerKey, pin: str) -> Iterator[Any]:
             code="signing-token-unavailable",
         ) from None
     try:
-        try:
-            # The hash is computed here and the token signs it raw (CKM_RSA_PKCS, CKM_ECDSA):
-            # the mechanisms every card and HSM offers, unlike hash-and-sign ones.
-            signer = PKCS11Signer(
-                session,
-                cert_label=key.key_label,
-                key_label=key.key_label,
-                use_raw_mechanism=True,
-            )
-            signer.signing_cert  # noqa: B018 - found now, so a missing one is said here
-        except (pkcs11.PKCS11Error, OSError, ValueError) as error:
-            reason = str(error) or error.__class__.__name__
-            raise SigningError(
-                f"{where}: no key and certificate labelled {key.key_label!r} ({reason})",
-                code="signing-token-unavailable",
-            ) from None
-        yield signer
+        yield _key_on(session, key, where)
     finally:
         session.close()
+
+
+def _key_on(session: Any, key: SignerKey, where: str) -> Any:
+    """The signer for the key and certificate labelled ``key.key_label`` on the token."""
+    import pkcs11
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    try:
+        # The hash is computed here and the token signs it raw (CKM_RSA_PKCS, CKM_ECDSA):
+        # the mechanisms every card and HSM offers, unlike hash-and-sign ones.
+        signer = PKCS11Signer(
+            session, cert_label=key.key_label, key_label=key.key_label, use_raw_mechanism=True
+        )
+        signer.signing_cert  # noqa: B018 - found now, so a missing one is said here
+    except (pkcs11.PKCS11Error, OSError, ValueError) as error:
+        reason = str(error) or error.__class__.__name__
+        raise SigningError(
+            f"{where}: no key and certificate labelled {key.key_label!r} ({reason})",
+            code="signing-token-unavailable",
+        ) from None
+    return signer

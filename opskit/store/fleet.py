@@ -22,6 +22,10 @@ from opskit.errors import StoreError
 from opskit.result import Status
 from opskit.store.database import Database
 
+# The scores a supervisor compares across courts: (check, metric), the lowest of a court's.
+PUBLIC_INFO_SCORE = ("web.public-info", "public_info_score_percent")
+HARDENING_SCORE = ("security.score", "hardening_score_percent")
+
 
 @dataclass
 class CourtState:

@@ -35,6 +35,7 @@ from opskit.identity import terminal_actor  # noqa: E402
 from opskit.procedures.definition import procedure  # noqa: E402
 from opskit.result import utc_now  # noqa: E402
 from opskit.store import Store  # noqa: E402
+from support.pdfs import pdf_with_text  # noqa: E402
 from support.web import Reply, WebServer  # noqa: E402
 
 PEOPLE = [
@@ -52,30 +53,6 @@ session.trust_env = False
 for url in open(sys.argv[1]).read().split():
     session.get(url, timeout=10).content
 """
-
-
-def pdf(lines: list[str]) -> bytes:
-    """A one-page PDF with a text layer (what E2 accepts)."""
-    drawn = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
-    stream = f"BT /F1 12 Tf 72 720 Td {drawn} ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, text in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{text}\nendobj\n".encode()
-    start = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n"
-    return out + trailer.encode()
 
 
 def text_of(index: int) -> tuple[str, str]:
@@ -96,7 +73,7 @@ def publish_all(config_path: Path, site: WebServer, count: int, delay: float) ->
     urls = []
     with Store.open(config.history_db) as store:
         for index in range(count):
-            document = pdf([f"Laporan sidang keliling {index}"])
+            document = pdf_with_text([f"Laporan sidang keliling {index}"])
             name = f"laporan-{index}.pdf"
             upload = Upload(name, document)
             item = records.create(

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from opskit.actions import content as actions
 from opskit.console.web import View, page
 from opskit.content import records
-from opskit.errors import NotFoundError, OpskitError, UsageError
-from opskit.helpdesk.attachments import Upload, path_of
+from opskit.errors import OpskitError, UsageError
+from opskit.helpdesk.attachments import Upload
 
 # What each step's form asks for besides its note or reason.
 TEXT_STEPS = ("draft", "review")
@@ -99,19 +99,7 @@ def attachment(view: View) -> Response:
     inline: a document from outside is not rendered in the console's own origin)."""
     item = records.get(view.console.store(), view.request.path_params["item_id"])
     wanted = view.request.path_params["attachment_id"]
-    found = next((file for file in item.files() if file.id == wanted), None)
-    if found is None:
-        raise NotFoundError("no such attachment")
-    path = path_of(view.config, found.stored)
-    if not path.is_file():
-        raise NotFoundError("no such attachment")
-    response = FileResponse(
-        path,
-        media_type=found.media_type,
-        filename=found.name,
-        content_disposition_type="attachment",
-    )
-    return view.finish(response)
+    return view.attachment(next((file for file in item.files() if file.id == wanted), None))
 
 
 def _step(name: str, action: str) -> Callable[[Request], Any]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from opskit.actions import request_documents
 from opskit.actions import requests as actions
@@ -166,18 +166,7 @@ def attachment(view: View) -> Response:
         (item for record in request.records for item in record.attachments if item.id == wanted),
         None,
     )
-    if found is None:
-        raise NotFoundError("no such attachment")
-    path = attachments.path_of(view.config, found.stored)
-    if not path.is_file():
-        raise NotFoundError("no such attachment")
-    response = FileResponse(
-        path,
-        media_type=found.media_type,
-        filename=found.name,
-        content_disposition_type="attachment",
-    )
-    return view.finish(response)
+    return view.attachment(found)
 
 
 @page("requests.view")

@@ -22,11 +22,9 @@ from opskit.reports.documents.common import signatures
 from opskit.reports.i18n import Words
 from opskit.reports.render import Document
 from opskit.store import Store
-from opskit.store.fleet import reading_court
+from opskit.store.fleet import HARDENING_SCORE, PUBLIC_INFO_SCORE, reading_court
 
 ALL = "all"
-PUBLIC_INFO = ("web.public-info", "public_info_score_percent")
-HARDENING = ("security.score", "hardening_score_percent")
 
 
 def chosen_courts(config: Config, court: str) -> list[Overseen]:
@@ -70,8 +68,8 @@ def court_figures(
         "incidents": recap.incident_figures(store, period, now),
         "backup_problems": sum(row["total"] - row["counts"].get("OK", 0) for row in backups),
         "sections": _sections(recap.by_sop_row(store, period, words)),
-        "public_info_percent": _lowest_latest(store, period, *PUBLIC_INFO),
-        "hardening_percent": _lowest_latest(store, period, *HARDENING),
+        "public_info_percent": _lowest_latest(store, period, *PUBLIC_INFO_SCORE),
+        "hardening_percent": _lowest_latest(store, period, *HARDENING_SCORE),
     }
 
 
