@@ -7,6 +7,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 import opskit
 from opskit.text.catalogue import table
 from opskit.text.words import _SPECS
@@ -81,3 +83,19 @@ def test_every_message_the_code_builds_is_in_the_catalogue() -> None:
                 missing.append(f"{path.name}: {key}")
 
     assert missing == []
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_kind_of_document_has_its_name_for_the_documents_page(language: str) -> None:
+    """The console's documents page names each kind; a kind without a name there is a 500."""
+    import typing
+
+    from opskit.config.schema.notifications import DocumentKind
+    from opskit.text.catalogue import lookup
+
+    unnamed = [
+        kind
+        for kind in typing.get_args(DocumentKind)
+        if not lookup(language, f"console.documents.kinds.{kind}")
+    ]
+    assert not unnamed
