@@ -52,7 +52,7 @@ class Document:
     chat_text: str
     context: dict[str, Any]
     signatures: Sequence[Signature] = ()
-    charts: dict[str, bytes] = field(default_factory=dict)
+    charts: dict[str, bytes] = field(default_factory=dict)  # SVG drawings by name
     # The raw evidence behind what the document shows: (heading, data), for the appendix.
     raw: list[tuple[str, Any]] = field(default_factory=list)
     # The letter's date, from the register when the document has a number there.
@@ -81,8 +81,10 @@ class Rendered:
     html: str
 
 
-def chart_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
+def chart_uri(image: bytes) -> str:
+    """A chart (SVG from ``opskit.reports.charts``, or PNG) as a data URI for the HTML."""
+    kind = "svg+xml" if image.lstrip().startswith(b"<svg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode()
 
 
 def render(
@@ -141,7 +143,7 @@ def render_html(document: Document, stationery: Stationery, generated_at: dateti
             appendix=stationery.appendix,
             generated_at=generated_at,
             dated_at=document.dated_at or generated_at,
-            charts={name: chart_uri(png) for name, png in document.charts.items()},
+            charts={name: chart_uri(image) for name, image in document.charts.items()},
             **document.context,
         )
     )
@@ -174,7 +176,7 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 def to_markdown(html: str, path: Path) -> str:
-    """The document as Markdown; embedded charts are saved as PNG files beside it."""
+    """The document as Markdown; embedded charts are saved as image files (SVG or PNG) beside it."""
     from markdownify import markdownify
 
     body = re.sub(r"<head>.*?</head>", "", html, flags=re.DOTALL)

@@ -147,7 +147,7 @@ def test_recap_document_shows_the_figures_and_charts(
     assert "95,00%" in html and "240 ms" in html
     assert "1 jam 15 menit" in html  # mean time to resolve
     assert set(document.charts) == {"uptime", "response", "findings"}
-    assert len(re.findall(r'src="data:image/png;base64,', html)) == 3
+    assert len(re.findall(r'src="data:image/svg\+xml;base64,', html)) == 3
     assert "C. Monitoring dan Pemeliharaan Perangkat TI" in html
     assert "F. Pemeliharaan Website" in html
 
