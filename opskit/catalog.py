@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import yaml
-
-from opskit import bounded_yaml
 from opskit.errors import ConfigError
 from opskit.logs import RULE_IDS
 from opskit.paths import checks_dir
@@ -103,16 +101,33 @@ class Runbook:
 @functools.cache
 def runbooks() -> dict[str, Runbook]:
     """Every runbook entry by check id; raises ConfigError if a file is malformed."""
+    from opskit import parsed_cache
+
+    paths = sorted((checks_dir() / "runbooks").glob("*.yaml"))
     found: dict[str, Runbook] = {}
-    for path in sorted((checks_dir() / "runbooks").glob("*.yaml")):
+    for file_name, entries in parsed_cache.load("runbooks", paths, _runbook_files):
+        for check_id, entry in entries.items():
+            found[check_id] = _runbook(file_name, check_id, entry)
+    return found
+
+
+def _runbook_files(texts: list[tuple[Path, str]]) -> list[list[Any]]:
+    """Each runbook file's ``[name, entries]`` as read (checked by ``_runbook``); lists, not
+    tuples, so that the parsed cache keeps them."""
+    import yaml  # only when a runbook changed since it was last read
+
+    from opskit import bounded_yaml
+
+    files = []
+    for path, text in texts:
         try:
-            text = path.read_text(encoding="utf-8")
             entries = bounded_yaml.load(text) or {}
         except yaml.YAMLError as error:
             raise ConfigError(f"{path}: not valid YAML: {error}") from None
-        for check_id, entry in entries.items():
-            found[check_id] = _runbook(path.name, check_id, entry)
-    return found
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}: must be a mapping of check ids to runbook entries")
+        files.append([path.name, entries])
+    return files
 
 
 def _runbook(file_name: str, check_id: str, entry: Any) -> Runbook:

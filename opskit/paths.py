@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
-import sys
 from pathlib import Path
 
-APP_NAME = "opskit"
+from opskit.userdirs import user_dir
+
 CONFIG_FILE_NAME = "opskit.yaml"
 CONFIG_ENV = "OPSKIT_CONFIG"
 PATH_NAMES = ("config", "state", "history", "known-hosts", "reports", "playbooks", "checks")
@@ -34,27 +34,6 @@ def make_directory(path: Path) -> None:
 
 def user_config_file() -> Path:
     return user_dir("config") / CONFIG_FILE_NAME
-
-
-# platformdirs' user directories on Linux: the XDG variable, else this under $HOME.
-_XDG = {
-    "config": ("XDG_CONFIG_HOME", ".config"),
-    "state": ("XDG_STATE_HOME", ".local/state"),
-    "cache": ("XDG_CACHE_HOME", ".cache"),
-}
-
-
-def user_dir(kind: str) -> Path:
-    """opskit's user ``config``, ``state`` or ``cache`` directory, as platformdirs names it."""
-    variable, under_home = _XDG[kind]
-    home = os.environ.get("HOME", "")
-    chosen = os.environ.get(variable, "")
-    if sys.platform == "linux" and home.startswith("/") and (not chosen or chosen.startswith("/")):
-        return (Path(chosen) if chosen else Path(home) / under_home) / APP_NAME
-    import platformdirs
-
-    found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
-    return Path(found)
 
 
 STATE_DIR_ENV = "OPSKIT_STATE_DIR"

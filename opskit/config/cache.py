@@ -13,13 +13,15 @@ unreadable, not JSON, data YAML holds but JSON cannot) is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from opskit.paths import user_dir
+from opskit.parsed_cache import is_plain
+from opskit.userdirs import user_dir
 
 # Entries kept: one per version of each config this user loads; old ones go.
 KEEP = 16
@@ -43,7 +45,7 @@ def read(data: bytes) -> Any | None:
 
 def write(data: bytes, written: Any) -> None:
     """Keep ``written`` (the file's data before interpolation) for the next load."""
-    if not _plain(written):
+    if not is_plain(written):
         return  # dates, binary, keys that are not text: JSON would not give them back
     place = directory()
     target = place / f"{key(data)}.json"
@@ -57,13 +59,5 @@ def write(data: bytes, written: Any) -> None:
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
     except OSError:
-        partial.unlink(missing_ok=True)
-
-
-def _plain(value: Any) -> bool:
-    """Whether JSON gives ``value`` back exactly: mappings with text keys, lists, scalars."""
-    if isinstance(value, dict):
-        return all(isinstance(name, str) and _plain(item) for name, item in value.items())
-    if isinstance(value, list):
-        return all(_plain(item) for item in value)
-    return value is None or isinstance(value, str | bool | int | float)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

@@ -18,11 +18,17 @@ CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 @functools.cache
 def table(language: str) -> dict[str, Any]:
     """Every file of ``language`` merged into one mapping (an id in two files is an error)."""
-    import yaml  # loaded with the first text said, not by every command's start-up
+    from opskit import parsed_cache
+
+    paths = sorted((CATALOGUE_DIR / language).glob("*.yaml"))
+    return parsed_cache.load(f"catalogue-{language}", paths, _merged)
+
+
+def _merged(texts: list[tuple[Path, str]]) -> dict[str, Any]:
+    import yaml  # loaded only when the catalogue changed since it was last read
 
     merged: dict[str, Any] = {}
-    for path in sorted((CATALOGUE_DIR / language).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
+    for path, text in texts:
         entries = (
             yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - CSafeLoader is the safe loader
             if yaml.__with_libyaml__

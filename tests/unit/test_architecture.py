@@ -22,6 +22,8 @@ GROUND_FLOOR = (
     "opskit.catalog",
     "opskit.masking",
     "opskit.paths",
+    "opskit.parsed_cache",
+    "opskit.userdirs",
     "opskit.timeutil",
     "opskit.text",
 )

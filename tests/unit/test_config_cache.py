@@ -12,6 +12,7 @@ from opskit.config import cache
 from opskit.config.load import load
 from opskit.errors import ConfigError
 from opskit.masking import forget_secrets, mask
+from opskit.parsed_cache import is_plain
 
 CONFIG = """\
 organisation: {name: Pengadilan Agama Uji, timezone: Asia/Makassar}
@@ -99,4 +100,4 @@ def test_data_json_cannot_give_back_is_not_kept(config: Path) -> None:
         load(config)  # an unknown key: nothing kept for an invalid file either
 
     assert not list(cache.directory().glob("*.json"))
-    assert not cache._plain({"day": date(2026, 11, 1)})
+    assert not is_plain({"day": date(2026, 11, 1)})

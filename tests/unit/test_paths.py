@@ -9,7 +9,7 @@ import sys
 import platformdirs
 import pytest
 
-from opskit.paths import APP_NAME, user_dir
+from opskit.userdirs import APP_NAME, user_dir
 
 KINDS = ("config", "state", "cache")
 
