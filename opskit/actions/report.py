@@ -15,7 +15,7 @@ from opskit.reports import written
 from opskit.reports.documents import common, daily, handoff, recap, schedule
 from opskit.reports.documents import incident as incident_document
 from opskit.reports.i18n import Words
-from opskit.reports.render import FORMATS, Document, Rendered, render
+from opskit.reports.render import FORMATS, Document, Rendered, preload, render
 from opskit.result import Status, utc_now
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -171,6 +171,7 @@ def produce(
     if kind not in BUILDERS:
         raise UsageError(f"unknown document {kind!r}")
     config, now = context.config, utc_now()
+    preload(formats)  # the PDF engine loads while the document's figures are read
     paper = common.stationery(config, language, appendix=appendix)
     document = BUILDERS[kind](context, paper.words, now, request)
     common.file_in_register(config, context.store(), document, now)

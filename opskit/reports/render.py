@@ -11,7 +11,10 @@ is written only when asked for.
 from __future__ import annotations
 
 import base64
+import contextlib
+import importlib
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -160,6 +163,30 @@ def emblem_uri(organisation: Any) -> str | None:
         raise OpskitError(f"organisation.emblem {path}: {error.strerror or error}") from None
     kind = IMAGE_TYPES.get(Path(path).suffix.lower(), "image/png")
     return f"data:{kind};base64," + base64.b64encode(data).decode()
+
+
+# The libraries each format needs, heavy enough to be worth loading ahead (``preload``).
+FORMAT_MODULES = {"pdf": ("weasyprint",), "md": ("markdownify",)}
+
+
+def preload(formats: Sequence[str]) -> threading.Thread:
+    """Start loading the libraries of ``formats`` in a background thread, and return it.
+
+    A document's data comes from the store, whose queries run outside the
+    interpreter lock; the PDF engine loading meanwhile costs the document
+    nothing. A library that fails to load here fails again, with its real
+    error, where it is used.
+    """
+
+    def load() -> None:
+        for name in formats:
+            for module in FORMAT_MODULES.get(name, ()):
+                with contextlib.suppress(ImportError):
+                    importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="opskit-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def write_pdf(html: str, path: Path) -> None:

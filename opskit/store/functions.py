@@ -26,6 +26,7 @@ class Functions:
     local_day_of_month: str
     json_text_format: str
     distinct_list_format: str
+    metric_format: str
 
     def local_day(self, column: str) -> str:
         """The local date (YYYY-MM-DD) of a stored time; one ``?``: the modifier."""
@@ -34,6 +35,11 @@ class Functions:
     def day_of_month(self, column: str) -> str:
         """The local day of the month (1-31) of a stored time; one ``?``: the modifier."""
         return self.local_day_of_month.format(time=self.local_time.format(column=column))
+
+    def metric(self, column: str) -> str:
+        """One metric's value out of a result's JSON list (NULL without it); one ``?``: its
+        name. A scalar, so a query can aggregate it beside counts of every result."""
+        return self.metric_format.format(column=column)
 
     def json_text(self, column: str, key: str) -> str:
         """The text at ``key`` of a JSON object stored as text."""
@@ -53,6 +59,10 @@ SQLITE = Functions(
     local_day_of_month="CAST(strftime('%d', {time}, ?) AS INTEGER)",
     json_text_format="json_extract({column}, '$.{key}')",
     distinct_list_format="group_concat(DISTINCT {expression})",
+    metric_format=(
+        "(SELECT json_extract(m.value, '$.value') FROM json_each({column}) m"
+        " WHERE json_extract(m.value, '$.name') = ? LIMIT 1)"
+    ),
 )
 POSTGRESQL = Functions(
     metric_rows="json_array_elements(CAST(r.metrics AS json)) m",
@@ -63,6 +73,10 @@ POSTGRESQL = Functions(
     local_day_of_month="CAST(EXTRACT(DAY FROM {time} + CAST(? AS interval)) AS INTEGER)",
     json_text_format="(CAST({column} AS json) ->> '{key}')",
     distinct_list_format="string_agg(DISTINCT {expression}, ',')",
+    metric_format=(
+        "(SELECT CAST(m.value ->> 'value' AS double precision)"
+        " FROM json_array_elements(CAST({column} AS json)) m WHERE m.value ->> 'name' = ? LIMIT 1)"
+    ),
 )
 
 

@@ -105,67 +105,63 @@ def by_sop_row(store: Store, period: Period, words: Words) -> dict[str, list[dic
     return dict(sections)
 
 
-def availability(store: Store, period: Period) -> list[dict[str, Any]]:
-    rows = store.read(
-        "SELECT target, status, COUNT(*) AS n FROM results WHERE check_id = ?"
-        " AND observed_at >= ? AND observed_at < ? GROUP BY target, status",
-        (AVAILABILITY_CHECK, *period.bounds()),
-    )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        counts[row["target"]][row["status"]] += row["n"]
+def web_days(store: Store, period: Period) -> list[dict[str, Any]]:
+    """Per site and local day: results, CRITICAL and UNKNOWN counts, the response times' sum
+    and count. One pass over the month's availability results (and their metrics' JSON)
+    gives both the daily series and each site's month."""
     sql = functions_for(store.engine)
-    response = {
-        row["target"]: row["mean"]
-        for row in store.read(
-            f"SELECT r.target, AVG({sql.metric_value}) AS mean FROM results r,"  # noqa: S608  # nosec B608 - fixed SQL
-            f" {sql.metric_rows} WHERE r.check_id = ?"
-            " AND r.observed_at >= ? AND r.observed_at < ?"
-            f" AND {sql.metric_name} = ? GROUP BY r.target",
-            (AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
-        )
-    }
+    return store.read(
+        "SELECT target, day, COUNT(*) AS n,"  # noqa: S608  # nosec B608 - fixed SQL
+        " SUM(CASE WHEN status = 'CRITICAL' THEN 1 ELSE 0 END) AS down,"
+        " SUM(CASE WHEN status = 'UNKNOWN' THEN 1 ELSE 0 END) AS unknown,"
+        " SUM(response) AS response_sum, COUNT(response) AS response_n"
+        f" FROM (SELECT r.target, {sql.local_day('r.observed_at')} AS day, r.status,"
+        f" {sql.metric('r.metrics')} AS response FROM results r"
+        " WHERE r.check_id = ? AND r.observed_at >= ? AND r.observed_at < ?) days"
+        " GROUP BY target, day",
+        (period.local_day_modifier(), RESPONSE_METRIC, AVAILABILITY_CHECK, *period.bounds()),
+    )
+
+
+def availability(
+    store: Store, period: Period, days: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Each site's month: judged samples, unknowns, uptime and mean response time."""
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in web_days(store, period) if days is None else days:
+        site = totals[row["target"]]
+        for name in ("n", "down", "unknown", "response_sum", "response_n"):
+            site[name] += row[name] or 0
     sites = []
-    for target, status_counts in sorted(counts.items()):
-        judged = sum(n for status, n in status_counts.items() if status != "UNKNOWN")
-        down = status_counts.get("CRITICAL", 0)
+    for target, site in sorted(totals.items()):
+        judged = int(site["n"] - site["unknown"])
         sites.append(
             {
                 "target": target,
                 "samples": judged,
-                "unknown": status_counts.get("UNKNOWN", 0),
-                "uptime_percent": 100 * (judged - down) / judged if judged else None,
-                "response_ms": response.get(target),
+                "unknown": int(site["unknown"]),
+                "uptime_percent": 100 * (judged - site["down"]) / judged if judged else None,
+                "response_ms": (
+                    site["response_sum"] / site["response_n"] if site["response_n"] else None
+                ),
             }
         )
     return sites
 
 
 def daily_series(
-    store: Store, period: Period
+    store: Store, period: Period, days: list[dict[str, Any]] | None = None
 ) -> tuple[dict[str, dict[date, float]], dict[str, dict[date, float]]]:
     """Per site and local day: uptime % and mean response time."""
-    modifier = period.local_day_modifier()
-    sql = functions_for(store.engine)
     uptime: dict[str, dict[date, float]] = defaultdict(dict)
-    for row in store.read(
-        f"SELECT target, {sql.local_day('observed_at')} AS day,"  # noqa: S608  # nosec B608 - fixed SQL
-        " SUM(CASE WHEN status NOT IN ('CRITICAL', 'UNKNOWN') THEN 1 ELSE 0 END) AS up,"
-        " SUM(CASE WHEN status != 'UNKNOWN' THEN 1 ELSE 0 END) AS judged"
-        " FROM results WHERE check_id = ? AND observed_at >= ? AND observed_at < ? GROUP BY 1, 2",
-        (modifier, AVAILABILITY_CHECK, *period.bounds()),
-    ):
-        if row["judged"]:
-            uptime[row["target"]][date.fromisoformat(row["day"])] = 100 * row["up"] / row["judged"]
     response: dict[str, dict[date, float]] = defaultdict(dict)
-    for row in store.read(
-        f"SELECT r.target, {sql.local_day('r.observed_at')} AS day,"  # noqa: S608  # nosec B608 - fixed SQL
-        f" AVG({sql.metric_value}) AS mean"
-        f" FROM results r, {sql.metric_rows} WHERE r.check_id = ? AND r.observed_at >= ?"
-        f" AND r.observed_at < ? AND {sql.metric_name} = ? GROUP BY 1, 2",
-        (modifier, AVAILABILITY_CHECK, *period.bounds(), RESPONSE_METRIC),
-    ):
-        response[row["target"]][date.fromisoformat(row["day"])] = row["mean"]
+    for row in web_days(store, period) if days is None else days:
+        day = date.fromisoformat(row["day"])
+        judged = row["n"] - row["unknown"]
+        if judged:
+            uptime[row["target"]][day] = 100 * (judged - row["down"]) / judged
+        if row["response_n"]:
+            response[row["target"]][day] = row["response_sum"] / row["response_n"]
     return dict(uptime), dict(response)
 
 
@@ -190,11 +186,18 @@ def findings_per_week(store: Store, period: Period) -> tuple[list[str], dict[str
 def prefix_counts(store: Store, period: Period, prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
     if not prefixes:
         return []
-    matches = " OR ".join("check_id = ? OR check_id LIKE ?" for _ in prefixes)
+    # "backup" and every "backup.…", read as a range of the (check_id, observed_at) index
+    # ("/" follows "."): LIKE would read every result of the month.
+    matches = " OR ".join(
+        "(check_id >= ? AND check_id < ? AND (check_id = ? OR check_id > ?))" for _ in prefixes
+    )
     rows = store.read(
         f"SELECT check_id, status, COUNT(*) AS n FROM results WHERE ({matches})"  # noqa: S608  # nosec B608 - only ? marks
         " AND observed_at >= ? AND observed_at < ? GROUP BY check_id, status",
-        (*(text for prefix in prefixes for text in (prefix, f"{prefix}.%")), *period.bounds()),
+        (
+            *(part for prefix in prefixes for part in (prefix, f"{prefix}/", prefix, f"{prefix}.")),
+            *period.bounds(),
+        ),
     )
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -309,7 +312,8 @@ def build(
     config: Config, store: Store, *, year: int, month: int, words: Words, now: datetime
 ) -> Document:
     period = Period.of(year, month, words)
-    uptime_series, response_series = daily_series(store, period)
+    days = web_days(store, period)
+    uptime_series, response_series = daily_series(store, period, days)
     week_labels, week_stacks = findings_per_week(store, period)
     incident_data = incident_figures(store, period, now)
     month_text = words.month(year, month)
@@ -358,7 +362,7 @@ def build(
             "total_results": total_results,
             "sections": by_sop_row(store, period, words),
             "section_order": [*SECTIONS, "other"],
-            "sites": availability(store, period),
+            "sites": availability(store, period, days),
             "expiry": expiry(store, period),
             "backups": prefix_counts(store, period, (BACKUP_PREFIX,)),
             "security": prefix_counts(store, period, SECURITY_PREFIXES),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the drawings this test makes
 from datetime import date, timedelta
 
@@ -32,6 +33,8 @@ def test_lines_one_per_target_with_a_dot_per_day_and_a_legend() -> None:
     lines = [line for line in root.iter(f"{SVG}polyline") if line.get("class") == "series"]
     assert len(lines) == charts.MAX_LINES  # the first six targets by name
     assert all(len(line.get("points", "").split()) == 30 for line in lines)
+    markers = [path for path in root.iter(f"{SVG}path") if path.get("class") == "markers"]
+    assert [path.get("d", "").count("M") for path in markers] == [30] * charts.MAX_LINES
     labels = texts(root)
     assert {"Tanggal", "Ketersediaan (%)", "site-0", "site-5"} <= set(labels)
     assert "site-6" not in labels
@@ -43,9 +46,10 @@ def test_values_stay_inside_the_plot() -> None:
     series = {"www": {DAYS[0]: 0.0, DAYS[0] + timedelta(days=1): 1234.0}}
     root = parse(charts.daily_lines(series, x_label="x", y_label="ms", days=DAYS))
     top, bottom = charts.TOP, charts.TOP + charts.PLOT_HEIGHT
-    for dot in root.iter(f"{SVG}circle"):
-        if dot.get("cy") and float(dot.get("cx", 0)) >= charts.LEFT:
-            assert top <= float(dot.get("cy", 0)) <= bottom
+    (markers,) = (path for path in root.iter(f"{SVG}path") if path.get("class") == "markers")
+    dots = re.findall(r"M([\d.]+) ([\d.]+)", markers.get("d", ""))
+    assert len(dots) == 2
+    assert all(top <= float(y) <= bottom for _, y in dots)
     bars = parse(
         charts.stacked_bars(
             ["1", "2"],

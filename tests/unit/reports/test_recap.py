@@ -178,6 +178,33 @@ def test_hardening_score_trend_per_week(history_location: Any) -> None:
     assert trend == {"web1": [65.0, 80.0, None, 90.0, None]}
 
 
+def test_prefix_counts_take_the_prefix_and_its_dotted_children_only(
+    history_location: Any,
+) -> None:
+    store = Store.open(history_location)
+    at = MONTH_START + timedelta(days=4)
+    check_ids = ("backup", "backup.run", "backup.run", "backup.verify", "backup-extra", "backups.x")
+    results = [Result(check_id, "www", Status.OK, "ok", observed_at=at) for check_id in check_ids]
+    results.append(
+        Result(
+            "backup.run",
+            "www",
+            Status.CRITICAL,
+            "x",
+            observed_at=MONTH_START - timedelta(seconds=1),
+        )
+    )
+    store.record_run("backup run", at, at, results, Status.OK)
+
+    counts = recap.prefix_counts(store, recap.Period.of(2026, 11, Words("id", ZONE)), ("backup",))
+
+    assert counts == [
+        {"check_id": "backup", "counts": {"OK": 1}, "total": 1},
+        {"check_id": "backup.run", "counts": {"OK": 2}, "total": 2},
+        {"check_id": "backup.verify", "counts": {"OK": 1}, "total": 1},
+    ]
+
+
 def test_top_offenders_from_visitor_log_detections(history_location: Any) -> None:
     store = Store.open(history_location)
     at = MONTH_START + timedelta(days=3)
