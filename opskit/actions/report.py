@@ -15,7 +15,8 @@ from opskit.reports import written
 from opskit.reports.documents import common, daily, handoff, recap, schedule
 from opskit.reports.documents import incident as incident_document
 from opskit.reports.i18n import Words
-from opskit.reports.render import FORMATS, Document, Rendered, preload, render
+from opskit.reports.printer import Printer
+from opskit.reports.render import FORMATS, Document, Rendered, render
 from opskit.result import Status, utc_now
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -171,12 +172,20 @@ def produce(
     if kind not in BUILDERS:
         raise UsageError(f"unknown document {kind!r}")
     config, now = context.config, utc_now()
-    preload(formats)  # the PDF engine loads while the document's figures are read
-    paper = common.stationery(config, language, appendix=appendix)
-    document = BUILDERS[kind](context, paper.words, now, request)
-    common.file_in_register(config, context.store(), document, now)
-    output_dir = Path(out).expanduser() if out else config.output_dir
-    rendered = render(document, paper, generated_at=now, output_dir=output_dir, formats=formats)
+    # The PDF engine loads in its own process while the document's figures are read.
+    with Printer(wanted="pdf" in formats) as printer:
+        paper = common.stationery(config, language, appendix=appendix)
+        document = BUILDERS[kind](context, paper.words, now, request)
+        common.file_in_register(config, context.store(), document, now)
+        output_dir = Path(out).expanduser() if out else config.output_dir
+        rendered = render(
+            document,
+            paper,
+            generated_at=now,
+            output_dir=output_dir,
+            formats=formats,
+            printer=printer,
+        )
     reference = str(
         request.incident_id
         or request.uat_run_id

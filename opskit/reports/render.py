@@ -11,10 +11,7 @@ is written only when asked for.
 from __future__ import annotations
 
 import base64
-import contextlib
-import importlib
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,8 +21,8 @@ from typing import Any
 from opskit.errors import OpskitError
 from opskit.masking import mask
 from opskit.reports.i18n import Words
+from opskit.reports.printer import TEMPLATE_DIR, Printer
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
 FORMATS = ("html", "pdf", "md")
 RAW_LIMIT = 6000  # characters of one result's raw evidence in the appendix
 DATA_URI = re.compile(r"data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=]+)")
@@ -97,8 +94,17 @@ def render(
     generated_at: datetime,
     output_dir: Path,
     formats: Sequence[str] = FORMATS,
+    printer: Printer | None = None,
 ) -> Rendered:
-    """Write ``document`` in each of ``formats`` under ``output_dir/<kind>/``; returns the paths."""
+    """Write ``document`` in each of ``formats`` under ``output_dir/<kind>/``; returns the paths.
+
+    With a ``printer``, the PDF is laid out in its worker while the other formats are written.
+    """
+    unknown = [kind for kind in formats if kind not in FORMATS]
+    if unknown:
+        raise OpskitError(
+            f"unknown report format {unknown[0]!r} (choose from {', '.join(FORMATS)})"
+        )
     html = mask(render_html(document, stationery, generated_at))
     target_dir = output_dir / document.kind
     # A copy in another language than the organisation's sits beside it, not over it.
@@ -108,22 +114,18 @@ def render(
         if language == stationery.organisation.language
         else f"{document.stem}.{language}"
     )
+    paths = {kind: target_dir / f"{stem}.{kind}" for kind in formats}
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        paths: dict[str, Path] = {}
-        for kind in formats:
-            path = target_dir / f"{stem}.{kind}"
-            if kind == "html":
-                _write_text(path, html)
-            elif kind == "pdf":
-                write_pdf(html, path)
-            elif kind == "md":
-                _write_text(path, to_markdown(html, path))
-            else:
-                raise OpskitError(
-                    f"unknown report format {kind!r} (choose from {', '.join(FORMATS)})"
-                )
-            paths[kind] = path
+        printing = (
+            (printer or Printer(wanted=False)).start(html, paths["pdf"]) if "pdf" in paths else None
+        )
+        if "html" in paths:
+            _write_text(paths["html"], html)
+        if "md" in paths:
+            _write_text(paths["md"], to_markdown(html, paths["md"]))
+        if printing is not None:
+            printing()
     except OSError as error:
         raise OpskitError(
             f"cannot write report to {target_dir}: {error.strerror or error}"
@@ -163,43 +165,6 @@ def emblem_uri(organisation: Any) -> str | None:
         raise OpskitError(f"organisation.emblem {path}: {error.strerror or error}") from None
     kind = IMAGE_TYPES.get(Path(path).suffix.lower(), "image/png")
     return f"data:{kind};base64," + base64.b64encode(data).decode()
-
-
-# The libraries each format needs, heavy enough to be worth loading ahead (``preload``).
-FORMAT_MODULES = {"pdf": ("weasyprint",), "md": ("markdownify",)}
-
-
-def preload(formats: Sequence[str]) -> threading.Thread:
-    """Start loading the libraries of ``formats`` in a background thread, and return it.
-
-    A document's data comes from the store, whose queries run outside the
-    interpreter lock; the PDF engine loading meanwhile costs the document
-    nothing. A library that fails to load here fails again, with its real
-    error, where it is used.
-    """
-
-    def load() -> None:
-        for name in formats:
-            for module in FORMAT_MODULES.get(name, ()):
-                with contextlib.suppress(ImportError):
-                    importlib.import_module(module)
-
-    thread = threading.Thread(target=load, name="opskit-preload", daemon=True)
-    thread.start()
-    return thread
-
-
-def write_pdf(html: str, path: Path) -> None:
-    """Print the HTML to an A4 PDF (WeasyPrint, loaded only when a PDF is asked for)."""
-    import logging
-
-    from weasyprint import HTML
-
-    for name in ("weasyprint", "fontTools"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    temporary = path.with_name(f".{path.name}.tmp")
-    HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(temporary)
-    temporary.replace(path)
 
 
 def to_markdown(html: str, path: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from opskit.reports.documents import recap
 from opskit.reports.i18n import Words
 from opskit.result import Metric, Result, Status
 from opskit.store import Store
+from support.system import require
 
 ZONE = zoneinfo.ZoneInfo("Asia/Makassar")
 MONTH_START = datetime(2026, 11, 1, tzinfo=ZONE)
@@ -150,6 +152,44 @@ def test_recap_document_shows_the_figures_and_charts(
     assert len(re.findall(r'src="data:image/svg\+xml;base64,', html)) == 3
     assert "C. Monitoring dan Pemeliharaan Perangkat TI" in html
     assert "F. Pemeliharaan Website" in html
+
+
+def test_the_printed_recap_carries_its_charts_as_text(
+    month: Store, make_config, tmp_path: Path
+) -> None:
+    """The charts are vector drawings: their axes and legends are text in the PDF."""
+    pdftotext = require("pdftotext", "poppler-utils")
+    config = load(make_config({"organisation": {"name": "PA Uji", "timezone": "Asia/Makassar"}}))
+    words = Words("id", ZONE)
+    document = recap.build(
+        config, month, year=2026, month=11, words=words, now=MONTH_START + timedelta(days=30)
+    )
+    from opskit.reports.render import Stationery, render
+
+    rendered = render(
+        document,
+        Stationery(words, config.organisation, "Uji"),
+        generated_at=MONTH_START + timedelta(days=30),
+        output_dir=tmp_path,
+        formats=("pdf", "md"),
+    )
+
+    text = subprocess.run(
+        [pdftotext, "-layout", str(rendered.paths["pdf"]), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for label in (
+        "Ketersediaan (%)",
+        "Waktu respons (ms)",
+        "Tanggal (November 2026)",
+        "Pekan dalam bulan November 2026",
+        "eperkara",
+        "C. Monitoring dan Pemeliharaan Perangkat TI",
+    ):
+        assert label in text
+    assert len(list(tmp_path.glob("recap/*.svg"))) == 3  # the Markdown's images beside it
 
 
 def test_hardening_score_trend_per_week(history_location: Any) -> None:
