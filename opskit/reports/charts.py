@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from xml.sax.saxutils import escape
+from html import escape
 
 MAX_LINES = 6
 WIDTH = 504.0  # points: 7 inches
