@@ -17,6 +17,7 @@ worker is raised here, as it would have been raised in this process.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,13 +39,24 @@ def write_pdf(html: str, path: Path) -> None:
 
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    temporary = path.with_name(f".{path.name}.tmp")
-    HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(temporary)
-    temporary.replace(path)
+    partial = temporary(path)
+    HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(partial)
+    partial.replace(path)
 
 
-def _load_engine() -> None:
-    import weasyprint  # noqa: F401 - loaded ahead, while the parent reads the store
+def temporary(path: Path) -> Path:
+    """Where the PDF for ``path`` is written before it is renamed into place."""
+    return path.with_name(f".{path.name}.tmp")
+
+
+def _start_worker() -> None:
+    """Load WeasyPrint at once, while the command reads the store. (The worker ignores
+    Ctrl-C: the command hears it and stops the worker.)"""
+    import weasyprint  # noqa: F401
+
+
+def _nothing() -> None:
+    """A first task: the pool starts its worker on the first one."""
 
 
 class Printer:
@@ -52,11 +64,20 @@ class Printer:
 
     def __init__(self, wanted: bool = True) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._started: list[Path] = []
         if wanted and threading.active_count() == 1 and _can_fork():
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("fork")
-            )
-            self._pool.submit(_load_engine)  # starts the worker now
+            # Forked with Ctrl-C ignored, so that the worker never sees it (a key pressed
+            # during these few milliseconds is lost; the next one is heard).
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_start_worker,
+                )
+                self._pool.submit(_nothing)  # starts the worker now
+            finally:
+                signal.signal(signal.SIGINT, previous)
 
     @property
     def forked(self) -> bool:
@@ -64,25 +85,39 @@ class Printer:
 
     def start(self, html: str, path: Path) -> Callable[[], None]:
         """Begin printing ``html`` to ``path``; returns the wait for it to be written."""
+        self._started.append(path)
         if self._pool is None:
             return lambda: write_pdf(html, path)
-        future: Future[None] = self._pool.submit(write_pdf, html, path)
+        stopped = OpskitError(
+            f"the PDF of {path.name} was not written: its printing process stopped",
+            details=["run the command again; if it recurs, run it with -vv"],
+        )
+        try:
+            future: Future[None] = self._pool.submit(write_pdf, html, path)
+        except BrokenProcessPool:
+            raise stopped from None
 
         def wait() -> None:
             try:
                 future.result()
             except BrokenProcessPool:
-                raise OpskitError(
-                    f"the PDF of {path.name} was not written: its printing process stopped",
-                    details=["run the command again; if it recurs, run it with -vv"],
-                ) from None
+                raise stopped from None
 
         return wait
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, abandon: bool = False) -> None:
+        """Stop the worker once its work is done; with ``abandon`` (the command failed or was
+        interrupted) at once, leaving no partial PDF."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            if abandon:
+                # No public way to stop a running task before Python 3.14's terminate_workers.
+                for process in list(pool._processes.values()):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+        if abandon:
+            for path in self._started:
+                temporary(path).unlink(missing_ok=True)
 
     def __enter__(self) -> Printer:
         return self
@@ -93,7 +128,7 @@ class Printer:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(abandon=error is not None)
 
 
 def _can_fork() -> bool:
