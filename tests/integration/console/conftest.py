@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from opskit.config.schema import Config
-from support.console import court, seed
+from support.console import court as court_of
+from support.console import seed
 
 
 @pytest.fixture
 def court_config(make_config: Callable[..., Path]) -> Callable[..., Config]:
     def make(**extra: Any) -> Config:
-        return court(make_config, **extra)
+        return court_of(make_config, **extra)
 
     return make
 
@@ -26,11 +27,27 @@ def seeded(court_config: Callable[..., Config]) -> tuple[Config, dict[str, int]]
     return config, seed(config)
 
 
+@pytest.fixture
+def court(seeded: tuple[Config, dict[str, int]]) -> tuple[Config, dict[str, int]]:
+    """The court a browser test drives (a module may override it with its own settings)."""
+    return seeded
+
+
+@pytest.fixture
+def server(court: tuple[Config, dict[str, int]]) -> Iterator[Any]:
+    """The console of ``court``, served on a free loopback port."""
+    from opskit.console.server import Background, Listen
+
+    console = Background(court[0], Listen("127.0.0.1", 0)).start()
+    yield console
+    console.stop()
+
+
 @pytest.fixture(scope="module")
 def seeded_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, dict[str, int]]:
     """One seeded court for a whole module of read-mostly tests (hashing is slow on purpose)."""
     directory = tmp_path_factory.mktemp("court")
-    config = court(lambda data: write_config(directory, data))
+    config = court_of(lambda data: write_config(directory, data))
     return config, seed(config)
 
 

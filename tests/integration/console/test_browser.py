@@ -6,7 +6,7 @@ main pages are saved under test-artifacts/console/ for people to look at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 
 from opskit import audit
 from opskit.config.schema import Config
-from opskit.console.server import Background, Listen
+from opskit.console.server import Background
 from opskit.store import Store
 from opskit.uat import records
 from support.browser import chromium, screenshot
@@ -26,14 +26,6 @@ from support.console import PASSWORD, seed
 def court(court_config: Callable[..., Config]) -> tuple[Config, dict[str, int]]:
     config = court_config(console={"signin_failures_per_account": 3})
     return config, seed(config)
-
-
-@pytest.fixture
-def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
-    config, _ = court
-    console = Background(config, Listen("127.0.0.1", 0)).start()
-    yield console
-    console.stop()
 
 
 def sign_in(browser: Any, server: Background, login: str, password: str = PASSWORD) -> None:

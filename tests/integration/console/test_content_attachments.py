@@ -6,19 +6,17 @@ under this item's address."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from opskit.config.schema import Config
-from opskit.console.server import Background, Listen
+from opskit.console.server import Background
 from opskit.content import records
 from opskit.helpdesk.attachments import path_of
 from opskit.store import Store
 from support.browser import screenshot
-from support.console import console_for, seed
+from support.console import console_for
 
 from .test_requests_browser import sign_in
 
@@ -33,19 +31,6 @@ fetch(arguments[0], {credentials: 'same-origin'}).then(async (answer) => {
         sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')});
 }).catch((error) => done({error: String(error)}));
 """
-
-
-@pytest.fixture
-def court(court_config: Any) -> tuple[Config, dict[str, int]]:
-    config = court_config()
-    return config, seed(config)
-
-
-@pytest.fixture
-def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
-    console = Background(court[0], Listen("127.0.0.1", 0)).start()
-    yield console
-    console.stop()
 
 
 def stored(config: Config, item_id: int) -> tuple[str, str]:

@@ -18,11 +18,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from opskit.config.schema import Config
-from opskit.console.server import Background, Listen
+from opskit.console.server import Background
 from opskit.content import records
 from opskit.store import Store
 from support.browser import screenshot
-from support.console import seed
 from support.web import Reply, WebServer
 
 from .test_requests_browser import shows, sign_in, submit_and_wait
@@ -30,19 +29,6 @@ from .test_requests_browser import shows, sign_in, submit_and_wait
 TITLE = "Sidang keliling di Babulu"
 BODY_2 = "Sidang keliling digelar di Babulu pada Kamis.\n\nSebanyak 12 perkara diperiksa."
 BODY_3 = "Sidang keliling digelar di Kecamatan Babulu pada Kamis.\n\nSebanyak 12 perkara diperiksa."
-
-
-@pytest.fixture
-def court(court_config: Any) -> tuple[Config, dict[str, int]]:
-    config = court_config()
-    return config, seed(config)
-
-
-@pytest.fixture
-def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
-    console = Background(court[0], Listen("127.0.0.1", 0)).start()
-    yield console
-    console.stop()
 
 
 @pytest.fixture

@@ -7,37 +7,21 @@ test-artifacts/console/ (policy-*.png)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from opskit.config.schema import Config
-from opskit.console.server import Background, Listen
+from opskit.console.server import Background
 from opskit.policy import records
 from opskit.store import Store
 from support.browser import screenshot
-from support.console import seed
 
 from .test_requests_browser import shows, sign_in, submit_and_wait, text
 
 NUMBER_1 = "W20-A1/101/OT.01/XII/2026"
 NUMBER_2 = "W20-A1/7/OT.01/I/2027"
-
-
-@pytest.fixture
-def court(court_config: Any) -> tuple[Config, dict[str, int]]:
-    config = court_config()
-    return config, seed(config)
-
-
-@pytest.fixture
-def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
-    console = Background(court[0], Listen("127.0.0.1", 0)).start()
-    yield console
-    console.stop()
 
 
 def forms(browser: Any, server: Background, document: int) -> set[str]:

@@ -5,7 +5,6 @@ Screenshots go to test-artifacts/console/ (requests-*.png)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from selenium.webdriver.support.ui import Select
 from opskit import audit
 from opskit.actions import requests as actions
 from opskit.config.schema import Config
-from opskit.console.server import Background, Listen
+from opskit.console.server import Background
 from opskit.context import AppContext
 from opskit.helpdesk import records
 from opskit.helpdesk.records import NewRequest
@@ -24,23 +23,9 @@ from opskit.identity import terminal_actor
 from opskit.result import utc_now
 from opskit.store import Store
 from support.browser import chromium, screenshot
-from support.console import PASSWORD, seed
+from support.console import PASSWORD
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
-
-
-@pytest.fixture
-def court(court_config: Callable[..., Config]) -> tuple[Config, dict[str, int]]:
-    config = court_config()
-    return config, seed(config)
-
-
-@pytest.fixture
-def server(court: tuple[Config, dict[str, int]]) -> Iterator[Background]:
-    config, _ = court
-    console = Background(config, Listen("127.0.0.1", 0)).start()
-    yield console
-    console.stop()
 
 
 def sign_in(browser: Any, server: Background, login: str) -> None:
