@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +33,17 @@ def sshd_factory(tmp_path: Path, client_key: Path) -> Iterator[Callable[[str], S
 @pytest.fixture
 def sshd(sshd_factory: Callable[[str], SshServer]) -> SshServer:
     return sshd_factory("sshd")
+
+
+@pytest.fixture
+def servers() -> Iterator[Callable[[Any], Any]]:
+    """Start a server object (anything with start/stop) and stop it after the test."""
+    started: list[Any] = []
+
+    def start(server: Any) -> Any:
+        started.append(server.start())
+        return server
+
+    yield start
+    for server in reversed(started):
+        server.stop()

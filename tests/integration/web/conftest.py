@@ -25,20 +25,6 @@ def certificates(tmp_path: Path) -> CertificateFactory:
 
 
 @pytest.fixture
-def servers() -> Iterator[Callable[[Any], Any]]:
-    """Start a server object (anything with start/stop) and stop it after the test."""
-    started: list[Any] = []
-
-    def start(server: Any) -> Any:
-        started.append(server.start())
-        return server
-
-    yield start
-    for server in reversed(started):
-        server.stop()
-
-
-@pytest.fixture
 def https_site(
     certificates: CertificateFactory, servers: Callable[[Any], Any]
 ) -> Callable[..., WebServer]:

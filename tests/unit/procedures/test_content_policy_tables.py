@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from opskit.config.load import load
 from opskit.config.schema import ROLES
 from opskit.identity import Actor
 from opskit.procedures.definition import procedure
@@ -58,25 +57,6 @@ POLICY: dict[str, tuple[set[str], set[str]]] = {
     "supersede": ({"set"}, {"ketua"}),
     "withdraw": ({"gathered", "drafted", "proposed"}, {"kasubbag_ti", "ketua"}),
 }
-
-
-@pytest.fixture(scope="module")
-def court(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    import yaml
-
-    directory = tmp_path_factory.mktemp("tables")
-    path = directory / "opskit.yaml"
-    people = [{"name": f"Orang {role}", "roles": [role]} for role in ROLES]
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "organisation": {"name": "Pengadilan Agama Uji", "timezone": "Asia/Makassar"},
-                "paths": {"state_dir": str(directory / "state")},
-                "people": people,
-            }
-        )
-    )
-    return load(path)
 
 
 def actor(role: str) -> Actor:

@@ -8,9 +8,6 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-import pytest
-
-from opskit.config.load import load
 from opskit.config.schema import ROLES
 from opskit.errors import OpskitError
 from opskit.identity import Actor
@@ -22,25 +19,6 @@ from support.languages import english_words, indonesian_words
 
 MAKASSAR = zoneinfo.ZoneInfo("Asia/Makassar")
 INDONESIAN, ENGLISH = Words("id", MAKASSAR), Words("en", MAKASSAR)
-
-
-@pytest.fixture(scope="module")
-def court(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    import yaml
-
-    directory = tmp_path_factory.mktemp("refusals")
-    path = directory / "opskit.yaml"
-    people = [{"name": f"Orang {role}", "roles": [role]} for role in ROLES]
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "organisation": {"name": "Pengadilan Agama Uji", "timezone": "Asia/Makassar"},
-                "paths": {"state_dir": str(directory / "state")},
-                "people": people,
-            }
-        )
-    )
-    return load(path)
 
 
 def refusals(court: Any) -> list[OpskitError]:
