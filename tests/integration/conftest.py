@@ -47,3 +47,15 @@ def servers() -> Iterator[Callable[[Any], Any]]:
     yield start
     for server in reversed(started):
         server.stop()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A TCP port that accepts and never answers: pinging it takes the whole connect timeout."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield int(server.getsockname()[1])
+    server.close()

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,16 +21,6 @@ from support.limits import NEVER
 from support.processes import alive, command_lines, descendants, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A TCP port that accepts and never answers: a job pinging it takes its connect timeout."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    yield int(server.getsockname()[1])
-    server.close()
 
 
 def scheduled_config(make_config, tmp_path: Path, silent_port: int, **extra: object) -> Path:

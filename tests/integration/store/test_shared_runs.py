@@ -4,10 +4,9 @@ each schedule slot runs once (the two machines share no file, only the database)
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,16 +19,6 @@ from support.limits import NEVER
 from support.postgres import PostgreSQL
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port that accepts and never answers: pinging it takes the whole connect timeout."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    yield int(server.getsockname()[1])
-    server.close()
 
 
 def machine(
