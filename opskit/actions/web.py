@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from opskit.config.schema import WEB_CHECKS, Site
 from opskit.context import AppContext
@@ -11,6 +12,10 @@ from opskit.errors import ConfigError, UsageError
 from opskit.outcome import Outcome
 from opskit.result import Result, Status, utc_now
 from opskit.sharding import parse_shard
+
+if TYPE_CHECKING:
+    from opskit.store import Store
+    from opskit.web.runner import RunInput
 
 
 def check_web(
@@ -23,9 +28,7 @@ def check_web(
     shard: str | None = None,
 ) -> Outcome:
     """Run the website checks; results are recorded, baselines and caches saved after."""
-    from opskit.web import spam
-    from opskit.web.integrity import BASELINES, SITEMAPS
-    from opskit.web.runner import DOMAIN_CACHE, RunInput, plan, point_to_the_outage, run
+    from opskit.web.runner import RunInput, plan, point_to_the_outage, run
 
     config = context.config
     unknown_checks = [name for name in only if name not in WEB_CHECKS]
@@ -58,27 +61,46 @@ def check_web(
         settings=settings,
         zone=context.timezone,
         cache_dir=config.state_dir / "web",
-        # Flap control reads the newest availability result only (its failure count).
-        recent={site.name: store.recent("web.http", site.name, 1) for site in chosen},
-        state={
-            namespace: store.state_items(namespace)
-            for namespace in (BASELINES, SITEMAPS, DOMAIN_CACHE)
-        },
         accept_baseline=accept_baseline,
-        keywords=spam.phrases(settings.keywords_file),
         public_info_due=due,
         public_info_last=last_audits,
     )
-    outputs = run(plan(chosen, list(only), data), jobs)
+    tasks = plan(chosen, list(only), data)
+    _read_history(store, data, {task.check: None for task in tasks}, chosen)
+    outputs = run(tasks, jobs)
     results = point_to_the_outage([result for output in outputs for result in output.results])
     changes = [change for output in outputs for change in output.changes]
     for change in changes:
         store.put_state(change.namespace, change.key, change.value)
     messages = []
     if accept_baseline:
+        from opskit.web.integrity import BASELINES
+
         accepted = sum(1 for change in changes if change.namespace == BASELINES)
         messages.append(f"accepted the current text of {accepted} page(s) as the baseline")
     return Outcome(command="check web", results=results, record=True, messages=messages)
+
+
+def _read_history(
+    store: Store, data: RunInput, checks: Iterable[str], sites: Sequence[Site]
+) -> None:
+    """Give ``data`` what the planned checks read from history, and nothing more.
+
+    A thousand sites' baselines, sitemaps and keyword lists are not read for
+    a run of availability alone.
+    """
+    from opskit.web.runner import DOMAIN_CACHE
+
+    if "http" in checks:
+        data.last_http = store.last_evidence("web.http", [site.name for site in sites])
+    if "domain" in checks:
+        data.state[DOMAIN_CACHE] = store.state_items(DOMAIN_CACHE)
+    if "integrity" in checks:
+        from opskit.web import spam
+        from opskit.web.integrity import BASELINES, SITEMAPS
+
+        data.state.update({name: store.state_items(name) for name in (BASELINES, SITEMAPS)})
+        data.keywords = spam.phrases(data.settings.keywords_file)
 
 
 def _public_info_schedule(
@@ -90,14 +112,16 @@ def _public_info_schedule(
     a broken copy stops the command with each problem and its line before
     any site is crawled.
     """
+    last: dict[str, Result | None] = {}
+    due: set[str] = set()
+    if only and "public-info" not in only:
+        return last, due
     from opskit.web.publicinfo import catalogue
     from opskit.web.publicinfo.audit import CHECK_ID
 
     store, now = context.store(), utc_now()
-    last: dict[str, Result | None] = {}
-    due: set[str] = set()
     for site in sites:
-        if "public-info" in site.skip or (only and "public-info" not in only):
+        if "public-info" in site.skip:
             continue
         previous = store.recent(CHECK_ID, site.name, 1)
         last[site.name] = previous[0] if previous else None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from opskit.catalog import sop_row
@@ -107,9 +108,13 @@ def problems(site: Site, page: Page) -> list[str]:
 
 
 def evaluate(
-    site: Site, seen: Availability, previous: Sequence[Result], target: str | None = None
+    site: Site,
+    seen: Availability,
+    last: Mapping[str, Any] | None = None,
+    target: str | None = None,
 ) -> Result:
-    """The availability result, with flap control from ``previous`` (newest first)."""
+    """The availability result, with flap control from ``last``: the evidence of the
+    site's newest earlier result (None when there is none)."""
     target = target or site.name
     page = seen.page
     reasons = problems(site, page)
@@ -148,7 +153,7 @@ def evaluate(
         notes.append(redirect_note)
     status = worst(statuses)
     failed = bool(reasons)
-    consecutive = _consecutive_failures(previous) + 1 if failed else 0
+    consecutive = _consecutive_failures(last) + 1 if failed else 0
     if failed and consecutive < site.failures_before_critical:
         status = worst([Status.WARNING, *statuses[1:]])
         notes.append(
@@ -195,11 +200,10 @@ def _redirect_problem(redirect: Page | None) -> Message | None:
     return Message("web.http.plain_not_redirected", status=redirect.status)
 
 
-def _consecutive_failures(previous: Sequence[Result]) -> int:
-    latest = previous[0] if previous else None
-    if latest is None or not latest.evidence.get("failed"):
+def _consecutive_failures(last: Mapping[str, Any] | None) -> int:
+    if not last or not last.get("failed"):
         return 0
-    return int(latest.evidence.get("consecutive_failures") or 1)
+    return int(last.get("consecutive_failures") or 1)
 
 
 def _attempt(page: Page) -> dict[str, object]:

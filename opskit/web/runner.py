@@ -29,26 +29,28 @@ from opskit.config.schema import WEB_CHECKS, Site, WebSettings
 from opskit.errors import OpskitError
 from opskit.result import Result, Status, utc_now
 from opskit.text import Message
-from opskit.web import dns, domain, exposure, freshness, http, integrity, links, tls
+from opskit.web import dns, domain, exposure, freshness, http, links, tls
 from opskit.web.afetch import Client
 from opskit.web.fetch import MAX_BODY_BYTES, Page, fetch
 from opskit.web.pages import StateChange, fetch_copies, watched_pages
-from opskit.web.publicinfo import audit as public_info
 from opskit.web.sitemap import fetch_sitemap
 
 logger = logging.getLogger(__name__)
 
 DOMAIN_CACHE = "web.domain"
+# The content checks and the public-information audit import what they need when they
+# run, so a run of availability alone does not load their parsers; their ids are
+# written out here (tests/unit/web/test_runner_ids.py holds them to their modules).
 CHECK_IDS = {
     "http": http.CHECK_ID,
     "tls": tls.CHECK_ID,
     "domain": domain.CHECK_ID,
     "dns": dns.CHECK_ID,
     "freshness": freshness.CHECK_ID,
-    "integrity": integrity.BASELINE_ID,
+    "integrity": "web.integrity",
     "links": links.CHECK_ID,
     "exposure": exposure.CHECK_ID,
-    "public-info": public_info.CHECK_ID,
+    "public-info": "web.public-info",
 }
 
 
@@ -59,7 +61,8 @@ class RunInput:
     settings: WebSettings
     zone: tzinfo
     cache_dir: Path
-    recent: dict[str, list[Result]] = field(default_factory=dict)
+    # Each site's newest web.http evidence, for flap control.
+    last_http: dict[str, dict[str, Any]] = field(default_factory=dict)
     state: dict[str, dict[str, Any]] = field(default_factory=dict)
     accept_baseline: bool = False
     keywords: dict[str, str] = field(default_factory=dict)
@@ -116,8 +119,9 @@ def applicable(site: Site, only: Sequence[str]) -> list[str]:
     wanted = [
         check for check in WEB_CHECKS if (not only or check in only) and check not in site.skip
     ]
-    has_domain = domain.registrable_domain(site) is not None
-    return [check for check in wanted if not (check in ("domain", "dns") and not has_domain)]
+    if ("domain" in wanted or "dns" in wanted) and domain.registrable_domain(site) is None:
+        return [check for check in wanted if check not in ("domain", "dns")]
+    return wanted
 
 
 def plan(sites: Sequence[Site], only: Sequence[str], data: RunInput) -> list[Task]:
@@ -247,7 +251,7 @@ def _bind(check: str, site: Site, data: RunInput) -> Callable[[], TaskOutput]:
 
 def _http(site: Site, data: RunInput) -> TaskOutput:
     seen = http.probe(site, getter(site, data.settings))
-    return TaskOutput([http.evaluate(site, seen, data.recent.get(site.name, []))])
+    return TaskOutput([http.evaluate(site, seen, data.last_http.get(site.name))])
 
 
 def _http_task(site: Site, data: RunInput) -> Task:
@@ -264,7 +268,7 @@ def _http_task(site: Site, data: RunInput) -> Task:
             )
 
         seen = await http.probe_async(site, get)
-        return TaskOutput([http.evaluate(site, seen, data.recent.get(site.name, []))])
+        return TaskOutput([http.evaluate(site, seen, data.last_http.get(site.name))])
 
     bundle = str(settings.ca_bundle) if settings.ca_bundle else None
     return Task(site, "http", lambda: _http(site, data), run_async, bundle)
@@ -312,6 +316,8 @@ def _freshness(site: Site, data: RunInput) -> TaskOutput:
 
 
 def _integrity(site: Site, data: RunInput) -> TaskOutput:
+    from opskit.web import integrity
+
     get = getter(site, data.settings)
     copies = fetch_copies(site, data.settings, get)
     found, note = fetch_sitemap(site, get)
@@ -341,6 +347,8 @@ def _exposure(site: Site, data: RunInput) -> TaskOutput:
 
 
 def _public_info(site: Site, data: RunInput) -> TaskOutput:
+    from opskit.web.publicinfo import audit as public_info
+
     settings = site.public_info
     limits = public_info.CrawlLimits(
         max_pages=settings.max_pages,

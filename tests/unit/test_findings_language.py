@@ -80,13 +80,13 @@ def web_results() -> list[Result]:
     down = Page(SITE.url, None, error=Message("web.error.refused"), elapsed_ms=3)
     wrong = Page(SITE.url, 503, {}, b"maintenance", elapsed_ms=40)
     found = [
-        http.evaluate(SITE, http.Availability((up,), None), []),
-        http.evaluate(SITE, http.Availability((slow,), None), []),
-        http.evaluate(SITE, http.Availability((down,), None), []),
+        http.evaluate(SITE, http.Availability((up,), None)),
+        http.evaluate(SITE, http.Availability((slow,), None)),
+        http.evaluate(SITE, http.Availability((down,), None)),
         http.evaluate(
             SITE,
             http.Availability((wrong, wrong), None),
-            [Result("web.http", "website", Status.WARNING, "", evidence={"failed": True})],
+            {"failed": True},
         ),  # fmt: skip
         tls.plain_http(SITE),
         tls.evaluate(

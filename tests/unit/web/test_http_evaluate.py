@@ -1,9 +1,9 @@
-"""web.http's evaluator on recorded pages: flap control reads the previous result."""
+"""web.http's evaluator on recorded pages: flap control reads the previous result's evidence."""
 
 from __future__ import annotations
 
 from opskit.config.schema import Site
-from opskit.result import Result, Status
+from opskit.result import Status
 from opskit.web.fetch import Page
 from opskit.web.http import Availability, evaluate, plain_http_url
 
@@ -12,16 +12,8 @@ UP = Page("https://www.pa-uji.go.id/", 200, {}, b"<h1>Pengadilan Agama Uji</h1>"
 DOWN = Page("https://www.pa-uji.go.id/", None, error="connection refused", elapsed_ms=3)
 
 
-def previous(failed: bool, consecutive: int) -> list[Result]:
-    return [
-        Result(
-            "web.http",
-            "pa",
-            Status.WARNING if failed else Status.OK,
-            "",
-            evidence={"failed": failed, "consecutive_failures": consecutive},
-        )
-    ]
+def previous(failed: bool, consecutive: int) -> dict[str, object]:
+    return {"failed": failed, "consecutive_failures": consecutive}
 
 
 def test_first_failure_is_a_warning_and_counts_one() -> None:
@@ -50,10 +42,17 @@ def test_redirect_to_plain_http_is_a_warning() -> None:
         "http://www.pa-uji.go.id/", 301, {"location": "http://www.pa-uji.go.id/index.php"}
     )
 
-    result = evaluate(SITE, Availability((UP,), redirect), [])
+    result = evaluate(SITE, Availability((UP,), redirect), None)
 
     assert result.status is Status.WARNING
     assert "instead of HTTPS" in result.summary
+
+
+def test_first_result_ever_has_no_previous_failures() -> None:
+    result = evaluate(SITE, Availability((DOWN,), None))
+
+    assert result.status is Status.WARNING
+    assert result.evidence["consecutive_failures"] == 1
 
 
 def test_plain_http_address_is_only_guessed_without_a_port() -> None:
