@@ -15,15 +15,18 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from opskit.config.schema import Channel, Config, Person
 from opskit.config.secrets import read_secret
 from opskit.errors import OpskitError
 from opskit.masking import mask, register_url
-from opskit.reports.render import Document, Rendered
 from opskit.store import Store, to_text
+
+if TYPE_CHECKING:
+    # The documents code loads only when a document is written: most runs write none.
+    from opskit.reports.render import Document, Rendered
 
 logger = logging.getLogger(__name__)
 

@@ -69,6 +69,8 @@ class Validation:
     written: dict[str, Any] | None = None
     # Where the secrets masked for this config came from (see ``Mask``).
     masks: list[Mask] = field(default_factory=list)
+    # The facts of this machine the schema relied on (``config.snapshot.Fact``).
+    facts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -90,17 +92,21 @@ def load(path: Path) -> Config:
     """The validated config from ``path``; raises ConfigError with every problem.
 
     Warnings about this shell's environment are left to ``config validate``.
-    A file read before with the same bytes skips YAML (``config.cache``).
+    A file validated before with the same bytes is taken as validated then
+    (``config.snapshot``); one read before skips YAML (``config.cache``).
     """
-    from opskit.config import cache, settings
+    from opskit.config import cache, snapshot
 
     data = _read(path)
+    kept = snapshot.read(path, data)
+    if kept is not None:
+        return kept
     written = cache.read(data)
     if isinstance(written, dict):
-        config, problems, masks = _check(written, path, environment_warnings=False)
-        if config is not None and not any(p.severity == "error" for p in problems):
-            settings.keep(path, data, config.settings, names_in(written), masks)
-            return config
+        checked = _check(written, path, environment_warnings=False)
+        if checked.config is not None and not any(p.severity == "error" for p in checked.problems):
+            _keep(path, data, written, checked.config, checked)
+            return checked.config
     validation = validate_text(_decode(data, path), path, environment_warnings=False)
     if validation.config is None or validation.errors:
         errors = validation.errors
@@ -110,14 +116,25 @@ def load(path: Path) -> Config:
             details=[problem.render(path) for problem in errors],
         )
     cache.write(data, validation.written)
-    settings.keep(
+    _keep(
         path,
         data,
-        validation.config.settings,
-        names_in(validation.written),
-        validation.masks,
+        validation.written or {},
+        validation.config,
+        _Checked(validation.config, validation.problems, validation.masks, validation.facts),
     )
     return validation.config
+
+
+def _keep(
+    path: Path, data: bytes, written: dict[str, Any], config: Config, checked: _Checked
+) -> None:
+    """Keep what the next commands may take instead of validating ``data`` again."""
+    from opskit.config import settings, snapshot
+
+    variables = names_in(written)
+    settings.keep(path, data, config.settings, variables, checked.masks)
+    snapshot.keep(path, data, config, variables=variables, facts=checked.facts, masks=checked.masks)
 
 
 def validate_file(path: Path) -> Validation:
@@ -171,7 +188,7 @@ def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -
             Problem((), "the file must be a mapping of sections (organisation:, hosts: ...)", 1)
         )
         return Validation(path, None, problems)
-    config, checked, masks = _check(raw, path, environment_warnings=environment_warnings)
+    checked = _check(raw, path, environment_warnings=environment_warnings)
     problems = [
         Problem(
             problem.location,
@@ -179,29 +196,38 @@ def validate_text(text: str, path: Path, *, environment_warnings: bool = True) -
             problem.line or _nearest_line(lines, problem.location),
             problem.severity,
         )
-        for problem in problems + checked
+        for problem in problems + checked.problems
     ]
     problems.sort(
         key=lambda problem: (problem.severity != "error", problem.line or 0, problem.path)
     )
-    valid = config if not any(p.severity == "error" for p in problems) else None
-    return Validation(path, valid, problems, written=raw, masks=masks)
+    valid = checked.config if not any(p.severity == "error" for p in problems) else None
+    return Validation(path, valid, problems, written=raw, masks=checked.masks, facts=checked.facts)
 
 
-def _check(
-    written: dict[str, Any], path: Path, *, environment_warnings: bool
-) -> tuple[Config | None, list[Problem], list[Mask]]:
+class _Checked(typing.NamedTuple):
+    config: Config | None
+    problems: list[Problem]
+    masks: list[Mask]
+    facts: list[tuple[str, str]]
+
+
+def _check(written: dict[str, Any], path: Path, *, environment_warnings: bool) -> _Checked:
     """Interpolation, the cross-field rules and the schema on the data as written.
 
     Registers every secret met (interpolated into a secret field, or in a
     channel URL) for masking, and returns where each came from as written
-    (``Mask``), so that a command without the schema registers them too.
+    (``Mask``), so that a command without the schema registers them too, and
+    the facts of this machine the schema relied on (``config.snapshot``).
     """
     raw, interpolated, problems = interpolate(written)
     problems += cross_check(raw, written)
     config: Config | None = None
+    facts: list[tuple[str, str]] = []
     try:
-        config = Config.model_validate(raw, context={"base_dir": path.parent.resolve()})
+        config = Config.model_validate(
+            raw, context={"base_dir": path.parent.resolve(), "facts": facts}
+        )
     except ValidationError as error:
         problems += [_problem_from_pydantic(item) for item in error.errors()]
     masks: dict[Mask, None] = {}
@@ -220,7 +246,7 @@ def _check(
                 register_url(channel.url, origin)
                 where = ("notifications", "channels", index, "url")
                 masks[("url", origin, _written_at(written, where))] = None
-    return config, problems, list(masks)
+    return _Checked(config, problems, list(masks), facts)
 
 
 def _written_at(written: Any, location: Location) -> str:

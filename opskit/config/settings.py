@@ -34,6 +34,7 @@ are checked by the commands that use them, which load the whole config.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -109,7 +110,7 @@ def cached(path: Path) -> Settings | None:
     masking are registered again, from the environment (see ``register_masks``)."""
     try:
         data = path.read_bytes()
-        entry = json.loads((directory() / f"{_key(path, data)}.json").read_bytes())
+        entry = json.loads((directory() / f"{key(path, data)}.json").read_bytes())
         names = [str(name) for name in entry["variables"]]
         if entry["environment"] != _environment_digest(data, names):
             return None
@@ -177,7 +178,7 @@ def keep(
         },
     }
     place = directory()
-    target = place / f"{_key(path, data)}.json"
+    target = place / f"{key(path, data)}.json"
     partial = place / f".{target.name}.{os.getpid()}"
     try:
         place.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -188,10 +189,11 @@ def keep(
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
     except OSError:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the cache's place is a file
+            partial.unlink(missing_ok=True)
 
 
-def _key(path: Path, data: bytes) -> str:
+def key(path: Path, data: bytes) -> str:
     """What the validated values depend on, but the environment's values: see the module."""
     digest = hashlib.sha256()
     for part in (_code_stamp(), str(path.parent.resolve()), os.environ.get("HOME", "")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opskit.config.schema import DEFAULT_HOST_CHECKS, HostChecks
+from opskit.config.schema import HostChecks, default_host_checks
 from opskit.hosts.facts import evaluate, parse_facts, used_percent
 from opskit.playbooks.facts import split_sections
 from opskit.result import Status
@@ -36,7 +36,7 @@ def test_busy_web_server_is_judged_per_mount() -> None:
 
     results = {
         (result.check_id, result.target): result
-        for result in evaluate("web1", facts, DEFAULT_HOST_CHECKS)
+        for result in evaluate("web1", facts, default_host_checks())
     }
 
     assert results[("host.disk", "web1:/")].status is Status.WARNING  # 80.6 %
@@ -58,7 +58,7 @@ def test_busy_web_server_is_judged_per_mount() -> None:
 
 def test_thresholds_and_ignored_mounts_apply() -> None:
     facts = facts_from("web-server-busy.txt")
-    limits = HostChecks(ignore_mounts=["/var"], disk_warning_percent=85).over(DEFAULT_HOST_CHECKS)
+    limits = HostChecks(ignore_mounts=["/var"], disk_warning_percent=85).over(default_host_checks())
 
     targets = {
         result.target: result.status
@@ -73,7 +73,7 @@ def test_thresholds_and_ignored_mounts_apply() -> None:
 def test_missing_sections_are_unknown_never_ok() -> None:
     sections = split_sections("@@opskit-section df\n@@opskit-section df:exit 124\n")
 
-    results = evaluate("web1", parse_facts(sections), DEFAULT_HOST_CHECKS)
+    results = evaluate("web1", parse_facts(sections), default_host_checks())
 
     assert {result.check_id: result.status for result in results} == {
         "host.disk": Status.UNKNOWN,

@@ -52,7 +52,7 @@ from opskit.config.schema.common import (
 )
 from opskit.config.schema.console import Console, StatusPage
 from opskit.config.schema.content import Content, Policy
-from opskit.config.schema.hosts import DEFAULT_HOST_CHECKS, LOCAL_HOST, Host, HostChecks
+from opskit.config.schema.hosts import Host, HostChecks, default_host_checks, local_host
 from opskit.config.schema.logs import LogChecks, Resolver
 from opskit.config.schema.notifications import (
     DEFAULT_ROUTES,
@@ -91,6 +91,8 @@ from opskit.config.schema.sites import (
 from opskit.config.settings import Settings
 
 __all__ = [
+    "default_host_checks",
+    "local_host",
     "SignerKey",
     "Signing",
     "Console",
@@ -102,7 +104,6 @@ __all__ = [
     "Config",
     "ConfigPath",
     "CronExpression",
-    "DEFAULT_HOST_CHECKS",
     "DEFAULT_JOBS",
     "DEFAULT_ROUTES",
     "DEFAULT_SIGNATURES",
@@ -120,7 +121,6 @@ __all__ = [
     "IpAddress",
     "IpServerAddress",
     "Job",
-    "LOCAL_HOST",
     "LogChecks",
     "MaintenanceWindow",
     "Milliseconds",
@@ -358,12 +358,12 @@ class Config(Section):
 
     def inventory(self) -> dict[str, Host]:
         """Every host by name, with the implicit ``local`` host."""
-        hosts = {"local": LOCAL_HOST}
+        hosts = {"local": local_host()}
         hosts.update({host.name: host for host in self.hosts})
         return hosts
 
     def host_checks_for(self, host: Host) -> HostChecks:
-        effective = self.host_checks.over(DEFAULT_HOST_CHECKS)
+        effective = self.host_checks.over(default_host_checks())
         return host.host_checks.over(effective) if host.host_checks else effective
 
     def people_with_role(self, role: str) -> list[Person]:

@@ -39,6 +39,18 @@ def _resolve_path(value: Path, info: ValidationInfo) -> Path:
     return value
 
 
+def _note(info: ValidationInfo, kind: str, what: str) -> None:
+    """Note a fact of this machine that validation relied on, where the caller asked for them.
+
+    ``config.snapshot`` keeps a validated config only with these, and checks each again
+    before it trusts the config kept: a secret file's mode, an image, a time zone can change
+    while the config's bytes do not.
+    """
+    facts = (info.context or {}).get("facts")
+    if facts is not None:
+        facts.append((kind, what))
+
+
 IMAGE_TYPES = (".png", ".svg")
 
 
@@ -48,6 +60,7 @@ def _image_file(value: Path, info: ValidationInfo) -> Path:
         raise ValueError("must be a .png or .svg image")
     if not value.is_file():
         raise ValueError(f"no image file at {value}")
+    _note(info, "image", str(value))
     return value
 
 
@@ -56,6 +69,7 @@ def _secret_file(value: Path, info: ValidationInfo) -> Path:
     problem = check_secret_file(value)
     if problem:
         raise ValueError(problem)
+    _note(info, "secret", str(value))
     return value
 
 
@@ -66,11 +80,12 @@ def _not_a_boolean(value: object) -> object:
     return value
 
 
-def _timezone(value: str) -> str:
+def _timezone(value: str, info: ValidationInfo) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {value!r} (for example Asia/Makassar)") from None
+    _note(info, "zone", value)
     return value
 
 

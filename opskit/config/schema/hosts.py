@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import (
@@ -65,18 +66,25 @@ class HostChecks(Section):
         return HostChecks.model_validate(merged)
 
 
-DEFAULT_HOST_CHECKS = HostChecks(
-    disk_warning_percent=80,
-    disk_critical_percent=90,
-    inode_warning_percent=80,
-    inode_critical_percent=90,
-    memory_warning_percent=90,
-    memory_critical_percent=95,
-    load_warning_per_cpu=2.0,
-    load_critical_per_cpu=4.0,
-    failures_before_critical=2,
-    ignore_mounts=[],
-)
+@functools.cache
+def default_host_checks() -> HostChecks:
+    """The thresholds a host gets where neither it nor ``host_checks`` sets one.
+
+    Built on first use, not at import: validating a model at import builds its schema,
+    which a command reading a kept validated config (``config.snapshot``) never needs.
+    """
+    return HostChecks(
+        disk_warning_percent=80,
+        disk_critical_percent=90,
+        inode_warning_percent=80,
+        inode_critical_percent=90,
+        memory_warning_percent=90,
+        memory_critical_percent=95,
+        load_warning_per_cpu=2.0,
+        load_critical_per_cpu=4.0,
+        failures_before_critical=2,
+        ignore_mounts=[],
+    )
 
 
 class Host(Section):
@@ -142,4 +150,7 @@ class Host(Section):
         return f"{user}{self.address}{port}"
 
 
-LOCAL_HOST = Host(name="local", local=True, description="This machine.")
+@functools.cache
+def local_host() -> Host:
+    """This machine, the implicit host ``local``; built on first use, as the default checks."""
+    return Host.model_construct(name="local", local=True, description="This machine.")

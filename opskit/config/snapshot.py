@@ -1,0 +1,132 @@
+"""The validated config kept between commands, so an unchanged config is not validated again.
+
+Validating ``opskit.yaml`` builds pydantic's schema for every section and
+runs the rules between them: tens of milliseconds for a small office's
+file, most of a second for a thousand sites, paid by every command. A
+nightly ``opskit backup run`` with nothing to back up spends more time
+there than restic spends before it starts. So a config that validated is
+kept, as the validated objects, in ``~/.cache/opskit/validated/`` (a
+directory only its user can enter, files only its user can read), and the
+next command takes it from there when nothing it was validated from has
+changed:
+
+- the file's bytes, its directory, ``$HOME``, opskit's version and its
+  validation code (the same key as ``config.settings``), Python's and
+  pydantic's versions;
+- the facts of this machine validation relied on, noted by the schema's
+  validators and checked again on every use: each secret file still a
+  proper secret file (present, not empty, not readable by others), each
+  image still there, each time zone still known.
+
+Only files that interpolate no ``${VAR}`` are kept: the validated objects
+hold every value, and an interpolated value may be a secret, which must
+never reach the disk. The secrets validation registered for masking (a
+channel URL's tokens) are registered again from the text as written.
+
+The entry is a pickle, read only from the user's own directory, and only
+if the user owns the file and nobody else may write it: whoever could
+write there could as well change the config, which names the commands
+opskit runs. Anything odd (no entry, a damaged or foreign one, a fact no
+longer true, a class that changed) is a miss, and the config is validated
+as every command did before, with the same messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle  # nosec B403 - read only from the user's own cache; see the module's text
+import stat
+import sys
+import zoneinfo
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from opskit.config import settings
+from opskit.config.secrets import check_secret_file
+from opskit.userdirs import user_dir
+
+if TYPE_CHECKING:
+    from opskit.config.schema import Config
+
+# Entries kept: one per version of each config this user loads; old ones go.
+KEEP = 16
+# A fact of this machine that validation relied on: ("secret" | "image" | "zone", what).
+Fact = tuple[str, str]
+
+
+def directory() -> Path:
+    return user_dir("cache") / "validated"
+
+
+def read(path: Path, data: bytes) -> Config | None:
+    """The config validated from ``data`` (the bytes of ``path``), if kept and still true."""
+    target = directory() / f"{_key(path, data)}.pickle"
+    try:
+        with target.open("rb") as file:
+            status = os.fstat(file.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+            facts, masks, config = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
+        if not all(_still_true(kind, what) for kind, what in facts):
+            return None
+        config._source = path
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry of any kind is a miss
+        return None
+    settings.register_masks(masks)
+    return config
+
+
+def keep(
+    path: Path,
+    data: bytes,
+    config: Config,
+    *,
+    variables: Iterable[str],
+    facts: Iterable[Fact],
+    masks: Iterable[tuple[str, str, str]],  # config.load.Mask
+) -> None:
+    """Keep ``config``, just validated from ``data``, unless it interpolated ``variables``.
+
+    A failure to write costs only the next command a validation.
+    """
+    if any(True for _ in variables) or config._derived:
+        return
+    place = directory()
+    target = place / f"{_key(path, data)}.pickle"
+    partial = place / f".{target.name}.{os.getpid()}"
+    try:
+        entry = pickle.dumps((list(facts), list(masks), config), protocol=pickle.HIGHEST_PROTOCOL)
+        place.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(entry)
+        partial.replace(target)
+        entries = sorted(place.glob("*.pickle"), key=lambda item: item.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
+def _still_true(kind: str, what: str) -> bool:
+    if kind == "secret":
+        return check_secret_file(Path(what)) is None
+    if kind == "image":
+        return Path(what).is_file()
+    if kind == "zone":
+        zoneinfo.ZoneInfo(what)  # raises if no longer known: a miss
+        return True
+    return False
+
+
+def _key(path: Path, data: bytes) -> str:
+    """The settings' key, with the versions the pickled objects depend on."""
+    import pydantic
+
+    digest = hashlib.sha256(settings.key(path, data).encode())
+    digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
+    return digest.hexdigest()

@@ -1,0 +1,182 @@
+"""The validated config kept between commands: the same config without validating it again,
+never when what validation relied on changed, never a value from the environment on disk."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from opskit.config import load as load_module
+from opskit.config import snapshot
+from opskit.config.load import load
+from opskit.errors import ConfigError
+from opskit.masking import forget_secrets, mask
+
+LOGO = b"<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A config naming a secret file and an image, with a channel URL's token written in it."""
+    password = tmp_path / "restic-password"
+    password.write_text("kata-sandi-cadangan\n")
+    password.chmod(0o600)
+    (tmp_path / "logo.svg").write_bytes(LOGO)
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        f"""\
+organisation: {{name: Pengadilan Agama Uji, timezone: Asia/Makassar, emblem: logo.svg}}
+paths: {{state_dir: state}}
+backup:
+  repositories:
+    - {{name: lokal, path: {tmp_path / "repo"}, password_file: restic-password}}
+  sets:
+    - {{name: data, paths: [{tmp_path / "data"}], repositories: [lokal]}}
+notifications:
+  channels:
+    - name: chat
+      url: "json://127.0.0.1:9/hook?token=Tertulis7Token"
+"""
+    )
+    return path
+
+
+def refuse_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the config was validated again")
+
+    monkeypatch.setattr(load_module, "cross_check", refuse)
+
+
+def entries() -> list[Path]:
+    return sorted(snapshot.directory().glob("*.pickle"))
+
+
+def test_a_config_validated_once_is_the_same_config_without_validating_it_again(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load(config)
+    refuse_validation(monkeypatch)
+
+    second = load(config)
+
+    assert second == first
+    assert second is not first
+    assert second.source == config
+    assert second.backup.repository("lokal").password_file == config.parent / "restic-password"
+    assert second.organisation.emblem == config.parent / "logo.svg"
+
+
+def test_the_entry_is_private_to_its_user(config: Path) -> None:
+    load(config)
+
+    [entry] = entries()
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert snapshot.directory().stat().st_mode & 0o777 == 0o700
+
+
+def test_a_hit_registers_the_channel_token_for_masking_again(config: Path) -> None:
+    load(config)
+    forget_secrets()
+
+    load(config)
+
+    assert "Tertulis7Token" not in mask("sent to json://127.0.0.1:9/hook?token=Tertulis7Token")
+
+
+def test_a_secret_file_opened_to_others_since_is_reported_as_validation_reports_it(
+    config: Path,
+) -> None:
+    load(config)
+    (config.parent / "restic-password").chmod(0o644)
+
+    with pytest.raises(ConfigError) as raised:
+        load(config)
+
+    assert any("restic-password" in line for line in raised.value.details)
+
+
+def test_an_image_removed_since_is_reported(config: Path) -> None:
+    load(config)
+    (config.parent / "logo.svg").unlink()
+
+    with pytest.raises(ConfigError) as raised:
+        load(config)
+
+    assert any("no image file" in line for line in raised.value.details)
+
+
+def test_changed_bytes_are_validated_again(config: Path) -> None:
+    load(config)
+    config.write_text(config.read_text().replace("timezone: Asia/Makassar", "timezone: Mars/Base"))
+
+    with pytest.raises(ConfigError) as raised:
+        load(config)
+
+    assert any("Mars/Base" in line for line in raised.value.details)
+
+
+def test_a_config_interpolating_variables_is_never_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_TOKEN", "Rahasia9Token")
+    path = tmp_path / "opskit.yaml"
+    path.write_text(
+        "organisation: {name: Uji, timezone: Asia/Makassar}\n"
+        "notifications:\n  channels:\n"
+        '    - {name: chat, url: "json://127.0.0.1:9/hook?token=${HOOK_TOKEN}"}\n'
+    )
+
+    load(path)
+
+    assert entries() == []
+    cache_root = snapshot.directory().parent
+    for file in cache_root.rglob("*"):
+        if file.is_file():
+            assert b"Rahasia9Token" not in file.read_bytes(), file
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.write_bytes(entry.read_bytes()[:40]),
+        lambda entry: entry.write_bytes(b"not a pickle"),
+        lambda entry: entry.write_bytes(pickle.dumps(("not", "an entry"))),
+        lambda entry: entry.write_bytes(pickle.dumps(([("zone", "No/Such_Zone")], [], None))),
+        lambda entry: entry.chmod(0o620),
+    ],
+    ids=["truncated", "not-a-pickle", "wrong-shape", "fact-no-longer-true", "group-writable"],
+)
+def test_a_damaged_or_doubtful_entry_is_validated_again_and_kept_anew(
+    config: Path, damage: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load(config)
+    [entry] = entries()
+    damage(entry)  # type: ignore[operator]
+    validations = []
+    checked = load_module.cross_check
+
+    def counted(*args: object, **kwargs: object) -> object:
+        validations.append(1)
+        return checked(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "cross_check", counted)
+
+    assert load(config) == first
+    assert validations == [1]
+    assert load(config) == first
+    assert validations == [1]  # kept again by the second load
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_validation(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = Path(os.environ["HOME"]) / ".cache"
+    blocker.write_text("a file where the cache directory would be")
+
+    assert load(config).organisation.name == "Pengadilan Agama Uji"
+    assert load(config).organisation.name == "Pengadilan Agama Uji"
+    assert blocker.read_text() == "a file where the cache directory would be"
