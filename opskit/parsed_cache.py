@@ -13,15 +13,13 @@ is kept (mappings with text keys, lists, text, numbers, booleans, null).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from opskit.userdirs import user_dir
+from opskit.userdirs import user_dir, write_entry
 
 Parsed = TypeVar("Parsed")
 # Entries kept per kind: one per version of the files (an upgrade, an edited runbook).
@@ -60,18 +58,7 @@ def load(
 
 
 def _write(target: Path, parsed: Any) -> None:
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial.write_text(json.dumps(parsed, ensure_ascii=False), encoding="utf-8")
-        partial.chmod(0o600)
-        partial.replace(target)
-        entries = sorted(target.parent.glob("*.json"), key=lambda path: path.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    write_entry(target, json.dumps(parsed, ensure_ascii=False).encode("utf-8"), KEEP)
 
 
 def is_plain(value: Any) -> bool:

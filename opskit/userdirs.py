@@ -32,3 +32,30 @@ def user_dir(kind: str) -> Path:
 
     found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
     return Path(found)
+
+
+def write_entry(target: Path, data: bytes, keep: int | None = None) -> None:
+    """Write the cache entry ``target`` whole or not at all, readable by its user alone, and
+    (given ``keep``) keep only the ``keep`` newest entries of its kind (its suffix) beside it.
+
+    The directory is made for its user alone. A cache that cannot be written (no space,
+    a file where the directory should be) is no error: the next command recomputes.
+    """
+    import contextlib
+
+    place = target.parent
+    partial = place / f".{target.name}.{os.getpid()}"
+    try:
+        place.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        partial.replace(target)
+        if keep is None:
+            return
+        entries = sorted(place.glob(f"*{target.suffix}"), key=lambda path: path.stat().st_mtime)
+        for old in entries[:-keep]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

@@ -89,7 +89,8 @@ def remembered(program: str) -> str | None:
 def remember(program: str, text: str) -> None:
     """Keep ``text`` as ``program``'s version line (see ``remembered``); failures are ignored."""
     import json
-    import os
+
+    from opskit.userdirs import write_entry
 
     identity = _identity(program)
     if identity is None:
@@ -102,13 +103,7 @@ def remember(program: str, text: str) -> None:
     except (OSError, ValueError):
         known = {}
     known[identity[0]] = {"size": identity[1], "mtime_ns": identity[2], "version": text}
-    partial = place.with_name(f".{place.name}.{os.getpid()}")
-    try:
-        place.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial.write_text(json.dumps(known), encoding="utf-8")
-        partial.replace(place)
-    except OSError:
-        partial.unlink(missing_ok=True)
+    write_entry(place, json.dumps(known).encode())
 
 
 def _identity(program: str) -> tuple[str, int, int] | None:

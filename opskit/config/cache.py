@@ -13,15 +13,13 @@ unreadable, not JSON, data YAML holds but JSON cannot) is a miss.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from opskit.parsed_cache import is_plain
-from opskit.userdirs import user_dir
+from opskit.userdirs import user_dir, write_entry
 
 # Entries kept: one per version of each config this user loads; old ones go.
 KEEP = 16
@@ -47,17 +45,5 @@ def write(data: bytes, written: Any) -> None:
     """Keep ``written`` (the file's data before interpolation) for the next load."""
     if not is_plain(written):
         return  # dates, binary, keys that are not text: JSON would not give them back
-    place = directory()
-    target = place / f"{key(data)}.json"
-    partial = place / f".{target.name}.{os.getpid()}"
-    try:
-        place.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial.write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
-        partial.chmod(0o600)
-        partial.replace(target)
-        entries = sorted(place.glob("*.json"), key=lambda path: path.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    text = json.dumps(written, ensure_ascii=False)
+    write_entry(directory() / f"{key(data)}.json", text.encode("utf-8"), KEEP)

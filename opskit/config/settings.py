@@ -34,7 +34,6 @@ are checked by the commands that use them, which load the whole config.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -46,6 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from opskit import __version__
 from opskit.config.secrets import check_secret_file
 from opskit.paths import default_state_dir, user_dir
+from opskit.userdirs import write_entry
 
 if TYPE_CHECKING:
     from opskit.store.location import StoreLocation
@@ -177,20 +177,7 @@ def keep(
             "store_password_file": _text(settings.store_password_file),
         },
     }
-    place = directory()
-    target = place / f"{key(path, data)}.json"
-    partial = place / f".{target.name}.{os.getpid()}"
-    try:
-        place.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial.write_text(json.dumps(entry), encoding="utf-8")
-        partial.chmod(0o600)
-        partial.replace(target)
-        entries = sorted(place.glob("*.json"), key=lambda item: item.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):  # e.g. the cache's place is a file
-            partial.unlink(missing_ok=True)
+    write_entry(directory() / f"{key(path, data)}.json", json.dumps(entry).encode(), KEEP)
 
 
 def key(path: Path, data: bytes) -> str:

@@ -33,7 +33,6 @@ as every command did before, with the same messages.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle  # nosec B403 - read only from the user's own cache; see the module's text
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from opskit.config import settings
 from opskit.config.secrets import check_secret_file
-from opskit.userdirs import user_dir
+from opskit.userdirs import user_dir, write_entry
 
 if TYPE_CHECKING:
     from opskit.config.schema import Config
@@ -94,22 +93,11 @@ def keep(
     """
     if any(True for _ in variables) or config._derived:
         return
-    place = directory()
-    target = place / f"{_key(path, data)}.pickle"
-    partial = place / f".{target.name}.{os.getpid()}"
     try:
         entry = pickle.dumps((list(facts), list(masks), config), protocol=pickle.HIGHEST_PROTOCOL)
-        place.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(entry)
-        partial.replace(target)
-        entries = sorted(place.glob("*.pickle"), key=lambda item: item.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    write_entry(directory() / f"{_key(path, data)}.pickle", entry, KEEP)
 
 
 def _still_true(kind: str, what: str) -> bool:
