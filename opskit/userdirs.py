@@ -42,20 +42,25 @@ def write_entry(target: Path, data: bytes, keep: int | None = None) -> None:
     a file where the directory should be) is no error: the next command recomputes.
     """
     import contextlib
+    import tempfile
 
     place = target.parent
-    partial = place / f".{target.name}.{os.getpid()}"
+    partial: Path | None = None
     try:
         place.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A new file of a name no other writer has, created for this user alone (0600).
+        descriptor, name = tempfile.mkstemp(dir=place, prefix=f".{target.name}.")
+        partial = Path(name)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
         partial.replace(target)
+        partial = None
         if keep is None:
             return
         entries = sorted(place.glob(f"*{target.suffix}"), key=lambda path: path.stat().st_mtime)
         for old in entries[:-keep]:
             old.unlink(missing_ok=True)
     except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.unlink()

@@ -2,9 +2,8 @@
 
 Validating ``opskit.yaml`` builds pydantic's schema for every section and
 runs the rules between them: tens of milliseconds for a small office's
-file, most of a second for a thousand sites, paid by every command. A
-nightly ``opskit backup run`` with nothing to back up spends more time
-there than restic spends before it starts. So a config that validated is
+file, most of a second for a thousand sites, paid by every command, a
+nightly ``opskit backup run`` before restic starts. So a config that validated is
 kept, as the validated objects, in ``~/.cache/opskit/validated/`` (a
 directory only its user can enter, files only its user can read), and the
 next command takes it from there when nothing it was validated from has
@@ -12,7 +11,8 @@ changed:
 
 - the file's bytes, its directory, ``$HOME``, opskit's version and its
   validation code (the same key as ``config.settings``), Python's and
-  pydantic's versions;
+  pydantic's versions, and the code outside ``opskit/config`` that the rules
+  between sections read (``_rule_files``);
 - the facts of this machine validation relied on, noted by the schema's
   validators and checked again on every use: each secret file still a
   proper secret file (present, not empty, not readable by others), each
@@ -23,12 +23,13 @@ hold every value, and an interpolated value may be a secret, which must
 never reach the disk. The secrets validation registered for masking (a
 channel URL's tokens) are registered again from the text as written.
 
-The entry is a pickle, read only from the user's own directory, and only
-if the user owns the file and nobody else may write it: whoever could
-write there could as well change the config, which names the commands
-opskit runs. Anything odd (no entry, a damaged or foreign one, a fact no
-longer true, a class that changed) is a miss, and the config is validated
-as every command did before, with the same messages.
+The entry is a pickle, read only when it and its directory are the user's
+own and nobody else may write either, and only under the key it was kept
+under: whoever could write there could as well change the config, which
+names the commands opskit runs. Anything odd (no entry, a damaged or
+foreign one, a fact no longer true, a class that changed) is a miss, and
+the config is validated as every command did before, with the same
+messages.
 """
 
 from __future__ import annotations
@@ -62,19 +63,26 @@ def directory() -> Path:
 
 def read(path: Path, data: bytes) -> Config | None:
     """The config validated from ``data`` (the bytes of ``path``), if kept and still true."""
-    target = directory() / f"{_key(path, data)}.pickle"
+    from opskit.config.schema import Config
+
     try:
-        with target.open("rb") as file:
-            status = os.fstat(file.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        place = directory()
+        if not _private(place.lstat()):
+            return None
+        key = _key(path, data)
+        descriptor = os.open(place / f"{key}.pickle", os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as file:
+            if not _private(os.fstat(file.fileno())):
                 return None
-            facts, masks, config = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
+            kept_key, facts, masks, config = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
+        if kept_key != key or not isinstance(config, Config):
+            return None
         if not all(_still_true(kind, what) for kind, what in facts):
             return None
+        settings.register_masks((str(kind), str(origin), str(text)) for kind, origin, text in masks)
         config._source = path
     except Exception:  # noqa: BLE001 - a damaged or outdated entry of any kind is a miss
         return None
-    settings.register_masks(masks)
     return config
 
 
@@ -94,10 +102,18 @@ def keep(
     if any(True for _ in variables) or config._derived:
         return
     try:
-        entry = pickle.dumps((list(facts), list(masks), config), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
+        key = _key(path, data)
+        entry = pickle.dumps(
+            (key, list(facts), list(masks), config), protocol=pickle.HIGHEST_PROTOCOL
+        )
+    except Exception:  # noqa: BLE001 - what cannot be kept is validated next time
         return
-    write_entry(directory() / f"{_key(path, data)}.pickle", entry, KEEP)
+    write_entry(directory() / f"{key}.pickle", entry, KEEP)
+
+
+def _private(status: os.stat_result) -> bool:
+    """Whether a file or directory is this user's and nobody else may write it."""
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _still_true(kind: str, what: str) -> bool:
@@ -112,9 +128,27 @@ def _still_true(kind: str, what: str) -> bool:
 
 
 def _key(path: Path, data: bytes) -> str:
-    """The settings' key, with the versions the pickled objects depend on."""
+    """The settings' key, with the versions the pickled objects depend on and the code of the
+    rules between sections that lies outside ``opskit/config`` (an edited checkout)."""
     import pydantic
 
     digest = hashlib.sha256(settings.key(path, data).encode())
     digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
+    for file in _rule_files():
+        status = file.stat()
+        digest.update(f"\0{file}:{status.st_size}:{status.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def _rule_files() -> list[Path]:
+    """The files outside ``opskit/config`` that the rules between sections read: the command
+    grammar (a job's command), the log formats, the security policy and its baseline."""
+    import importlib.util
+
+    package = Path(__file__).resolve().parents[1]
+    files = sorted((package / "grammar").glob("*.py"))
+    files += [package / "logs" / "formats.py", package / "security" / "policy.py"]
+    checks = importlib.util.find_spec("opskit.checks")
+    for place in (checks.submodule_search_locations or []) if checks else []:
+        files.append(Path(place) / "security.yaml")
+    return files

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,12 @@ def test_the_entry_is_private_to_its_user(config: Path) -> None:
     assert snapshot.directory().stat().st_mode & 0o777 == 0o700
 
 
-def test_a_hit_registers_the_channel_token_for_masking_again(config: Path) -> None:
+def test_a_hit_registers_the_channel_token_for_masking_again(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load(config)
     forget_secrets()
+    refuse_validation(monkeypatch)
 
     load(config)
 
@@ -139,16 +143,40 @@ def test_a_config_interpolating_variables_is_never_kept(
             assert b"Rahasia9Token" not in file.read_bytes(), file
 
 
+def with_fact(entry: Path, fact: tuple[str, str]) -> None:
+    """The entry as kept, with one more fact of the machine that no longer holds."""
+    key, facts, masks, config = pickle.loads(entry.read_bytes())  # noqa: S301 - the test's own
+    entry.write_bytes(pickle.dumps((key, [*facts, fact], masks, config)))
+
+
+def rewritten(entry: Path, change: Callable[[tuple[object, ...]], tuple[object, ...]]) -> None:
+    entry.write_bytes(pickle.dumps(change(pickle.loads(entry.read_bytes()))))  # noqa: S301
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         lambda entry: entry.write_bytes(entry.read_bytes()[:40]),
         lambda entry: entry.write_bytes(b"not a pickle"),
         lambda entry: entry.write_bytes(pickle.dumps(("not", "an entry"))),
-        lambda entry: entry.write_bytes(pickle.dumps(([("zone", "No/Such_Zone")], [], None))),
+        lambda entry: with_fact(entry, ("zone", "No/Such_Zone")),
+        lambda entry: with_fact(entry, ("secret", "/nonexistent/password")),
+        lambda entry: rewritten(entry, lambda kept: ("another key", *kept[1:])),
+        lambda entry: rewritten(entry, lambda kept: (*kept[:3], {"not": "a config"})),
+        lambda entry: rewritten(entry, lambda kept: (kept[0], kept[1], [("url", 1)], kept[3])),
         lambda entry: entry.chmod(0o620),
     ],
-    ids=["truncated", "not-a-pickle", "wrong-shape", "fact-no-longer-true", "group-writable"],
+    ids=[
+        "truncated",
+        "not-a-pickle",
+        "wrong-shape",
+        "zone-no-longer-known",
+        "secret-file-gone",
+        "another-key",
+        "not-a-config",
+        "malformed-masks",
+        "group-writable",
+    ],
 )
 def test_a_damaged_or_doubtful_entry_is_validated_again_and_kept_anew(
     config: Path, damage: object, monkeypatch: pytest.MonkeyPatch
@@ -180,3 +208,63 @@ def test_a_cache_that_cannot_be_written_costs_only_the_validation(
     assert load(config).organisation.name == "Pengadilan Agama Uji"
     assert load(config).organisation.name == "Pengadilan Agama Uji"
     assert blocker.read_text() == "a file where the cache directory would be"
+
+
+def test_an_entry_owned_by_another_user_is_not_read(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(config)
+    monkeypatch.setattr(os, "getuid", lambda: 4242)
+
+    assert snapshot.read(config, config.read_bytes()) is None
+
+
+@pytest.mark.parametrize("move", ["home", "directory"])
+def test_the_entry_belongs_to_its_home_and_the_config_s_directory(
+    config: Path, move: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(config)
+    data = config.read_bytes()
+    assert snapshot.read(config, data) is not None
+
+    if move == "home":
+        elsewhere = tmp_path / "another-home"
+        elsewhere.mkdir()
+        monkeypatch.setenv("HOME", str(elsewhere))
+        monkeypatch.setenv("XDG_CACHE_HOME", os.environ["XDG_CACHE_HOME"])  # the same cache
+        assert snapshot.read(config, data) is None
+    else:
+        other = tmp_path / "other"
+        other.mkdir()
+        assert snapshot.read(other / "opskit.yaml", data) is None
+
+
+def test_a_variable_with_a_default_is_still_interpolation_and_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPSKIT_COURT", raising=False)
+    path = tmp_path / "opskit.yaml"
+    path.write_text("organisation: {name: '${OPSKIT_COURT:-Pengadilan Agama Uji}'}\n")
+
+    assert load(path).organisation.name == "Pengadilan Agama Uji"
+    assert entries() == []
+
+
+def test_an_escaped_dollar_is_text_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "opskit.yaml"
+    path.write_text("organisation: {name: 'Biaya $${PERKARA}'}\n")
+
+    assert load(path).organisation.name == "Biaya ${PERKARA}"
+    refuse_validation(monkeypatch)
+    assert load(path).organisation.name == "Biaya ${PERKARA}"
+    assert len(entries()) == 1
+
+
+def test_no_entry_is_read_from_a_directory_others_may_write(config: Path) -> None:
+    load(config)
+    snapshot.directory().chmod(0o770)
+
+    assert snapshot.read(config, config.read_bytes()) is None
+    assert load(config).organisation.name == "Pengadilan Agama Uji"  # validated instead

@@ -58,3 +58,28 @@ def test_a_cache_that_cannot_be_written_is_no_error_and_leaves_nothing(tmp_path:
 
     assert blocker.read_text() == "a file where the directory should be"
     assert [path.name for path in place.iterdir()] == ["cache"]
+
+
+def test_an_entry_replacing_a_looser_file_is_private(tmp_path: Path) -> None:
+    target = tmp_path / "entries" / "entry.json"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+
+    write_entry(target, b"new")
+
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in target.parent.iterdir()] == ["entry.json"]
+
+
+def test_the_restic_version_cache_is_no_error_where_it_cannot_be_written(tmp_path: Path) -> None:
+    from opskit.backup import version
+
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    cache.write_text("a file where the cache directory would be")
+
+    version.remember("/bin/sh", "restic 0.14.0 compiled with go1.19")
+
+    assert version.remembered("/bin/sh") is None
+    assert cache.read_text() == "a file where the cache directory would be"
