@@ -105,7 +105,7 @@ def load(path: Path) -> Config:
     if isinstance(written, dict):
         checked = _check(written, path, environment_warnings=False)
         if checked.config is not None and not any(p.severity == "error" for p in checked.problems):
-            _keep(path, data, written, checked.config, checked)
+            _keep(path, data, checked.config, written=written, checked=checked)
             return checked.config
     validation = validate_text(_decode(data, path), path, environment_warnings=False)
     if validation.config is None or validation.errors:
@@ -116,18 +116,12 @@ def load(path: Path) -> Config:
             details=[problem.render(path) for problem in errors],
         )
     cache.write(data, validation.written)
-    _keep(
-        path,
-        data,
-        validation.written or {},
-        validation.config,
-        _Checked(validation.config, validation.problems, validation.masks, validation.facts),
-    )
+    _keep(path, data, validation.config, written=validation.written, checked=validation)
     return validation.config
 
 
 def _keep(
-    path: Path, data: bytes, written: dict[str, Any], config: Config, checked: _Checked
+    path: Path, data: bytes, config: Config, *, written: Any, checked: _Checked | Validation
 ) -> None:
     """Keep what the next commands may take instead of validating ``data`` again."""
     from opskit.config import settings, snapshot

@@ -12,8 +12,9 @@ this is unchanged since that validation:
 
 - the file's bytes, its directory (relative paths are relative to it) and
   ``$HOME`` (``~`` in paths);
-- opskit's version and its validation code (``opskit/config/``: a release,
-  or an edited checkout, is validated again);
+- opskit's version and its validation code (``opskit/config/`` and what
+  its rules between sections read: a release, or an edited checkout, is
+  validated again);
 - the values of every environment variable the file interpolates. Some
   hold secrets, so no value is kept: only a salted PBKDF2 digest of them
   all, slow enough that the entry is no cheap way to test guesses.
@@ -34,6 +35,7 @@ are checked by the commands that use them, which load the whole config.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -191,13 +193,33 @@ def key(path: Path, data: bytes) -> str:
 
 def _code_stamp() -> str:
     """opskit's version and the size and time of each file of its validation code."""
-    here = Path(__file__).parent
-    files = sorted((*here.glob("*.py"), *here.glob("schema/*.py")))
-    stamps = [__version__]
-    for file in files:
+    return f"{__version__} {_files_stamp()}"
+
+
+@functools.cache
+def _files_stamp() -> str:
+    """The validation code's files, stamped once per process: the code a process runs does
+    not change under it."""
+    stamps = []
+    for file in _validation_files():
         status = file.stat()
-        stamps.append(f"{file.name}:{status.st_size}:{status.st_mtime_ns}")
+        stamps.append(f"{file}:{status.st_size}:{status.st_mtime_ns}")
     return " ".join(stamps)
+
+
+def _validation_files() -> list[Path]:
+    """``opskit/config/``, and what the rules between sections read outside it: the command
+    grammar (a job's command), the log formats, the security policy and its baseline."""
+    import importlib.util
+
+    here = Path(__file__).parent
+    package = here.parent
+    files = sorted((*here.glob("*.py"), *here.glob("schema/*.py"), *package.glob("grammar/*.py")))
+    files += [package / "logs" / "formats.py", package / "security" / "policy.py"]
+    checks = importlib.util.find_spec("opskit.checks")
+    for place in (checks.submodule_search_locations or []) if checks else []:
+        files.append(Path(place) / "security.yaml")
+    return files
 
 
 def _environment_digest(data: bytes, names: list[str]) -> str:

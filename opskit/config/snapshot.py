@@ -11,8 +11,7 @@ changed:
 
 - the file's bytes, its directory, ``$HOME``, opskit's version and its
   validation code (the same key as ``config.settings``), Python's and
-  pydantic's versions, and the code outside ``opskit/config`` that the rules
-  between sections read (``_rule_files``);
+  pydantic's versions;
 - the facts of this machine validation relied on, noted by the schema's
   validators and checked again on every use: each secret file still a
   proper secret file (present, not empty, not readable by others), each
@@ -128,27 +127,9 @@ def _still_true(kind: str, what: str) -> bool:
 
 
 def _key(path: Path, data: bytes) -> str:
-    """The settings' key, with the versions the pickled objects depend on and the code of the
-    rules between sections that lies outside ``opskit/config`` (an edited checkout)."""
+    """The settings' key, with the versions the pickled objects depend on."""
     import pydantic
 
     digest = hashlib.sha256(settings.key(path, data).encode())
     digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
-    for file in _rule_files():
-        status = file.stat()
-        digest.update(f"\0{file}:{status.st_size}:{status.st_mtime_ns}".encode())
     return digest.hexdigest()
-
-
-def _rule_files() -> list[Path]:
-    """The files outside ``opskit/config`` that the rules between sections read: the command
-    grammar (a job's command), the log formats, the security policy and its baseline."""
-    import importlib.util
-
-    package = Path(__file__).resolve().parents[1]
-    files = sorted((package / "grammar").glob("*.py"))
-    files += [package / "logs" / "formats.py", package / "security" / "policy.py"]
-    checks = importlib.util.find_spec("opskit.checks")
-    for place in (checks.submodule_search_locations or []) if checks else []:
-        files.append(Path(place) / "security.yaml")
-    return files

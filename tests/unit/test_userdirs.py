@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from opskit.userdirs import write_entry
@@ -25,10 +24,10 @@ def test_only_the_newest_entries_of_a_kind_are_kept(tmp_path: Path) -> None:
     place.mkdir()
     other = place / "other.pickle"
     other.write_bytes(b"another kind")
-    for index in range(5):
-        write_entry(place / f"e{index}.json", b"{}", keep=3)
-        moment = time.time() - 100 + index  # distinct, older than the next write
-        os.utime(place / f"e{index}.json", (moment, moment))
+    for index in range(5):  # older than anything written now: times of the test's own choosing
+        old = place / f"e{index}.json"
+        old.write_bytes(b"{}")
+        os.utime(old, (1_000_000 + index, 1_000_000 + index))
 
     write_entry(place / "e5.json", b"{}", keep=3)
 
