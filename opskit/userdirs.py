@@ -34,18 +34,20 @@ def user_dir(kind: str) -> Path:
     return Path(found)
 
 
-def write_entry(target: Path, data: bytes, keep: int | None = None) -> None:
+def write_entry(target: Path, data: bytes, keep: int | None = None) -> bool:
     """Write the cache entry ``target`` whole or not at all, readable by its user alone, and
     (given ``keep``) keep only the ``keep`` newest entries of its kind (its suffix) beside it.
 
     The directory is made for its user alone. A cache that cannot be written (no space,
     a file where the directory should be) is no error: the next command recomputes.
+    Returns whether the entry was written.
     """
     import contextlib
     import tempfile
 
     place = target.parent
     partial: Path | None = None
+    written = False
     try:
         place.mkdir(parents=True, exist_ok=True, mode=0o700)
         # A new file of a name no other writer has, created for this user alone (0600).
@@ -54,13 +56,13 @@ def write_entry(target: Path, data: bytes, keep: int | None = None) -> None:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
         partial.replace(target)
-        partial = None
-        if keep is None:
-            return
-        entries = sorted(place.glob(f"*{target.suffix}"), key=lambda path: path.stat().st_mtime)
-        for old in entries[:-keep]:
-            old.unlink(missing_ok=True)
+        partial, written = None, True
+        if keep is not None:
+            entries = sorted(place.glob(f"*{target.suffix}"), key=lambda path: path.stat().st_mtime)
+            for old in entries[:-keep]:
+                old.unlink(missing_ok=True)
     except OSError:
         if partial is not None:
             with contextlib.suppress(OSError):
                 partial.unlink()
+    return written

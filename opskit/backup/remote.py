@@ -15,15 +15,15 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from opskit.backup.call import Line
-from opskit.backup.repository import Target, read_secrets, restic_environment
+from opskit.backup.repository import RepositoryAccess, Target, read_secrets, restic_environment
 from opskit.backup.restic import Restic
 from opskit.backup.version import parse_version
-from opskit.config.schema import Config, Host, Repository
+from opskit.config.schema import Config, Host
 from opskit.errors import CommandError, ConfigError
 from opskit.execute import STDERR_TAIL_LINES, Completed
 from opskit.masking import mask
@@ -111,9 +111,10 @@ class RemoteRunner:
         stdin_file: str | None = None,
         stdout_file: str | None = None,
         pass_fds: Sequence[int] = (),
+        on_start: Callable[[int], None] | None = None,
     ) -> Completed:
-        """Run ``argv`` on the host (stdin and stdout may be files there); ``pass_fds`` is
-        for local children and has no meaning here."""
+        """Run ``argv`` on the host (stdin and stdout may be files there); ``pass_fds`` and
+        ``on_start`` (a child's pid) are for local children and have no meaning here."""
         from invoke.exceptions import CommandTimedOut
 
         out, err = LineStream(on_stdout_line, keep_stdout), LineStream(on_stderr_line, False)
@@ -151,7 +152,7 @@ class RemoteRunner:
         return list(self._playbook().missing_paths(self.connection, paths))
 
     @contextmanager
-    def target(self, config: Config, repository: Repository) -> Iterator[Target]:
+    def target(self, repository: RepositoryAccess) -> Iterator[Target]:
         if repository.type == "sftp":
             raise ConfigError(
                 f"backup.repositories.{repository.name}: an SFTP repository can only be used by "
@@ -164,7 +165,7 @@ class RemoteRunner:
             ("-o", f"s3.region={repository.region}") if repository.type == "s3" else (),
             version=self.version,
         )
-        env = restic_environment(repository, config, secrets, password_file, None)
+        env = restic_environment(repository, secrets, password_file, None)
         yield Target(repository, restic, env)
 
 

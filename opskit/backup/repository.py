@@ -16,16 +16,73 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opskit.backup.restic import Restic, version_argv
 from opskit.backup.version import ResticVersion, parse_version, remember, remembered
-from opskit.config.schema import Config, Host, Repository
 from opskit.config.secrets import read_secret
 from opskit.errors import CommandError, ConfigError
 from opskit.memory_file import memory_file
 from opskit.text import Message
 
+if TYPE_CHECKING:
+    from opskit.config.schema import Config, Host, Repository
+
 VERSION_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class RepositoryAccess:
+    """A configured repository as restic reaches it from this machine, in plain data.
+
+    Built from the validated config (``access_for``), and kept with a backup
+    plan (``opskit.backup.plan``), so a backup can start restic without the
+    config's schema. Secrets are named (a file, a variable), never held.
+    """
+
+    name: str
+    type: str
+    location: str  # as shown to people
+    url: str  # RESTIC_REPOSITORY
+    options: tuple[str, ...]  # restic's global options from this machine
+    region: str
+    timeout_seconds: float
+    password_file: Path | None = None
+    password_env: str | None = None
+    access_key_id_file: Path | None = None
+    access_key_id_env: str | None = None
+    secret_access_key_file: Path | None = None
+    secret_access_key_env: str | None = None
+    # Why restic cannot reach it from here (an SFTP host that is no SSH host), if so.
+    unusable: str | None = None
+
+
+def access_for(config: Config, repository: Repository) -> RepositoryAccess:
+    """How restic on this machine reaches ``repository``."""
+    try:
+        url, options, unusable = (
+            restic_location(repository, config),
+            restic_options(repository, config),
+            None,
+        )
+    except ConfigError as error:
+        url, options, unusable = "", (), error.message
+    return RepositoryAccess(
+        name=repository.name,
+        type=repository.type,
+        location=repository.location,
+        url=url,
+        options=options,
+        region=repository.region,
+        timeout_seconds=repository.timeout_seconds,
+        password_file=repository.password_file,
+        password_env=repository.password_env,
+        access_key_id_file=repository.access_key_id_file,
+        access_key_id_env=repository.access_key_id_env,
+        secret_access_key_file=repository.secret_access_key_file,
+        secret_access_key_env=repository.secret_access_key_env,
+        unusable=unusable,
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +98,7 @@ class Secrets:
 class Target:
     """A repository ready for restic: the program with its options, and the child environment."""
 
-    repository: Repository
+    repository: RepositoryAccess
     restic: Restic
     env: dict[str, str] = field(repr=False)
     # Descriptors restic must inherit (a password in memory, read through /dev/fd/N).
@@ -52,7 +109,7 @@ class Target:
         return self.repository.name
 
 
-def read_secrets(repository: Repository) -> Secrets:
+def read_secrets(repository: Repository | RepositoryAccess) -> Secrets:
     """The repository's password (and S3 keys); raises ConfigError naming the reference."""
     where = f"backup.repositories.{repository.name}"
     password = read_secret(
@@ -127,15 +184,11 @@ def restic_options(repository: Repository, config: Config) -> tuple[str, ...]:
 
 
 def restic_environment(
-    repository: Repository,
-    config: Config,
-    secrets: Secrets,
-    password_file: str,
-    cache_dir: str | None,
+    repository: RepositoryAccess, secrets: Secrets, password_file: str, cache_dir: str | None
 ) -> dict[str, str]:
     """The environment of a restic child for ``repository``; holds secrets, never log values."""
     env = {
-        "RESTIC_REPOSITORY": restic_location(repository, config),
+        "RESTIC_REPOSITORY": repository.url,
         "RESTIC_PASSWORD_FILE": password_file,
     }
     if cache_dir:
@@ -168,18 +221,25 @@ def detect_version(binary: str) -> ResticVersion:
 
 
 @contextmanager
-def open_target(config: Config, repository: Repository) -> Iterator[Target]:
+def open_target(config: Config, repository: RepositoryAccess) -> Iterator[Target]:
+    """The repository ready for this machine's restic (see ``open_access``)."""
+    with open_access(repository, config.backup.restic, str(cache_dir(config))) as target:
+        yield target
+
+
+@contextmanager
+def open_access(repository: RepositoryAccess, binary: str, cache: str) -> Iterator[Target]:
     """The repository ready for a local restic; a temporary password file lives for the block."""
     secrets = read_secrets(repository)
-    version = detect_version(config.backup.restic)
-    restic = Restic(config.backup.restic, restic_options(repository, config), version=version)
+    version = detect_version(binary)
+    if repository.unusable:
+        raise ConfigError(repository.unusable)
+    restic = Restic(binary, repository.options, version=version)
     if repository.password_file is not None:
-        env = restic_environment(
-            repository, config, secrets, str(repository.password_file), str(cache_dir(config))
-        )
+        env = restic_environment(repository, secrets, str(repository.password_file), cache)
         yield Target(repository, restic, env)
         return
     # A password from the environment: an in-memory file no crash leaves behind.
     with memory_file("opskit-restic-password", secrets.password + "\n") as password:
-        env = restic_environment(repository, config, secrets, password.path, str(cache_dir(config)))
+        env = restic_environment(repository, secrets, password.path, cache)
         yield Target(repository, restic, env, (password.descriptor,))

@@ -33,15 +33,17 @@ messages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
 import pickle  # nosec B403 - read only from the user's own cache; see the module's text
 import stat
 import sys
-import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from opskit.config import settings
 from opskit.config.secrets import check_secret_file
@@ -65,24 +67,78 @@ def read(path: Path, data: bytes) -> Config | None:
     from opskit.config.schema import Config
 
     try:
-        place = directory()
-        if not _private(place.lstat()):
-            return None
         key = _key(path, data)
-        descriptor = os.open(place / f"{key}.pickle", os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(descriptor, "rb") as file:
-            if not _private(os.fstat(file.fileno())):
+        with _entry(f"{key}.pickle") as file:
+            if not _header_holds(file, key):
                 return None
-            kept_key, facts, masks, config = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
-        if kept_key != key or not isinstance(config, Config):
+            config = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
+        if not isinstance(config, Config):
             return None
-        if not all(_still_true(kind, what) for kind, what in facts):
-            return None
-        settings.register_masks((str(kind), str(origin), str(text)) for kind, origin, text in masks)
         config._source = path
+        config._kept_key = key
     except Exception:  # noqa: BLE001 - a damaged or outdated entry of any kind is a miss
         return None
     return config
+
+
+def companion(path: Path, data: bytes, name: str, *, code: Iterable[Path] = ()) -> bytes | None:
+    """What was kept as ``name`` beside the config validated from ``data``, while that holds.
+
+    Read without the schema: only the entry's header (its key, facts and
+    masks) is read, and the facts are checked as for the config itself.
+    ``code`` are the files of the code that made the companion.
+    """
+    try:
+        key = _key(path, data)
+        with _entry(f"{key}.pickle") as file:
+            if not _header_holds(file, key):
+                return None
+        with _entry(_companion_name(key, name, code)) as file:
+            return file.read()
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry of any kind is a miss
+        return None
+
+
+def keep_companion(config: Config, name: str, payload: bytes, *, code: Iterable[Path] = ()) -> None:
+    """Keep ``payload`` as ``name`` beside ``config``'s entry, if ``config`` was kept."""
+    key = config._kept_key
+    if key is None:
+        return
+    try:
+        target = directory() / _companion_name(key, name, code)
+    except OSError:
+        return
+    write_entry(target, payload, KEEP)
+
+
+@contextmanager
+def _entry(name: str) -> Iterator[BinaryIO]:
+    """One entry of the directory, opened only if it and the directory are private."""
+    place = directory()
+    if not _private(place.lstat()):
+        raise PermissionError(f"{place} is not private")
+    descriptor = os.open(place / name, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as file:
+        if not _private(os.fstat(file.fileno())):
+            raise PermissionError(f"{name} is not private")
+        yield file
+
+
+def _header_holds(file: BinaryIO, key: str) -> bool:
+    """Whether the entry's header is ``key``'s and its facts still hold; registers its masks."""
+    kept_key, facts, masks = pickle.load(file)  # noqa: S301  # nosec B301 - see the module's text
+    if kept_key != key or not all(_still_true(kind, what) for kind, what in facts):
+        return False
+    settings.register_masks((str(kind), str(origin), str(text)) for kind, origin, text in masks)
+    return True
+
+
+def _companion_name(key: str, name: str, code: Iterable[Path]) -> str:
+    digest = hashlib.sha256(f"{key}\0{name}".encode())
+    for file in code:
+        status = file.stat()
+        digest.update(f"\0{file}:{status.st_size}:{status.st_mtime_ns}".encode())
+    return f"{digest.hexdigest()}.{name}"
 
 
 def keep(
@@ -102,12 +158,14 @@ def keep(
         return
     try:
         key = _key(path, data)
-        entry = pickle.dumps(
-            (key, list(facts), list(masks), config), protocol=pickle.HIGHEST_PROTOCOL
+        header = (key, list(facts), list(masks))
+        entry = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+            config, protocol=pickle.HIGHEST_PROTOCOL
         )
     except Exception:  # noqa: BLE001 - what cannot be kept is validated next time
         return
-    write_entry(directory() / f"{key}.pickle", entry, KEEP)
+    if write_entry(directory() / f"{key}.pickle", entry, KEEP):
+        config._kept_key = key
 
 
 def _private(status: os.stat_result) -> bool:
@@ -121,6 +179,8 @@ def _still_true(kind: str, what: str) -> bool:
     if kind == "image":
         return Path(what).is_file()
     if kind == "zone":
+        import zoneinfo
+
         zoneinfo.ZoneInfo(what)  # raises if no longer known: a miss
         return True
     return False
@@ -128,8 +188,17 @@ def _still_true(kind: str, what: str) -> bool:
 
 def _key(path: Path, data: bytes) -> str:
     """The settings' key, with the versions the pickled objects depend on."""
-    import pydantic
-
     digest = hashlib.sha256(settings.key(path, data).encode())
-    digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
+    digest.update(f"\0{sys.version}\0{_pydantic_stamp()}".encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def _pydantic_stamp() -> str:
+    """The installed pydantic, found without importing it (a companion is read without it)."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return "none"
+    version = Path(spec.origin).with_name("version.py")
+    status = version.stat()
+    return f"{version}:{status.st_size}:{status.st_mtime_ns}"

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from opskit.backup.call import LocalRunner, Runner
 from opskit.backup.parse import Progress
-from opskit.backup.repository import Target, open_target
+from opskit.backup.repository import RepositoryAccess, Target, access_for, open_target
 from opskit.catalog import sop_row
-from opskit.config.schema import BackupSet, Config, Host, Repository
 from opskit.errors import ConfigError, NotFoundError
 from opskit.result import Metric, Result, Status
 
+if TYPE_CHECKING:
+    from opskit.config.schema import BackupSet, Config, Host, Repository
+
 # (what is being backed up, its latest status message or None when it ended)
 ProgressCallback = Callable[[str, Progress | None], None]
-TargetOpener = Callable[[Repository], AbstractContextManager[Target]]
+TargetOpener = Callable[[RepositoryAccess], AbstractContextManager[Target]]
+Named = TypeVar("Named")
 
 
 @dataclass
@@ -47,12 +50,16 @@ def host_access(config: Config, host: Host) -> Iterator[HostAccess]:
     from opskit.backup.remote import remote_runner
 
     with remote_runner(config, host) as runner:
-        yield HostAccess(runner, lambda repository: runner.target(config, repository), False)
+        yield HostAccess(runner, runner.target, False)
 
 
 def select_sets(config: Config, names: Sequence[str]) -> list[BackupSet]:
     """The named sets (all when none are named); raises on unknown names or no sets at all."""
-    sets = {backup_set.name: backup_set for backup_set in config.backup.sets}
+    return choose_sets({backup_set.name: backup_set for backup_set in config.backup.sets}, names)
+
+
+def choose_sets(sets: Mapping[str, Named], names: Sequence[str]) -> list[Named]:
+    """``select_sets`` over sets by name, in the config's order (a config's or a plan's)."""
     if not sets:
         raise ConfigError(
             "no backup sets are configured (backup.sets in the config)",
@@ -76,6 +83,13 @@ def select_repositories(config: Config, names: Sequence[str]) -> list[Repository
             details=[f"repositories: {', '.join(known) or 'none configured'}"],
         )
     return [known[name] for name in dict.fromkeys(names)] if names else list(known.values())
+
+
+def repository_access(config: Config, repository: Repository | str) -> RepositoryAccess:
+    """How restic reaches a repository (given or named) from this machine: what ``open`` takes."""
+    if isinstance(repository, str):
+        repository = config.backup.repository(repository)
+    return access_for(config, repository)
 
 
 def set_host(config: Config, backup_set: BackupSet) -> Host:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from opskit.actions.backup.common import (
     HostAccess,
     ProgressCallback,
@@ -17,9 +19,9 @@ from opskit.backup.parse import (
     progress,
     unreadable_items,
 )
+from opskit.backup.plan import SetPlan
 from opskit.backup.repository import Target
 from opskit.backup.restic import backup_argv, set_tag
-from opskit.config.schema import BackupSet
 from opskit.execute import display
 from opskit.result import Metric, Result, Status
 from opskit.text import Message
@@ -30,9 +32,11 @@ MAX_LISTED_PATHS = 20
 def backup_files(
     access: HostAccess,
     target: Target,
-    backup_set: BackupSet,
+    backup_set: SetPlan,
     missing: list[str],
     on_progress: ProgressCallback | None,
+    *,
+    on_start: Callable[[int], None] | None = None,
 ) -> Result:
     """``restic backup`` of the set's existing paths: OK, WARNING (incomplete) or CRITICAL."""
     name = target_name(backup_set.name, target.name)
@@ -63,7 +67,7 @@ def backup_files(
         if on_progress is not None and parsed is not None:
             on_progress(name, parsed)
 
-    answer = call(access.runner, target, argv, on_message=status_message)
+    answer = call(access.runner, target, argv, on_message=status_message, on_start=on_start)
     if on_progress is not None:
         on_progress(name, None)
     return judge_backup(name, answer, target, missing, evidence)

@@ -9,6 +9,7 @@ from opskit.actions.backup import protection
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
+    repository_access,
     repository_hosts,
     result,
     select_repositories,
@@ -45,7 +46,7 @@ def _init_one(config: Config, repository: Repository, host_name: str) -> Result:
     try:
         with (
             host_access(config, config.inventory()[host_name]) as access,
-            access.open(repository) as target,
+            access.open(repository_access(config, repository)) as target,
         ):
             existing = call(access.runner, target, cat_config_argv(target.restic))
             if existing.ok:

@@ -18,6 +18,7 @@ from typing import Any
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
+    repository_access,
     repository_hosts,
     select_repositories,
 )
@@ -81,7 +82,7 @@ def unlock(context: AppContext, names: Sequence[str]) -> Outcome:
             try:
                 with (
                     host_access(config, config.inventory()[host_name]) as access,
-                    access.open(repository) as target,
+                    access.open(repository_access(config, repository)) as target,
                 ):
                     before = {item.id: item for item in read_locks(access, target)}
                     require_ok(call(access.runner, target, unlock_argv(target.restic)), target)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opskit.actions.backup.common import host_access, pairs, result, select_sets, target_name
+from opskit.actions.backup.common import (
+    host_access,
+    pairs,
+    repository_access,
+    result,
+    select_sets,
+    target_name,
+)
 from opskit.backup.call import call, require_ok
 from opskit.backup.parse import forget
 from opskit.backup.restic import Retention, forget_argv, prune_argv, set_tag
@@ -29,7 +36,7 @@ def prune(context: AppContext, set_names: Sequence[str]) -> Outcome:
         try:
             with (
                 host_access(config, host) as access,
-                access.open(config.backup.repository(repository)) as target,
+                access.open(repository_access(config, repository)) as target,
             ):
                 for backup_set in members:
                     retention = Retention(**backup_set.retention.rules())

@@ -9,6 +9,7 @@ from pathlib import Path
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
+    repository_access,
     result,
     select_sets,
     set_host,
@@ -52,7 +53,7 @@ def restore(
     label = target_name(set_name, repository, database)
     with (
         host_access(config, host) as access,
-        access.open(config.backup.repository(repository)) as target,
+        access.open(repository_access(config, repository)) as target,
     ):
         directory = _target_directory(access, target_dir, force)
         chosen = snapshot or _latest(access, target, set_name, database)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from opskit.actions.backup.common import (
     HostAccess,
     ProgressCallback,
+    choose_sets,
     host_access,
     result,
-    select_sets,
-    set_host,
     target_name,
 )
-from opskit.actions.backup.dumps import backup_database
 from opskit.actions.backup.files import backup_files
-from opskit.config.schema import BackupSet, Config
+from opskit.backup import plan as plans
+from opskit.backup.call import LocalRunner
+from opskit.backup.plan import BackupPlan, SetPlan
+from opskit.backup.repository import open_access
 from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.execute import handing_down
@@ -26,12 +28,13 @@ from opskit.outcome import Outcome
 from opskit.result import Result, Status, utc_now
 from opskit.store import Store
 
+if TYPE_CHECKING:
+    from opskit.config.schema import BackupSet, Database
+
 logger = logging.getLogger(__name__)
 COMMAND = "backup run"
-
-
-def lock_path(config: Config, set_name: str) -> Path:
-    return config.state_dir / "locks" / f"backup-{set_name}.lock"
+# What every recorded command does after its work (``opskit.cli``).
+AFTER_THE_RUN = ("opskit.alerting",)
 
 
 def run_backups(
@@ -45,23 +48,29 @@ def run_backups(
 
     The run is in history from its start and each result as soon as it is
     known, so a run killed halfway shows as interrupted with what it had done.
+    An unchanged config's kept plan starts restic without the config, which
+    loads while restic works (``opskit.backup.plan``).
     """
-    config = context.config
-    sets = select_sets(config, set_names)
-    wait = config.backup.lock_wait_seconds if wait_seconds is None else wait_seconds
+    plan = _plan(context)
+    sets = choose_sets({backup_set.name: backup_set for backup_set in plan.sets}, set_names)
+    wait = plan.lock_wait_seconds if wait_seconds is None else wait_seconds
     log = RunLog(context.store())
-    for backup_set in sets:
-        try:
-            with (
-                hold(
-                    lock_path(config, backup_set.name), f"backup of set {backup_set.name}", wait
-                ) as held,
-                # restic and the dumps hold it too, so a killed run never overlaps its successor.
-                handing_down(held.descriptor),
-            ):
-                _one_set(context, backup_set, progress, log)
-        except LockBusy as error:
-            log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
+    try:
+        for backup_set in sets:
+            try:
+                with (
+                    hold(
+                        plan.lock_path(backup_set.name), f"backup of set {backup_set.name}", wait
+                    ) as held,
+                    # restic and the dumps hold it too, so a killed run never overlaps its
+                    # successor.
+                    handing_down(held.descriptor),
+                ):
+                    _one_set(context, plan, backup_set, progress, log)
+            except LockBusy as error:
+                log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
+    finally:
+        context.config_loaded()
     return Outcome(
         command=COMMAND,
         results=log.results,
@@ -69,6 +78,18 @@ def run_backups(
         run_id=log.run_id,
         recorded_results=len(log.results),
     )
+
+
+def _plan(context: AppContext) -> BackupPlan:
+    """The plan kept for this config if it is unchanged since, else one made from it."""
+    if not context.config_known():
+        kept = plans.kept(context.config_file)
+        if kept is not None:
+            context.defer_config()
+            return kept
+    plan = plans.plan_for(context.config)
+    plans.keep(context.config, plan)
+    return plan
 
 
 class RunLog:
@@ -85,19 +106,20 @@ class RunLog:
 
 
 def _one_set(
-    context: AppContext, backup_set: BackupSet, progress: ProgressCallback | None, log: RunLog
+    context: AppContext,
+    plan: BackupPlan,
+    backup_set: SetPlan,
+    progress: ProgressCallback | None,
+    log: RunLog,
 ) -> None:
-    config = context.config
-    host = set_host(config, backup_set)
-    # The set as backed up: its paths and, on this machine, opskit's own archive.
-    backup_set = backup_set.model_copy(update={"paths": config.backup_paths(backup_set)})
     try:
-        with host_access(config, host) as access:
+        with _host_access(context, plan, backup_set) as access:
             missing = access.missing_paths(backup_set.paths)
             for repository_name in backup_set.repositories:
                 _one_repository(
                     context,
                     access,
+                    plan,
                     backup_set,
                     repository_name=repository_name,
                     missing=missing,
@@ -111,36 +133,67 @@ def _one_set(
                 "backup.run",
                 backup_set.name,
                 Status.CRITICAL,
-                f"backup of set {backup_set.name} on {host.name} did not run: {error.message}",
-                {"host": host.name, "details": error.details},
+                f"backup of set {backup_set.name} on {backup_set.host} did not run: "
+                f"{error.message}",
+                {"host": backup_set.host, "details": error.details},
             )
         )
+
+
+@contextmanager
+def _host_access(
+    context: AppContext, plan: BackupPlan, backup_set: SetPlan
+) -> Iterator[HostAccess]:
+    """This machine's restic, from the plan alone; another host's, through the config."""
+    if backup_set.local:
+        yield HostAccess(
+            LocalRunner(),
+            lambda repository: open_access(repository, plan.restic, plan.cache_dir),
+            True,
+        )
+        return
+    config = context.config
+    with host_access(config, config.inventory()[backup_set.host]) as access:
+        yield access
 
 
 def _one_repository(
     context: AppContext,
     access: HostAccess,
-    backup_set: BackupSet,
+    plan: BackupPlan,
+    backup_set: SetPlan,
     *,
     repository_name: str,
     missing: list[str],
     progress: ProgressCallback | None,
     log: RunLog,
 ) -> None:
-    config = context.config
-    repository = config.backup.repository(repository_name)
     try:
-        with access.open(repository) as target:
+        with access.open(plan.repository(repository_name)) as target:
             if backup_set.paths:
-                log.add(backup_files(access, target, backup_set, missing, progress))
-            for database in backup_set.databases:
+                log.add(
+                    backup_files(
+                        access,
+                        target,
+                        backup_set,
+                        missing,
+                        progress,
+                        # Once restic works, the config it did without loads beside it,
+                        # with what the command does after the run (incidents, deliveries).
+                        on_start=lambda _pid: context.load_config_meanwhile(AFTER_THE_RUN),
+                    )
+                )
+            databases = _databases(context, backup_set)
+            if databases:
+                from opskit.actions.backup.dumps import backup_database
+            for database in databases:
                 log.add(
                     backup_database(
                         context,
                         access,
                         target=target,
-                        backup_set=backup_set,
-                        database=database,
+                        backup_set=database[0],
+                        database=database[1],
                         on_progress=progress,
                     )
                 )
@@ -154,3 +207,12 @@ def _one_repository(
                 {"repository": repository_name, "details": error.details},
             )
         )
+
+
+def _databases(context: AppContext, backup_set: SetPlan) -> list[tuple[BackupSet, Database]]:
+    """The set's databases to dump, from the config (with the set's paths as backed up)."""
+    if not backup_set.databases:
+        return []
+    configured = next(item for item in context.config.backup.sets if item.name == backup_set.name)
+    as_backed_up = configured.model_copy(update={"paths": list(backup_set.paths)})
+    return [(as_backed_up, database) for database in configured.databases]

@@ -8,6 +8,7 @@ from opskit.actions.backup.common import (
     host_access,
     local_time,
     pairs,
+    repository_access,
     select_repositories,
     select_sets,
     set_snapshots,
@@ -38,7 +39,7 @@ def list_snapshots(
         try:
             with (
                 host_access(config, config.inventory()[host_name]) as access,
-                access.open(config.backup.repository(repository)) as target,
+                access.open(repository_access(config, repository)) as target,
             ):
                 found = set_snapshots(access, target)
         except OpskitError as error:

@@ -11,6 +11,7 @@ from opskit.actions.backup.common import (
     HostAccess,
     host_access,
     pairs,
+    repository_access,
     result,
     select_sets,
     set_snapshots,
@@ -46,7 +47,7 @@ def check_backups(
         try:
             with (
                 host_access(config, host) as access,
-                access.open(config.backup.repository(repository)) as target,
+                access.open(repository_access(config, repository)) as target,
             ):
                 snapshots = set_snapshots(access, target)
                 results.append(_locks(label, access, read_locks(access, target), now))

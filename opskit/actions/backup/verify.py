@@ -16,6 +16,7 @@ from opskit.actions.backup.common import (
     HostAccess,
     host_access,
     pairs,
+    repository_access,
     result,
     select_sets,
     set_snapshots,
@@ -50,7 +51,7 @@ def verify(context: AppContext, set_names: Sequence[str], *, only: str | None = 
         try:
             with (
                 host_access(config, host) as access,
-                access.open(config.backup.repository(repository)) as target,
+                access.open(repository_access(config, repository)) as target,
             ):
                 if only in (None, "check"):
                     results.append(_check(context, access, target, label, members))

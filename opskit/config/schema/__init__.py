@@ -293,6 +293,8 @@ class Config(Section):
     )
 
     _source: Path | None = PrivateAttr(default=None)
+    # The key this config is kept under between commands, if it is (``config.snapshot``).
+    _kept_key: str | None = PrivateAttr(default=None)
     # Tables derived from this config and the files it names (the procedures' role table),
     # made once: a config, like what it names, is read once per command or console start.
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
