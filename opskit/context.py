@@ -69,7 +69,7 @@ class AppContext:
         """Whether the config is loaded, or loading."""
         return "config" in self.__dict__ or self._loading is not None
 
-    def config_loaded(self) -> None:
+    def wait_for_config(self) -> None:
         """Wait for a config loading on a thread; its config or error stays for ``config``.
 
         Called before the work goes on to code that imports beside the thread.

@@ -22,13 +22,18 @@ hold every value, and an interpolated value may be a secret, which must
 never reach the disk. The secrets validation registered for masking (a
 channel URL's tokens) are registered again from the text as written.
 
-The entry is a pickle, read only when it and its directory are the user's
-own and nobody else may write either, and only under the key it was kept
-under: whoever could write there could as well change the config, which
-names the commands opskit runs. Anything odd (no entry, a damaged or
-foreign one, a fact no longer true, a class that changed) is a miss, and
-the config is validated as every command did before, with the same
-messages.
+The entry is two pickles, a header (the key, the facts, the masks) and the
+config, read only when it and its directory are the user's own and nobody
+else may write either, and only under the key it was kept under: whoever
+could write there could as well change the config, which names the
+commands opskit runs. Anything odd (no entry, a damaged or foreign one, a
+fact no longer true, a class that changed) is a miss, and the config is
+validated as every command did before, with the same messages.
+
+What a command derives from the config in plain data may be kept beside
+its entry (``keep_companion``; a backup's plan) and read back without the
+schema (``companion``): from the header alone, valid exactly while the
+config's entry is, and also keyed by the code that made it.
 """
 
 from __future__ import annotations

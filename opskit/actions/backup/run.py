@@ -70,7 +70,7 @@ def run_backups(
             except LockBusy as error:
                 log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
     finally:
-        context.config_loaded()
+        context.wait_for_config()
     return Outcome(
         command=COMMAND,
         results=log.results,

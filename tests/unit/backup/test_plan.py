@@ -133,7 +133,7 @@ def test_a_config_loading_meanwhile_keeps_its_error_for_whoever_asks(tmp_path: P
     context = AppContext(str(broken))
 
     context.load_config_meanwhile(also=("opskit.alerting",))
-    context.config_loaded()  # waits, and raises nothing
+    context.wait_for_config()  # waits, and raises nothing
 
     with pytest.raises(ConfigError) as first:
         context.config  # noqa: B018
