@@ -3,15 +3,21 @@
 Called by the CLI for every command that records results. Nothing here may
 change the job's own status: a broken mail server or a failed PDF is
 logged, shown as a message, and retried on the next run.
+
+A run that started without the config (a backup from its kept plan) ends
+without it too when it leaves nothing to do here: every result OK, no
+incident open on its targets, no delivery due. Anything else loads the
+config (its channels, people, windows and reminder hours) as every other
+command does.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from opskit import incidents, notify
-from opskit.config.schema import Config
 from opskit.context import AppContext
 from opskit.errors import OpskitError
 from opskit.outcome import Outcome
@@ -19,11 +25,17 @@ from opskit.result import Result, Status, utc_now
 from opskit.scheduling.windows import covering
 from opskit.store import Store
 
+if TYPE_CHECKING:
+    from opskit.config.schema import Config
+
 logger = logging.getLogger(__name__)
 
 
 def after_run(context: AppContext, outcome: Outcome) -> None:
-    config, store, now = context.config, context.store(), utc_now()
+    store, now = context.store(), utc_now()
+    if not context.config_known() and _quiet(context, store, outcome, now):
+        return
+    config = context.config
     results = outside_windows(context, outcome)
     settings = config.notifications
     acknowledged = settings.acknowledged_reminder_hours
@@ -44,6 +56,17 @@ def after_run(context: AppContext, outcome: Outcome) -> None:
             f"via {failed[0].channel}: {failed[0].last_error}); retried later, "
             "see `opskit notify outbox`"
         )
+
+
+def _quiet(context: AppContext, store: Store, outcome: Outcome, now: datetime) -> bool:
+    """Nothing to open, remind, resolve or send after this run (told from the store alone)."""
+    retry_hours = context.settings.delivery_retry_hours
+    return (
+        retry_hours is not None
+        and all(result.status is Status.OK for result in outcome.results)
+        and not incidents.open_on(store, outcome.results)
+        and not notify.any_due(store, now, retry_hours)
+    )
 
 
 def announce(

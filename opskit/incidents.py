@@ -92,6 +92,17 @@ class Event:
     incident: Incident
 
 
+def open_on(store: Store, results: Iterable[Result]) -> bool:
+    """Whether an incident is open on the check and target of any of ``results``."""
+    return any(
+        store.read(
+            "SELECT 1 FROM incidents WHERE check_id = ? AND target = ? AND state = 'open' LIMIT 1",
+            (result.check_id, result.target),
+        )
+        for result in results
+    )
+
+
 def process(
     store: Store,
     results: Iterable[Result],

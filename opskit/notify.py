@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from opskit.config.schema import Channel, Config, Person
 from opskit.config.secrets import read_secret
 from opskit.errors import OpskitError
 from opskit.masking import mask, register_url
 from opskit.store import Store, to_text
 
 if TYPE_CHECKING:
+    from opskit.config.schema import Channel, Config, Person
+
     # The documents code loads only when a document is written: most runs write none.
     from opskit.reports.render import Document, Rendered
 
@@ -36,6 +37,12 @@ LAST_RETRY = timedelta(hours=6)
 CLAIM_SECONDS = 600
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
+# The deliveries a run tries: not sent, not past the retry window, not waiting for later
+# (unless asked to try those too). Parameters: the oldest creation, waiting_too, now.
+DUE = (
+    "state IN ('pending', 'failed') AND created_at >= ?"
+    " AND (? = 1 OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +208,16 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LAST_RETRY)
 
 
+def any_due(store: Store, now: datetime, retry_hours: float) -> bool:
+    """Whether ``flush`` would try a delivery now; told without the config's channels."""
+    query = f"SELECT 1 FROM deliveries WHERE {DUE} LIMIT 1"  # noqa: S608  # nosec B608 - fixed SQL, values bound
+    return bool(store.read(query, _due(now, retry_hours, False)))
+
+
+def _due(now: datetime, retry_hours: float, waiting_too: bool) -> tuple[str, int, str]:
+    return (to_text(now - timedelta(hours=retry_hours)), int(waiting_too), to_text(now))
+
+
 def flush(
     store: Store,
     config: Config,
@@ -215,12 +232,8 @@ def flush(
     server from holding up the command that produced the documents; what
     is left over stays in the outbox for the next run.
     """
-    oldest = now - timedelta(hours=config.notifications.retry_hours)
-    rows = store.read(
-        "SELECT * FROM deliveries WHERE state IN ('pending', 'failed') AND created_at >= ?"
-        " AND (? = 1 OR next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
-        (to_text(oldest), int(waiting_too), to_text(now)),
-    )
+    query = f"SELECT * FROM deliveries WHERE {DUE} ORDER BY id"  # noqa: S608  # nosec B608 - fixed SQL, values bound
+    rows = store.read(query, _due(now, config.notifications.retry_hours, waiting_too))
     people = {person.name: person for person in config.people}
     channels = {channel.name: channel for channel in config.notifications.channels}
     timeout = config.notifications.timeout_seconds

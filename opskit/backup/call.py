@@ -39,7 +39,6 @@ class Runner(Protocol):
         on_stderr_line: Line | None = None,
         keep_stdout: bool = True,
         pass_fds: Sequence[int] = (),
-        on_start: Callable[[int], None] | None = None,
     ) -> Completed: ...
 
 
@@ -58,7 +57,6 @@ class LocalRunner:
         on_stderr_line: Line | None = None,
         keep_stdout: bool = True,
         pass_fds: Sequence[int] = (),
-        on_start: Callable[[int], None] | None = None,
     ) -> Completed:
         return run(
             argv,
@@ -68,7 +66,6 @@ class LocalRunner:
             on_stderr_line=on_stderr_line,
             keep_stdout=keep_stdout,
             pass_fds=pass_fds,
-            on_start=on_start,
         )
 
 
@@ -106,10 +103,9 @@ def call(
     on_message: Callable[[dict[str, object]], None] | None = None,
     timeout_seconds: float | None = None,
     extra_fds: Sequence[int] = (),
-    on_start: Callable[[int], None] | None = None,
 ) -> Answer:
     """Run restic ``argv`` for ``target`` (``extra_fds`` also open in restic, e.g. for a dump
-    command it runs itself; ``on_start`` is told restic's pid once it runs).
+    command it runs itself).
 
     With ``on_message`` stdout is read as JSON lines while it arrives: status
     messages go to the callback and are not kept, anything else is kept
@@ -139,7 +135,6 @@ def call(
         on_stderr_line=stderr_line,
         keep_stdout=False,
         pass_fds=(*target.descriptors, *extra_fds),
-        on_start=on_start,
     )
     error_lines = "".join(line if line.endswith("\n") else line + "\n" for line in errors)
     stderr = error_lines + "".join(

@@ -1,13 +1,15 @@
 """A backup run as plain data: each set's paths and each repository as restic reaches it.
 
 ``opskit backup run`` works from a plan. It is built from the validated
-config (``plan_for``) and kept beside the kept config (``keep``), valid
-exactly while that is (``opskit.config.snapshot``): same file, same code,
-the same facts of this machine. The next run of an unchanged config takes
-the plan (``kept``) and starts restic without the config's schema, whose
-import alone is a tenth of a second on a small machine; the config, which
-the incidents and deliveries after the run need, is loaded while restic
-works. Sets on other hosts and database dumps still read the config itself.
+config (``plan_for``) by ``backup init`` and by a run that found none, and
+kept beside the kept config (``keep``), valid exactly while that is
+(``opskit.config.snapshot``): same file, same code, the same facts of this
+machine. A run of an unchanged config takes the plan (``kept``) and starts
+restic without the config's schema, whose import alone is a tenth of a
+second on a small machine. A run that ends well, with no incident open on
+its sets and no delivery due, never loads the config (``opskit.alerting``);
+anything else loads it after restic, as does a set on another host or with
+database dumps, which still read the config itself.
 
 A plan holds names and paths, never a secret: each repository's password
 and keys are named by their file or variable and read when restic starts.

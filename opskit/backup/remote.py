@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -111,10 +111,9 @@ class RemoteRunner:
         stdin_file: str | None = None,
         stdout_file: str | None = None,
         pass_fds: Sequence[int] = (),
-        on_start: Callable[[int], None] | None = None,
     ) -> Completed:
-        """Run ``argv`` on the host (stdin and stdout may be files there); ``pass_fds`` and
-        ``on_start`` (a child's pid) are for local children and have no meaning here."""
+        """Run ``argv`` on the host (stdin and stdout may be files there); ``pass_fds`` is
+        for local children and has no meaning here."""
         from invoke.exceptions import CommandTimedOut
 
         out, err = LineStream(on_stdout_line, keep_stdout), LineStream(on_stderr_line, False)

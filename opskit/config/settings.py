@@ -2,7 +2,9 @@
 
 ``opskit history`` needs to know where the store is (``paths.state_dir``,
 ``paths.history_db``, or the shared ``store.url`` with its password file and
-the organisation's code), the organisation's time zone and its language.
+the organisation's code), the organisation's time zone and its language; a
+backup run started from its kept plan needs, besides, how long deliveries
+are retried, to tell that its run leaves nothing to send.
 Importing pydantic and building the schema costs several times the
 command's own work, so every successful validation of a config
 (``config.load.load``) also keeps these values, as validated, in
@@ -72,6 +74,8 @@ class Settings(NamedTuple):
     organisation_code: str | None = None
     store_url: str | None = None  # store.url (a shared PostgreSQL store), never with a password
     store_password_file: Path | None = None
+    # notifications.retry_hours: whether a run left deliveries due (``opskit.alerting``).
+    delivery_retry_hours: float | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -126,6 +130,7 @@ def cached(path: Path) -> Settings | None:
             organisation_code=_text_or_none(values["organisation_code"]),
             store_url=_text_or_none(values["store_url"]),
             store_password_file=_path(values["store_password_file"]),
+            delivery_retry_hours=_number(values["delivery_retry_hours"]),
         )
         settings.zone  # noqa: B018 - a zone this machine no longer knows is a miss
         if settings.store_password_file and check_secret_file(settings.store_password_file):
@@ -177,6 +182,7 @@ def keep(
             "organisation_code": settings.organisation_code,
             "store_url": settings.store_url,
             "store_password_file": _text(settings.store_password_file),
+            "delivery_retry_hours": settings.delivery_retry_hours,
         },
     }
     write_entry(directory() / f"{key(path, data)}.json", json.dumps(entry).encode(), KEEP)
@@ -243,6 +249,12 @@ def _text_or_none(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise TypeError("not text")
     return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number")
+    return float(value)
 
 
 def _text(value: Path | None) -> str | None:

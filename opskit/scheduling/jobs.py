@@ -13,9 +13,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from opskit.config.schema import Job
+if TYPE_CHECKING:
+    from opskit.config.schema import Job
 
 # Backups before their verification, checks before the reports that read them.
 PHASES = (

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from opskit.config.schema import MaintenanceWindow
 from opskit.scheduling.jobs import previous_fire
+
+if TYPE_CHECKING:
+    from opskit.config.schema import MaintenanceWindow
 
 
 def is_active(window: MaintenanceWindow, moment: datetime, zone: tzinfo) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from opskit.actions.backup.common import (
     HostAccess,
     ProgressCallback,
@@ -35,8 +33,6 @@ def backup_files(
     backup_set: SetPlan,
     missing: list[str],
     on_progress: ProgressCallback | None,
-    *,
-    on_start: Callable[[int], None] | None = None,
 ) -> Result:
     """``restic backup`` of the set's existing paths: OK, WARNING (incomplete) or CRITICAL."""
     name = target_name(backup_set.name, target.name)
@@ -67,7 +63,7 @@ def backup_files(
         if on_progress is not None and parsed is not None:
             on_progress(name, parsed)
 
-    answer = call(access.runner, target, argv, on_message=status_message, on_start=on_start)
+    answer = call(access.runner, target, argv, on_message=status_message)
     if on_progress is not None:
         on_progress(name, None)
     return judge_backup(name, answer, target, missing, evidence)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opskit.actions.backup import protection
+from opskit.backup import plan as plans
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
@@ -37,6 +38,8 @@ def init_repositories(context: AppContext, names: Sequence[str], *, create_bucke
                 continue
         for host_name in repository_hosts(config, repository):
             results.append(_init_one(config, repository, host_name))
+    # The first run, like every later one, starts restic from it (``opskit.backup.plan``).
+    plans.keep(config, plans.plan_for(config))
     return Outcome(command="backup init", results=results, record=True)
 
 

@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 COMMAND = "backup run"
-# What every recorded command does after its work (``opskit.cli``).
-AFTER_THE_RUN = ("opskit.alerting",)
 
 
 def run_backups(
@@ -49,28 +47,24 @@ def run_backups(
     The run is in history from its start and each result as soon as it is
     known, so a run killed halfway shows as interrupted with what it had done.
     An unchanged config's kept plan starts restic without the config, which
-    loads while restic works (``opskit.backup.plan``).
+    a quiet run never loads (``opskit.backup.plan``).
     """
     plan = _plan(context)
     sets = choose_sets({backup_set.name: backup_set for backup_set in plan.sets}, set_names)
     wait = plan.lock_wait_seconds if wait_seconds is None else wait_seconds
     log = RunLog(context.store())
-    try:
-        for backup_set in sets:
-            try:
-                with (
-                    hold(
-                        plan.lock_path(backup_set.name), f"backup of set {backup_set.name}", wait
-                    ) as held,
-                    # restic and the dumps hold it too, so a killed run never overlaps its
-                    # successor.
-                    handing_down(held.descriptor),
-                ):
-                    _one_set(context, plan, backup_set, progress, log)
-            except LockBusy as error:
-                log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
-    finally:
-        context.wait_for_config()
+    for backup_set in sets:
+        try:
+            with (
+                hold(
+                    plan.lock_path(backup_set.name), f"backup of set {backup_set.name}", wait
+                ) as held,
+                # restic and the dumps hold it too, so a killed run never overlaps its successor.
+                handing_down(held.descriptor),
+            ):
+                _one_set(context, plan, backup_set, progress, log)
+        except LockBusy as error:
+            log.add(result("backup.run", backup_set.name, Status.UNKNOWN, error.message))
     return Outcome(
         command=COMMAND,
         results=log.results,
@@ -178,9 +172,6 @@ def _one_repository(
                         backup_set,
                         missing,
                         progress,
-                        # Once restic works, the config it did without loads beside it,
-                        # with what the command does after the run (incidents, deliveries).
-                        on_start=lambda _pid: context.load_config_meanwhile(AFTER_THE_RUN),
                     )
                 )
             databases = _databases(context, backup_set)

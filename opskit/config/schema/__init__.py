@@ -322,6 +322,7 @@ class Config(Section):
             organisation_code=self.organisation.code,
             store_url=self.store.url,
             store_password_file=self.store.password_file,
+            delivery_retry_hours=self.notifications.retry_hours,
         )
 
     @property

@@ -1,9 +1,11 @@
 """``backup run`` from the plan kept beside the validated config, against the real restic.
 
-The second run of an unchanged config starts restic from the kept plan,
-before the config's schema is imported, and loads the config while restic
-works; whatever the first run would do differently (a changed file, a
-secret file opened to others, a damaged entry) is a plan not taken.
+After ``backup init``, a run of an unchanged config starts restic from the
+kept plan, before the config's schema is imported, and a run that leaves
+nothing to announce or send never loads the config; a failure, an incident
+to resolve or a delivery due loads it. Whatever a run without a plan would
+do differently (a changed file, a secret file opened to others, a damaged
+entry) is a plan not taken.
 """
 
 from __future__ import annotations
@@ -11,32 +13,72 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from opskit import notify
 from opskit.config import snapshot
+from opskit.config.load import load
+from opskit.store import Store
 from support.restic import REPOSITORY_PASSWORD, restic_direct
+from support.webhook import WebhookReceiver
 
 pytestmark = pytest.mark.integration
 
-# Runs opskit and notes, when restic starts, whether the config's schema is loaded.
+# Runs opskit and notes whether the config's schema is loaded when each restic backup
+# starts, and when the command ends.
 HARNESS = """
 import json, subprocess, sys
-seen = []
+def schema():
+    return "opskit.config.schema" in sys.modules or "pydantic" in sys.modules
+seen = {"at_restic": []}
 started = subprocess.Popen.__init__
 def noting(self, argv, *args, **kwargs):
     if "restic" in str(argv[0]) and "backup" in argv:
-        seen.append("opskit.config.schema" in sys.modules or "pydantic" in sys.modules)
+        seen["at_restic"].append(schema())
     started(self, argv, *args, **kwargs)
 subprocess.Popen.__init__ = noting
 from opskit.cli import main
 code = main(sys.argv[2:])
+seen["at_end"] = schema()
 with open(sys.argv[1], "w") as file:
     json.dump(seen, file)
 sys.exit(code)
 """
+
+
+class Watched:
+    """``opskit`` run under the harness: its exit, its JSON and when the schema was loaded."""
+
+    def __init__(self, notes: Path, *arguments: str | Path) -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", HARNESS, notes, *arguments, "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        self.exit_code, self.output = done.returncode, done.stdout + done.stderr
+        self.json: dict[str, Any] = json.loads(done.stdout) if done.stdout.startswith("{") else {}
+        seen = json.loads(notes.read_text())
+        self.schema_at_restic: list[bool] = seen["at_restic"]
+        self.schema_at_end: bool = seen["at_end"]
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Callable[..., Watched]:
+    return lambda *arguments: Watched(tmp_path / "seen.json", *arguments)
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()
 
 
 def plans() -> list[Path]:
@@ -55,36 +97,29 @@ def initialised(cli: Callable[..., object], config: Path) -> Path:
     return config
 
 
-def test_an_unchanged_config_starts_restic_from_the_kept_plan_before_the_schema(
-    cli, backup_config, tmp_path: Path, restic: str
+def test_after_init_restic_starts_from_the_plan_and_a_quiet_run_never_loads_the_schema(
+    cli, backup_config, watched: Callable[..., Watched], tmp_path: Path, restic: str
 ) -> None:
     config = initialised(cli, backup_config())
-    notes = tmp_path / "seen.json"
 
-    def run() -> tuple[subprocess.CompletedProcess[str], list[bool]]:
-        done = subprocess.run(
-            [sys.executable, "-c", HARNESS, notes, "--config", config, "backup", "run"]
-            + ["--format", "json"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        return done, json.loads(notes.read_text())
+    first = watched("--config", config, "backup", "run")
+    second = watched("--config", config, "backup", "run")
+    for plan in plans():
+        plan.unlink()
+    without_plan = watched("--config", config, "backup", "run")
 
-    first, first_seen = run()
-    second, second_seen = run()
-
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert first_seen == [True], "the plan was made from the validated config"
-    assert second_seen == [False], "the kept plan starts restic before the schema is imported"
-    [result] = json.loads(second.stdout)["results"]
-    assert (result["target"], result["status"]) == ("website:local", "OK")
-    assert result["evidence"]["location"] == str(tmp_path / "repo")
-    assert snapshot_count(tmp_path / "repo", tmp_path / "repository.password") == 2
+    for run in (first, second, without_plan):
+        assert run.exit_code == 0, run.output
+        [result] = run.json["results"]
+        assert (result["target"], result["status"]) == ("website:local", "OK")
+        assert result["evidence"]["location"] == str(tmp_path / "repo")
+    assert first.schema_at_restic == second.schema_at_restic == [False]
+    assert first.schema_at_end is second.schema_at_end is False
+    assert without_plan.schema_at_restic == [True], "no plan: made from the validated config"
+    assert len(plans()) == 1
+    assert snapshot_count(tmp_path / "repo", tmp_path / "repository.password") == 3
     listed = cli("--config", config, "history", "--check", "backup.run", "--format", "json")
-    assert [row["status"] for row in listed.json["data"]["results"]] == ["OK", "OK"]
+    assert [row["status"] for row in listed.json["data"]["results"]] == ["OK"] * 3
 
 
 def test_the_kept_plan_is_private_and_names_secrets_without_holding_them(
@@ -170,22 +205,73 @@ def test_a_secret_file_opened_to_others_stops_the_run_before_restic_as_without_a
     assert snapshot_count(tmp_path / "repo", password) == 1
 
 
-def test_a_failure_from_the_plan_opens_an_incident_with_the_config_loaded_meanwhile(
-    cli, backup_config, tmp_path: Path, restic: str
+def test_a_failure_opens_its_incident_and_the_next_good_run_resolves_it(
+    cli, backup_config, watched: Callable[..., Watched], tmp_path: Path, restic: str
 ) -> None:
     config = initialised(cli, backup_config())
-    assert cli("--config", config, "backup", "run").exit_code == 0
     password = tmp_path / "repository.password"
+    right = password.read_text()
     password.write_text("not-the-password\n")  # still a proper secret file: the plan holds
 
-    run = cli("--config", config, "backup", "run", "--format", "json")
+    failed = watched("--config", config, "backup", "run")
+    password.write_text(right)
+    recovered = watched("--config", config, "backup", "run")
+    quiet = watched("--config", config, "backup", "run")
 
-    assert run.exit_code == 2, run.stdout
-    [result] = run.json["results"]
+    assert failed.exit_code == 2, failed.output
+    [result] = failed.json["results"]
     assert result["status"] == "CRITICAL" and "password" in result["summary"]
-    assert any("incident" in message and "opened" in message for message in run.json["messages"])
+    assert failed.schema_at_restic == [False] and failed.schema_at_end is True
+    assert any("incident" in item and "opened" in item for item in failed.json["messages"])
+    assert recovered.exit_code == 0, recovered.output
+    assert recovered.schema_at_end is True, "an open incident on the set: the config loads"
+    assert any("incident" in item and "resolved" in item for item in recovered.json["messages"])
+    assert quiet.exit_code == 0 and quiet.schema_at_end is False
+    assert quiet.json["messages"] == []
     incidents = cli("--config", config, "incidents", "--format", "json")
-    assert [item["target"] for item in incidents.json["data"]["incidents"]] == ["website:local"]
+    assert [(item["target"], item["state"]) for item in incidents.json["data"]["incidents"]] == [
+        ("website:local", "resolved")
+    ]
+
+
+def test_a_delivery_due_is_sent_by_a_good_run_and_one_past_retrying_is_left(
+    cli,
+    backup_config,
+    watched: Callable[..., Watched],
+    webhook: WebhookReceiver,
+    restic: str,
+) -> None:
+    config = backup_config()
+    text = config.read_text() + (
+        "people:\n- {name: Budi Santoso, roles: [operator], notify: [chat]}\n"
+        f"notifications:\n  retry_hours: 2\n  channels:\n  - {{name: chat, url: '{webhook.url}'}}\n"
+    )
+    config.write_text(text)
+    initialised(cli, config)
+    loaded = load(config)
+    now = datetime.now(UTC)
+
+    def queue(subject: str, at: datetime) -> None:
+        with Store.open(loaded.store_location) as store:
+            notify.queue_message(
+                store, loaded, ["Budi Santoso"], kind="reminder", subject=subject, body="isi",
+                reference=subject, now=at,
+            )  # fmt: skip
+
+    queue("Terlambat", now - timedelta(hours=3))  # past the retry window: never tried again
+    quiet = watched("--config", config, "backup", "run")
+    queue("Tertunda", now)
+    delivering = watched("--config", config, "backup", "run")
+
+    assert quiet.exit_code == 0 and quiet.schema_at_end is False, quiet.output
+    assert delivering.exit_code == 0 and delivering.schema_at_end is True, delivering.output
+    assert [post.get("title") for post in webhook.posts] == ["Tertunda"]
+    with Store.open(loaded.store_location) as store:
+        states = store.read("SELECT subject, state FROM deliveries ORDER BY id")
+    assert [(row["subject"], row["state"]) for row in states] == [
+        ("Terlambat", "pending"),
+        ("Tertunda", "sent"),
+    ]
 
 
 def test_an_unknown_set_is_told_the_same_from_the_plan(cli, backup_config, restic: str) -> None:
