@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opskit.actions.backup import protection
-from opskit.backup import plan as plans
 from opskit.actions.backup.common import (
     HostAccess,
     host_access,
@@ -15,6 +14,7 @@ from opskit.actions.backup.common import (
     result,
     select_repositories,
 )
+from opskit.backup import plan as plans
 from opskit.backup.call import call
 from opskit.backup.exitcodes import Kind, explain
 from opskit.backup.repository import read_secrets
