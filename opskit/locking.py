@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from opskit.errors import OpskitError
+from opskit.process_identity import machine_name
 from opskit.result import utc_now
 
 POLL_SECONDS = 0.2
@@ -83,7 +83,7 @@ def hold(path: Path, purpose: str, wait_seconds: float = 0.0) -> Iterator[Held]:
             descriptor,
             {
                 "pid": os.getpid(),
-                "machine": socket.gethostname(),
+                "machine": machine_name(),
                 "purpose": purpose,
                 "started_at": utc_now().isoformat(),
             },

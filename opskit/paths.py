@@ -82,13 +82,20 @@ def locate_config(explicit: str | None) -> Path:
 
 def checks_dir() -> Path:
     """The shipped policy, rules, checklists and runbooks (``checks/``)."""
-    from importlib import resources
-
-    return Path(str(resources.files("opskit.checks")))
+    return _package_dir("opskit.checks")
 
 
 def playbooks_dir() -> Path:
     """The shipped Fabric playbooks (``playbooks/``)."""
-    from importlib import resources
+    return _package_dir("opskit.playbooks")
 
-    return Path(str(resources.files("opskit.playbooks")))
+
+def _package_dir(name: str) -> Path:
+    """The folder of a shipped data package (in the wheel, or mapped from the source tree
+    in an editable install), found without importing it or ``importlib.resources``."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"opskit is not installed whole: {name} is missing")
+    return Path(next(iter(spec.submodule_search_locations)))

@@ -30,12 +30,16 @@ def _start_ticks(pid: int) -> str | None:
     return None if fields[0] == "Z" else fields[19]
 
 
+def machine_name() -> str:
+    """This machine's name, as ``socket.gethostname`` gives it (the kernel's node name),
+    without importing ``socket`` on every command's start."""
+    return os.uname().nodename
+
+
 def this_process() -> dict[str, Any]:
     """This process, named so that ``still_running`` can judge it later."""
-    import socket
-
     return {
-        "machine": socket.gethostname(),
+        "machine": machine_name(),
         "boot_id": _boot_id(),
         "pid": os.getpid(),
         "started": _start_ticks(os.getpid()),
@@ -44,9 +48,7 @@ def this_process() -> dict[str, Any]:
 
 def still_running(identity: dict[str, Any]) -> bool | None:
     """Whether the named process runs; None when it is on another machine (cannot tell)."""
-    import socket
-
-    if identity.get("machine") != socket.gethostname():
+    if identity.get("machine") != machine_name():
         return None
     if identity.get("boot_id") != _boot_id():
         return False

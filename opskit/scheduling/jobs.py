@@ -10,7 +10,6 @@ it, so installing a schedule never fires a month's recap mid-month.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -79,6 +78,8 @@ def next_fire(cron: str, now: datetime, zone: tzinfo) -> datetime:
 
 def interval(cron: str, now: datetime, zone: tzinfo) -> timedelta:
     """The usual gap between fire times around ``now`` (median of the next few)."""
+    import statistics
+
     from cronsim import CronSim
 
     times = list(zip(range(8), CronSim(cron, now.astimezone(zone)), strict=False))

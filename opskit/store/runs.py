@@ -11,7 +11,7 @@ from typing import Any
 
 from opskit import __version__
 from opskit.masking import mask, mask_data
-from opskit.process_identity import still_running, this_process
+from opskit.process_identity import machine_name, still_running, this_process
 from opskit.result import Result, Status
 from opskit.store.database import Database, from_text, to_text
 from opskit.store.rows import (
@@ -77,9 +77,6 @@ class RunHistory(Database):
 
     def start_run(self, command: str, started_at: datetime) -> int:
         """A run row for work that has begun; ``finish_run`` completes it."""
-        import socket
-        import uuid
-
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, machine, pid, opskit_version, uid,"
@@ -87,10 +84,10 @@ class RunHistory(Database):
                 (
                     command,
                     to_text(started_at),
-                    socket.gethostname(),
+                    machine_name(),
                     os.getpid(),
                     __version__,
-                    uuid.uuid4().hex,
+                    os.urandom(16).hex(),  # unique across machines, as the migration made them
                     json.dumps(this_process()),
                 ),
             )
@@ -135,9 +132,6 @@ class RunHistory(Database):
         status: Status,
     ) -> int:
         """Store a finished run and all its results at once; returns the run id."""
-        import socket
-        import uuid
-
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (command, started_at, finished_at, status, exit_code, machine,"
@@ -148,10 +142,10 @@ class RunHistory(Database):
                     to_text(finished_at),
                     status.value,
                     status.exit_code,
-                    socket.gethostname(),
+                    machine_name(),
                     os.getpid(),
                     __version__,
-                    uuid.uuid4().hex,
+                    os.urandom(16).hex(),  # unique across machines, as the migration made them
                 ),
             )
             run_id = int(cursor.fetchone()[0])
