@@ -14,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from opskit import audit
 from opskit.errors import NotFoundError, UsageError
-from opskit.identity import Actor
 from opskit.masking import mask
 from opskit.result import Result, Status
 from opskit.store import Store, from_text, to_text
 from opskit.store.database import Connection, Row
 from opskit.text import Message, message_from, message_json
+
+if TYPE_CHECKING:
+    from opskit.identity import Actor
 
 EventKind = Literal["opened", "reminder", "resolved"]
 
@@ -267,6 +268,9 @@ def acknowledge(
 
     ``kind`` "note" adds a remark without taking the incident on.
     """
+    # Loaded here, not by every run that records results and only looks for incidents.
+    from opskit import audit
+
     if not by.name.strip() or not note.strip():
         raise UsageError("an acknowledgement needs --by NAME and --note TEXT")
     incident = get(store, incident_id)

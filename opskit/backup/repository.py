@@ -10,8 +10,8 @@ ever part of argv.
 from __future__ import annotations
 
 import functools
+import os
 import shlex
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -208,7 +208,7 @@ def detect_version(binary: str) -> ResticVersion:
     """``restic version``, asked once per program file (kept across runs, see ``remembered``)."""
     from opskit.execute import run
 
-    found = shutil.which(binary)
+    found = _program_path(binary)
     if found is None:
         raise CommandError(Message("backup.restic.not_installed_here", binary=binary))
     known = remembered(found)
@@ -218,6 +218,14 @@ def detect_version(binary: str) -> ResticVersion:
     version = parse_version(completed.stdout)
     remember(found, version.text)
     return version
+
+
+def _program_path(binary: str) -> str | None:
+    """Where ``binary`` is, as ``shutil.which`` finds it; shutil itself would load bz2 and
+    lzma into every backup's start."""
+    places = [Path(binary)] if os.sep in binary else [Path(d, binary) for d in os.get_exec_path()]
+    found = next((p for p in places if os.access(p, os.X_OK) and not p.is_dir()), None)
+    return None if found is None else str(found)
 
 
 @contextmanager

@@ -142,7 +142,7 @@ def pairs(config: Config, sets: Sequence[BackupSet]) -> dict[tuple[str, str], li
 def set_snapshots(access: HostAccess, target: Target, set_name: str | None = None) -> list[Any]:
     """Snapshots in ``target`` (of one set when named), oldest first; raises ResticError."""
     from opskit.backup.call import call, require_ok
-    from opskit.backup.parse import snapshots
+    from opskit.backup.listings import snapshots
     from opskit.backup.restic import set_tag, snapshots_argv
 
     tags = [set_tag(set_name)] if set_name else []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from opskit.actions.backup.common import HostAccess, result, set_snapshots, target_name
 from opskit.backup.call import call, require_ok
-from opskit.backup.parse import ls_files, parse_time
+from opskit.backup.listings import ls_files, parse_time
 from opskit.backup.repository import Target
 from opskit.backup.restic import DATABASE_TAG, ls_argv, restore_argv
 from opskit.config.schema import BackupSet

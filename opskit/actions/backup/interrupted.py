@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from opskit.backup.parse import Snapshot
+from opskit.backup.listings import Snapshot
 from opskit.store import Store
 from opskit.store.runs import ResultFilter
 

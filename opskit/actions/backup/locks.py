@@ -23,7 +23,7 @@ from opskit.actions.backup.common import (
     select_repositories,
 )
 from opskit.backup.call import call, require_ok
-from opskit.backup.parse import Lock, lock, lock_ids
+from opskit.backup.listings import Lock, lock, lock_ids
 from opskit.backup.repository import Target
 from opskit.backup.restic import cat_lock_argv, list_locks_argv, unlock_argv
 from opskit.context import AppContext

@@ -17,7 +17,7 @@ from opskit.actions.backup.common import (
     target_name,
 )
 from opskit.backup.call import call, require_ok
-from opskit.backup.parse import forget
+from opskit.backup.listings import forget
 from opskit.backup.restic import Retention, forget_argv, prune_argv, set_tag
 from opskit.context import AppContext
 from opskit.errors import OpskitError

@@ -20,7 +20,7 @@ from opskit.actions.backup.common import (
 from opskit.actions.backup.interrupted import Interrupted, interrupted
 from opskit.actions.backup.locks import describe, is_stale, read_locks
 from opskit.actions.backup.protection import check_protection
-from opskit.backup.parse import Lock, Snapshot
+from opskit.backup.listings import Lock, Snapshot
 from opskit.backup.restic import DATABASE_TAG, SET_TAG
 from opskit.config.schema import BackupSet
 from opskit.context import AppContext

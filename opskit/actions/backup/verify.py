@@ -28,7 +28,7 @@ from opskit.actions.backup.sql import row_counts, sql_client
 from opskit.backup import database as db
 from opskit.backup.call import call
 from opskit.backup.exitcodes import explain
-from opskit.backup.parse import check_report
+from opskit.backup.listings import check_report
 from opskit.backup.repository import Target
 from opskit.backup.restic import DATABASE_TAG, check_argv, dump_file_name
 from opskit.config.schema import BackupSet, Database

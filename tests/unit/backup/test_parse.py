@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.backup import parse
+from opskit.backup import listings, parse
 from opskit.backup.exitcodes import Kind, classify, explain, failure_reason
 from opskit.backup.version import parse_version
 
@@ -95,19 +95,19 @@ def test_unreadable_files_are_named_from_stderr_json() -> None:
 def test_snapshots_are_sorted_with_aware_times_and_tags() -> None:
     stdout, _, _ = captured("restic-0.14-snapshots")
 
-    snapshots = parse.snapshots(stdout)
+    snapshots = listings.snapshots(stdout)
 
     assert len(snapshots) == 4
     assert [snapshot.time for snapshot in snapshots] == sorted(s.time for s in snapshots)
     assert all(snapshot.time.tzinfo is not None for snapshot in snapshots)
     assert snapshots[-1].paths in (("/website.sql",), ("/WORK/src",))
-    assert parse.snapshots("") == []
+    assert listings.snapshots("") == []
 
 
 def test_forget_json_lists_kept_and_removed_snapshots() -> None:
     stdout, _, _ = captured("restic-0.14-forget")
 
-    groups = parse.forget(stdout)
+    groups = listings.forget(stdout)
 
     assert [len(group.kept) for group in groups] == [2, 1]  # files (keep-last 2), the stdin dump
     assert sum(len(group.removed) for group in groups) == 1
@@ -115,11 +115,11 @@ def test_forget_json_lists_kept_and_removed_snapshots() -> None:
 
 def test_check_text_014_and_json_018() -> None:
     stdout, stderr, _ = captured("restic-0.14-check")
-    old = parse.check_report(stdout, stderr, json_output=False)
+    old = listings.check_report(stdout, stderr, json_output=False)
     good_stdout, _, _ = captured("restic-0.18-check")
-    good = parse.check_report(good_stdout, "", json_output=True)
+    good = listings.check_report(good_stdout, "", json_output=True)
     bad_stdout, _, _ = captured("restic-0.18-check-errors")
-    bad = parse.check_report(bad_stdout, "", json_output=True)
+    bad = listings.check_report(bad_stdout, "", json_output=True)
 
     assert old.errors == () and old.read_packs and old.read_packs.startswith("group 1:")
     assert good.errors == ()
@@ -129,20 +129,20 @@ def test_check_text_014_and_json_018() -> None:
 
 def test_locks_list_and_cat() -> None:
     stdout, _, _ = captured("restic-0.14-list-locks-held")
-    lock_ids = parse.lock_ids(stdout)
+    lock_ids = listings.lock_ids(stdout)
     cat, _, _ = captured("restic-0.14-cat-lock")
 
-    lock = parse.lock(lock_ids[0], cat)
+    lock = listings.lock(lock_ids[0], cat)
 
     assert len(lock_ids) == 1
     assert (lock.exclusive, lock.username) == (False, "root")
     assert lock.pid > 0 and lock.time.tzinfo is not None
-    assert parse.lock_ids(captured("restic-0.14-list-locks-after-unlock")[0]) == []
+    assert listings.lock_ids(captured("restic-0.14-list-locks-after-unlock")[0]) == []
 
 
 def test_stats_json() -> None:
     stdout, _, _ = captured("restic-0.14-stats-raw")
 
-    stats = parse.stats(stdout)
+    stats = listings.stats(stdout)
 
     assert stats["snapshots_count"] >= 1 and stats["total_size"] > 0

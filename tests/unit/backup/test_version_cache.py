@@ -9,6 +9,7 @@ import pytest
 
 from opskit.backup import repository
 from opskit.backup.version import remember, remembered
+from opskit.errors import CommandError
 
 
 @pytest.fixture
@@ -68,3 +69,21 @@ def test_a_damaged_cache_is_a_miss(fake_restic: Path, tmp_path: Path) -> None:
 
     assert str(repository.detect_version(str(fake_restic))) == "0.16.4"
     assert asked(tmp_path) == 2
+
+
+def test_the_program_is_found_on_path_as_shutil_finds_it(
+    fake_restic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_program = tmp_path / "first" / "restic"
+    not_a_program.parent.mkdir()
+    not_a_program.write_text("not executable\n")  # skipped, as is a directory of that name
+    (tmp_path / "second" / "restic").mkdir(parents=True)
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join(str(tmp_path / d) for d in ("first", "second", "bin"))
+    )
+
+    assert str(repository.detect_version("restic")) == "0.16.4"
+    repository.detect_version.cache_clear()
+    with pytest.raises(CommandError) as missing:
+        repository.detect_version("restic-nowhere")
+    assert "restic-nowhere: restic" in str(missing.value.message)
