@@ -89,6 +89,13 @@ def plan_for(config: Config) -> BackupPlan:
     )
 
 
+def made(config: Config) -> BackupPlan:
+    """The plan for ``config``, kept beside it for the runs to come."""
+    plan = plan_for(config)
+    keep(config, plan)
+    return plan
+
+
 def keep(config: Config, plan: BackupPlan) -> None:
     """Keep ``plan`` beside ``config``'s kept validation; nothing when that was not kept."""
     from opskit.config import snapshot

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from opskit import __version__
 from opskit.config.secrets import check_secret_file
-from opskit.paths import default_state_dir, user_dir
+from opskit.paths import checks_dir, default_state_dir, user_dir
 from opskit.userdirs import write_entry
 
 if TYPE_CHECKING:
@@ -216,16 +216,16 @@ def _files_stamp() -> str:
 def _validation_files() -> list[Path]:
     """``opskit/config/``, and what the rules between sections read outside it: the command
     grammar (a job's command), the log formats, the security policy and its baseline."""
-    import importlib.util
 
     here = Path(__file__).parent
     package = here.parent
     files = sorted((*here.glob("*.py"), *here.glob("schema/*.py"), *package.glob("grammar/*.py")))
-    files += [package / "logs" / "formats.py", package / "security" / "policy.py"]
-    checks = importlib.util.find_spec("opskit.checks")
-    for place in (checks.submodule_search_locations or []) if checks else []:
-        files.append(Path(place) / "security.yaml")
-    return files
+    return [
+        *files,
+        package / "logs" / "formats.py",
+        package / "security" / "policy.py",
+        checks_dir() / "security.yaml",
+    ]
 
 
 def _environment_digest(data: bytes, names: list[str]) -> str:

@@ -39,7 +39,7 @@ def init_repositories(context: AppContext, names: Sequence[str], *, create_bucke
         for host_name in repository_hosts(config, repository):
             results.append(_init_one(config, repository, host_name))
     # The first run, like every later one, starts restic from it (``opskit.backup.plan``).
-    plans.keep(config, plans.plan_for(config))
+    plans.made(config)
     return Outcome(command="backup init", results=results, record=True)
 
 

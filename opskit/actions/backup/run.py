@@ -81,9 +81,7 @@ def _plan(context: AppContext) -> BackupPlan:
         if kept is not None:
             context.defer_config()
             return kept
-    plan = plans.plan_for(context.config)
-    plans.keep(context.config, plan)
-    return plan
+    return plans.made(context.config)
 
 
 class RunLog:
